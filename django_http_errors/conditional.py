@@ -1,0 +1,238 @@
+"""Evaluate conditional requests in the order of RFC 9110 §13.2.2: pure, plain values in and out."""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Final
+
+from django_http_errors.etags import (
+    EntityTag,
+    Wildcard,
+    parse_etag,
+    parse_etag_list,
+    strong_match,
+    weak_match,
+)
+
+__all__ = ["Outcome", "Preconditions", "evaluate", "format_http_date", "parse_http_date"]
+
+# Methods are case-sensitive tokens (RFC 9110 §9.1): "get" is not GET and never gets a 304.
+_READ_METHODS: Final = frozenset({"GET", "HEAD"})
+
+_DAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_DAY_NAMES_LONG: Final = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
+_MONTH_NAMES: Final = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+# HTTP-date is case-sensitive (RFC 9110 §5.6.7) and its digits are ASCII only, hence [0-9], not \d.
+_DAY: Final = "|".join(_DAY_NAMES)
+_DAY_LONG: Final = "|".join(_DAY_NAMES_LONG)
+_MONTH: Final = "|".join(_MONTH_NAMES)
+_TIME: Final = "(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})"
+_IMF_FIXDATE_RE: Final = re.compile(
+    f"(?:{_DAY}), (?P<day>[0-9]{{2}}) (?P<month>{_MONTH}) (?P<year>[0-9]{{4}}) {_TIME} GMT"
+)
+_RFC850_DATE_RE: Final = re.compile(
+    f"(?:{_DAY_LONG}), (?P<day>[0-9]{{2}})-(?P<month>{_MONTH})-(?P<year>[0-9]{{2}}) {_TIME} GMT"
+)
+_ASCTIME_DATE_RE: Final = re.compile(
+    f"(?:{_DAY}) (?P<month>{_MONTH}) (?P<day>[0-9]{{2}}| [0-9]) {_TIME} (?P<year>[0-9]{{4}})"
+)
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_OWS: Final = " \t"
+
+
+class Outcome(enum.Enum):
+    """What the server does after evaluating the preconditions (RFC 9110 §13.2.2)."""
+
+    PROCEED = "proceed"
+    NOT_MODIFIED = "not_modified"
+    PRECONDITION_FAILED = "precondition_failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Preconditions:
+    """The four precondition field values as received, None when absent (RFC 9110 §13.1)."""
+
+    if_match: str | None = None
+    if_none_match: str | None = None
+    if_modified_since: str | None = None
+    if_unmodified_since: str | None = None
+
+    @property
+    def guards_write(self) -> bool:
+        """Whether the request carries a lost-update precondition, else 428 (RFC 6585 §3)."""
+        # An invalid If-Unmodified-Since is ignored (RFC 9110 §13.1.4), so it guards nothing.
+        return self.if_match is not None or (
+            self.if_unmodified_since is not None
+            and parse_http_date(self.if_unmodified_since) is not None
+        )
+
+
+def parse_http_date(value: str, *, now: float | None = None) -> int | None:
+    """Parse any of the three HTTP-date formats to POSIX seconds, else None (RFC 9110 §5.6.7)."""
+    stripped = value.strip(_OWS)
+    match = _IMF_FIXDATE_RE.fullmatch(stripped) or _ASCTIME_DATE_RE.fullmatch(stripped)
+    is_rfc850 = match is None
+    if match is None:
+        match = _RFC850_DATE_RE.fullmatch(stripped)
+        if match is None:
+            return None
+    month = _MONTH_NAMES.index(match["month"]) + 1
+    day = int(match["day"])
+    hour, minute, second = int(match["hour"]), int(match["minute"]), int(match["second"])
+    if is_rfc850:
+        year = _rfc850_year(
+            int(match["year"]),
+            (month, day, hour, minute, second),
+            time.time() if now is None else now,
+        )
+    else:
+        year = int(match["year"])
+    # RFC 5322 §3.3, where IMF-fixdate comes from, allows second 60 for a leap second; POSIX
+    # time has none, so 23:59:60 counts as the next second, the way timegm does it.
+    leap_second = 1 if second == 60 else 0
+    try:
+        moment = datetime(year, month, day, hour, minute, second - leap_second, tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    return (moment - _EPOCH) // timedelta(seconds=1) + leap_second
+
+
+def _rfc850_year(two_digits: int, rest: tuple[int, int, int, int, int], now: float) -> int:
+    """Expand a two-digit year: more than 50 years ahead means last century (RFC 9110 §5.6.7)."""
+    today = time.gmtime(now)
+    # (year, month, day, hour, minute, second) fifty years from now, compared field by field.
+    limit = (today.tm_year + 50, *today[1:6])
+    year = today.tm_year - today.tm_year % 100 + two_digits
+    if (year, *rest) > limit:
+        return year - 100
+    # Near the end of a century the next one's years are the nearer reading ("00" in 2099).
+    if (year + 100, *rest) <= limit:
+        return year + 100
+    return year
+
+
+def format_http_date(timestamp: float) -> str:
+    """Format POSIX seconds as an IMF-fixdate, dropping the fraction (RFC 9110 §5.6.7)."""
+    # floor, not int(): the second that contains the instant, also before 1970.
+    moment = _EPOCH + timedelta(seconds=math.floor(timestamp))
+    return (
+        f"{_DAY_NAMES[moment.weekday()]}, {moment.day:02d} {_MONTH_NAMES[moment.month - 1]} "
+        f"{moment.year:04d} {moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} GMT"
+    )
+
+
+def evaluate(
+    method: str,
+    preconditions: Preconditions,
+    *,
+    etag: str | None,
+    last_modified: float | None,
+    exists: bool = True,
+) -> Outcome:
+    """Decide PROCEED, 304 or 412 from the preconditions, in the order of RFC 9110 §13.2.2."""
+    is_read = method in _READ_METHODS
+    # Without a current representation there is nothing to compare a validator against.
+    current_etag = parse_etag(etag) if exists and etag is not None else None
+    current_second = _to_second(last_modified) if exists else None
+
+    # Step 1: If-Match decides alone; If-Unmodified-Since is then ignored (§13.1.4).
+    if preconditions.if_match is not None:
+        if_match = parse_etag_list(preconditions.if_match)
+        # Unlike Django, a malformed If-Match fails: it never lets a write through.
+        if if_match is None or not _if_match_passes(if_match, current_etag, exists=exists):
+            return Outcome.PRECONDITION_FAILED
+    # Step 2: If-Unmodified-Since, only without If-Match.
+    elif preconditions.if_unmodified_since is not None and not _if_unmodified_since_passes(
+        preconditions.if_unmodified_since, current_second
+    ):
+        return Outcome.PRECONDITION_FAILED
+
+    # Step 3: If-None-Match; If-Modified-Since is then ignored (§13.1.3).
+    if preconditions.if_none_match is not None:
+        if_none_match = parse_etag_list(preconditions.if_none_match)
+        if if_none_match is None:
+            # A read loses only a cache hit; a write must not pass an unreadable condition.
+            if not is_read:
+                return Outcome.PRECONDITION_FAILED
+        elif not _if_none_match_passes(if_none_match, current_etag, exists=exists):
+            return Outcome.NOT_MODIFIED if is_read else Outcome.PRECONDITION_FAILED
+    # Step 4: If-Modified-Since, for GET and HEAD only.
+    elif (
+        is_read
+        and preconditions.if_modified_since is not None
+        and not _if_modified_since_passes(preconditions.if_modified_since, current_second)
+    ):
+        return Outcome.NOT_MODIFIED
+
+    # Step 5: perform the method.
+    return Outcome.PROCEED
+
+
+def _to_second(last_modified: float | None) -> int | None:
+    """Truncate Last-Modified to HTTP-date's one-second resolution (RFC 9110 §5.6.7)."""
+    # NaN or infinity cannot be sent as Last-Modified, so it is no validator at all.
+    if last_modified is None or not math.isfinite(last_modified):
+        return None
+    return math.floor(last_modified)
+
+
+def _if_match_passes(
+    if_match: tuple[EntityTag, ...] | Wildcard, current: EntityTag | None, *, exists: bool
+) -> bool:
+    """If-Match: "*" needs a representation, a list a strong match (RFC 9110 §13.1.1)."""
+    if isinstance(if_match, Wildcard):
+        return exists
+    # A missing or weak current ETag never matches strongly (§8.8.3.2).
+    return current is not None and any(strong_match(tag, current) for tag in if_match)
+
+
+def _if_unmodified_since_passes(value: str, current_second: int | None) -> bool:
+    """If-Unmodified-Since: ignored without a date to compare, else not newer (RFC 9110 §13.1.4)."""
+    date = parse_http_date(value)
+    if date is None or current_second is None:
+        return True
+    return current_second <= date
+
+
+def _if_none_match_passes(
+    if_none_match: tuple[EntityTag, ...] | Wildcard, current: EntityTag | None, *, exists: bool
+) -> bool:
+    """If-None-Match: "*" needs no representation, a list no weak match (RFC 9110 §13.1.2)."""
+    if isinstance(if_none_match, Wildcard):
+        return not exists
+    # Weak comparison: a cache may reuse any representation that is semantically equivalent.
+    return current is None or not any(weak_match(tag, current) for tag in if_none_match)
+
+
+def _if_modified_since_passes(value: str, current_second: int | None) -> bool:
+    """If-Modified-Since: ignored without a date to compare, else newer (RFC 9110 §13.1.3)."""
+    date = parse_http_date(value)
+    if date is None or current_second is None:
+        return True
+    return current_second > date

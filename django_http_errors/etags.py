@@ -1,0 +1,121 @@
+"""Parse, quote and compare entity tags (RFC 9110 §8.8.3): pure, standard library only."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from typing import Final
+
+__all__ = [
+    "ANY",
+    "EntityTag",
+    "Wildcard",
+    "parse_etag",
+    "parse_etag_list",
+    "quote_etag",
+    "strong_match",
+    "weak_match",
+]
+
+# etagc = %x21 / %x23-7E / obs-text (RFC 9110 §8.8.3). Header values reach us as latin-1
+# decoded str (PEP 3333), so obs-text (%x80-FF) is the code points U+0080-U+00FF.
+_ETAGC: Final = r"\x21\x23-\x7e\x80-\xff"
+_OPAQUE_RE: Final = re.compile(f"[{_ETAGC}]*")
+# "W/" is case-sensitive (%s"W/"), so no re.IGNORECASE; the char class star keeps matching linear.
+_ENTITY_TAG_RE: Final = re.compile(f'(W/)?"([{_ETAGC}]*)"')
+# OWS = *( SP / HTAB ) (RFC 9110 §5.6.3); other whitespace is not part of the grammar.
+_OWS: Final = " \t"
+
+
+class Wildcard(enum.Enum):
+    """The "*" member of If-Match / If-None-Match: any current representation (RFC 9110 §13.1.1)."""
+
+    ANY = "*"
+
+
+ANY: Final = Wildcard.ANY
+
+
+@dataclass(frozen=True, slots=True)
+class EntityTag:
+    """An entity-tag, `[W/]"opaque"`, as defined by RFC 9110 §8.8.3."""
+
+    opaque: str
+    weak: bool = False
+
+    def __post_init__(self) -> None:
+        """Reject an opaque-tag outside etagc so str() is a valid field (RFC 9110 §8.8.3)."""
+        _check_opaque(self.opaque)
+
+    def __str__(self) -> str:
+        """Serialize as the field value `"opaque"` or `W/"opaque"` (RFC 9110 §8.8.3)."""
+        return f'W/"{self.opaque}"' if self.weak else f'"{self.opaque}"'
+
+
+def _check_opaque(opaque: str) -> None:
+    if _OPAQUE_RE.fullmatch(opaque) is None:
+        raise ValueError(
+            f"opaque-tag {opaque!r} has a character outside etagc "
+            "(%x21 / %x23-7E / %x80-FF, RFC 9110 §8.8.3)"
+        )
+
+
+def quote_etag(opaque: str, *, weak: bool = False) -> str:
+    """Build an ETag field value; ValueError on a char outside etagc (RFC 9110 §8.8.3)."""
+    return str(EntityTag(opaque, weak=weak))
+
+
+def parse_etag(value: str) -> EntityTag | None:
+    """Parse one entity-tag (an ETag field value), None when malformed (RFC 9110 §8.8.3)."""
+    match = _ENTITY_TAG_RE.fullmatch(value.strip(_OWS))
+    if match is None:
+        return None
+    return EntityTag(match.group(2), weak=match.group(1) is not None)
+
+
+def parse_etag_list(value: str) -> tuple[EntityTag, ...] | Wildcard | None:
+    """Parse If-Match / If-None-Match: ANY, 1#entity-tag, None if malformed (RFC 9110 §13.1.1)."""
+    stripped = value.strip(_OWS)
+    if stripped == "*":
+        return ANY
+    # Not split on ",": etagc includes ",", so a comma may sit inside an opaque-tag.
+    tags: list[EntityTag] = []
+    position = 0
+    end = len(stripped)
+    while position < end:
+        position = _skip_ows(stripped, position)
+        if position < end and stripped[position] == ",":
+            # Recipients must accept and skip empty list elements (RFC 9110 §5.6.1.2).
+            position += 1
+            continue
+        if position == end:
+            break
+        match = _ENTITY_TAG_RE.match(stripped, position)
+        if match is None:
+            # Also catches "*" among tags: "*" is only valid as the whole field value.
+            return None
+        tags.append(EntityTag(match.group(2), weak=match.group(1) is not None))
+        position = _skip_ows(stripped, match.end())
+        if position < end and stripped[position] != ",":
+            return None
+    # An empty value is not "#entity-tag with no members" here: a sender that means nothing
+    # omits the field, so an empty one is a broken client and must not pass as a condition.
+    return tuple(tags) if tags else None
+
+
+def _skip_ows(value: str, position: int) -> int:
+    end = len(value)
+    while position < end and value[position] in _OWS:
+        position += 1
+    return position
+
+
+def strong_match(a: EntityTag, b: EntityTag) -> bool:
+    """Strong comparison: neither tag weak and the opaque-tags equal (RFC 9110 §8.8.3.2)."""
+    return not a.weak and not b.weak and a.opaque == b.opaque
+
+
+def weak_match(a: EntityTag, b: EntityTag) -> bool:
+    """Weak comparison: the opaque-tags equal, weakness ignored (RFC 9110 §8.8.3.2)."""
+    return a.opaque == b.opaque
