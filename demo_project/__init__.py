@@ -1,0 +1,1 @@
+"""The demo article service: django-http-errors over real HTTP."""

@@ -1,0 +1,1 @@
+"""The demo's one resource: articles."""

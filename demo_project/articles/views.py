@@ -1,0 +1,83 @@
+"""The article API, and the health endpoint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from rest_framework import permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
+
+from .models import Article
+from .search_index import notify_search_index
+from .serializers import ArticleSerializer
+
+
+class IsOwnerOrStaffOrReadOnly(permissions.BasePermission):
+    """Anyone may read; only the owner or staff may write."""
+
+    message = "Only the article's owner or staff may change it."
+
+    def has_object_permission(self, request: Request, view: Any, obj: Article) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return bool(request.user.is_staff or obj.owner_id == request.user.pk)
+
+
+class ArticleViewSet(viewsets.ModelViewSet[Article]):
+    """Articles: drafts are visible to their owner and staff only."""
+
+    serializer_class = ArticleSerializer
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsOwnerOrStaffOrReadOnly]
+
+    def get_queryset(self) -> QuerySet[Article]:
+        articles: QuerySet[Article] = Article.objects.select_related("owner")
+        user = self.request.user
+        if user.is_staff:
+            return articles
+        visible = Q(published=True)
+        if user.is_authenticated:
+            visible |= Q(owner_id=user.pk)
+        return articles.filter(visible)  # type: ignore[no-any-return]
+
+    def perform_create(self, serializer: BaseSerializer[Article]) -> None:
+        serializer.save(owner=self.request.user)
+
+    def get_success_headers(self, data: Any) -> dict[str, str]:
+        """RFC 9110 §15.3.2: a 201 names the created resource in ``Location``."""
+        location = reverse("article-detail", kwargs={"pk": data["id"]}, request=self.request)
+        return {"Location": location}
+
+    def perform_update(self, serializer: BaseSerializer[Article]) -> None:
+        instance = serializer.instance
+        assert instance is not None
+        serializer.save(version=instance.version + 1)
+
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        """Publish the article and notify the search index; nothing changes if that fails."""
+        article = self.get_object()
+        with transaction.atomic():
+            article.published = True
+            article.version += 1
+            article.save()
+            notify_search_index(article)
+        return Response(self.get_serializer(article).data)
+
+
+class HealthView(APIView):
+    """200 while the database answers; django-http-errors makes it a 503 when it does not."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request: Request) -> Response:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return Response({"status": "ok"})

@@ -1,0 +1,57 @@
+"""``WWW-Authenticate`` challenges for a 401, built from the view's authentication classes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .conf import get_settings
+
+#: RFC 9110 §11.6.1 and §11.6.2.
+WWW_AUTHENTICATE = "WWW-Authenticate"
+AUTHORIZATION = "HTTP_AUTHORIZATION"
+BEARER = "bearer"
+
+
+def scheme_of(challenge_or_credentials: str) -> str:
+    """The auth-scheme token, lowercased: schemes are case-insensitive (RFC 9110 §11.1)."""
+    return challenge_or_credentials.strip().split(" ", 1)[0].lower()
+
+
+def view_challenges(authenticators: Iterable[Any], request: Any) -> list[str]:
+    """The challenges of every authentication class that defines one, in the view's order."""
+    found = []
+    for authenticator in authenticators:
+        header = authenticator.authenticate_header(request)
+        if header:
+            found.append(str(header))
+    return found
+
+
+def bearer_error(challenge: str, error: str, **params: str) -> str:
+    """A Bearer challenge with an ``error`` auth-param (RFC 6750 §3)."""
+    extra = "".join(f', {name}="{value}"' for name, value in params.items())
+    separator = ", " if " " in challenge.strip() else " "
+    return f'{challenge.strip()}{separator}error="{error}"{extra}'
+
+
+def challenge_header(request: Any, *, failed: bool) -> str:
+    """The ``WWW-Authenticate`` value for a 401 (RFC 9110 §15.5.2: at least one challenge).
+
+    A request whose credentials failed gets the challenge of the scheme it used (with
+    ``error="invalid_token"`` for Bearer, RFC 6750 §3.1); an anonymous one gets every challenge
+    the view can answer (§11.6.1 allows several), or the ``SESSION_CHALLENGE`` when none of its
+    classes defines one, as with SessionAuthentication alone.
+    """
+    challenges = view_challenges(getattr(request, "authenticators", ()) or (), request)
+    if failed and challenges:
+        meta = getattr(request, "META", {})
+        used = scheme_of(meta.get(AUTHORIZATION, ""))
+        for challenge in challenges:
+            if used and scheme_of(challenge) == used:
+                if used == BEARER:
+                    return bearer_error(challenge, "invalid_token")
+                return challenge
+    if challenges:
+        return ", ".join(challenges)
+    return get_settings().SESSION_CHALLENGE

@@ -1,0 +1,140 @@
+"""System checks: every misconfiguration we can detect, each with a stable id and a hint."""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Sequence
+from dataclasses import fields
+from typing import Any
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.utils.module_loading import import_string
+
+from .conf import SETTING_NAME, SETTING_NAMES, HttpErrorsSettings
+
+HANDLER_PATH = "django_http_errors.handlers.exception_handler"
+MIDDLEWARE_PATH = "django_http_errors.middleware.RequestIDMiddleware"
+
+E001 = "django_http_errors.E001"
+E002 = "django_http_errors.E002"
+E003 = "django_http_errors.E003"
+W001 = "django_http_errors.W001"
+W002 = "django_http_errors.W002"
+W003 = "django_http_errors.W003"
+
+
+@register(Tags.compatibility)
+def check_settings(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
+    """``HTTP_ERRORS`` must be a dict of known names with values of the right type."""
+    value = getattr(settings, SETTING_NAME, {})
+    if not isinstance(value, dict):
+        return [
+            Error(
+                f"{SETTING_NAME} must be a dict.",
+                hint=f"Set {SETTING_NAME} = {{...}}; its keys are listed in the README.",
+                id=E001,
+            )
+        ]
+    messages: list[CheckMessage] = []
+    hints = typing.get_type_hints(HttpErrorsSettings)
+    for key in sorted(set(value) - SETTING_NAMES):
+        messages.append(
+            Error(
+                f"{SETTING_NAME} has an unknown key {key!r}.",
+                hint=f"Known keys: {', '.join(sorted(SETTING_NAMES))}.",
+                id=E002,
+            )
+        )
+    for field in fields(HttpErrorsSettings):
+        if field.name in value and not _is_instance(value[field.name], hints[field.name]):
+            messages.append(
+                Error(
+                    f"{SETTING_NAME}[{field.name!r}] must be of type "
+                    f"{_type_name(hints[field.name])}.",
+                    hint=f"Its default is {field.default!r}.",
+                    id=E003,
+                )
+            )
+    return messages
+
+
+@register(Tags.compatibility)
+def check_exception_handler(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """Our handler must be DRF's ``EXCEPTION_HANDLER``, or DRF answers with its own bodies.
+
+    Without it, DRF also answers 403 instead of 401 to unauthenticated requests whenever the
+    first authentication class has no challenge, as SessionAuthentication has none.
+    """
+    rest = getattr(settings, "REST_FRAMEWORK", {}) or {}
+    if rest.get("EXCEPTION_HANDLER") == HANDLER_PATH:
+        return []
+    messages: list[CheckMessage] = [
+        Warning(
+            "REST_FRAMEWORK['EXCEPTION_HANDLER'] is not django-http-errors' handler: errors "
+            "are not answered as RFC 9457 problems.",
+            hint=f"Set REST_FRAMEWORK['EXCEPTION_HANDLER'] = {HANDLER_PATH!r}.",
+            id=W001,
+        )
+    ]
+    if _first_authenticator_has_no_challenge(rest):
+        messages.append(
+            Warning(
+                "The first of DEFAULT_AUTHENTICATION_CLASSES has no WWW-Authenticate challenge, "
+                "so DRF answers 403 where a request is not authenticated (RFC 9110 §15.5.2 "
+                "says 401).",
+                hint=f"Set REST_FRAMEWORK['EXCEPTION_HANDLER'] = {HANDLER_PATH!r}.",
+                id=W002,
+            )
+        )
+    return messages
+
+
+@register(Tags.compatibility)
+def check_middleware(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
+    """Request ids need the middleware, or problems and logs carry none."""
+    if MIDDLEWARE_PATH in getattr(settings, "MIDDLEWARE", []):
+        return []
+    return [
+        Warning(
+            "RequestIDMiddleware is not installed: problems, logs and responses carry no "
+            "request id.",
+            hint=f"Add {MIDDLEWARE_PATH!r} near the top of MIDDLEWARE.",
+            id=W003,
+        )
+    ]
+
+
+def _first_authenticator_has_no_challenge(rest: dict[str, Any]) -> bool:
+    classes = rest.get(
+        "DEFAULT_AUTHENTICATION_CLASSES",
+        [
+            "rest_framework.authentication.SessionAuthentication",
+            "rest_framework.authentication.BasicAuthentication",
+        ],
+    )
+    if not classes:
+        return False
+    try:
+        first = import_string(classes[0]) if isinstance(classes[0], str) else classes[0]
+        return first().authenticate_header(None) is None
+    except Exception:
+        return False
+
+
+def _is_instance(value: Any, hint: Any) -> bool:
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        return any(_is_instance(value, arg) for arg in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, hint)
+
+
+def _type_name(hint: Any) -> str:
+    return str(hint).replace("typing.", "").replace("<class '", "").replace("'>", "")

@@ -1,0 +1,71 @@
+"""The one place that reads the ``HTTP_ERRORS`` setting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+
+SETTING_NAME = "HTTP_ERRORS"
+
+
+@dataclass(frozen=True)
+class HttpErrorsSettings:
+    """The library's settings, with their defaults; see the README for each one."""
+
+    #: Base URL of the problem type pages; ``None`` serves them from ``django_http_errors.urls``
+    #: when that is included, and falls back to ``about:blank`` (RFC 9457 §4.2.1) when not.
+    PROBLEM_TYPE_BASE_URL: str | None = None
+    #: With ``DEBUG`` on, let an unexpected error reach Django's technical 500 page.
+    TECHNICAL_500_IN_DEBUG: bool = False
+    #: Request header that carries the client's correlation id, echoed on the response.
+    REQUEST_ID_HEADER: str = "X-Request-ID"
+    #: Seconds a client should wait before retrying when the database is unreachable.
+    DATABASE_RETRY_AFTER: int = 5
+    #: Challenge sent on a 401 when no authentication class of the view defines one
+    #: (Session-only APIs); a scheme other than Basic keeps browsers from showing a login dialog.
+    SESSION_CHALLENGE: str = 'Session realm="api"'
+    #: Default of ``ConditionalUpdateMixin.precondition_required``.
+    PRECONDITION_REQUIRED: bool = False
+    #: ``Cache-Control`` of responses that carry validators, so clients revalidate.
+    CACHE_CONTROL: str = "private, no-cache"
+    #: Default of ``ConditionalUpdateMixin.version_field``.
+    VERSION_FIELD: str = "version"
+    #: Default of ``ConditionalUpdateMixin.last_modified_field``.
+    LAST_MODIFIED_FIELD: str | None = "updated_at"
+
+
+SETTING_NAMES = frozenset(f.name for f in fields(HttpErrorsSettings))
+
+
+def user_settings() -> dict[str, Any]:
+    """The raw ``HTTP_ERRORS`` dict as the project wrote it."""
+    value = getattr(settings, SETTING_NAME, {})
+    return value if isinstance(value, dict) else {}
+
+
+def _load() -> HttpErrorsSettings:
+    given = {k: v for k, v in user_settings().items() if k in SETTING_NAMES}
+    return HttpErrorsSettings(**given)
+
+
+_cached: HttpErrorsSettings | None = None
+
+
+def get_settings() -> HttpErrorsSettings:
+    """The current settings, read once and reloaded when a test overrides them."""
+    global _cached
+    if _cached is None:
+        _cached = _load()
+    return _cached
+
+
+def _reload(*, setting: str, **kwargs: Any) -> None:
+    global _cached
+    if setting == SETTING_NAME:
+        _cached = None
+
+
+setting_changed.connect(_reload)

@@ -1,0 +1,224 @@
+"""The DRF exception handler: every error an API can raise as an RFC 9457 problem."""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.signals import got_request_exception
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connections
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.log import log_response
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
+
+from .challenges import (
+    WWW_AUTHENTICATE,
+    bearer_error,
+    challenge_header,
+    scheme_of,
+    view_challenges,
+)
+from .conf import get_settings
+from .exceptions import (
+    Conflict,
+    InsufficientScope,
+    PreconditionFailed,
+    PreconditionRequired,
+    ServiceUnavailable,
+)
+from .pointers import iter_errors
+from .problems import ABOUT_BLANK, CATALOG, PROBLEM_JSON, Problem, reason_phrase
+from .upstream import upstream_exception
+
+RETRY_AFTER = "Retry-After"
+CSRF_PREFIX = "CSRF Failed"
+TYPE_URL_NAME = "django_http_errors:problem-type"
+
+SERVER_ERROR_DETAIL = _("The server met an unexpected condition. It has been logged.")
+INVALID_DETAIL = _("The request content is invalid: each error is listed in errors.")
+REFERENCED_DETAIL = _("The resource is referenced by other resources and cannot be deleted.")
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Answer any exception with a problem and its right status (RFC 9457 §3, RFC 9110 §15).
+
+    Every error marks the request's open transactions for rollback, so no half-written change
+    survives. An unexpected error is a generic 500, logged once with its traceback and signalled
+    through ``got_request_exception``.
+    """
+    request = context.get("request")
+    api_exc = as_api_exception(exc)
+    if api_exc is None and settings.DEBUG and get_settings().TECHNICAL_500_IN_DEBUG:
+        return None
+    problem, headers = build_problem(api_exc, request)
+    rollback_open_transactions()
+    response = Response(problem.as_dict(), status=problem.status, headers=headers)
+    if _renders_json(request):
+        response.content_type = PROBLEM_JSON
+    if api_exc is None and request is not None:
+        django_request = getattr(request, "_request", request)
+        got_request_exception.send(sender=None, request=django_request)
+        log_response(
+            "%s: %s",
+            reason_phrase(problem.status),
+            django_request.path,
+            response=response,
+            request=django_request,
+            exception=exc,
+        )
+    return response
+
+
+def as_api_exception(exc: Exception) -> exceptions.APIException | None:
+    """The DRF exception that says what happened to the client; ``None`` for a plain 500."""
+    if isinstance(exc, exceptions.APIException):
+        return exc
+    if isinstance(exc, Http404):
+        return exceptions.NotFound(*exc.args)
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(*exc.args)
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, (ProtectedError, RestrictedError)):
+        return Conflict(REFERENCED_DETAIL)
+    if isinstance(exc, IntegrityError):
+        return Conflict()
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return ServiceUnavailable(retry_after=get_settings().DATABASE_RETRY_AFTER)
+    if isinstance(exc, DatabaseError):
+        return None
+    return upstream_exception(exc)
+
+
+def build_problem(
+    exc: exceptions.APIException | None, request: Any
+) -> tuple[Problem, dict[str, str]]:
+    """The problem and the headers that go with it (``WWW-Authenticate``, ``Retry-After``)."""
+    if exc is None:
+        return _problem(500, "server_error", SERVER_ERROR_DETAIL, request), {}
+    headers: dict[str, str] = {}
+    status = exc.status_code
+    code = _code_of(exc)
+    detail: Any = exc.detail
+    errors = None
+    extensions: dict[str, Any] = {}
+    if isinstance(detail, (list, dict)):
+        errors = [
+            {"pointer": pointer, "detail": message, "code": error_code}
+            for pointer, message, error_code in iter_errors(
+                detail, api_settings.NON_FIELD_ERRORS_KEY
+            )
+        ]
+        detail = errors[0]["detail"] if len(errors) == 1 else INVALID_DETAIL
+        if not isinstance(exc, exceptions.ValidationError):
+            errors = None
+    if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        # RFC 9110 §15.5.2: DRF turns this into a 403 when its first authentication class has
+        # no challenge (SessionAuthentication); not being authenticated is a 401 all the same.
+        status = 401
+        failed = isinstance(exc, exceptions.AuthenticationFailed)
+        headers[WWW_AUTHENTICATE] = challenge_header(request, failed=failed)
+    elif isinstance(exc, InsufficientScope):
+        headers[WWW_AUTHENTICATE] = _insufficient_scope_challenge(exc, request)
+    elif isinstance(exc, exceptions.Throttled) and getattr(exc, "wait", None) is not None:
+        headers[RETRY_AFTER] = str(math.ceil(exc.wait))  # type: ignore[attr-defined]  # RFC 6585 §4
+    elif isinstance(exc, ServiceUnavailable) and exc.retry_after is not None:
+        headers[RETRY_AFTER] = str(exc.retry_after)  # RFC 9110 §10.2.3
+    elif isinstance(exc, PreconditionFailed) and exc.etag is not None:
+        extensions["etag"] = exc.etag
+    elif isinstance(exc, PreconditionRequired):
+        extensions["required_headers"] = list(exc.required_headers)
+    problem = _problem(status, code, detail, request, errors, extensions)
+    return problem, headers
+
+
+def _problem(
+    status: int,
+    code: str,
+    detail: Any,
+    request: Any,
+    errors: list[dict[str, str]] | None = None,
+    extensions: dict[str, Any] | None = None,
+) -> Problem:
+    problem_type = CATALOG.get(code)
+    type_uri = None
+    if problem_type is not None and problem_type.status == status:
+        type_uri = problem_type_uri(problem_type.slug, request)
+    extensions = extensions or {}
+    request_id = getattr(request, "request_id", None)
+    if request_id:
+        extensions["request_id"] = request_id
+    return Problem(
+        status=status,
+        title=problem_type.title if type_uri and problem_type else reason_phrase(status),
+        detail=detail,
+        code=code,
+        type=type_uri or ABOUT_BLANK,
+        instance=getattr(request, "path", None),
+        errors=errors,
+        extensions=extensions,
+    )
+
+
+def _code_of(exc: exceptions.APIException) -> str:
+    detail = exc.detail
+    if isinstance(exc, exceptions.ValidationError) or not isinstance(detail, str):
+        return str(exc.default_code)
+    code = str(getattr(detail, "code", None) or exc.default_code)
+    if code == "permission_denied" and detail.startswith(CSRF_PREFIX):
+        return "csrf_failed"
+    return code
+
+
+def _insufficient_scope_challenge(exc: InsufficientScope, request: Any) -> str:
+    """RFC 6750 §3: a 403 for a missing scope carries a Bearer challenge naming it."""
+    authenticators = getattr(request, "authenticators", ()) or ()
+    bearer = [c for c in view_challenges(authenticators, request) if scheme_of(c) == "bearer"]
+    params = {"scope": exc.scope} if exc.scope else {}
+    return bearer_error(bearer[0] if bearer else "Bearer", "insufficient_scope", **params)
+
+
+def problem_type_uri(slug: str, request: Any) -> str | None:
+    """The type URI of a problem: under ``PROBLEM_TYPE_BASE_URL``, or the app's own page."""
+    base = get_settings().PROBLEM_TYPE_BASE_URL
+    if base:
+        return f"{base.rstrip('/')}/{slug}"
+    path = _type_path(slug, get_urlconf(), get_script_prefix())
+    if path is None:
+        return None
+    # RFC 9457 §3.1.1 recommends absolute type URIs: relative ones resolve confusingly.
+    build: Callable[[str], str] | None = getattr(request, "build_absolute_uri", None)
+    return build(path) if build else path
+
+
+@functools.lru_cache(maxsize=256)
+def _type_path(slug: str, urlconf: str | None, script_prefix: str) -> str | None:
+    try:
+        return reverse(TYPE_URL_NAME, kwargs={"slug": slug}, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+
+
+def rollback_open_transactions() -> None:
+    """Mark every open transaction for rollback, ``ATOMIC_REQUESTS`` or not."""
+    for connection in connections.all(initialized_only=True):
+        if connection.in_atomic_block:
+            connection.set_rollback(True)
+
+
+def _renders_json(request: Any) -> bool:
+    renderer = getattr(request, "accepted_renderer", None)
+    if renderer is None:
+        return True
+    return str(getattr(renderer, "format", "")) == "json"

@@ -1,0 +1,227 @@
+"""The RFC 9457 problem details object as a plain value, and the catalog of problem types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+#: RFC 9457 §3: the media type of a problem details JSON object.
+PROBLEM_JSON = "application/problem+json"
+#: RFC 9457 §4.2.1: the type that means "nothing more than the status code".
+ABOUT_BLANK = "about:blank"
+
+StrOrPromise = str | Promise
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    """One documented problem type: its ``code``, status, title and what a client should do."""
+
+    code: str
+    status: int
+    title: StrOrPromise
+    meaning: StrOrPromise
+    advice: StrOrPromise
+
+    @property
+    def slug(self) -> str:
+        """The last segment of the type URI (``precondition-failed``)."""
+        return self.code.replace("_", "-")
+
+
+def _t(code: str, status: int, title: str, meaning: str, advice: str) -> ProblemType:
+    return ProblemType(code, status, _(title), _(meaning), _(advice))
+
+
+CATALOG: dict[str, ProblemType] = {
+    p.code: p
+    for p in (
+        _t(
+            "invalid",
+            400,
+            "Invalid input",
+            "One or more members of the request content are invalid; `errors` lists each one "
+            "with a JSON Pointer to it and a stable code.",
+            "Correct the members that `errors` points at and send the request again.",
+        ),
+        _t(
+            "parse_error",
+            400,
+            "Malformed request content",
+            "The request content could not be parsed in the format its Content-Type names.",
+            "Send well-formed content (for JSON, a valid JSON document).",
+        ),
+        _t(
+            "bad_request",
+            400,
+            "Bad request",
+            "The request could not be understood.",
+            "Check the request line and headers before trying again.",
+        ),
+        _t(
+            "not_authenticated",
+            401,
+            "Authentication required",
+            "The request carries no credentials and the resource requires them.",
+            "Authenticate with one of the schemes the WWW-Authenticate header lists.",
+        ),
+        _t(
+            "authentication_failed",
+            401,
+            "Authentication failed",
+            "The credentials sent are wrong, unknown or expired.",
+            "Obtain valid credentials for the scheme named in WWW-Authenticate and retry.",
+        ),
+        _t(
+            "permission_denied",
+            403,
+            "Permission denied",
+            "The client is authenticated but is not allowed to do this.",
+            "Do not repeat the request with the same credentials; ask for access.",
+        ),
+        _t(
+            "csrf_failed",
+            403,
+            "CSRF verification failed",
+            "A session-authenticated unsafe request did not carry a valid CSRF token.",
+            "Send the CSRF token in the X-CSRFToken header along with the session cookie.",
+        ),
+        _t(
+            "insufficient_scope",
+            403,
+            "Insufficient scope",
+            "The access token is valid but lacks a scope this request needs (RFC 6750 §3.1).",
+            "Obtain a token with the scope named in WWW-Authenticate.",
+        ),
+        _t(
+            "not_found",
+            404,
+            "Not found",
+            "There is no resource at this URL, or none that the client may know about.",
+            "Check the URL or identifier.",
+        ),
+        _t(
+            "method_not_allowed",
+            405,
+            "Method not allowed",
+            "The resource does not support this method.",
+            "Use one of the methods listed in the Allow header.",
+        ),
+        _t(
+            "not_acceptable",
+            406,
+            "Not acceptable",
+            "No representation matches the request's Accept header.",
+            "Accept application/json (or another format the API offers).",
+        ),
+        _t(
+            "conflict",
+            409,
+            "Conflict",
+            "The request conflicts with the current state of the resource, for example a "
+            "uniqueness rule or a reference that protects it from deletion.",
+            "Fetch the resource's current state, resolve the conflict and retry.",
+        ),
+        _t(
+            "precondition_failed",
+            412,
+            "Precondition failed",
+            "A precondition (If-Match, If-None-Match, If-Unmodified-Since) evaluated to false: "
+            "the resource changed since the client last saw it.",
+            "Fetch the resource again, reapply the change to it and send the new ETag in If-Match.",
+        ),
+        _t(
+            "unsupported_media_type",
+            415,
+            "Unsupported media type",
+            "The request content is in a format the resource does not accept.",
+            "Send the content as application/json (or another format the API accepts).",
+        ),
+        _t(
+            "precondition_required",
+            428,
+            "Precondition required",
+            "This resource only accepts conditional writes, so that no update is lost (RFC 6585 "
+            "§3).",
+            "Fetch the resource, then send its ETag in If-Match with the write.",
+        ),
+        _t(
+            "throttled",
+            429,
+            "Too many requests",
+            "The client sent too many requests in a given amount of time.",
+            "Wait for the number of seconds in Retry-After before retrying.",
+        ),
+        _t(
+            "server_error",
+            500,
+            "Internal server error",
+            "The server met an unexpected condition. It has been logged.",
+            "Retry later; if it persists, report the request_id to the API's operators.",
+        ),
+        _t(
+            "bad_gateway",
+            502,
+            "Bad gateway",
+            "A service this request depends on refused the connection or answered with an error.",
+            "Retry later; nothing was changed by this request.",
+        ),
+        _t(
+            "service_unavailable",
+            503,
+            "Service unavailable",
+            "The service cannot handle the request right now, for example because its database "
+            "is unreachable.",
+            "Wait for the number of seconds in Retry-After before retrying.",
+        ),
+        _t(
+            "gateway_timeout",
+            504,
+            "Gateway timeout",
+            "A service this request depends on did not answer in time.",
+            "Retry later; nothing was changed by this request.",
+        ),
+    )
+}
+
+
+def reason_phrase(status: int) -> str:
+    """The status's reason phrase: the title of an ``about:blank`` problem (RFC 9457 §4.2.1)."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem details object (RFC 9457 §3): standard members plus our extensions."""
+
+    status: int
+    title: StrOrPromise
+    detail: StrOrPromise
+    code: str
+    type: str = ABOUT_BLANK
+    instance: str | None = None
+    errors: list[dict[str, str]] | None = None
+    extensions: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON object; ``status`` always equals the response's status (RFC 9457 §3.1.2)."""
+        body: dict[str, Any] = {
+            "type": self.type,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
+        if self.instance is not None:
+            body["instance"] = self.instance
+        body["code"] = self.code
+        if self.errors is not None:
+            body["errors"] = self.errors
+        body.update(self.extensions)
+        return body

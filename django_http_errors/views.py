@@ -1,0 +1,78 @@
+"""Problem bodies where no DRF view answers (Django's error handlers), and the type pages."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ParseError
+
+from .exceptions import ServiceUnavailable
+from .handlers import as_api_exception, build_problem, rollback_open_transactions
+from .problems import CATALOG, PROBLEM_JSON
+
+_BAD_REQUEST = _("The request could not be understood.")
+
+
+def _problem_response(request: HttpRequest, exc: Exception | None) -> HttpResponse:
+    problem, headers = build_problem(as_api_exception(exc) if exc else None, request)
+    body = json.dumps(problem.as_dict(), cls=DjangoJSONEncoder, separators=(",", ":"))
+    response = HttpResponse(body, status=problem.status, content_type=PROBLEM_JSON)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """``handler400``: a 400 problem, e.g. for a ``SuspiciousOperation`` (RFC 9110 §15.5.1)."""
+    return _problem_response(request, ParseError(code="bad_request", detail=_BAD_REQUEST))
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """``handler403``: a 403 problem keeping the exception's message (RFC 9110 §15.5.4)."""
+    return _problem_response(request, PermissionDenied(*_args(exception)))
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """``handler404``: an unknown URL is a 404 problem like any other (RFC 9110 §15.5.5)."""
+    return _problem_response(request, Http404(*_args(exception)))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: a generic 500, or a 503 when the database is unreachable.
+
+    Django has already logged the error and sent ``got_request_exception``; this only answers.
+    """
+    rollback_open_transactions()
+    exc = sys.exc_info()[1]
+    api_exc = as_api_exception(exc) if isinstance(exc, Exception) else None
+    if isinstance(api_exc, ServiceUnavailable):
+        return _problem_response(request, api_exc)
+    return _problem_response(request, None)
+
+
+def problem_type(request: HttpRequest, slug: str) -> HttpResponse:
+    """The human-readable page that a problem's ``type`` URI resolves to (RFC 9457 §3.1.1)."""
+    found = [p for p in CATALOG.values() if p.slug == slug]
+    if not found:
+        raise Http404(slug)
+    return render(request, "django_http_errors/problem_type.html", {"problem": found[0]})
+
+
+def problem_catalog(request: HttpRequest) -> HttpResponse:
+    """The list of every problem type this API can answer with."""
+    return render(request, "django_http_errors/catalog.html", {"problems": CATALOG.values()})
+
+
+def _args(exception: Exception | None) -> tuple[Any, ...]:
+    # Django passes the resolver's own exception to handler404; its arguments describe the
+    # URL patterns tried, which are internals, so only a plain message is kept.
+    if exception is None or not exception.args or not isinstance(exception.args[0], str):
+        return ()
+    return (exception.args[0],)

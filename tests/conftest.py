@@ -1,0 +1,70 @@
+"""Fixtures shared by the tests: the seeded demo users and HTTP clients for them."""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from demo_project.articles.models import Article
+
+
+@pytest.fixture
+def seeded(db: None) -> dict[str, User]:
+    """The demo's users and articles, as ``seed_demo`` creates them."""
+    call_command("seed_demo", stdout=io.StringIO())
+    return {u.username: u for u in User.objects.all()}
+
+
+def basic(username: str, password: str) -> str:
+    """An ``Authorization`` value for HTTP Basic (RFC 7617)."""
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
+@pytest.fixture
+def token_of(seeded: dict[str, User]) -> Callable[[str], str]:
+    """``Authorization`` value for a seeded user's DRF token."""
+
+    def _token(username: str) -> str:
+        return f"Token {Token.objects.get(user__username=username).key}"
+
+    return _token
+
+
+@pytest.fixture
+def as_user(seeded: dict[str, User]) -> Callable[[str], Client]:
+    """A test client that sends a seeded user's Basic credentials on every request."""
+
+    def _client(username: str) -> Client:
+        return Client(HTTP_AUTHORIZATION=basic(username, f"{username}-password"))
+
+    return _client
+
+
+@pytest.fixture
+def article(seeded: dict[str, User]) -> Article:
+    """Alice's published article."""
+    return Article.objects.get(title="Hello from alice")
+
+
+@pytest.fixture
+def draft(seeded: dict[str, User]) -> Article:
+    """Alice's draft."""
+    return Article.objects.get(title="Alice's draft")
+
+
+def problem(response: Any) -> dict[str, Any]:
+    """The problem body of a response, after checking it is one (RFC 9457 §3)."""
+    assert response["Content-Type"] == "application/problem+json", response["Content-Type"]
+    body: dict[str, Any] = response.json()
+    assert body["status"] == response.status_code
+    for member in ("type", "title", "detail", "code"):
+        assert member in body, member
+    return body

@@ -1,0 +1,1 @@
+"""Models and views that exist only for the tests."""
