@@ -17,7 +17,7 @@ $(BIN)/python:
 
 # One stamp per set of extras: `.installed-test,demo` installs '.[test,demo]'.
 $(VENV)/.installed-%: pyproject.toml | $(BIN)/python
-	$(PIP) -e '.[$*]' $(if $(PIP_EXTRA),'$(PIP_EXTRA)')
+	$(PIP) -e '.[$*]' $(foreach requirement,$(PIP_EXTRA),'$(requirement)')
 	@touch $@
 
 demo: $(VENV)/.installed-demo,postgres
