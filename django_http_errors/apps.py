@@ -16,9 +16,6 @@ class DjangoHttpErrorsConfig(AppConfig):
     def ready(self) -> None:
         from . import checks  # noqa: F401
 
-        if importlib.util.find_spec("drf_spectacular") is not None and _has_module("schema"):
+        # Only schema.py imports drf-spectacular, and only when it is installed.
+        if importlib.util.find_spec("drf_spectacular") is not None:
             importlib.import_module(f"{self.name}.schema")
-
-
-def _has_module(name: str) -> bool:
-    return importlib.util.find_spec(f"{DjangoHttpErrorsConfig.name}.{name}") is not None

@@ -14,8 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ParseError
 
 from .exceptions import ServiceUnavailable
-from .handlers import as_api_exception, build_problem, rollback_open_transactions
-from .problems import CATALOG, PROBLEM_JSON
+from .handlers import (
+    as_api_exception,
+    build_problem,
+    problem_type_uri,
+    rollback_open_transactions,
+)
+from .problems import CATALOG, PROBLEM_JSON, reason_phrase
 
 _BAD_REQUEST = _("The request could not be understood.")
 
@@ -62,12 +67,28 @@ def problem_type(request: HttpRequest, slug: str) -> HttpResponse:
     found = [p for p in CATALOG.values() if p.slug == slug]
     if not found:
         raise Http404(slug)
-    return render(request, "django_http_errors/problem_type.html", {"problem": found[0]})
+    problem = found[0]
+    type_uri = problem_type_uri(slug, request) or request.build_absolute_uri()
+    example = {
+        "type": type_uri,
+        "title": str(problem.title),
+        "status": problem.status,
+        "detail": "…",
+        "code": problem.code,
+    }
+    context = {
+        "problem": problem,
+        "reason": reason_phrase(problem.status),
+        "type_uri": type_uri,
+        "example": json.dumps(example, ensure_ascii=False, indent=2),
+    }
+    return render(request, "django_http_errors/problem_type.html", context)
 
 
 def problem_catalog(request: HttpRequest) -> HttpResponse:
-    """The list of every problem type this API can answer with."""
-    return render(request, "django_http_errors/catalog.html", {"problems": CATALOG.values()})
+    """The list of every problem type this API can answer with, by status."""
+    problems = sorted(CATALOG.values(), key=lambda p: p.status)
+    return render(request, "django_http_errors/catalog.html", {"problems": problems})
 
 
 def _args(exception: Exception | None) -> tuple[Any, ...]:
