@@ -8,12 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connections
 from django.db.models import ProtectedError, RestrictedError
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.log import log_response
 from django.utils.translation import gettext_lazy as _
@@ -53,9 +54,10 @@ REFERENCED_DETAIL = _("The resource is referenced by other resources and cannot 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Answer any exception with a problem and its right status (RFC 9457 §3, RFC 9110 §15).
 
-    Every error marks the request's open transactions for rollback, so no half-written change
+    Every error marks the request's transaction for rollback, so no half-written change
     survives. An unexpected error is a generic 500, logged once with its traceback and signalled
-    through ``got_request_exception``.
+    through ``got_request_exception``; a database or upstream failure (503, 502, 504) is logged
+    once with its traceback too, so operators see outages that clients are told about.
     """
     request = context.get("request")
     api_exc = as_api_exception(exc)
@@ -66,18 +68,25 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = Response(problem.as_dict(), status=problem.status, headers=headers)
     if _renders_json(request):
         response.content_type = PROBLEM_JSON
-    if api_exc is None and request is not None:
-        django_request = getattr(request, "_request", request)
-        got_request_exception.send(sender=None, request=django_request)
-        log_response(
-            "%s: %s",
-            reason_phrase(problem.status),
-            django_request.path,
-            response=response,
-            request=django_request,
-            exception=exc,
-        )
+    failed = problem.status >= 500 and not isinstance(exc, exceptions.APIException)
+    if failed and request is not None:
+        _report(exc, getattr(request, "_request", request), response, signal=api_exc is None)
     return response
+
+
+def _report(exc: Exception, request: HttpRequest, response: Response, *, signal: bool) -> None:
+    # Django's own handler would log and signal an exception that escapes the view; this one
+    # never escapes, so it does the same here, and marks the response so Django logs it once.
+    if signal:
+        got_request_exception.send(sender=None, request=request)
+    log_response(
+        "%s: %s",
+        reason_phrase(response.status_code),
+        request.path,
+        response=response,
+        request=request,
+        exception=exc,
+    )
 
 
 def as_api_exception(exc: Exception) -> exceptions.APIException | None:
@@ -85,9 +94,9 @@ def as_api_exception(exc: Exception) -> exceptions.APIException | None:
     if isinstance(exc, exceptions.APIException):
         return exc
     if isinstance(exc, Http404):
-        return exceptions.NotFound(*exc.args)
+        return exceptions.NotFound(message_of(exc))
     if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied(*exc.args)
+        return exceptions.PermissionDenied(message_of(exc))
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, (ProtectedError, RestrictedError)):
@@ -99,6 +108,14 @@ def as_api_exception(exc: Exception) -> exceptions.APIException | None:
     if isinstance(exc, DatabaseError):
         return None
     return upstream_exception(exc)
+
+
+def message_of(exc: Exception) -> str | None:
+    """The exception's message when it is plain text meant for the client, else ``None``."""
+    # Django's resolver raises Http404 with a dict of the URL patterns it tried: internals.
+    if exc.args and isinstance(exc.args[0], str):
+        return exc.args[0]
+    return None
 
 
 def build_problem(
@@ -156,7 +173,8 @@ def _problem(
     if problem_type is not None and problem_type.status == status:
         type_uri = problem_type_uri(problem_type.slug, request)
     extensions = extensions or {}
-    request_id = getattr(request, "request_id", None)
+    # The id lives on Django's request; a DRF Request would find it through a slow __getattr__.
+    request_id = getattr(getattr(request, "_request", request), "request_id", None)
     if request_id:
         extensions["request_id"] = request_id
     return Problem(
@@ -199,7 +217,13 @@ def problem_type_uri(slug: str, request: Any) -> str | None:
         return None
     # RFC 9457 §3.1.1 recommends absolute type URIs: relative ones resolve confusingly.
     build: Callable[[str], str] | None = getattr(request, "build_absolute_uri", None)
-    return build(path) if build else path
+    if build is None:
+        return path
+    try:
+        return build(path)
+    except DisallowedHost:
+        # The 400 for a Host not in ALLOWED_HOSTS must not fail on that same Host.
+        return path
 
 
 @functools.lru_cache(maxsize=256)
@@ -211,9 +235,14 @@ def _type_path(slug: str, urlconf: str | None, script_prefix: str) -> str | None
 
 
 def rollback_open_transactions() -> None:
-    """Mark every open transaction for rollback, ``ATOMIC_REQUESTS`` or not."""
+    """Mark the request's transaction (``ATOMIC_REQUESTS``) for rollback on every database.
+
+    The view answers instead of raising, so Django's atomic wrapper would otherwise commit.
+    Databases without ``ATOMIC_REQUESTS`` are left alone: their open transaction belongs to
+    the caller (a test case, a management command), not to the request.
+    """
     for connection in connections.all(initialized_only=True):
-        if connection.in_atomic_block:
+        if connection.settings_dict["ATOMIC_REQUESTS"] and connection.in_atomic_block:
             connection.set_rollback(True)
 
 

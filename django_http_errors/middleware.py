@@ -46,5 +46,8 @@ class RequestIDFilter(logging.Filter):
     """Add ``request_id`` to every log record (``-`` outside a request), for formatters."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _current_id.get() or "-"
+        # Django logs a 4xx after the middleware chain has returned, when the context variable
+        # is reset; such records carry the request itself.
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "request_id", None) or _current_id.get() or "-"
         return True

@@ -33,8 +33,11 @@ class ProblemType:
         return self.code.replace("_", "-")
 
 
-def _t(code: str, status: int, title: str, meaning: str, advice: str) -> ProblemType:
-    return ProblemType(code, status, _(title), _(meaning), _(advice))
+def _t(
+    code: str, status: int, title: StrOrPromise, meaning: StrOrPromise, advice: StrOrPromise
+) -> ProblemType:
+    # The texts are wrapped in _() at the call, where makemessages finds them.
+    return ProblemType(code, status, title, meaning, advice)
 
 
 CATALOG: dict[str, ProblemType] = {
@@ -43,147 +46,163 @@ CATALOG: dict[str, ProblemType] = {
         _t(
             "invalid",
             400,
-            "Invalid input",
-            "One or more members of the request content are invalid; `errors` lists each one "
-            "with a JSON Pointer to it and a stable code.",
-            "Correct the members that `errors` points at and send the request again.",
+            _("Invalid input"),
+            _(
+                "One or more members of the request content are invalid; `errors` lists each one "
+                "with a JSON Pointer to it and a stable code."
+            ),
+            _("Correct the members that `errors` points at and send the request again."),
         ),
         _t(
             "parse_error",
             400,
-            "Malformed request content",
-            "The request content could not be parsed in the format its Content-Type names.",
-            "Send well-formed content (for JSON, a valid JSON document).",
+            _("Malformed request content"),
+            _("The request content could not be parsed in the format its Content-Type names."),
+            _("Send well-formed content (for JSON, a valid JSON document)."),
         ),
         _t(
             "bad_request",
             400,
-            "Bad request",
-            "The request could not be understood.",
-            "Check the request line and headers before trying again.",
+            _("Bad request"),
+            _("The request could not be understood."),
+            _("Check the request line and headers before trying again."),
         ),
         _t(
             "not_authenticated",
             401,
-            "Authentication required",
-            "The request carries no credentials and the resource requires them.",
-            "Authenticate with one of the schemes the WWW-Authenticate header lists.",
+            _("Authentication required"),
+            _("The request carries no credentials and the resource requires them."),
+            _("Authenticate with one of the schemes the WWW-Authenticate header lists."),
         ),
         _t(
             "authentication_failed",
             401,
-            "Authentication failed",
-            "The credentials sent are wrong, unknown or expired.",
-            "Obtain valid credentials for the scheme named in WWW-Authenticate and retry.",
+            _("Authentication failed"),
+            _("The credentials sent are wrong, unknown or expired."),
+            _("Obtain valid credentials for the scheme named in WWW-Authenticate and retry."),
         ),
         _t(
             "permission_denied",
             403,
-            "Permission denied",
-            "The client is authenticated but is not allowed to do this.",
-            "Do not repeat the request with the same credentials; ask for access.",
+            _("Permission denied"),
+            _("The client is authenticated but is not allowed to do this."),
+            _("Do not repeat the request with the same credentials; ask for access."),
         ),
         _t(
             "csrf_failed",
             403,
-            "CSRF verification failed",
-            "A session-authenticated unsafe request did not carry a valid CSRF token.",
-            "Send the CSRF token in the X-CSRFToken header along with the session cookie.",
+            _("CSRF verification failed"),
+            _("A session-authenticated unsafe request did not carry a valid CSRF token."),
+            _("Send the CSRF token in the X-CSRFToken header along with the session cookie."),
         ),
         _t(
             "insufficient_scope",
             403,
-            "Insufficient scope",
-            "The access token is valid but lacks a scope this request needs (RFC 6750 §3.1).",
-            "Obtain a token with the scope named in WWW-Authenticate.",
+            _("Insufficient scope"),
+            _("The access token is valid but lacks a scope this request needs (RFC 6750 §3.1)."),
+            _("Obtain a token with the scope named in WWW-Authenticate."),
         ),
         _t(
             "not_found",
             404,
-            "Not found",
-            "There is no resource at this URL, or none that the client may know about.",
-            "Check the URL or identifier.",
+            _("Not found"),
+            _("There is no resource at this URL, or none that the client may know about."),
+            _("Check the URL or identifier."),
         ),
         _t(
             "method_not_allowed",
             405,
-            "Method not allowed",
-            "The resource does not support this method.",
-            "Use one of the methods listed in the Allow header.",
+            _("Method not allowed"),
+            _("The resource does not support this method."),
+            _("Use one of the methods listed in the Allow header."),
         ),
         _t(
             "not_acceptable",
             406,
-            "Not acceptable",
-            "No representation matches the request's Accept header.",
-            "Accept application/json (or another format the API offers).",
+            _("Not acceptable"),
+            _("No representation matches the request's Accept header."),
+            _("Accept application/json (or another format the API offers)."),
         ),
         _t(
             "conflict",
             409,
-            "Conflict",
-            "The request conflicts with the current state of the resource, for example a "
-            "uniqueness rule or a reference that protects it from deletion.",
-            "Fetch the resource's current state, resolve the conflict and retry.",
+            _("Conflict"),
+            _(
+                "The request conflicts with the current state of the resource, for example a "
+                "uniqueness rule or a reference that protects it from deletion."
+            ),
+            _("Fetch the resource's current state, resolve the conflict and retry."),
         ),
         _t(
             "precondition_failed",
             412,
-            "Precondition failed",
-            "A precondition (If-Match, If-None-Match, If-Unmodified-Since) evaluated to false: "
-            "the resource changed since the client last saw it.",
-            "Fetch the resource again, reapply the change to it and send the new ETag in If-Match.",
+            _("Precondition failed"),
+            _(
+                "A precondition (If-Match, If-None-Match, If-Unmodified-Since) evaluated to false: "
+                "the resource changed since the client last saw it."
+            ),
+            _(
+                "Fetch the resource again, reapply the change to it and send the new ETag in "
+                "If-Match."
+            ),
         ),
         _t(
             "unsupported_media_type",
             415,
-            "Unsupported media type",
-            "The request content is in a format the resource does not accept.",
-            "Send the content as application/json (or another format the API accepts).",
+            _("Unsupported media type"),
+            _("The request content is in a format the resource does not accept."),
+            _("Send the content as application/json (or another format the API accepts)."),
         ),
         _t(
             "precondition_required",
             428,
-            "Precondition required",
-            "This resource only accepts conditional writes, so that no update is lost (RFC 6585 "
-            "§3).",
-            "Fetch the resource, then send its ETag in If-Match with the write.",
+            _("Precondition required"),
+            _(
+                "This resource only accepts conditional writes, so that no update is lost "
+                "(RFC 6585 §3)."
+            ),
+            _("Fetch the resource, then send its ETag in If-Match with the write."),
         ),
         _t(
             "throttled",
             429,
-            "Too many requests",
-            "The client sent too many requests in a given amount of time.",
-            "Wait for the number of seconds in Retry-After before retrying.",
+            _("Too many requests"),
+            _("The client sent too many requests in a given amount of time."),
+            _("Wait for the number of seconds in Retry-After before retrying."),
         ),
         _t(
             "server_error",
             500,
-            "Internal server error",
-            "The server met an unexpected condition. It has been logged.",
-            "Retry later; if it persists, report the request_id to the API's operators.",
+            _("Internal server error"),
+            _("The server met an unexpected condition. It has been logged."),
+            _("Retry later; if it persists, report the request_id to the API's operators."),
         ),
         _t(
             "bad_gateway",
             502,
-            "Bad gateway",
-            "A service this request depends on refused the connection or answered with an error.",
-            "Retry later; nothing was changed by this request.",
+            _("Bad gateway"),
+            _(
+                "A service this request depends on refused the connection or answered with an "
+                "error."
+            ),
+            _("Retry later; nothing was changed by this request."),
         ),
         _t(
             "service_unavailable",
             503,
-            "Service unavailable",
-            "The service cannot handle the request right now, for example because its database "
-            "is unreachable.",
-            "Wait for the number of seconds in Retry-After before retrying.",
+            _("Service unavailable"),
+            _(
+                "The service cannot handle the request right now, for example because its database "
+                "is unreachable."
+            ),
+            _("Wait for the number of seconds in Retry-After before retrying."),
         ),
         _t(
             "gateway_timeout",
             504,
-            "Gateway timeout",
-            "A service this request depends on did not answer in time.",
-            "Retry later; nothing was changed by this request.",
+            _("Gateway timeout"),
+            _("A service this request depends on did not answer in time."),
+            _("Retry later; nothing was changed by this request."),
         ),
     )
 }

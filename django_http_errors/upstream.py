@@ -20,7 +20,8 @@ def _error_classes() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseEx
         pass
     else:
         timeouts.append(httpx.TimeoutException)
-        failures.extend((httpx.TransportError, httpx.HTTPStatusError))
+        # HTTPError: transport errors, too many redirects, and raise_for_status()'s error.
+        failures.append(httpx.HTTPError)
     try:
         import requests
     except ImportError:

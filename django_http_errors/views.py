@@ -13,10 +13,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ParseError
 
-from .exceptions import ServiceUnavailable
 from .handlers import (
     as_api_exception,
     build_problem,
+    message_of,
     problem_type_uri,
     rollback_open_transactions,
 )
@@ -50,16 +50,16 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """``handler500``: a generic 500, or a 503 when the database is unreachable.
+    """``handler500``: the DRF handler's mapping for an error that escaped every view.
 
-    Django has already logged the error and sent ``got_request_exception``; this only answers.
+    A database that cannot be reached fails here rather than in the view: ``ATOMIC_REQUESTS``
+    connects before the view runs, so this answers 503 (RFC 9110 §15.6.4) for it, and 500 with
+    a generic body for anything unknown. Django has already logged the error with its traceback
+    and sent ``got_request_exception``; this only answers.
     """
     rollback_open_transactions()
     exc = sys.exc_info()[1]
-    api_exc = as_api_exception(exc) if isinstance(exc, Exception) else None
-    if isinstance(api_exc, ServiceUnavailable):
-        return _problem_response(request, api_exc)
-    return _problem_response(request, None)
+    return _problem_response(request, exc if isinstance(exc, Exception) else None)
 
 
 def problem_type(request: HttpRequest, slug: str) -> HttpResponse:
@@ -92,8 +92,5 @@ def problem_catalog(request: HttpRequest) -> HttpResponse:
 
 
 def _args(exception: Exception | None) -> tuple[Any, ...]:
-    # Django passes the resolver's own exception to handler404; its arguments describe the
-    # URL patterns tried, which are internals, so only a plain message is kept.
-    if exception is None or not exception.args or not isinstance(exception.args[0], str):
-        return ()
-    return (exception.args[0],)
+    message = message_of(exception) if exception is not None else None
+    return () if message is None else (message,)

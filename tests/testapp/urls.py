@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.db import transaction
+from django.urls import include, path
 
 from . import views
 
 urlpatterns = [
+    path("conditional/", include("tests.testapp.conditional_urls")),
+    path("", include("tests.testapp.permission_views")),
     path("boom/", views.Boom.as_view()),
     path("write-then-fail/", views.WriteThenFail.as_view()),
+    path("raise/<str:name>/", views.Raise.as_view()),
+    path("labels/", views.CreateLabel.as_view()),
+    path("write-then-invalid/", views.WriteThenInvalid.as_view()),
+    path("orders/", views.Orders.as_view()),
+    path("throttled/", views.Throttled.as_view()),
+    path("database/", transaction.non_atomic_requests(views.DatabasePing.as_view())),
+    path("plain/permission-denied/", views.plain_permission_denied),
+    path("plain/suspicious/", views.plain_suspicious),
+    path("plain/crash/", views.plain_crash),
 ]

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import httpx
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_slug
+from django.db import DatabaseError
+from django.db.models import RestrictedError
+from django.http import Http404, HttpRequest, HttpResponse
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from demo_project.articles.models import Article
+from django_http_errors.exceptions import BadGateway
 from tests.testapp.models import Label
 
 SECRET = "s3cr3t-connection-string-postgres://admin:hunter2@db"
@@ -32,3 +46,147 @@ class WriteThenFail(APIView):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         Label.objects.create(name=str(request.data.get("name", "written")))
         raise RuntimeError("after the write")
+
+
+# Errors of every kind, for the exception handler's tests (tests/test_handlers.py).
+
+
+class Raise(APIView):
+    """Raises the exception named in the URL (``RAISED``), inside a DRF view."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def get(self, request: Request, name: str) -> Response:
+        raise RAISED[name]()
+
+
+def _full_clean() -> None:
+    Label(name="").full_clean()
+
+
+def _delete_protected_article() -> None:
+    article = Article.objects.create(title="Labelled", owner=User.objects.create(username="o"))
+    Label.objects.create(name="protects", article=article)
+    article.delete()
+
+
+#: Each a callable that raises; the tests name them in ``/test/raise/<name>/``.
+RAISED: dict[str, Callable[[], Any]] = {
+    "http404": lambda: _raise(Http404("No such label.")),
+    "django-permission-denied": lambda: _raise(DjangoPermissionDenied("Labels are read-only.")),
+    "full-clean": _full_clean,
+    "validator": lambda: validate_slug("not a slug"),
+    "protected": _delete_protected_article,
+    "restricted": lambda: _raise(RestrictedError("Restricted.", set())),
+    "database-error": lambda: _raise(DatabaseError(f"syntax error at {SECRET}")),
+    "http-connect": lambda: _raise(httpx.ConnectError(f"refused: {SECRET}")),
+    "http-timeout": lambda: _raise(httpx.ReadTimeout(f"timed out: {SECRET}")),
+    "bad-gateway": lambda: _raise(BadGateway()),
+    "recursion": lambda: _raise(RecursionError(SECRET)),
+}
+
+
+def _raise(exc: BaseException) -> None:
+    raise exc
+
+
+class CreateLabel(APIView):
+    """Creates a label without validating it: a duplicate name is an IntegrityError."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def post(self, request: Request) -> Response:
+        Label.objects.create(name=str(request.data["name"]))
+        return Response(status=201)
+
+
+class WriteThenInvalid(APIView):
+    """Writes a row, then fails with an error DRF alone does not know (Django's)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def post(self, request: Request) -> Response:
+        Label.objects.create(name=str(request.data.get("name", "written")))
+        raise DjangoValidationError("Rejected after the write.", code="rejected")
+
+
+class ItemSerializer(serializers.Serializer[Any]):
+    """One line of an order."""
+
+    name = serializers.CharField(max_length=5)
+    quantity = serializers.IntegerField(min_value=1)
+
+
+class OrderSerializer(serializers.Serializer[Any]):
+    """An order: nested lists, a list of scalars and a rule across fields."""
+
+    items = ItemSerializer(many=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=3))
+    note = serializers.CharField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("note") == "reject":
+            raise serializers.ValidationError("The order as a whole is rejected.")
+        return attrs
+
+
+class Orders(APIView):
+    """Validates an order, or a list of items with ``?bulk``."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def post(self, request: Request) -> Response:
+        serializer: serializers.BaseSerializer[Any]
+        if "bulk" in request.query_params:
+            serializer = ItemSerializer(data=request.data, many=True)
+        else:
+            serializer = OrderSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(serializer.validated_data)
+
+
+class OncePerDay(AnonRateThrottle):
+    """Lets one request a day through, so the second is throttled."""
+
+    scope = "tests-once"
+    rate = "1/day"
+
+
+class Throttled(APIView):
+    """Throttled after one request (RFC 6585 §4)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [OncePerDay]
+
+    def get(self, request: Request) -> Response:
+        return Response({"ok": True})
+
+
+class DatabasePing(APIView):
+    """Queries the database inside the DRF view (routed with ``non_atomic_requests``)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def get(self, request: Request) -> Response:
+        return Response({"labels": Label.objects.count()})
+
+
+def plain_permission_denied(request: HttpRequest) -> HttpResponse:
+    """A plain Django view refusing: Django's ``handler403`` answers."""
+    raise DjangoPermissionDenied("Plain views refuse too.")
+
+
+def plain_suspicious(request: HttpRequest) -> HttpResponse:
+    """A plain Django view meeting a suspicious request: Django's ``handler400`` answers."""
+    raise SuspiciousOperation(f"Suspicious: {SECRET}")
+
+
+def plain_crash(request: HttpRequest) -> HttpResponse:
+    """A plain Django view failing: Django's ``handler500`` answers."""
+    raise RuntimeError(SECRET)

@@ -1,0 +1,570 @@
+"""The exception handler over real requests: every row of the mapping, on either database."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.core.signals import got_request_exception
+from django.db import connections
+from django.test import Client, override_settings
+from rest_framework import exceptions
+
+from demo_project.articles.models import Article
+from django_http_errors import exceptions as ours
+from tests.conftest import basic, problem
+from tests.testapp import views as testviews
+from tests.testapp.models import Label
+
+pytestmark = pytest.mark.django_db
+
+JSON = "application/json"
+LEAKS = (testviews.SECRET, "hunter2", "RuntimeError", "DatabaseError", "Traceback", "testapp")
+
+
+def assert_leaks_nothing(response: Any) -> None:
+    """Nothing of the exception (message, class, path, SQL) is in the body."""
+    text = response.content.decode()
+    for leak in LEAKS:
+        assert leak not in text, leak
+
+
+def unsafe_client(**defaults: Any) -> Client:
+    """A client that answers with the 500 instead of re-raising the view's exception."""
+    return Client(raise_request_exception=False, **defaults)
+
+
+def closed_port() -> int:
+    """A local TCP port nothing listens on: bound once by us, then released."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+# --- DRF's own exceptions, through the demo ---------------------------------------------------
+
+
+def test_invalid_fields_are_400_with_pointers(as_user: Callable[[str], Client]) -> None:
+    response = as_user("alice").post("/api/articles/", {"title": ""}, content_type=JSON)
+    assert response.status_code == 400
+    body = problem(response)
+    assert body["code"] == "invalid"
+    assert body["type"] == "http://testserver/api/problems/invalid/"
+    assert body["title"] == "Invalid input"
+    assert body["instance"] == "/api/articles/"
+    assert body["errors"] == [
+        {"pointer": "#/title", "detail": "This field may not be blank.", "code": "blank"}
+    ]
+    assert body["detail"] == "This field may not be blank."
+
+
+def test_no_credentials_is_401_with_a_challenge(seeded: object) -> None:
+    response = Client().post("/api/articles/", {"title": "x"}, content_type=JSON)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"]
+    assert problem(response)["code"] == "not_authenticated"
+
+
+def test_wrong_password_is_401_with_the_basic_challenge(seeded: object) -> None:
+    client = Client(HTTP_AUTHORIZATION=basic("alice", "wrong"))
+    response = client.post("/api/articles/", {"title": "x"}, content_type=JSON)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Basic")
+    assert problem(response)["code"] == "authentication_failed"
+
+
+def test_writing_someone_elses_article_is_403(
+    as_user: Callable[[str], Client], article: Article
+) -> None:
+    bob = as_user("bob")
+    url = f"/api/articles/{article.pk}/"
+    etag = bob.get(url).get("ETag")
+    preconditions = {"HTTP_IF_MATCH": etag} if etag else {}
+    response = bob.patch(url, {"title": "mine"}, content_type=JSON, **preconditions)
+    assert response.status_code == 403
+    assert problem(response)["code"] == "permission_denied"
+
+
+def test_unknown_id_is_404_with_instance(seeded: object) -> None:
+    response = Client().get("/api/articles/999999/")
+    assert response.status_code == 404
+    body = problem(response)
+    assert body["code"] == "not_found"
+    assert body["instance"] == "/api/articles/999999/"
+
+
+def test_wrong_method_is_405_with_allow(as_user: Callable[[str], Client]) -> None:
+    response = as_user("alice").put("/api/articles/", {}, content_type=JSON)
+    assert response.status_code == 405
+    assert {"GET", "POST"} <= {m.strip() for m in response["Allow"].split(",")}
+    assert problem(response)["code"] == "method_not_allowed"
+
+
+def test_unservable_accept_is_406_still_a_problem(seeded: object) -> None:
+    response = Client().get("/api/articles/", HTTP_ACCEPT="text/csv")
+    assert response.status_code == 406
+    assert problem(response)["code"] == "not_acceptable"
+
+
+def test_unsupported_content_type_is_415(as_user: Callable[[str], Client]) -> None:
+    response = as_user("alice").post("/api/articles/", "title=x", content_type="text/csv")
+    assert response.status_code == 415
+    assert problem(response)["code"] == "unsupported_media_type"
+
+
+def test_malformed_json_is_400_parse_error(as_user: Callable[[str], Client]) -> None:
+    response = as_user("alice").post("/api/articles/", '{"title": ', content_type=JSON)
+    assert response.status_code == 400
+    body = problem(response)
+    assert body["code"] == "parse_error"
+    assert "errors" not in body
+
+
+def test_throttled_is_429_with_retry_after(db: None) -> None:
+    cache.clear()
+    client = Client()
+    assert client.get("/test/throttled/").status_code == 200
+    response = client.get("/test/throttled/")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert problem(response)["code"] == "throttled"
+    cache.clear()
+
+
+@pytest.mark.parametrize(
+    ("exc", "status", "code"),
+    [
+        (exceptions.APIException(), 500, "error"),
+        (exceptions.ValidationError("Whole body."), 400, "invalid"),
+        (exceptions.ParseError(), 400, "parse_error"),
+        (exceptions.AuthenticationFailed(), 401, "authentication_failed"),
+        (exceptions.NotAuthenticated(), 401, "not_authenticated"),
+        (exceptions.PermissionDenied(), 403, "permission_denied"),
+        (exceptions.NotFound(), 404, "not_found"),
+        (exceptions.MethodNotAllowed("PATCH"), 405, "method_not_allowed"),
+        (exceptions.NotAcceptable(), 406, "not_acceptable"),
+        (exceptions.UnsupportedMediaType("text/csv"), 415, "unsupported_media_type"),
+        (exceptions.Throttled(wait=2.5), 429, "throttled"),
+        (ours.Conflict(), 409, "conflict"),
+        (ours.PreconditionFailed(etag='"v2"'), 412, "precondition_failed"),
+        (ours.PreconditionRequired(), 428, "precondition_required"),
+        (ours.InsufficientScope(scope="write"), 403, "insufficient_scope"),
+        (ours.BadGateway(), 502, "bad_gateway"),
+        (ours.ServiceUnavailable(retry_after=7), 503, "service_unavailable"),
+        (ours.GatewayTimeout(), 504, "gateway_timeout"),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, Exception) else None,
+)
+def test_every_api_exception_is_a_problem_with_its_status(
+    monkeypatch: pytest.MonkeyPatch, exc: Exception, status: int, code: str
+) -> None:
+    monkeypatch.setitem(testviews.RAISED, "it", lambda: testviews._raise(exc))
+    response = Client().get("/test/raise/it/")
+    assert response.status_code == status
+    body = problem(response)
+    assert body["code"] == code
+    if status == 401:
+        assert response["WWW-Authenticate"]
+    if status == 429:
+        assert response["Retry-After"] == "3"
+    if status == 503:
+        assert response["Retry-After"] == "7"
+    if code == "precondition_failed":
+        assert body["etag"] == '"v2"'
+    if code == "precondition_required":
+        assert body["required_headers"] == ["If-Match", "If-Unmodified-Since"]
+    if code == "insufficient_scope":
+        assert 'error="insufficient_scope"' in response["WWW-Authenticate"]
+        assert 'scope="write"' in response["WWW-Authenticate"]
+    if code == "error":
+        # A bare APIException has no documented type: about:blank and the reason phrase.
+        assert body["type"] == "about:blank"
+        assert body["title"] == "Internal Server Error"
+    else:
+        assert body["type"] == f"http://testserver/api/problems/{code.replace('_', '-')}/"
+
+
+# --- Django's and the database's exceptions, raised inside a DRF view -------------------------
+
+
+def test_django_http404_keeps_its_message() -> None:
+    response = Client().get("/test/raise/http404/")
+    assert response.status_code == 404
+    assert problem(response)["detail"] == "No such label."
+
+
+def test_django_permission_denied_keeps_its_message() -> None:
+    response = Client().get("/test/raise/django-permission-denied/")
+    assert response.status_code == 403
+    body = problem(response)
+    assert (body["code"], body["detail"]) == ("permission_denied", "Labels are read-only.")
+
+
+def test_model_full_clean_is_400_with_errors() -> None:
+    body = problem(Client().get("/test/raise/full-clean/"))
+    assert body["status"] == 400
+    assert body["errors"] == [
+        {"pointer": "#/name", "detail": "This field cannot be blank.", "code": "blank"},
+        {"pointer": "#/article", "detail": "This field cannot be blank.", "code": "blank"},
+    ]
+
+
+def test_validator_error_is_400_on_the_whole_body() -> None:
+    body = problem(Client().get("/test/raise/validator/"))
+    assert body["status"] == 400
+    [error] = body["errors"]
+    assert (error["pointer"], error["code"]) == ("#", "invalid")
+    assert "slug" in error["detail"]
+
+
+@pytest.mark.parametrize("name", ["protected", "restricted"])
+def test_protected_and_restricted_deletes_are_409(name: str) -> None:
+    response = Client().get(f"/test/raise/{name}/")
+    assert response.status_code == 409
+    body = problem(response)
+    assert body["code"] == "conflict"
+    assert "Label" not in body["detail"]
+    assert "Restricted." not in body["detail"]
+
+
+def test_integrity_error_is_409_with_a_generic_detail() -> None:
+    client = Client()
+    assert client.post("/test/labels/", {"name": "twice"}, content_type=JSON).status_code == 201
+    response = client.post("/test/labels/", {"name": "twice"}, content_type=JSON)
+    assert response.status_code == 409
+    body = problem(response)
+    assert body["code"] == "conflict"
+    assert body["detail"] == "The request conflicts with the current state of the resource."
+    assert Label.objects.filter(name="twice").count() == 1
+
+
+@pytest.mark.parametrize(("name", "status"), [("http-connect", 502), ("http-timeout", 504)])
+def test_upstream_errors_in_a_view_are_502_and_504(name: str, status: int) -> None:
+    response = Client().get(f"/test/raise/{name}/")
+    assert response.status_code == status
+    assert_leaks_nothing(response)
+
+
+# --- Validation errors as JSON Pointers -------------------------------------------------------
+
+
+def test_nested_serializers_and_lists_are_pointed_at() -> None:
+    order = {
+        "items": [{"name": "ok", "quantity": 1}, {"name": "toolong", "quantity": 0}],
+        "tags": ["ab", "toolong"],
+    }
+    body = problem(Client().post("/test/orders/", order, content_type=JSON))
+    assert [(e["pointer"], e["code"]) for e in body["errors"]] == [
+        ("#/items/1/name", "max_length"),
+        ("#/items/1/quantity", "min_value"),
+        ("#/tags/1", "max_length"),
+    ]
+    assert body["detail"] == "The request content is invalid: each error is listed in errors."
+
+
+def test_non_field_errors_point_at_the_whole_body() -> None:
+    order = {"items": [], "tags": [], "note": "reject"}
+    body = problem(Client().post("/test/orders/", order, content_type=JSON))
+    assert body["errors"] == [
+        {"pointer": "#", "detail": "The order as a whole is rejected.", "code": "invalid"}
+    ]
+
+
+def test_ten_thousand_errors_in_one_request() -> None:
+    items = [{"name": "toolong", "quantity": 0}] * 5000
+    response = Client().post("/test/orders/?bulk", items, content_type=JSON)
+    body = problem(response)
+    assert len(body["errors"]) == 10_000
+    assert body["errors"][0]["pointer"] == "#/0/name"
+    assert body["errors"][-1]["pointer"] == "#/4999/quantity"
+
+
+# --- Unexpected errors ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/test/boom/", "/test/raise/database-error/"])
+def test_unexpected_error_is_a_500_that_leaks_nothing_logged_once_and_signalled(
+    caplog: pytest.LogCaptureFixture, url: str
+) -> None:
+    signalled: list[Any] = []
+
+    def receiver(sender: Any, request: Any, **kwargs: Any) -> None:
+        signalled.append(request.path)
+
+    got_request_exception.connect(receiver)
+    try:
+        with caplog.at_level(logging.ERROR, logger="django.request"):
+            response = unsafe_client().get(url)
+    finally:
+        got_request_exception.disconnect(receiver)
+    assert response.status_code == 500
+    body = problem(response)
+    assert body["code"] == "server_error"
+    assert body["detail"] == "The server met an unexpected condition. It has been logged."
+    assert_leaks_nothing(response)
+    assert signalled == [url]
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert len(records) == 1
+    assert records[0].exc_info is not None
+    assert testviews.SECRET in str(records[0].exc_info[1])
+
+
+def test_upstream_failure_is_logged_with_traceback_but_not_signalled(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    signalled: list[Any] = []
+    receiver = lambda sender, **kwargs: signalled.append(sender)  # noqa: E731
+    got_request_exception.connect(receiver)
+    try:
+        with caplog.at_level(logging.ERROR, logger="django.request"):
+            response = Client().get("/test/raise/http-connect/")
+    finally:
+        got_request_exception.disconnect(receiver)
+    assert response.status_code == 502
+    assert signalled == []
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.exc_info is not None
+
+
+def test_deliberate_api_exceptions_are_not_reported_with_a_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = Client().get("/test/raise/bad-gateway/")
+    assert response.status_code == 502
+    assert all(r.exc_info is None for r in caplog.records)
+
+
+def test_technical_500_in_debug_when_asked() -> None:
+    with override_settings(DEBUG=True, HTTP_ERRORS={"TECHNICAL_500_IN_DEBUG": True}):
+        response = unsafe_client().get("/test/boom/")
+    assert response.status_code == 500
+    assert response["Content-Type"] != "application/problem+json"
+    assert testviews.SECRET in response.content.decode()
+
+
+def test_debug_alone_keeps_the_generic_500() -> None:
+    with override_settings(DEBUG=True):
+        response = unsafe_client().get("/test/boom/")
+    assert response.status_code == 500
+    assert_leaks_nothing(response)
+
+
+# --- Rollback: real transactions, so that a commit would really persist the row -------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("url", "status"), [("/test/write-then-fail/", 500), ("/test/write-then-invalid/", 400)]
+)
+def test_an_error_after_a_write_leaves_no_row(url: str, status: int) -> None:
+    response = unsafe_client().post(url, {"name": "half"}, content_type=JSON)
+    assert response.status_code == status
+    assert not Label.objects.filter(name="half").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_without_error_is_committed() -> None:
+    """The control of the test above: the same setup does keep a row that was committed."""
+    response = Client().post("/test/labels/", {"name": "kept"}, content_type=JSON)
+    assert response.status_code == 201
+    assert Label.objects.filter(name="kept").exists()
+
+
+# --- A database that cannot be reached --------------------------------------------------------
+
+
+@contextmanager
+def unreachable_database(tmp_path: Path) -> Iterator[None]:
+    """Point the default connection at a database that refuses, then put it back."""
+    connection = connections["default"]
+    saved = dict(connection.settings_dict)
+    keeper = None
+    if connection.vendor == "sqlite":
+        if connection.is_in_memory_db():
+            # An in-memory database lives only while a connection holds it.
+            keeper = sqlite3.connect(saved["NAME"], uri=True)
+        connection.settings_dict["NAME"] = str(tmp_path / "missing" / "db.sqlite3")
+    else:
+        connection.settings_dict["HOST"] = "127.0.0.1"
+        connection.settings_dict["PORT"] = str(closed_port())
+    connection.close()
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict.update(saved)
+        if keeper is not None:
+            connection.ensure_connection()
+            keeper.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unreachable_database_is_503_and_recovers(tmp_path: Path) -> None:
+    client = unsafe_client()
+    with unreachable_database(tmp_path):
+        # /api/... connect in ATOMIC_REQUESTS before the view runs (handler500);
+        # /test/database/ is non-atomic, so it fails inside the DRF view (the handler).
+        for url in ("/api/health/", "/api/articles/", "/test/database/"):
+            response = client.get(url)
+            assert response.status_code == 503, url
+            assert response["Retry-After"] == "5"
+            body = problem(response)
+            assert body["code"] == "service_unavailable"
+            assert body["instance"] == url
+            assert_leaks_nothing(response)
+    for url in ("/api/health/", "/api/articles/", "/test/database/"):
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unreachable_database_retry_after_is_a_setting(tmp_path: Path) -> None:
+    with (
+        override_settings(HTTP_ERRORS={"DATABASE_RETRY_AFTER": 30}),
+        unreachable_database(tmp_path),
+    ):
+        response = unsafe_client().get("/api/health/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+
+
+# --- A real upstream: the search index that publishing notifies -------------------------------
+
+
+class _SearchIndex(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        server: Any = self.server
+        if server.mode == "stall":
+            server.release.wait(10)
+        self.send_response(500 if server.mode == "fail" else 204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep the test output quiet."""
+
+
+@pytest.fixture
+def search_index() -> Iterator[Any]:
+    """A real HTTP server on localhost whose ``mode`` is ok, fail or stall."""
+    server: Any = ThreadingHTTPServer(("127.0.0.1", 0), _SearchIndex)
+    server.daemon_threads = True
+    server.mode = "ok"
+    server.release = threading.Event()
+    server.url = f"http://127.0.0.1:{server.server_address[1]}/index"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.release.set()
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def publish(client: Client, article: Article) -> Any:
+    """POST publish, with the article's current ETag in If-Match when it has one."""
+    url = f"/api/articles/{article.pk}/"
+    etag = client.get(url).get("ETag")
+    preconditions = {"HTTP_IF_MATCH": etag} if etag else {}
+    return client.post(f"{url}publish/", content_type=JSON, **preconditions)
+
+
+@pytest.mark.parametrize(("mode", "status"), [("ok", 200), ("fail", 502), ("stall", 504)])
+def test_publish_answers_for_the_search_index(
+    as_user: Callable[[str], Client], draft: Article, search_index: Any, mode: str, status: int
+) -> None:
+    search_index.mode = mode
+    with override_settings(SEARCH_INDEX_URL=search_index.url, SEARCH_INDEX_TIMEOUT=0.3):
+        response = publish(as_user("alice"), draft)
+    assert response.status_code == status, response.content
+    version = draft.version
+    draft.refresh_from_db()
+    if status == 200:
+        assert draft.published
+    else:
+        assert problem(response)["code"] == {502: "bad_gateway", 504: "gateway_timeout"}[status]
+        assert (draft.published, draft.version) == (False, version)
+
+
+def test_publish_when_the_search_index_refuses_is_502(
+    as_user: Callable[[str], Client], draft: Article
+) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/index"
+    with override_settings(SEARCH_INDEX_URL=url, SEARCH_INDEX_TIMEOUT=0.3):
+        response = publish(as_user("alice"), draft)
+    assert response.status_code == 502
+    assert problem(response)["code"] == "bad_gateway"
+    draft.refresh_from_db()
+    assert not draft.published
+
+
+# --- Beyond DRF views: Django's error handlers ------------------------------------------------
+
+
+def test_unknown_url_under_the_api_is_a_404_problem() -> None:
+    response = Client().get("/api/no-such-thing/")
+    assert response.status_code == 404
+    body = problem(response)
+    assert body["code"] == "not_found"
+    assert body["instance"] == "/api/no-such-thing/"
+    assert "tried" not in response.content.decode()
+
+
+def test_suspicious_operation_is_a_400_problem() -> None:
+    response = Client().get("/test/plain/suspicious/")
+    assert response.status_code == 400
+    assert problem(response)["code"] == "bad_request"
+    assert_leaks_nothing(response)
+
+
+def test_host_not_allowed_is_a_400_problem() -> None:
+    response = Client().get("/api/articles/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    body = problem(response)
+    assert body["code"] == "bad_request"
+    assert "evil.example" not in body["type"]
+
+
+def test_permission_denied_in_a_plain_view_is_a_403_problem() -> None:
+    response = Client().get("/test/plain/permission-denied/")
+    assert response.status_code == 403
+    assert problem(response)["detail"] == "Plain views refuse too."
+
+
+def test_crash_in_a_plain_view_is_a_500_problem() -> None:
+    response = unsafe_client().get("/test/plain/crash/")
+    assert response.status_code == 500
+    assert problem(response)["code"] == "server_error"
+    assert_leaks_nothing(response)
+
+
+# --- Negotiation and i18n ---------------------------------------------------------------------
+
+
+def test_browsable_api_renders_errors_as_html(seeded: object) -> None:
+    response = Client().get("/api/articles/999999/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    assert b"not_found" in response.content
+
+
+def test_german_client_gets_german_titles_and_drf_details(seeded: object) -> None:
+    response = Client().post(
+        "/api/articles/", {"title": "x"}, content_type=JSON, HTTP_ACCEPT_LANGUAGE="de"
+    )
+    assert response.status_code == 401
+    body = problem(response)
+    assert body["title"] == "Anmeldung erforderlich"
+    assert body["detail"] == "Anmeldedaten fehlen."
+    assert body["code"] == "not_authenticated"
