@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from django_http_errors.serializers import ETagField
+
 from .models import Article
 
 
@@ -11,6 +13,7 @@ class ArticleSerializer(serializers.ModelSerializer[Article]):
     """Title and body are written; everything else is the server's."""
 
     owner = serializers.ReadOnlyField(source="owner.username")
+    etag = ETagField(help_text="The ETag of this article: send it in If-Match to change it.")
 
     class Meta:
         model = Article
@@ -21,6 +24,7 @@ class ArticleSerializer(serializers.ModelSerializer[Article]):
             "owner",
             "published",
             "version",
+            "etag",
             "created_at",
             "updated_at",
         ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q, QuerySet
 from rest_framework import permissions, viewsets
 from rest_framework.decorators import action
@@ -13,6 +13,8 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
+
+from django_http_errors.mixins import ConditionalUpdateMixin
 
 from .models import Article
 from .search_index import notify_search_index
@@ -30,8 +32,8 @@ class IsOwnerOrStaffOrReadOnly(permissions.BasePermission):
         return bool(request.user.is_staff or obj.owner_id == request.user.pk)
 
 
-class ArticleViewSet(viewsets.ModelViewSet[Article]):
-    """Articles: drafts are visible to their owner and staff only."""
+class ArticleViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Article]):
+    """Articles: drafts are visible to their owner and staff only; writes are conditional."""
 
     serializer_class = ArticleSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsOwnerOrStaffOrReadOnly]
@@ -54,18 +56,14 @@ class ArticleViewSet(viewsets.ModelViewSet[Article]):
         location = reverse("article-detail", kwargs={"pk": data["id"]}, request=self.request)
         return {"Location": location}
 
-    def perform_update(self, serializer: BaseSerializer[Article]) -> None:
-        instance = serializer.instance
-        assert instance is not None
-        serializer.save(version=instance.version + 1)
-
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
         """Publish the article and notify the search index; nothing changes if that fails."""
         article = self.get_object()
-        with transaction.atomic():
+        # One transaction with the compare-and-swap: a failed notification or a concurrent
+        # change leaves the article as it was.
+        with self.conditional_write(article):
             article.published = True
-            article.version += 1
             article.save()
             notify_search_index(article)
         return Response(self.get_serializer(article).data)

@@ -15,3 +15,13 @@ class Label(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Note(models.Model):
+    """A model without a version field: its ETag is a hash of its representation."""
+
+    text = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,378 @@
+"""Conditional requests for DRF views (RFC 9110 §13): validators, 304, 412, 428, and writes that
+never lose an update because the check and the write are one step in the database."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, router, transaction
+from django.db.models import Count, F, Max, QuerySet, Sum
+from django.http import HttpResponseBase, HttpResponseNotModified
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from rest_framework.request import Request
+from rest_framework.serializers import BaseSerializer
+
+from .conditional import Outcome, Preconditions, evaluate, format_http_date
+from .conf import get_settings
+from .etags import quote_etag
+from .exceptions import Conflict, PreconditionFailed, PreconditionRequired
+from .serializers import HASHING_REPRESENTATION
+
+if TYPE_CHECKING:
+    from rest_framework.generics import GenericAPIView
+    from rest_framework.mixins import DestroyModelMixin, UpdateModelMixin
+
+    class _View(UpdateModelMixin, DestroyModelMixin, GenericAPIView[Any]):
+        """What the mixin is mixed into, for the type checker only."""
+
+else:
+    _View = object
+
+__all__ = ["ConditionalUpdateMixin"]
+
+ETAG: Final = "ETag"
+LAST_MODIFIED: Final = "Last-Modified"
+CACHE_CONTROL: Final = "Cache-Control"
+
+_READ_METHODS: Final = frozenset({"GET", "HEAD"})
+# The writes RFC 6585 §3's 428 protects against lost updates; POST creates or acts, and a
+# custom action honours the preconditions it is sent without requiring them.
+_GUARDED_METHODS: Final = frozenset({"PUT", "PATCH", "DELETE"})
+
+CONCURRENT_CHANGE_DETAIL = _(
+    "The resource was changed by another request while this one was processed. "
+    "Fetch it again and resend with If-Match."
+)
+
+
+class _NotModified(Exception):
+    """Internal: answer 304 with these headers (RFC 9110 §15.4.5)."""
+
+    def __init__(self, headers: dict[str, str]) -> None:
+        super().__init__("304 Not Modified")
+        self.headers = headers
+
+
+class ConditionalUpdateMixin(_View):
+    """ETag, Last-Modified, 304/412/428 (RFC 9110 §13.2) and compare-and-swap writes for DRF views.
+
+    Mix it in before the DRF base class: ``class V(ConditionalUpdateMixin, ModelViewSet)``.
+    Preconditions are evaluated in ``get_object()``, after the lookup and the object permission
+    check and before the request body is read (§13.2.1). PUT, PATCH and DELETE write through
+    ``conditional_write()``; custom actions that write use it too.
+    """
+
+    #: Model field that grows by one on every write and feeds the ETag; ``None``: the
+    #: ``VERSION_FIELD`` setting. A model without it gets a (slower) hash of its representation.
+    version_field: str | None = None
+    #: Model field (a ``DateTimeField``) sent as ``Last-Modified``; ``None``: the
+    #: ``LAST_MODIFIED_FIELD`` setting; ``""``: send none.
+    last_modified_field: str | None = None
+    #: Answer 428 to PUT, PATCH and DELETE without ``If-Match`` or ``If-Unmodified-Since``;
+    #: ``None``: the ``PRECONDITION_REQUIRED`` setting.
+    precondition_required: bool | None = None
+    #: ``Cache-Control`` of GET and HEAD answers; ``None``: the ``CACHE_CONTROL`` setting.
+    cache_control: str | None = None
+
+    # Per request: DRF makes a new view instance for each one.
+    _object_validators: dict[str, str] | None = None
+    _collection_etag: str | None = None
+    _guarded_write: bool = False
+    _looked_up: models.Model | None = None
+    _last_serializer: BaseSerializer[Any] | None = None
+
+    # Configuration
+
+    def get_version_field(self, model: type[models.Model]) -> str | None:
+        """The model's version field, or ``None`` when it has none."""
+        name = self.version_field or get_settings().VERSION_FIELD
+        return name if name and _has_field(model, name) else None
+
+    def get_last_modified_field(self, model: type[models.Model]) -> str | None:
+        """The model's Last-Modified field, or ``None`` when it sends none."""
+        if self.last_modified_field is not None:
+            name: str | None = self.last_modified_field
+        else:
+            name = get_settings().LAST_MODIFIED_FIELD
+        return name if name and _has_field(model, name) else None
+
+    def is_precondition_required(self) -> bool:
+        """Whether PUT, PATCH and DELETE must be conditional (RFC 6585 §3)."""
+        if self.precondition_required is not None:
+            return self.precondition_required
+        return get_settings().PRECONDITION_REQUIRED
+
+    def get_cache_control(self) -> str:
+        """``Cache-Control`` for reads: revalidate, never guess a freshness (RFC 9111 §4.2.2)."""
+        return (
+            self.cache_control if self.cache_control is not None else get_settings().CACHE_CONTROL
+        )
+
+    # Validators
+
+    def get_etag(self, obj: Any) -> str:
+        """A strong ETag of ``obj``'s representation (RFC 9110 §8.8.3), without serializing it.
+
+        From the primary key and the version field; a model without a version field gets a
+        hash of its serialized representation, which costs a serialization per call.
+        Representations in another format or language get another ETag.
+        """
+        version_field = self.get_version_field(type(obj))
+        if version_field is None:
+            return self._representation_etag(obj)
+        # Percent-encoding keeps any primary key inside etagc.
+        return quote_etag(
+            f"{quote(str(obj.pk), safe='')}.{getattr(obj, version_field)}{self._variant()}"
+        )
+
+    def get_last_modified(self, obj: Any) -> float | None:
+        """``obj``'s Last-Modified as POSIX seconds, ``None`` when it has none (RFC 9110 §8.8.2)."""
+        name = self.get_last_modified_field(type(obj))
+        value = getattr(obj, name, None) if name else None
+        if not isinstance(value, datetime):
+            return None
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value.timestamp()
+
+    def get_collection_etag(self, queryset: QuerySet[Any]) -> str | None:
+        """A weak ETag of a list from one aggregate query, ``None`` when nothing tracks changes.
+
+        Count, newest change and sum of versions change with every insert, update and delete;
+        the query string (page, filters), the user (visibility) and the variant are part of it.
+        """
+        model = queryset.model
+        version_field = self.get_version_field(model)
+        last_modified_field = self.get_last_modified_field(model)
+        if version_field is None and last_modified_field is None:
+            return None
+        aggregates: dict[str, Any] = {"count": Count("pk")}
+        if isinstance(model._meta.pk, models.IntegerField):
+            aggregates["max_pk"] = Max("pk")
+        if version_field is not None:
+            aggregates["versions"] = Sum(version_field)
+        if last_modified_field is not None:
+            aggregates["newest"] = Max(last_modified_field)
+        state = queryset.order_by().aggregate(**aggregates)
+        user = getattr(self.request, "user", None)
+        key = [
+            self.request.path,
+            self.request.META.get("QUERY_STRING", ""),
+            getattr(user, "pk", None),
+            sorted(state.items()),
+            self._variant(),
+        ]
+        digest = hashlib.sha256(json.dumps(key, cls=DjangoJSONEncoder).encode()).hexdigest()
+        return quote_etag(digest[:32], weak=True)
+
+    def _representation_etag(self, obj: Any) -> str:
+        context = {**self.get_serializer_context(), HASHING_REPRESENTATION: True}
+        data = self.get_serializer_class()(obj, context=context).data
+        content = json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True).encode()
+        return quote_etag(f"{hashlib.sha256(content).hexdigest()[:32]}{self._variant()}")
+
+    def _variant(self) -> str:
+        """What tells this representation from others of the same state (RFC 9110 §8.8.3)."""
+        parts = []
+        renderer = getattr(self.request, "accepted_renderer", None)
+        renderers = self.get_renderers()
+        if renderer is not None and renderers and renderer.format != renderers[0].format:
+            parts.append(str(renderer.format))
+        language = translation.get_language()
+        if language and language != settings.LANGUAGE_CODE:
+            parts.append(language)
+        return "".join(f"-{quote(part, safe='')}" for part in parts)
+
+    def _validators(self, obj: Any) -> dict[str, str]:
+        headers = {ETAG: self.get_etag(obj)}
+        last_modified = self.get_last_modified(obj)
+        if last_modified is not None:
+            # HTTP-date has one-second resolution (RFC 9110 §5.6.7).
+            headers[LAST_MODIFIED] = format_http_date(last_modified)
+        return headers
+
+    # Preconditions
+
+    def get_object(self) -> Any:
+        """DRF's lookup and object permission check, then the preconditions (RFC 9110 §13.2.1)."""
+        obj = super().get_object()
+        self._looked_up = obj
+        self.check_preconditions(obj)
+        return obj
+
+    def check_preconditions(self, obj: Any) -> None:
+        """Raise 304, 412 or 428 as RFC 9110 §13.2.2 and RFC 6585 §3 decide for ``obj``."""
+        method = self.request.method or ""
+        if method in _READ_METHODS and getattr(self, "action", None) not in (None, "retrieve"):
+            # A custom GET action shows something other than the object: its validators do
+            # not describe that representation.
+            return
+        preconditions = _preconditions(self.request)
+        etag = self.get_etag(obj)
+        last_modified = self.get_last_modified(obj)
+        outcome = evaluate(method, preconditions, etag=etag, last_modified=last_modified)
+        if outcome is Outcome.NOT_MODIFIED:
+            validators = {ETAG: etag}
+            if last_modified is not None:
+                validators[LAST_MODIFIED] = format_http_date(last_modified)
+            raise _NotModified(validators)
+        if outcome is Outcome.PRECONDITION_FAILED:
+            raise PreconditionFailed(etag=etag)
+        # If-Unmodified-Since guards only a resource that has a Last-Modified (§13.1.4).
+        self._guarded_write = preconditions.if_match is not None or (
+            preconditions.guards_write and last_modified is not None
+        )
+        if (
+            method in _GUARDED_METHODS
+            and not self._guarded_write
+            and self.is_precondition_required()
+        ):
+            raise PreconditionRequired()
+        if method in _READ_METHODS:
+            self._object_validators = {ETAG: etag}
+            if last_modified is not None:
+                self._object_validators[LAST_MODIFIED] = format_http_date(last_modified)
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        """Answer 304 to a list whose weak ETag the client has (RFC 9110 §13.1.2), else a page."""
+        method = self.request.method or ""
+        if method in _READ_METHODS and isinstance(queryset, QuerySet):
+            etag = self.get_collection_etag(queryset)
+            if etag is not None:
+                self._collection_etag = etag
+                outcome = evaluate(
+                    method, _preconditions(self.request), etag=etag, last_modified=None
+                )
+                if outcome is Outcome.NOT_MODIFIED:
+                    raise _NotModified({ETAG: etag})
+                if outcome is Outcome.PRECONDITION_FAILED:
+                    raise PreconditionFailed(etag=etag)
+        return super().paginate_queryset(queryset)
+
+    # Writes
+
+    @contextmanager
+    def conditional_write(self, obj: Any) -> Iterator[Any]:
+        """Write ``obj`` only if it is still the version the preconditions saw (compare-and-swap).
+
+        Enter it before changing ``obj`` and write inside it: it opens a transaction, bumps the
+        version in the database only where it still has the value read (``UPDATE ... WHERE pk
+        = %s AND version = %s``), or without a version field locks the row and compares its
+        ETag, and raises 412 (the request carried a precondition) or 409 (it did not) when
+        another request changed the row first. What the block writes commits with that, or
+        nothing does.
+        """
+        model = type(obj)
+        using = router.db_for_write(model, instance=obj)
+        with transaction.atomic(using=using):
+            self._compare_and_swap(obj, using)
+            yield obj
+
+    def _compare_and_swap(self, obj: Any, using: str) -> None:
+        manager = type(obj)._default_manager.db_manager(using)
+        version_field = self.get_version_field(type(obj))
+        if version_field is not None:
+            seen = getattr(obj, version_field)
+            swapped = manager.filter(pk=obj.pk, **{version_field: seen}).update(
+                **{version_field: F(version_field) + 1}
+            )
+            if swapped:
+                # The block's save() writes the same value; the object shows the new version.
+                setattr(obj, version_field, seen + 1)
+                return
+            current = manager.filter(pk=obj.pk).first()
+        else:
+            seen_etag = self.get_etag(obj)
+            current = manager.select_for_update().filter(pk=obj.pk).first()
+            if current is not None and self.get_etag(current) == seen_etag:
+                return
+        if self._guarded_write:
+            raise PreconditionFailed(etag=None if current is None else self.get_etag(current))
+        raise Conflict(CONCURRENT_CHANGE_DETAIL)
+
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        """Save through ``conditional_write()``, so a concurrent change is 412, not lost."""
+        with self.conditional_write(serializer.instance):
+            super().perform_update(serializer)
+
+    def perform_destroy(self, instance: Any) -> None:
+        """Delete through ``conditional_write()``, so a concurrent change is 412, not lost."""
+        with self.conditional_write(instance):
+            super().perform_destroy(instance)
+
+    # Responses
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        """DRF's serializer, remembered so a 201 can carry the created object's ETag."""
+        serializer = super().get_serializer(*args, **kwargs)
+        self._last_serializer = serializer
+        return serializer
+
+    # DRF accepts any HttpResponseBase here (its stubs say Response): a 304 must not render.
+    def handle_exception(self, exc: Exception) -> HttpResponseBase:  # type: ignore[override]
+        """Answer the internal 304 with no body and no Content-Type (RFC 9110 §15.4.5)."""
+        if isinstance(exc, _NotModified):
+            # Django's 304 response drops Content-Type and refuses content; DRF and the
+            # middleware add Vary as they would on the 200.
+            response = HttpResponseNotModified()
+            for name, value in exc.headers.items():
+                response[name] = value
+            response[CACHE_CONTROL] = self.get_cache_control()
+            return response
+        return super().handle_exception(exc)
+
+    def finalize_response(  # type: ignore[override]
+        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        """Add the validators of the new state (RFC 9110 §8.8, §9.3.4) and Cache-Control."""
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[arg-type]
+        if not 200 <= response.status_code < 300 or getattr(response, "exception", False):
+            return response
+        method = request.method or ""
+        headers: dict[str, str] = {}
+        if method in _READ_METHODS:
+            if self._object_validators is not None:
+                headers.update(self._object_validators)
+            elif self._collection_etag is not None:
+                headers[ETAG] = self._collection_etag
+            headers[CACHE_CONTROL] = self.get_cache_control()
+        elif method == "PATCH" and self._looked_up is not None:
+            # After a change the validators describe the new representation (§8.8). A PUT
+            # gets none (§9.3.4): what is stored is not exactly what was sent.
+            headers.update(self._validators(self._looked_up))
+        elif response.status_code == 201 and self._last_serializer is not None:
+            created = getattr(self._last_serializer, "instance", None)
+            if isinstance(created, models.Model):
+                headers.update(self._validators(created))
+        for name, value in headers.items():
+            response.setdefault(name, value)
+        return response
+
+
+def _preconditions(request: Request) -> Preconditions:
+    """The four precondition fields of a request (RFC 9110 §13.1)."""
+    headers = request.headers
+    return Preconditions(
+        if_match=headers.get("If-Match"),
+        if_none_match=headers.get("If-None-Match"),
+        if_modified_since=headers.get("If-Modified-Since"),
+        if_unmodified_since=headers.get("If-Unmodified-Since"),
+    )
+
+
+def _has_field(model: type[models.Model], name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True

@@ -1,0 +1,38 @@
+"""Serializer fields that carry HTTP validators in the representation."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from rest_framework import serializers
+
+__all__ = ["HASHING_REPRESENTATION", "ETagField"]
+
+#: Serializer context key set while a view hashes a representation into its ETag: the ETag
+#: cannot be part of what it is computed from.
+HASHING_REPRESENTATION: Final = "django_http_errors.hashing_representation"
+
+
+class ETagField(serializers.CharField):
+    """Read-only: the object's ETag, the same value as the view's ETag header (RFC 9110 §8.8.3).
+
+    The view in the serializer context computes it (``ConditionalUpdateMixin.get_etag``), so
+    list items and PUT responses, which carry no ETag header (§9.3.4), give their validator too.
+    Outside such a view the field is ``null``.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        """Read the whole object; never written by clients."""
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str | None:  # type: ignore[override]
+        """Ask the view for the object's ETag."""
+        if self.context.get(HASHING_REPRESENTATION):
+            return None
+        get_etag = getattr(self.context.get("view"), "get_etag", None)
+        if get_etag is None:
+            return None
+        etag: str = get_etag(value)
+        return etag

@@ -1,0 +1,72 @@
+"""Views for the conditional-request tests: a model without a version, races, plain DRF."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F
+from rest_framework import serializers, viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.serializers import BaseSerializer
+
+from demo_project.articles.models import Article
+from demo_project.articles.views import ArticleViewSet
+from django_http_errors.mixins import ConditionalUpdateMixin
+from django_http_errors.serializers import ETagField
+from tests.testapp.models import Note
+
+
+class NoteSerializer(serializers.ModelSerializer[Note]):
+    """A note and its ETag, a hash of the rest of this representation."""
+
+    etag = ETagField()
+
+    class Meta:
+        model = Note
+        fields = ["id", "text", "etag", "updated_at"]
+
+
+class NoteViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Note]):
+    """Conditional writes on a model without a version field."""
+
+    queryset = Note.objects.all()
+    serializer_class = NoteSerializer
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    precondition_required = True
+
+
+class OvertakenArticleViewSet(ArticleViewSet):
+    """Another request commits a change between this one's lookup and its write."""
+
+    precondition_required = False
+
+    def get_object(self) -> Any:
+        """Look up and check preconditions, then let a concurrent writer overtake."""
+        article = super().get_object()
+        Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
+        return article
+
+
+class PlainArticleSerializer(serializers.ModelSerializer[Article]):
+    """The article as plain DRF users write it."""
+
+    class Meta:
+        model = Article
+        fields = ["id", "title", "body", "version"]
+        read_only_fields = ["version"]
+
+
+class PlainArticleViewSet(viewsets.ModelViewSet[Article]):
+    """Plain DRF: reads the version, then writes version + 1 (check-then-write)."""
+
+    queryset = Article.objects.all()
+    serializer_class = PlainArticleSerializer
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def perform_update(self, serializer: BaseSerializer[Article]) -> None:
+        """Bump the version as read: two concurrent writers both write the same one."""
+        instance = serializer.instance
+        assert instance is not None
+        serializer.save(version=instance.version + 1)
