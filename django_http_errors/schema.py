@@ -13,19 +13,21 @@ from __future__ import annotations
 import enum
 import importlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import uritemplate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import ResolvedComponent, get_view_model
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import Direction, OpenApiParameter
 from rest_framework import authentication, negotiation, pagination, permissions
 
 from .challenges import WWW_AUTHENTICATE
 from .handlers import RETRY_AFTER
-from .problems import CATALOG, PROBLEM_JSON, reason_phrase
+from .mixins import ConditionalUpdateMixin
+from .problems import PROBLEM_JSON, reason_phrase
 
 PROBLEM_COMPONENT = "Problem"
 VALIDATION_PROBLEM_COMPONENT = "ValidationProblem"
@@ -104,155 +106,265 @@ _VALIDATION_PROBLEM_SCHEMA: dict[str, Any] = {
 
 
 class Denial(enum.IntEnum):
-    """Whom a permission can refuse for one method: ordered, so the strictest wins."""
+    """Whom a permission can refuse: ordered, so that the strictest of several wins."""
 
     NOBODY = 0
     ANONYMOUS = 1
     ANYONE = 2
 
 
-def permission_denial(permission: Any, method: str) -> Denial:
-    """Whom ``permission`` can refuse for ``method``, from its class; unknown classes: anyone.
+@dataclass(frozen=True)
+class Refusal:
+    """Whom a permission can refuse for one method, at view level and at object level.
 
-    A permission class may declare ``allows_safe_methods = True`` to say it never refuses GET,
-    HEAD or OPTIONS (as the ``...OrReadOnly`` classes do).
+    ``hides``: an object-level refusal is answered as if the object did not exist (404).
+    """
+
+    view: Denial
+    object: Denial = Denial.NOBODY
+    hides: bool = False
+
+
+def permission_refusal(permission: Any, method: str) -> Refusal:
+    """Whom ``permission`` (an instance) can refuse for ``method``; unknown classes: anyone.
+
+    Known are DRF's classes, this library's ``permissions`` and both kinds of composition; a
+    class of your own is taken to refuse anyone at each level whose method it overrides.
     """
     safe = method in SAFE_METHODS
-    # DRF's `&`, `|` and `~` build AND, OR and NOT instances holding the operands.
-    if isinstance(permission, permissions.AND):
-        return max(permission_denial(op, method) for op in _operands(permission))
-    if isinstance(permission, permissions.OR):
-        return min(permission_denial(op, method) for op in _operands(permission))
+    ours = _our_permissions()
+    if ours is not None:
+        if isinstance(permission, ours.Hidden):
+            inner = permission_refusal(permission.parts[0], method)
+            return Refusal(inner.view, inner.object, hides=True)
+        if isinstance(permission, ours.Not):
+            return Refusal(Denial.ANYONE, Denial.ANYONE)
+        if isinstance(permission, (ours.And, ours.Or)):
+            kind = "and" if isinstance(permission, ours.And) else "or"
+            return _composed(kind, [permission_refusal(p, method) for p in permission.parts])
+        if isinstance(permission, ours.Permission) and hasattr(permission, "permission"):
+            # A DRF permission wrapped to take part in a composition.
+            return permission_refusal(permission.permission, method)
+        if isinstance(permission, ours.IsOwnerOrReadOnly):
+            return Refusal(Denial.NOBODY) if safe else _object_rule(permission)
+        if isinstance(permission, ours.IsOwner):
+            return _object_rule(permission)
+        if isinstance(permission, ours.AllowAny):
+            return Refusal(Denial.NOBODY)
+        if isinstance(permission, ours.IsAuthenticatedOrReadOnly):
+            return Refusal(Denial.NOBODY if safe else Denial.ANONYMOUS)
+        if isinstance(permission, ours.IsAuthenticated):
+            return Refusal(Denial.ANONYMOUS)
+        if isinstance(permission, ours.IsAdminUser):
+            return Refusal(Denial.ANYONE)
+    if isinstance(permission, (permissions.AND, permissions.OR)):
+        kind = "and" if isinstance(permission, permissions.AND) else "or"
+        operands = _operands(permission)
+        return _composed(kind, [permission_refusal(p, method) for p in operands])
     if isinstance(permission, permissions.NOT):
-        return Denial.ANYONE
+        return Refusal(Denial.ANYONE, Denial.ANYONE)
     if isinstance(permission, permissions.AllowAny):
-        return Denial.NOBODY
-    if safe and getattr(permission, "allows_safe_methods", False):
-        return Denial.NOBODY
+        return Refusal(Denial.NOBODY)
     if isinstance(permission, permissions.IsAuthenticatedOrReadOnly):
-        return Denial.NOBODY if safe else Denial.ANONYMOUS
+        return Refusal(Denial.NOBODY if safe else Denial.ANONYMOUS)
     if isinstance(permission, permissions.IsAuthenticated):
-        return Denial.ANONYMOUS
-    if isinstance(permission, permissions.DjangoModelPermissionsOrAnonReadOnly):
-        return Denial.NOBODY if safe else Denial.ANYONE
+        return Refusal(Denial.ANONYMOUS)
+    if isinstance(permission, permissions.IsAdminUser):
+        return Refusal(Denial.ANYONE)
     if isinstance(permission, permissions.DjangoObjectPermissions):
-        return Denial.ANYONE
+        # Who may not read an object gets 404: DRF hides it on reads.
+        return Refusal(Denial.ANONYMOUS if safe else Denial.ANYONE, Denial.ANYONE, hides=safe)
+    if isinstance(permission, permissions.DjangoModelPermissionsOrAnonReadOnly):
+        return Refusal(Denial.NOBODY if safe else Denial.ANYONE)
     if isinstance(permission, permissions.DjangoModelPermissions):
         # Reads need no model permission, only (by default) an authenticated user.
-        return Denial.ANONYMOUS if safe else Denial.ANYONE
-    return Denial.ANYONE
+        return Refusal(Denial.ANONYMOUS if safe else Denial.ANYONE)
+    # A class of your own refuses at the levels whose method it overrides.
+    cls = type(permission)
+    base = permissions.BasePermission
+    return Refusal(
+        Denial.ANYONE if cls.has_permission is not base.has_permission else Denial.NOBODY,
+        Denial.ANYONE
+        if cls.has_object_permission is not base.has_object_permission
+        else Denial.NOBODY,
+    )
 
 
-def _operands(permission: Any) -> tuple[Any, Any]:
-    return permission.op1, permission.op2
+def _operands(permission: Any) -> list[Any]:
+    return [permission.op1, permission.op2]
 
 
-def _conditional_mixin() -> type | None:
+def _object_rule(permission: Any) -> Refusal:
+    # Anonymous users are refused before the lookup; others by the object-level rule.
+    hides = bool(getattr(permission, "hide_denied_objects", False))
+    return Refusal(Denial.ANONYMOUS, Denial.ANYONE, hides=hides)
+
+
+def _composed(kind: str, parts: list[Refusal]) -> Refusal:
+    # Both must allow (and): the strictest refuses; either may allow (or): the most lenient.
+    pick = max if kind == "and" else min
+    return Refusal(
+        pick(p.view for p in parts),
+        pick(p.object for p in parts),
+        hides=any(p.hides for p in parts),
+    )
+
+
+def _optional_module(name: str) -> Any:
+    # Lets this module describe views of the library's optional parts without importing
+    # them when a project does not use them.
     try:
-        module = importlib.import_module(f"{__package__}.mixins")
+        return importlib.import_module(f"{__package__}.{name}")
     except ImportError:
         return None
-    mixin = getattr(module, "ConditionalUpdateMixin", None)
-    return mixin if isinstance(mixin, type) else None
 
 
-def _header(name: str, description: str, *, required: bool = False) -> dict[str, Any]:
+def _our_permissions() -> Any:
+    return _optional_module("permissions")
+
+
+def _header(description: str, *, required: bool = False) -> dict[str, Any]:
     return {"schema": {"type": "string"}, "description": description, "required": required}
 
 
-def _codes_of(status: int) -> list[str]:
-    return [problem.code for problem in CATALOG.values() if problem.status == status]
+class Preconditions(enum.Enum):
+    """How ``ConditionalUpdateMixin`` treats an operation (RFC 9110 §13.2)."""
+
+    #: Not at all: the view does not use the mixin, or the operation is not one it guards.
+    NONE = "none"
+    #: GET of one object: ETag and Last-Modified, 304, 412.
+    READ_OBJECT = "read-object"
+    #: GET of a list: a weak ETag, 304, 412.
+    READ_LIST = "read-list"
+    #: POST to the list: the created object's validators.
+    CREATE = "create"
+    #: PUT, PATCH, DELETE or an unsafe action on one object: 412, and 428 when required.
+    WRITE = "write"
+
+
+_REQUEST_HEADERS = {
+    Preconditions.READ_OBJECT: (IF_MATCH, IF_NONE_MATCH, IF_MODIFIED_SINCE, IF_UNMODIFIED_SINCE),
+    Preconditions.READ_LIST: (IF_MATCH, IF_NONE_MATCH),
+    Preconditions.WRITE: (IF_MATCH, IF_NONE_MATCH, IF_UNMODIFIED_SINCE),
+}
+
+_REQUEST_HEADER_DESCRIPTIONS = {
+    IF_MATCH: _("The ETag you last saw (strong comparison); no match is 412."),
+    IF_NONE_MATCH: _(
+        "'*' or entity tags (weak comparison); a match is 304 on GET, 412 on a write."
+    ),
+    IF_MODIFIED_SINCE: _("An HTTP date; not modified since then (and no If-None-Match) is 304."),
+    IF_UNMODIFIED_SINCE: _("An HTTP date; modified since then (and no If-Match) is 412."),
+}
+
+_VALIDATOR_DESCRIPTIONS = {
+    ETAG: _("The entity tag of the representation: send it in If-Match to change it."),
+    LAST_MODIFIED: _("When the resource last changed, to the second."),
+}
 
 
 class ProblemAutoSchema(AutoSchema):
     """drf-spectacular's ``AutoSchema`` plus the problem responses each operation can give."""
 
     def get_override_parameters(self) -> list[Any]:
-        """The precondition request headers and the validator response headers, then the user's."""
-        own: list[Any] = []
-        if self.is_conditional():
-            if self.method == "GET" and self.is_detail():
-                own += [
-                    _parameter(IF_NONE_MATCH, _("Entity tags; a match (weak comparison) is 304.")),
-                    _parameter(
-                        IF_MODIFIED_SINCE,
-                        _("HTTP date; not modified since (and no If-None-Match) is 304."),
-                    ),
-                ]
-            if self.method not in SAFE_METHODS and self.is_detail():
-                own += [
-                    _parameter(IF_MATCH, _("The ETag you last saw; a mismatch is 412.")),
-                    _parameter(IF_NONE_MATCH, _("'*' or entity tags; a match is 412 on a write.")),
-                    _parameter(
-                        IF_UNMODIFIED_SINCE,
-                        _("HTTP date; modified since then (and no If-Match) is 412."),
-                    ),
-                ]
-            for name, codes in self.validator_headers().items():
-                own.append(
-                    OpenApiParameter(
-                        name,
-                        type=OpenApiTypes.STR,
-                        location=OpenApiParameter.HEADER,
-                        response=codes,
-                        description=str(_VALIDATOR_DESCRIPTIONS[name]),
-                    )
+        """The precondition request headers and the validator response headers, then the user's.
+
+        The user's ``extend_schema(parameters=...)`` come last, so they replace ours.
+        """
+        own: list[Any] = [
+            OpenApiParameter(
+                name,
+                type=OpenApiTypes.STR,
+                location=OpenApiParameter.HEADER,
+                required=False,
+                description=str(_REQUEST_HEADER_DESCRIPTIONS[name]),
+            )
+            for name in _REQUEST_HEADERS.get(self.preconditions(), ())
+        ]
+        for name, codes in self.validator_headers().items():
+            own.append(
+                OpenApiParameter(
+                    name,
+                    type=OpenApiTypes.STR,
+                    location=OpenApiParameter.HEADER,
+                    response=codes,
+                    description=str(_VALIDATOR_DESCRIPTIONS[name]),
                 )
+            )
         return own + list(super().get_override_parameters())
+
+    def get_auth(self) -> list[dict[str, Any]]:
+        """drf-spectacular's security requirements, plus ``{}`` where anonymous requests pass."""
+        auth: list[dict[str, Any]] = super().get_auth()
+        if auth and {} not in auth and self.refused_at_view_level() is Denial.NOBODY:
+            auth.append({})
+        return auth
+
+    def refused_at_view_level(self) -> Denial:
+        """Whom the view's permissions can refuse before any object is looked up."""
+        refusals = [permission_refusal(p, self.method) for p in self.view.get_permissions()]
+        return max((r.view for r in refusals), default=Denial.NOBODY)
 
     def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         if direction != "response":
             # Callbacks describe requests our server sends, not responses it gives.
             return responses
-        for status, response in self.error_responses().items():
+        for status in self.error_statuses():
             given = responses.get(str(status))
             if given is None:
-                responses[str(status)] = response
-            elif "content" not in given:
+                responses[str(status)] = self.error_response(status)
+            elif status != 304 and "content" not in given:
                 # An error declared through extend_schema without a body still has a problem
                 # body: every error of the API is one.
-                given["content"] = response["content"]
-                given.setdefault("headers", response.get("headers", {}))
+                given.update(self.error_response(status), description=given["description"])
+        for code, given in responses.items():
+            if int(code) >= 400 and "content" not in given:
+                given.update(self.error_response(int(code)), description=given["description"])
         return dict(sorted(responses.items()))
 
-    def error_responses(self) -> dict[int, dict[str, Any]]:
-        """The responses of each status this operation can answer besides its own, by status."""
-        found: dict[int, dict[str, Any]] = {}
-        for status in sorted(self.error_statuses()):
-            found[status] = self.problem_response(status)
-        if 304 in found:
-            found[304] = {
+    def error_response(self, status: int) -> dict[str, Any]:
+        """The response object of a status this operation can answer besides its own."""
+        if status == 304:
+            response: dict[str, Any] = {
                 "description": str(_("Not Modified: the representation you hold is current.")),
             }
             headers = self._get_response_headers_for_code("304")
             if headers:
-                found[304]["headers"] = headers
-        return found
+                response["headers"] = headers
+            return response
+        return self.problem_response(status)
 
     def error_statuses(self) -> set[int]:
         """Every status other than the success ones that the view's configuration can give."""
         statuses = set(ALWAYS)
         method = self.method
+        detail = self.is_detail()
         authenticators = list(self.view.get_authenticators())
-        denial = max(
-            (permission_denial(p, method) for p in self.view.get_permissions()),
-            default=Denial.NOBODY,
-        )
+        refusals = [permission_refusal(p, method) for p in self.view.get_permissions()]
+        view_level = self.refused_at_view_level()
+        # Object permissions are checked only where DRF looks up one object.
+        object_level = max((r.object for r in refusals), default=Denial.NOBODY) if detail else 0
+        hides = getattr(self.view, "hide_denied_objects", False) or any(r.hides for r in refusals)
+        refused = max(view_level, object_level)
         sessions = [
             a for a in authenticators if isinstance(a, authentication.SessionAuthentication)
         ]
-        if len(sessions) < len(authenticators) or (authenticators and denial):
-            # Wrong credentials for a scheme that takes them, or no credentials where a
-            # permission needs them: DRF raises NotAuthenticated when any class could
-            # authenticate (RFC 9110 §15.5.2).
+        if len(sessions) < len(authenticators) or (authenticators and refused):
+            # Wrong credentials for a scheme that takes them; or no credentials where a
+            # permission refuses: DRF raises NotAuthenticated when the view has authentication
+            # classes (RFC 9110 §15.5.2).
             statuses.add(401)
-        if denial is Denial.ANYONE or (denial and not authenticators):
+        if (
+            view_level is Denial.ANYONE
+            or (object_level is Denial.ANYONE and not hides)
+            or (refused and not authenticators)
+        ):
             statuses.add(403)
         if sessions and method not in SAFE_METHODS:
             # SessionAuthentication refuses an unsafe request without its CSRF token.
             statuses.add(403)
-        if self.is_detail() or self.is_paginated_list():
+        if detail or self.is_paginated_list():
             statuses.add(404)
         if self.negotiates_renderers():
             statuses.add(406)
@@ -262,37 +374,33 @@ class ProblemAutoSchema(AutoSchema):
                 statuses.add(415)
         if self.view.get_throttles():
             statuses.add(429)
-        if self.is_conditional() and self.is_detail():
-            if method == "GET":
-                statuses.add(304)
-            elif method not in SAFE_METHODS:
-                statuses.add(412)
-                if method in WRITE_METHODS and self.precondition_required():
-                    statuses.add(428)
+        preconditions = self.preconditions()
+        if preconditions in (Preconditions.READ_OBJECT, Preconditions.READ_LIST):
+            statuses |= {304, 412}
+        elif preconditions is Preconditions.WRITE:
+            statuses.add(412)
+            if method in WRITE_METHODS:
+                # RFC 6585 §3: a required precondition that is missing is 428; an optional
+                # one that is missing leaves a concurrent change to the compare-and-swap: 409.
+                statuses.add(428 if self._conditional_view.is_precondition_required() else 409)
         return statuses
 
     def problem_response(self, status: int) -> dict[str, Any]:
         """The response object of one error status: the shared problem component and headers."""
         component = self.problem_component(validation=status == 400)
-        codes = _codes_of(status)
-        description = reason_phrase(status)
-        if codes:
-            description += " (" + ", ".join(f"`{code}`" for code in codes) + ")"
         response: dict[str, Any] = {
-            "description": description,
+            "description": reason_phrase(status),
             "content": {PROBLEM_JSON: {"schema": component.ref}},
         }
         headers = {}
         if status == 401:
             # RFC 9110 §15.5.2: a 401 MUST carry at least one challenge.
             headers[WWW_AUTHENTICATE] = _header(
-                WWW_AUTHENTICATE,
-                str(_("The challenges of the schemes to retry with.")),
-                required=True,
+                str(_("The challenges of the schemes to retry with.")), required=True
             )
         if status in (429, 503):
             # RFC 6585 §4 and RFC 9110 §10.2.3: how long to wait, when the server knows.
-            headers[RETRY_AFTER] = _header(RETRY_AFTER, str(_("Seconds to wait before retrying.")))
+            headers[RETRY_AFTER] = _header(str(_("Seconds to wait before retrying.")))
         if headers:
             response["headers"] = headers
         return response
@@ -344,41 +452,63 @@ class ProblemAutoSchema(AutoSchema):
             self.view.get_content_negotiator(), negotiation.DefaultContentNegotiation
         ) and not _accepts_anything(p.media_type for p in self.view.get_parsers())
 
-    def is_conditional(self) -> bool:
-        """Whether the view evaluates preconditions (``ConditionalUpdateMixin``)."""
-        mixin = _conditional_mixin()
-        return mixin is not None and isinstance(self.view, mixin)
-
-    def precondition_required(self) -> bool:
-        """Whether a write without ``If-Match`` or ``If-Unmodified-Since`` is 428."""
-        return bool(getattr(self.view, "precondition_required", False))
+    def preconditions(self) -> Preconditions:
+        """How the view's ``ConditionalUpdateMixin``, if any, treats this operation."""
+        if not isinstance(self.view, ConditionalUpdateMixin):
+            return Preconditions.NONE
+        action = getattr(self.view, "action", None)
+        if self.method == "GET":
+            if self.is_detail():
+                # A custom GET action shows something else than the object its validators
+                # describe, so the mixin leaves it alone.
+                return (
+                    Preconditions.READ_OBJECT
+                    if action in (None, "retrieve")
+                    else Preconditions.NONE
+                )
+            if action in (None, "list") and self._is_list_view() and self._tracks_changes():
+                return Preconditions.READ_LIST
+            return Preconditions.NONE
+        if self.method in SAFE_METHODS:
+            return Preconditions.NONE
+        if self.is_detail():
+            return Preconditions.WRITE
+        if self._is_create_operation():
+            return Preconditions.CREATE
+        return Preconditions.NONE
 
     def validator_headers(self) -> dict[str, list[str]]:
         """Which success responses carry ``ETag`` and ``Last-Modified`` (RFC 9110 §8.8)."""
-        codes: list[str] = []
-        if self.is_detail() and self.method in ("GET", "PATCH"):
-            codes = ["200", "304"] if self.method == "GET" else ["200"]
-        elif self._is_create_operation():
-            codes = ["201"]
+        preconditions = self.preconditions()
+        codes = {
+            Preconditions.READ_OBJECT: ["200", "304"],
+            Preconditions.READ_LIST: ["200", "304"],
+            Preconditions.CREATE: ["201"],
+            # After a change the validators describe the new state (§8.8); a PUT gets none,
+            # as what is stored is not exactly what was sent (§9.3.4).
+            Preconditions.WRITE: ["200"] if self.method == "PATCH" else [],
+        }.get(preconditions, [])
         if not codes:
             return {}
-        return {ETAG: codes, LAST_MODIFIED: codes}
+        headers = {ETAG: codes}
+        model = get_view_model(self.view)
+        if preconditions is not Preconditions.READ_LIST and (
+            model is not None and self._conditional_view.get_last_modified_field(model)
+        ):
+            headers[LAST_MODIFIED] = codes
+        return headers
 
+    @property
+    def _conditional_view(self) -> Any:
+        # The view as the mixin's methods see it (a ConditionalUpdateMixin when they are used).
+        return self.view
 
-_VALIDATOR_DESCRIPTIONS = {
-    ETAG: _("The entity tag of the representation: send it in If-Match to change it."),
-    LAST_MODIFIED: _("When the resource last changed, to the second."),
-}
-
-
-def _parameter(name: str, description: Any) -> OpenApiParameter:
-    return OpenApiParameter(
-        name,
-        type=OpenApiTypes.STR,
-        location=OpenApiParameter.HEADER,
-        required=False,
-        description=str(description),
-    )
+    def _tracks_changes(self) -> bool:
+        model = get_view_model(self.view)
+        return model is not None and bool(
+            self._conditional_view.get_version_field(model)
+            or self._conditional_view.get_last_modified_field(model)
+        )
 
 
 def _accepts_anything(media_types: Iterable[str]) -> bool:
