@@ -92,7 +92,7 @@ def test_writing_someone_elses_article_is_403(
     preconditions = {"HTTP_IF_MATCH": etag} if etag else {}
     response = bob.patch(url, {"title": "mine"}, content_type=JSON, **preconditions)
     assert response.status_code == 403
-    assert problem(response)["code"] == "permission_denied"
+    assert problem(response)["code"] == "not_owner"  # the code of the permission that denied
 
 
 def test_unknown_id_is_404_with_instance(seeded: object) -> None:

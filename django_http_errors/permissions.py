@@ -1,0 +1,429 @@
+"""Permission classes that keep their message and code through ``&``, ``|`` and ``~``.
+
+They are drop-in replacements for DRF's, with three differences:
+
+- a composed permission denies with the message and code of the operand that denied (DRF's
+  composition drops them);
+- an object the user may not know about can be hidden: it is answered exactly like a missing
+  one (RFC 9110 §15.5.5 allows a 404 in place of a 403), with the very ``Http404`` that DRF's
+  ``get_object`` raises for a missing object;
+- ownership classes (``IsOwner``, ``IsOwnerOrReadOnly``) with a configurable owner field.
+
+Whether a denial is a 401 or a 403 stays DRF's decision, made on the request: not authenticated
+(and the view has authentication classes) is ``NotAuthenticated``, which the exception handler
+answers 401 with a challenge; authenticated is ``PermissionDenied``, a 403 with the message and
+code of the permission that denied.
+
+A rule lives in ``allows`` (view level) and ``allows_object`` (object level); DRF's
+``has_permission`` and ``has_object_permission`` apply the message, the code and hiding, so
+subclasses override the former.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar, NamedTuple, cast
+
+from django.core.exceptions import FieldDoesNotExist
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import permissions as drf_permissions
+from rest_framework.permissions import SAFE_METHODS
+
+__all__ = [
+    "SAFE_METHODS",
+    "AllowAny",
+    "And",
+    "Denial",
+    "DjangoModelPermissions",
+    "DjangoObjectPermissions",
+    "Hidden",
+    "IsAdminUser",
+    "IsAuthenticated",
+    "IsAuthenticatedOrReadOnly",
+    "IsOwner",
+    "IsOwnerOrReadOnly",
+    "Not",
+    "Or",
+    "Permission",
+    "hidden",
+    "missing_object",
+]
+
+DEFAULT_MESSAGE = _("You do not have permission to perform this action.")
+DEFAULT_CODE = "permission_denied"
+AUTHENTICATION_REQUIRED_MESSAGE = _("This request requires authentication.")
+AUTHENTICATION_REQUIRED_CODE = "authentication_required"
+
+
+class Denial(NamedTuple):
+    """Why a permission denied: the message and code for the 403, and whether to hide (404)."""
+
+    message: Any
+    code: str
+    hide: bool = False
+
+
+class PermissionMetaclass(drf_permissions.BasePermissionMetaclass):
+    """Makes ``A & B``, ``A | B`` and ``~A`` permission classes that keep messages and codes.
+
+    Python tries the reflected operator of the right operand first when its type is a subclass of
+    the left one's, so ``drf.IsAuthenticated & IsOwner`` composes here too.
+    """
+
+    def __and__(cls, other: Any) -> Any:
+        return compose(And, cls, other)
+
+    def __rand__(cls, other: Any) -> Any:
+        return compose(And, other, cls)
+
+    def __or__(cls, other: Any) -> Any:
+        return compose(Or, cls, other)
+
+    def __ror__(cls, other: Any) -> Any:
+        return compose(Or, other, cls)
+
+    def __invert__(cls) -> Any:
+        return compose(Not, cls)
+
+
+class Permission(drf_permissions.BasePermission, metaclass=PermissionMetaclass):
+    """Base class: a rule with a lazily translated ``message``, a stable ``code``, optional hiding.
+
+    Set ``hide_denied_objects = True`` (here or on the view) to answer an object-level denial
+    as if the object did not exist.
+    """
+
+    message: Any = DEFAULT_MESSAGE
+    code: str = DEFAULT_CODE
+    hide_denied_objects: bool = False
+
+    def allows(self, request: Any, view: Any) -> bool:
+        """The view-level rule; everything is allowed unless a subclass says otherwise."""
+        return True
+
+    def allows_object(self, request: Any, view: Any, obj: Any) -> bool:
+        """The object-level rule; everything is allowed unless a subclass says otherwise."""
+        return True
+
+    def denied(self) -> Denial:
+        """This permission's own denial."""
+        return Denial(self.message, self.code, self.hide_denied_objects)
+
+    def denial(self, request: Any, view: Any) -> Denial | None:
+        """``None`` when the view-level rule allows the request, else why not."""
+        return None if self.allows(request, view) else self.denied()
+
+    def object_denial(self, request: Any, view: Any, obj: Any) -> Denial | None:
+        """``None`` when the object-level rule allows the request, else why not."""
+        return None if self.allows_object(request, view, obj) else self.denied()
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        """DRF's entry point: applies ``denial`` and exposes its message and code to DRF."""
+        return self._answer(self.denial(request, view))
+
+    def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
+        """DRF's entry point: applies ``object_denial``, hiding the object when asked to."""
+        denial = self.object_denial(request, view, obj)
+        if denial is not None and (denial.hide or getattr(view, "hide_denied_objects", False)):
+            raise missing_object(obj)
+        return self._answer(denial)
+
+    def _answer(self, denial: Denial | None) -> bool:
+        if denial is None:
+            return True
+        # DRF reads message and code off the instance right after a denial (check_permissions);
+        # a fresh instance serves each request, so this state does not leak between requests.
+        self.message, self.code = denial.message, denial.code
+        return False
+
+
+def missing_object(obj: Any) -> Http404:
+    """The ``Http404`` that DRF's ``get_object`` raises when no object matches the lookup.
+
+    Django's ``get_object_or_404`` words it from the queryset's model; a hidden object must be
+    answered with the same words, or its status, body and headers would tell it apart.
+    """
+    meta = getattr(type(obj), "_meta", None)
+    if meta is None:
+        return Http404()
+    return Http404(f"No {meta.object_name} matches the given query.")
+
+
+def is_authenticated(request: Any) -> bool:
+    """Whether the request's user is authenticated."""
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated)
+
+
+# ---------------------------------------------------------------------------------------------
+# Composition
+
+
+def compose(kind: type[Composite], *operands: Any) -> type[Permission]:
+    """A new permission class of ``kind`` over ``operands`` (classes or DRF operand holders)."""
+    names = [getattr(op, "__name__", type(op).__name__) for op in operands]
+    name = kind.spelling.format(*names)
+    attributes = {"operands": tuple(operands), "__module__": kind.__module__, "__qualname__": name}
+    return cast("type[Permission]", PermissionMetaclass(name, (kind,), attributes))
+
+
+class Composite(Permission):
+    """A permission built from others; DRF instantiates it with no arguments."""
+
+    operands: ClassVar[tuple[Any, ...]] = ()
+    #: How a composed class is named, from its operands' names.
+    spelling: ClassVar[str] = ""
+
+    def __init__(self) -> None:
+        self.parts = [_as_permission(operand()) for operand in self.operands]
+
+
+class And(Composite):
+    """Allowed when every operand allows; denied with the first denial's message and code.
+
+    At object level every operand is asked, so that one asking to hide the object is obeyed
+    whatever its place: hiding protects a secret, and order must not leak it.
+    """
+
+    spelling = "({} & {})"
+
+    def denial(self, request: Any, view: Any) -> Denial | None:
+        for part in self.parts:
+            denial = part.denial(request, view)
+            if denial is not None:
+                return denial
+        return None
+
+    def object_denial(self, request: Any, view: Any, obj: Any) -> Denial | None:
+        return _first(part.object_denial(request, view, obj) for part in self.parts)
+
+
+class Or(Composite):
+    """Allowed when any operand allows; denied with the first operand's message and code.
+
+    As in DRF, an operand counts at object level only when it also allows at view level. When
+    every operand denies and any of them asks to hide the object, it is hidden.
+    """
+
+    spelling = "({} | {})"
+
+    def denial(self, request: Any, view: Any) -> Denial | None:
+        denials = []
+        for part in self.parts:
+            denial = part.denial(request, view)
+            if denial is None:
+                return None
+            denials.append(denial)
+        return _first(denials)
+
+    def object_denial(self, request: Any, view: Any, obj: Any) -> Denial | None:
+        denials = []
+        for part in self.parts:
+            denial = part.denial(request, view) or part.object_denial(request, view, obj)
+            if denial is None:
+                return None
+            denials.append(denial)
+        return _first(denials)
+
+
+class Not(Composite):
+    """Allowed when the operand denies; denied with this class's own message and code.
+
+    ``~P`` denies an object only when ``P`` allows it at view and at object level: DRF negates
+    the object-level rule alone, so its ``~IsAdminUser`` denies every object, even to non-staff.
+    As in DRF, ``~P`` is checked at view level as ``not P.has_permission``, so negating a rule
+    that only judges objects (``~IsOwner``) denies every request. Subclass the composed class to
+    give the negation its own words: ``class StaffMayNot(~IsAdminUser): code = "staff_may_not"``.
+    """
+
+    spelling = "~{}"
+
+    def denial(self, request: Any, view: Any) -> Denial | None:
+        return self.denied() if self.parts[0].denial(request, view) is None else None
+
+    def object_denial(self, request: Any, view: Any, obj: Any) -> Denial | None:
+        part = self.parts[0]
+        if part.denial(request, view) or part.object_denial(request, view, obj):
+            return None
+        return self.denied()
+
+
+class Hidden(Composite):
+    """The operand's rule; an object it denies is answered as missing (404) rather than 403."""
+
+    spelling = "hidden({})"
+
+    def denial(self, request: Any, view: Any) -> Denial | None:
+        return self.parts[0].denial(request, view)
+
+    def object_denial(self, request: Any, view: Any, obj: Any) -> Denial | None:
+        denial = self.parts[0].object_denial(request, view, obj)
+        return None if denial is None else denial._replace(hide=True)
+
+
+def hidden(permission: Any) -> type[Permission]:
+    """``permission``, with objects it denies answered exactly like missing ones (404)."""
+    return compose(Hidden, permission)
+
+
+class _Foreign(Permission):
+    """Any DRF permission inside a composition, its ``message`` and ``code`` read after a denial."""
+
+    def __init__(self, permission: Any) -> None:
+        self.permission = permission
+
+    def _denied(self) -> Denial:
+        message = getattr(self.permission, "message", None)
+        return Denial(message, getattr(self.permission, "code", None) or DEFAULT_CODE)
+
+    def denial(self, request: Any, view: Any) -> Denial | None:
+        return None if self.permission.has_permission(request, view) else self._denied()
+
+    def object_denial(self, request: Any, view: Any, obj: Any) -> Denial | None:
+        allowed = self.permission.has_object_permission(request, view, obj)
+        return None if allowed else self._denied()
+
+
+def _as_permission(instance: Any) -> Permission:
+    return instance if isinstance(instance, Permission) else _Foreign(instance)
+
+
+def _first(denials: Iterable[Denial | None]) -> Denial | None:
+    found = [denial for denial in denials if denial is not None]
+    if not found:
+        return None
+    return found[0]._replace(hide=any(denial.hide for denial in found))
+
+
+# ---------------------------------------------------------------------------------------------
+# Drop-in classes
+
+
+class AllowAny(Permission):
+    """Every request is allowed."""
+
+
+class IsAuthenticated(Permission):
+    """Only authenticated users are allowed (anonymous: 401 with a challenge)."""
+
+    message = AUTHENTICATION_REQUIRED_MESSAGE
+    code = AUTHENTICATION_REQUIRED_CODE
+
+    def allows(self, request: Any, view: Any) -> bool:
+        return is_authenticated(request)
+
+
+class IsAuthenticatedOrReadOnly(Permission):
+    """Anyone may read (GET, HEAD, OPTIONS); only authenticated users may write."""
+
+    message = AUTHENTICATION_REQUIRED_MESSAGE
+    code = AUTHENTICATION_REQUIRED_CODE
+
+    def allows(self, request: Any, view: Any) -> bool:
+        return request.method in SAFE_METHODS or is_authenticated(request)
+
+
+class IsAdminUser(Permission):
+    """Only staff users (``is_staff``) are allowed."""
+
+    message = _("Only staff may do this.")
+    code = "staff_only"
+
+    def allows(self, request: Any, view: Any) -> bool:
+        user = getattr(request, "user", None)
+        return bool(user and user.is_staff)
+
+
+class IsOwner(Permission):
+    """Only the object's owner (``owner_field``, dotted paths allowed) and, if allowed, staff.
+
+    Anonymous users own nothing, so they are denied before the lookup: a 401, whether or not the
+    object exists.
+    """
+
+    message = _("Only the owner may do this.")
+    code = "not_owner"
+    #: Attribute path from the object to its owner (a user, or a user's primary key).
+    owner_field: str = "owner"
+    #: Whether staff users may act on objects they do not own.
+    allow_staff: bool = False
+
+    def denial(self, request: Any, view: Any) -> Denial | None:
+        if self.allows(request, view):
+            return None
+        return Denial(AUTHENTICATION_REQUIRED_MESSAGE, AUTHENTICATION_REQUIRED_CODE)
+
+    def allows(self, request: Any, view: Any) -> bool:
+        return is_authenticated(request)
+
+    def allows_object(self, request: Any, view: Any, obj: Any) -> bool:
+        user = request.user
+        if self.allow_staff and user.is_staff:
+            return True
+        return bool(owner_pk(obj, self.owner_field) == user.pk)
+
+
+class IsOwnerOrReadOnly(IsOwner):
+    """Anyone may read; only the owner (``owner_field``) and, if allowed, staff may write."""
+
+    def allows(self, request: Any, view: Any) -> bool:
+        return request.method in SAFE_METHODS or is_authenticated(request)
+
+    def allows_object(self, request: Any, view: Any, obj: Any) -> bool:
+        return request.method in SAFE_METHODS or super().allows_object(request, view, obj)
+
+
+def owner_pk(obj: Any, owner_field: str) -> Any:
+    """The primary key of the owner at ``owner_field`` (``"owner"``, ``"blog.owner"``).
+
+    The last step reads a foreign key's column (``owner_id``) when it can, which costs no query.
+    """
+    *path, last = owner_field.split(".")
+    for name in path:
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return None
+    meta = getattr(type(obj), "_meta", None)
+    if meta is not None:
+        try:
+            field = meta.get_field(last)
+        except FieldDoesNotExist:  # a property or a plain attribute
+            field = None
+        if field is not None and getattr(field, "many_to_one", False):
+            return getattr(obj, field.attname)
+    owner = getattr(obj, last, None)
+    return getattr(owner, "pk", owner)
+
+
+class DjangoModelPermissions(Permission, drf_permissions.DjangoModelPermissions):
+    """Authenticated users with the model's ``add``/``change``/``delete`` permission per method."""
+
+    message = _("You lack the permission on this kind of resource that this request needs.")
+    code = "model_permission_required"
+
+    def allows(self, request: Any, view: Any) -> bool:
+        return bool(drf_permissions.DjangoModelPermissions.has_permission(self, request, view))
+
+
+class DjangoObjectPermissions(DjangoModelPermissions, drf_permissions.DjangoObjectPermissions):
+    """Per-object permissions (a backend such as django-guardian); who may not read it gets 404.
+
+    DRF hides such objects with a bare ``Http404``, whose body differs from a missing object's;
+    here the hiding is answered exactly like a missing object.
+    """
+
+    message = _("You lack the permission on this resource that this request needs.")
+    code = "object_permission_required"
+
+    def object_denial(self, request: Any, view: Any, obj: Any) -> Denial | None:
+        model = self._queryset(view).model
+        user = request.user
+        if user.has_perms(self.get_required_object_permissions(request.method, model), obj):
+            return None
+        if request.method in SAFE_METHODS or not user.has_perms(
+            self.get_required_object_permissions("GET", model), obj
+        ):
+            # Who may not read the object must not learn that it exists.
+            return self.denied()._replace(hide=True)
+        return self.denied()

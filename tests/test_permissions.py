@@ -1,0 +1,627 @@
+"""Permissions over real requests: 401 or 403 or 404, the challenge and the code, together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Permission as AuthPermission
+from django.contrib.auth.models import User
+from django.http import Http404
+from django.test import Client, override_settings
+from rest_framework import permissions as drf_permissions
+from rest_framework.generics import get_object_or_404
+from rest_framework.test import APIRequestFactory
+
+from demo_project.articles.models import Article
+from django_http_errors import permissions
+from django_http_errors.permissions import (
+    DjangoModelPermissions,
+    DjangoObjectPermissions,
+    IsAdminUser,
+    IsAuthenticated,
+    IsOwner,
+    IsOwnerOrReadOnly,
+    hidden,
+    missing_object,
+    owner_pk,
+)
+from tests.conftest import basic, problem
+from tests.testapp.permission_views import COMPOSITIONS, ORDERS
+
+pytestmark = pytest.mark.django_db
+
+MISSING_PK = 999_999
+BASIC = 'Basic realm="api"'
+TOKEN = "Token"
+BEARER = 'Bearer realm="api"'
+
+# ---------------------------------------------------------------------------------------------
+# The table: authentication order x request x composition -> status, challenge, code.
+
+#: What an anonymous request is challenged with: every scheme of the view, in its order
+#: (RFC 9110 §11.6.1). "none" has no authentication class, so authenticating cannot help: 403.
+ANONYMOUS_CHALLENGE = {
+    "session-first": f"{BASIC}, {TOKEN}, {BEARER}",
+    "basic-first": f"{BASIC}, {TOKEN}, {BEARER}",
+    "token-first": f"{TOKEN}, {BEARER}, {BASIC}",
+    "none": None,
+}
+
+#: The code of a 403 for bob writing alice's article: the operand that denied.
+DENIED_CODE = {
+    "single": "not_owner",  # IsOwnerOrReadOnly
+    "and": "not_owner",  # IsAuthenticated & IsOwner
+    "or": "staff_only",  # IsAdminUser | IsOwner: both deny, the first one speaks
+    "not": "not_owner",  # ~IsAdminUser & IsOwner: the negation lets bob through
+}
+
+#: The code of a 403 for an unauthenticated write on a view without authentication classes.
+UNAUTHENTICATED_CODE = {
+    "single": "authentication_required",
+    "and": "authentication_required",
+    "or": "staff_only",
+    "not": "authentication_required",
+}
+
+REQUESTS = [
+    "anonymous",
+    "bad password",
+    "bad token",
+    "bad bearer token",
+    "authenticated and denied",
+    "authenticated and allowed",
+    "hidden object",
+]
+
+
+def expected(order: str, request: str, composition: str) -> tuple[int, str | None, str | None]:
+    """(status, WWW-Authenticate, code) the rule gives for one cell of the table."""
+    if order == "none":
+        # No class can authenticate: every request is anonymous, and a 401 could not help.
+        return 403, None, UNAUTHENTICATED_CODE[composition]
+    return {
+        "anonymous": (401, ANONYMOUS_CHALLENGE[order], "not_authenticated"),
+        "bad password": (401, BASIC, "authentication_failed"),
+        "bad token": (401, TOKEN, "authentication_failed"),
+        "bad bearer token": (401, f'{BEARER}, error="invalid_token"', "authentication_failed"),
+        "authenticated and denied": (403, None, DENIED_CODE[composition]),
+        "authenticated and allowed": (200, None, None),
+        "hidden object": (404, None, "not_found"),
+    }[request]
+
+
+def client_for(order: str, username: str | None, token_of: Callable[[str], str]) -> Client:
+    """A client authenticated the way the order's first class expects."""
+    if username is None:
+        return Client()
+    if order == "session-first":
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        return client
+    if order == "token-first":
+        return Client(HTTP_AUTHORIZATION=token_of(username))
+    return Client(HTTP_AUTHORIZATION=basic(username, f"{username}-password"))
+
+
+def send(
+    order: str, request: str, composition: str, article: Article, token_of: Callable[[str], str]
+) -> Any:
+    variant = "hidden" if request == "hidden object" else "plain"
+    url = f"/test/perm/{order}/{composition}/{variant}/{article.pk}/"
+    data = {"title": "Changed"}
+    credentials = {
+        "bad password": basic("alice", "wrong-password"),
+        "bad token": "Token 0123456789abcdef0123456789abcdef01234567",
+        "bad bearer token": "Bearer 0123456789abcdef0123456789abcdef01234567",
+    }
+    if request in credentials:
+        client = Client(HTTP_AUTHORIZATION=credentials[request])
+    else:
+        user = {"authenticated and allowed": "alice", "anonymous": None}.get(request, "bob")
+        client = client_for(order, user, token_of)
+    return client.patch(url, data, content_type="application/json")
+
+
+@pytest.mark.parametrize("composition", list(COMPOSITIONS))
+@pytest.mark.parametrize("request_kind", REQUESTS)
+@pytest.mark.parametrize("order", list(ORDERS))
+def test_the_rule(
+    order: str,
+    request_kind: str,
+    composition: str,
+    article: Article,
+    token_of: Callable[[str], str],
+) -> None:
+    status, challenge, code = expected(order, request_kind, composition)
+    response = send(order, request_kind, composition, article, token_of)
+    assert response.status_code == status, response.content
+    assert response.get("WWW-Authenticate") == challenge
+    if status == 200:
+        assert response.json()["title"] == "Changed"
+        return
+    assert problem(response)["code"] == code
+    if status == 404:
+        # The hidden article is answered exactly like an id that matches nothing.
+        variant_url = f"/test/perm/{order}/{composition}/hidden/{missing_pk_like(article)}/"
+        missing = client_for(order, "bob", token_of).patch(
+            variant_url, {"title": "Changed"}, content_type="application/json"
+        )
+        assert_indistinguishable(response, missing)
+
+
+# ---------------------------------------------------------------------------------------------
+# Hiding: indistinguishable from missing, whoever asks for it
+
+
+def missing_pk_like(article: Article) -> int:
+    """An id that matches no article and has as many digits as ``article``'s, so that the two
+    problems' ``instance`` (and so their ``Content-Length``) have the same length."""
+    digits = len(str(article.pk))
+    taken = set(Article.objects.values_list("pk", flat=True))
+    return next(pk for pk in range(10 ** (digits - 1), 10**digits) if pk not in taken)
+
+
+def comparable(response: Any) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """Status, body and headers, minus what differs per request (path, request id)."""
+    body = {k: v for k, v in response.json().items() if k not in {"instance", "request_id"}}
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "x-request-id"}
+    return response.status_code, body, headers
+
+
+def assert_indistinguishable(hidden_response: Any, missing_response: Any) -> None:
+    assert comparable(hidden_response) == comparable(missing_response)
+    assert hidden_response.status_code == 404
+
+
+def test_missing_object_is_what_get_object_raises(article: Article) -> None:
+    with pytest.raises(Http404) as raised:
+        get_object_or_404(Article.objects.all(), pk=MISSING_PK)
+    assert str(raised.value) == str(missing_object(article))
+    assert type(raised.value) is type(missing_object(article))
+
+
+def test_view_attribute_hides_denied_objects(
+    article: Article, as_user: Callable[[str], Client]
+) -> None:
+    bob = as_user("bob")
+    hidden_response = bob.patch(
+        f"/test/perm/view-hides/{article.pk}/", {"title": "x"}, content_type="application/json"
+    )
+    missing = bob.patch(
+        f"/test/perm/view-hides/{missing_pk_like(article)}/",
+        {"title": "x"},
+        content_type="application/json",
+    )
+    assert_indistinguishable(hidden_response, missing)
+    # Reading stays allowed, and the owner still writes.
+    assert bob.get(f"/test/perm/view-hides/{article.pk}/").status_code == 200
+    alice = as_user("alice").patch(
+        f"/test/perm/view-hides/{article.pk}/", {"title": "x"}, content_type="application/json"
+    )
+    assert alice.status_code == 200
+
+
+def test_anonymous_gets_401_before_any_404(article: Article) -> None:
+    """Authentication comes first: a hidden and a missing object are both a 401 to anonymous."""
+    for pk in (article.pk, MISSING_PK):
+        response = Client().patch(
+            f"/test/perm/session-first/and/hidden/{pk}/", {}, content_type="application/json"
+        )
+        assert response.status_code == 401
+        assert problem(response)["code"] == "not_authenticated"
+
+
+# ---------------------------------------------------------------------------------------------
+# Composition, evaluated on real DRF requests
+
+
+factory = APIRequestFactory()
+
+
+def drf_request(user: User | None, method: str = "patch") -> Any:
+    """A DRF Request with ``user`` already authenticated (or anonymous)."""
+    from django.contrib.auth.models import AnonymousUser
+    from rest_framework.request import Request
+
+    request = Request(getattr(factory, method)("/"))
+    request.user = user or AnonymousUser()
+    return request
+
+
+def denial_of(permission_class: Any, user: User | None, obj: Any = None) -> tuple[Any, ...]:
+    """(allowed, message, code) as DRF's ``check_(object_)permissions`` read them."""
+    permission = permission_class()
+    request = drf_request(user)
+    allowed = permission.has_permission(request, None)
+    if allowed and obj is not None:
+        allowed = permission.has_object_permission(request, None, obj)
+    if allowed:
+        return True, None, None
+    message = permission.message
+    return False, None if message is None else str(message), permission.code
+
+
+OWNER_ONLY = "Only the owner may do this."
+STAFF_ONLY = "Only staff may do this."
+DEFAULT = str(permissions.DEFAULT_MESSAGE)
+
+
+@pytest.mark.parametrize(
+    ("expression", "username", "outcome"),
+    [
+        # &: the operand that denied speaks, in whichever place it stands.
+        (IsAuthenticated & IsOwner, "bob", (False, OWNER_ONLY, "not_owner")),
+        (IsOwner & IsAdminUser, "alice", (False, STAFF_ONLY, "staff_only")),
+        (IsOwner & IsAdminUser, "admin", (False, OWNER_ONLY, "not_owner")),
+        (IsOwner & IsAdminUser & IsAuthenticated, "admin", (False, OWNER_ONLY, "not_owner")),
+        # |: allowed by either; when both deny, the first one speaks.
+        (IsOwner | IsAdminUser, "admin", (True, None, None)),
+        (IsOwner | IsAdminUser, "alice", (True, None, None)),
+        (IsOwner | IsAdminUser, "bob", (False, OWNER_ONLY, "not_owner")),
+        (IsAdminUser | IsOwner, "bob", (False, STAFF_ONLY, "staff_only")),
+        # ~: denies with its own words.
+        (~IsAdminUser, "admin", (False, DEFAULT, "permission_denied")),
+        (~IsAdminUser, "bob", (True, None, None)),
+        # DRF's ~IsAdminUser denies every object, even to non-staff; this one does not.
+        (~IsAdminUser & IsOwner, "alice", (True, None, None)),
+        # DRF's own classes compose with ours on either side; theirs have no words of their own.
+        (drf_permissions.IsAdminUser & IsOwner, "alice", (False, None, "permission_denied")),
+        (IsOwner & drf_permissions.IsAdminUser, "admin", (False, OWNER_ONLY, "not_owner")),
+        (drf_permissions.IsAdminUser | IsOwner, "alice", (True, None, None)),
+        (
+            IsOwner & (drf_permissions.IsAuthenticated & drf_permissions.IsAdminUser),
+            "alice",
+            (False, None, "permission_denied"),
+        ),
+    ],
+)
+def test_composition_keeps_the_words_of_the_operand_that_denied(
+    expression: Any,
+    username: str,
+    outcome: tuple[Any, ...],
+    seeded: dict[str, User],
+    article: Article,
+) -> None:
+    assert denial_of(expression, seeded[username], article) == outcome
+
+
+def test_a_negation_is_given_its_own_words_by_subclassing(seeded: dict[str, User]) -> None:
+    class StaffMayNot(~IsAdminUser):  # type: ignore[misc]
+        message = "Staff may not do this."
+        code = "staff_may_not"
+
+    assert denial_of(StaffMayNot, seeded["admin"]) == (
+        False,
+        "Staff may not do this.",
+        "staff_may_not",
+    )
+    assert denial_of(StaffMayNot, seeded["bob"]) == (True, None, None)
+
+
+@pytest.mark.parametrize(
+    ("expression", "username", "hides"),
+    [
+        (hidden(IsOwner), "bob", True),
+        (hidden(IsOwner), "alice", False),
+        # Hiding protects a secret: its place in the expression must not leak it.
+        (IsOwnerOrReadOnly & hidden(IsOwner), "bob", True),
+        (hidden(IsOwner) & IsOwnerOrReadOnly, "bob", True),
+        (IsAdminUser | hidden(IsOwner), "bob", True),
+        (IsAdminUser | hidden(IsOwner), "admin", False),
+        # A view-level denial has no object to hide.
+        (hidden(IsAdminUser), "bob", False),
+    ],
+)
+def test_hiding_raises_the_missing_objects_404(
+    expression: Any, username: str, hides: bool, seeded: dict[str, User], article: Article
+) -> None:
+    if hides:
+        with pytest.raises(Http404) as raised:
+            denial_of(expression, seeded[username], article)
+        assert str(raised.value) == "No Article matches the given query."
+    else:
+        denial_of(expression, seeded[username], article)
+
+
+def test_a_hiding_attribute_on_the_class_hides(seeded: dict[str, User], article: Article) -> None:
+    class SecretOwner(IsOwner):
+        hide_denied_objects = True
+
+    with pytest.raises(Http404):
+        denial_of(SecretOwner, seeded["bob"], article)
+    assert denial_of(SecretOwner, seeded["alice"], article) == (True, None, None)
+
+
+# ---------------------------------------------------------------------------------------------
+# The classes
+
+
+@pytest.mark.parametrize(
+    ("permission_class", "username", "method", "allowed"),
+    [
+        (IsAuthenticated, None, "get", False),
+        (IsAuthenticated, "bob", "patch", True),
+        (permissions.IsAuthenticatedOrReadOnly, None, "get", True),
+        (permissions.IsAuthenticatedOrReadOnly, None, "patch", False),
+        (permissions.IsAuthenticatedOrReadOnly, "bob", "patch", True),
+        (IsAdminUser, "bob", "get", False),
+        (IsAdminUser, "admin", "get", True),
+        (IsOwner, None, "get", False),
+        (IsOwner, "bob", "get", False),
+        (IsOwner, "alice", "patch", True),
+        (IsOwner, "admin", "patch", False),
+        (IsOwnerOrReadOnly, None, "get", True),
+        (IsOwnerOrReadOnly, None, "patch", False),
+        (IsOwnerOrReadOnly, "bob", "get", True),
+        (IsOwnerOrReadOnly, "bob", "patch", False),
+        (IsOwnerOrReadOnly, "alice", "patch", True),
+        (permissions.AllowAny, None, "patch", True),
+    ],
+)
+def test_each_rule(
+    permission_class: Any,
+    username: str | None,
+    method: str,
+    allowed: bool,
+    seeded: dict[str, User],
+    article: Article,
+) -> None:
+    permission = permission_class()
+    request = drf_request(seeded[username] if username else None, method)
+    result = permission.has_permission(request, None) and permission.has_object_permission(
+        request, None, article
+    )
+    assert result is allowed
+
+
+def test_staff_may_be_allowed_and_the_owner_field_may_be_a_path(
+    seeded: dict[str, User], article: Article
+) -> None:
+    class IsOwnerOrStaff(IsOwner):
+        allow_staff = True
+
+    assert denial_of(IsOwnerOrStaff, seeded["admin"], article) == (True, None, None)
+    assert denial_of(IsOwnerOrStaff, seeded["bob"], article)[0] is False
+
+    class Comment:
+        """Something owned through another object: ``comment.article.owner``."""
+
+        def __init__(self, article: Article) -> None:
+            self.article = article
+
+    class IsArticleOwner(IsOwner):
+        owner_field = "article.owner"
+
+    assert owner_pk(Comment(article), "article.owner") == seeded["alice"].pk
+    assert denial_of(IsArticleOwner, seeded["alice"], Comment(article)) == (True, None, None)
+    assert denial_of(IsArticleOwner, seeded["bob"], Comment(article))[0] is False
+    assert owner_pk(Comment(article), "article.nothing.owner") is None
+
+
+def test_every_class_states_its_rule_and_has_a_stable_code() -> None:
+    for name in permissions.__all__:
+        value = getattr(permissions, name)
+        if isinstance(value, type) and issubclass(value, permissions.Permission):
+            assert (value.__doc__ or "").strip(), name
+            assert value.code.isidentifier(), name
+            assert value.message, name
+
+
+class ArticlePermissionView:
+    """Just what the Django model permission classes ask of a view."""
+
+    def get_queryset(self) -> Any:
+        return Article.objects.all()
+
+
+def test_django_model_permissions(seeded: dict[str, User], article: Article) -> None:
+    bob = seeded["bob"]
+    view = ArticlePermissionView()
+    request = drf_request(bob, "patch")
+    permission = DjangoModelPermissions()
+    assert permission.has_permission(request, view) is False
+    assert (str(permission.message), permission.code) == (
+        str(DjangoModelPermissions.message),
+        "model_permission_required",
+    )
+    bob.user_permissions.add(AuthPermission.objects.get(codename="change_article"))
+    bob = User.objects.get(pk=bob.pk)  # a fresh user: permissions are cached per instance
+    assert DjangoModelPermissions().has_permission(drf_request(bob, "patch"), view) is True
+
+
+class ObjectPermissionBackend:
+    """An object-permission backend: bob may read alice's article, and nothing more."""
+
+    def authenticate(self, request: Any, **credentials: Any) -> None:
+        return None
+
+    def has_perm(self, user: Any, perm: str, obj: Any = None) -> bool:
+        if obj is None:
+            return True
+        return user.username == "bob" and perm == "articles.view_article"
+
+
+@override_settings(
+    AUTHENTICATION_BACKENDS=[f"{__name__}.ObjectPermissionBackend"],
+)
+def test_django_object_permissions_hide_what_the_user_may_not_read(
+    seeded: dict[str, User], article: Article
+) -> None:
+    class ReadableObjectPermissions(DjangoObjectPermissions):
+        perms_map = {
+            **DjangoObjectPermissions.perms_map,
+            "GET": ["%(app_label)s.view_%(model_name)s"],
+        }
+
+    view = ArticlePermissionView()
+    # bob may read it: his write is a 403 with the class's words.
+    permission = ReadableObjectPermissions()
+    request = drf_request(seeded["bob"], "patch")
+    assert permission.has_permission(request, view)
+    assert permission.has_object_permission(request, view, article) is False
+    assert permission.code == "object_permission_required"
+    # The backend grants alice nothing on this object: it is hidden, exactly like a missing one.
+    with pytest.raises(Http404) as raised:
+        ReadableObjectPermissions().has_object_permission(
+            drf_request(seeded["alice"], "patch"), view, article
+        )
+    assert str(raised.value) == "No Article matches the given query."
+
+
+# ---------------------------------------------------------------------------------------------
+# Challenges, scopes and CSRF over real requests
+
+
+def test_bad_credentials_fail_even_where_nothing_is_required() -> None:
+    """Credentials that were sent and are wrong are a 401, not an anonymous 200."""
+    response = Client(HTTP_AUTHORIZATION=basic("alice", "wrong")).get("/test/perm/open/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == BASIC
+    assert problem(response)["code"] == "authentication_failed"
+
+
+def test_a_session_only_api_sends_the_session_challenge(seeded: dict[str, User]) -> None:
+    response = Client().get("/test/perm/session-only/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Session realm="api"'
+    with override_settings(HTTP_ERRORS={"SESSION_CHALLENGE": 'FormBased realm="articles"'}):
+        response = Client().get("/test/perm/session-only/")
+    assert response["WWW-Authenticate"] == 'FormBased realm="articles"'
+    client = Client()
+    client.force_login(seeded["alice"])
+    assert client.get("/test/perm/session-only/").json() == {"user": "alice"}
+
+
+def test_a_bearer_token_without_the_scope_is_403_with_insufficient_scope(
+    token_of: Callable[[str], str],
+) -> None:
+    """RFC 6750 §3.1: a valid token lacking a scope is a 403 whose challenge names the scope."""
+    key = token_of("bob").split(" ", 1)[1]
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/test/perm/scoped/")
+    assert response.status_code == 403
+    assert response["WWW-Authenticate"] == (
+        'Bearer realm="api", error="insufficient_scope", scope="articles:write"'
+    )
+    assert problem(response)["code"] == "insufficient_scope"
+    # Without credentials there is no error code at all (RFC 6750 §3.1).
+    anonymous = Client().get("/test/perm/scoped/")
+    assert anonymous.status_code == 401
+    assert anonymous["WWW-Authenticate"] == BEARER
+
+
+def test_csrf_failure_of_a_session_request_stays_403_with_its_own_code(
+    seeded: dict[str, User], article: Article
+) -> None:
+    client = Client(enforce_csrf_checks=True)
+    assert client.login(username="alice", password="alice-password")
+    url = f"/test/perm/session-first/single/plain/{article.pk}/"
+    response = client.patch(url, {"title": "x"}, content_type="application/json")
+    assert response.status_code == 403
+    assert "WWW-Authenticate" not in response
+    assert problem(response)["code"] == "csrf_failed"
+    # The same request with the CSRF token passes: the 403 was the missing token, nothing else.
+    secret = "a" * 32
+    client.cookies["csrftoken"] = secret
+    response = client.patch(
+        url, {"title": "x"}, content_type="application/json", HTTP_X_CSRFTOKEN=secret
+    )
+    assert response.status_code == 200, response.content
+
+
+# ---------------------------------------------------------------------------------------------
+# The demo (DEMO_API.md): Session, Basic, Token in that order
+
+DEMO_CHALLENGE = f"{BASIC}, {TOKEN}"
+
+
+def etag_headers(client: Client, url: str) -> dict[str, str]:
+    """``If-Match`` with the article's current ETag, when the demo sends one."""
+    etag = client.get(url).get("ETag")
+    return {"HTTP_IF_MATCH": etag} if etag else {}
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("post", "/api/articles/"), ("patch", "{article}"), ("delete", "{article}")],
+)
+@pytest.mark.parametrize(
+    ("authorization", "challenge", "code"),
+    [
+        (None, DEMO_CHALLENGE, "not_authenticated"),
+        (basic("alice", "wrong-password"), BASIC, "authentication_failed"),
+        (basic("nobody", "nobody-password"), BASIC, "authentication_failed"),
+        ("Token 0123456789abcdef0123456789abcdef01234567", TOKEN, "authentication_failed"),
+    ],
+)
+def test_demo_unauthenticated_writes_are_401_with_a_challenge(
+    method: str,
+    path: str,
+    authorization: str | None,
+    challenge: str,
+    code: str,
+    article: Article,
+) -> None:
+    """Even with Session first, where plain DRF answers 403."""
+    client = Client(HTTP_AUTHORIZATION=authorization) if authorization else Client()
+    url = path.format(article=f"/api/articles/{article.pk}/")
+    response = getattr(client, method)(url, {"title": "x"}, content_type="application/json")
+    assert response.status_code == 401, response.content
+    assert response["WWW-Authenticate"] == challenge
+    assert problem(response)["code"] == code
+
+
+def test_demo_bob_writing_alices_article_is_403(
+    as_user: Callable[[str], Client], token_of: Callable[[str], str], article: Article
+) -> None:
+    url = f"/api/articles/{article.pk}/"
+    for bob in (as_user("bob"), Client(HTTP_AUTHORIZATION=token_of("bob"))):
+        response = bob.patch(
+            url, {"title": "x"}, content_type="application/json", **etag_headers(bob, url)
+        )
+        assert response.status_code == 403, response.content
+        assert "WWW-Authenticate" not in response
+        body = problem(response)
+        assert body["code"] == "not_owner"
+        assert body["detail"] == "Only the owner may do this."
+
+
+def test_demo_owner_and_staff_may_write(as_user: Callable[[str], Client], article: Article) -> None:
+    url = f"/api/articles/{article.pk}/"
+    for name in ("alice", "admin"):
+        client = as_user(name)
+        response = client.patch(
+            url, {"title": name}, content_type="application/json", **etag_headers(client, url)
+        )
+        assert response.status_code == 200, response.content
+        assert response.json()["title"] == name
+
+
+@pytest.mark.parametrize("method", ["get", "patch", "delete"])
+@pytest.mark.parametrize("who", ["bob", "anonymous"])
+def test_demo_a_hidden_draft_is_indistinguishable_from_a_missing_article(
+    method: str, who: str, as_user: Callable[[str], Client], draft: Article
+) -> None:
+    client = Client() if who == "anonymous" else as_user(who)
+    send_it = getattr(client, method)
+    hidden_response = send_it(
+        f"/api/articles/{draft.pk}/", {"title": "x"}, content_type="application/json"
+    )
+    missing = send_it(
+        f"/api/articles/{missing_pk_like(draft)}/", {"title": "x"}, content_type="application/json"
+    )
+    if who == "anonymous" and method != "get":
+        # Authentication first: a write needs credentials, whether or not the article exists.
+        assert hidden_response.status_code == missing.status_code == 401
+        assert comparable(hidden_response) == comparable(missing)
+        return
+    assert_indistinguishable(hidden_response, missing)
+    assert problem(hidden_response)["code"] == "not_found"
+
+
+def test_demo_the_draft_is_visible_to_its_owner_and_staff(
+    as_user: Callable[[str], Client], draft: Article
+) -> None:
+    for name in ("alice", "admin"):
+        assert as_user(name).get(f"/api/articles/{draft.pk}/").status_code == 200
