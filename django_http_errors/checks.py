@@ -14,6 +14,7 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.utils.module_loading import import_string
 
 from .conf import SETTING_NAME, SETTING_NAMES, HttpErrorsSettings
+from .handlers import exception_handler
 
 HANDLER_PATH = "django_http_errors.handlers.exception_handler"
 MIDDLEWARE_PATH = "django_http_errors.middleware.RequestIDMiddleware"
@@ -21,6 +22,7 @@ MIDDLEWARE_PATH = "django_http_errors.middleware.RequestIDMiddleware"
 E001 = "django_http_errors.E001"
 E002 = "django_http_errors.E002"
 E003 = "django_http_errors.E003"
+E004 = "django_http_errors.E004"
 W001 = "django_http_errors.W001"
 W002 = "django_http_errors.W002"
 W003 = "django_http_errors.W003"
@@ -58,6 +60,15 @@ def check_settings(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> li
                     id=E003,
                 )
             )
+    retry_after = value.get("DATABASE_RETRY_AFTER", 0)
+    if isinstance(retry_after, int) and retry_after < 0:
+        messages.append(
+            Error(
+                f"{SETTING_NAME}['DATABASE_RETRY_AFTER'] must not be negative.",
+                hint="Retry-After is a non-negative number of seconds (RFC 9110 §10.2.3).",
+                id=E004,
+            )
+        )
     return messages
 
 
@@ -71,7 +82,7 @@ def check_exception_handler(
     first authentication class has no challenge, as SessionAuthentication has none.
     """
     rest = getattr(settings, "REST_FRAMEWORK", {}) or {}
-    if rest.get("EXCEPTION_HANDLER") == HANDLER_PATH:
+    if rest.get("EXCEPTION_HANDLER") in (HANDLER_PATH, exception_handler):
         return []
     messages: list[CheckMessage] = [
         Warning(

@@ -509,46 +509,6 @@ def test_publish_when_the_search_index_refuses_is_502(
     assert not draft.published
 
 
-# --- Beyond DRF views: Django's error handlers ------------------------------------------------
-
-
-def test_unknown_url_under_the_api_is_a_404_problem() -> None:
-    response = Client().get("/api/no-such-thing/")
-    assert response.status_code == 404
-    body = problem(response)
-    assert body["code"] == "not_found"
-    assert body["instance"] == "/api/no-such-thing/"
-    assert "tried" not in response.content.decode()
-
-
-def test_suspicious_operation_is_a_400_problem() -> None:
-    response = Client().get("/test/plain/suspicious/")
-    assert response.status_code == 400
-    assert problem(response)["code"] == "bad_request"
-    assert_leaks_nothing(response)
-
-
-def test_host_not_allowed_is_a_400_problem() -> None:
-    response = Client().get("/api/articles/", HTTP_HOST="evil.example")
-    assert response.status_code == 400
-    body = problem(response)
-    assert body["code"] == "bad_request"
-    assert "evil.example" not in body["type"]
-
-
-def test_permission_denied_in_a_plain_view_is_a_403_problem() -> None:
-    response = Client().get("/test/plain/permission-denied/")
-    assert response.status_code == 403
-    assert problem(response)["detail"] == "Plain views refuse too."
-
-
-def test_crash_in_a_plain_view_is_a_500_problem() -> None:
-    response = unsafe_client().get("/test/plain/crash/")
-    assert response.status_code == 500
-    assert problem(response)["code"] == "server_error"
-    assert_leaks_nothing(response)
-
-
 # --- Negotiation and i18n ---------------------------------------------------------------------
 
 

@@ -1,0 +1,73 @@
+"""The problem value and the catalog of problem types (RFC 9457 §3, §4)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import translation
+
+from django_http_errors.problems import ABOUT_BLANK, CATALOG, Problem, ProblemType, reason_phrase
+
+
+def test_as_dict_has_the_standard_members_then_ours() -> None:
+    problem = Problem(
+        status=409,
+        title="Conflict",
+        detail="Taken.",
+        code="conflict",
+        type="https://errors.example/conflict",
+        instance="/api/things/1/",
+        errors=[{"pointer": "#/name", "detail": "Taken.", "code": "unique"}],
+        extensions={"request_id": "r1"},
+    )
+    assert list(problem.as_dict()) == [
+        "type",
+        "title",
+        "status",
+        "detail",
+        "instance",
+        "code",
+        "errors",
+        "request_id",
+    ]
+
+
+def test_absent_optional_members_are_left_out() -> None:
+    body = Problem(status=404, title="Not Found", detail="Gone.", code="not_found").as_dict()
+    assert body == {
+        "type": ABOUT_BLANK,
+        "title": "Not Found",
+        "status": 404,
+        "detail": "Gone.",
+        "code": "not_found",
+    }
+
+
+@pytest.mark.parametrize(
+    ("status", "phrase"), [(404, "Not Found"), (503, "Service Unavailable"), (599, "Error")]
+)
+def test_reason_phrase_is_the_title_of_about_blank(status: int, phrase: str) -> None:
+    assert reason_phrase(status) == phrase
+
+
+@pytest.mark.parametrize("entry", CATALOG.values(), ids=lambda p: p.code)
+def test_catalog_entries_are_consistent(entry: ProblemType) -> None:
+    assert CATALOG[entry.code] is entry
+    assert re.fullmatch(r"[a-z][a-z_]+", entry.code)
+    assert 400 <= entry.status <= 599
+    assert entry.slug == entry.code.replace("_", "-")
+    for text in (entry.title, entry.meaning, entry.advice):
+        assert str(text)
+
+
+def test_slugs_are_unique() -> None:
+    assert len({p.slug for p in CATALOG.values()}) == len(CATALOG)
+
+
+def test_titles_are_translated_lazily() -> None:
+    title = CATALOG["precondition_failed"].title
+    with translation.override("de"):
+        assert str(title) == "Vorbedingung fehlgeschlagen"
+    with translation.override("en"):
+        assert str(title) == "Precondition failed"
