@@ -168,13 +168,14 @@ def _problem(
     errors: list[dict[str, str]] | None = None,
     extensions: dict[str, Any] | None = None,
 ) -> Problem:
+    # Django's request itself: a DRF Request reaches its attributes through a slow __getattr__.
+    request = getattr(request, "_request", request)
     problem_type = CATALOG.get(code)
     type_uri = None
     if problem_type is not None and problem_type.status == status:
         type_uri = problem_type_uri(problem_type.slug, request)
     extensions = extensions or {}
-    # The id lives on Django's request; a DRF Request would find it through a slow __getattr__.
-    request_id = getattr(getattr(request, "_request", request), "request_id", None)
+    request_id = getattr(request, "request_id", None)
     if request_id:
         extensions["request_id"] = request_id
     return Problem(

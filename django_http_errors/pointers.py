@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import quote
@@ -10,9 +11,13 @@ from urllib.parse import quote
 _FRAGMENT_SAFE = "/?:@!$&'()*+,;=-._~"
 
 
+@functools.lru_cache(maxsize=1024)
 def escape_token(token: str) -> str:
     """One reference token: ``~`` as ``~0`` and ``/`` as ``~1`` (RFC 6901 §3), then
     percent-encoded for a URI fragment (RFC 6901 §6)."""
+    # Array indices would churn the cache; they never need escaping.
+    if token.isdigit() and token.isascii():
+        return token
     return quote(token.replace("~", "~0").replace("/", "~1"), safe=_FRAGMENT_SAFE)
 
 
