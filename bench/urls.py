@@ -1,0 +1,20 @@
+"""The demo's routes plus a plain-DRF article endpoint to compare with."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from bench.views import PlainArticleViewSet
+from demo_project.urls import handler400, handler403, handler404, handler500
+from demo_project.urls import urlpatterns as demo_urlpatterns
+
+urlpatterns = [
+    path(
+        "plain/articles/<int:pk>/",
+        PlainArticleViewSet.as_view({"get": "retrieve", "put": "update"}),
+        name="plain-article-detail",
+    ),
+    *demo_urlpatterns,
+]
+
+__all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]

@@ -1,0 +1,144 @@
+"""The views each benchmark case runs, one class per variant."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from rest_framework import serializers, viewsets
+from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_extensions.etag.mixins import APIRetrieveETAGMixin
+from rest_framework_extensions.utils import default_api_object_etag_func
+
+from bench.models import LockedArticle
+from demo_project.articles.models import Article
+
+Handler = Callable[[Exception, dict[str, Any]], Response | None]
+
+
+def floor(request: HttpRequest) -> HttpResponse:
+    """A bare Django view returning a fixed response: the floor under every case."""
+    return HttpResponse(b'{"status": "ok"}', content_type="application/json")
+
+
+class TenFields(serializers.Serializer[Any]):
+    """Ten required fields: an empty body gives ten field errors."""
+
+    f0 = serializers.CharField()
+    f1 = serializers.CharField()
+    f2 = serializers.CharField()
+    f3 = serializers.CharField()
+    f4 = serializers.CharField()
+    f5 = serializers.CharField()
+    f6 = serializers.CharField()
+    f7 = serializers.CharField()
+    f8 = serializers.CharField()
+    f9 = serializers.CharField()
+
+
+class Item(serializers.Serializer[Any]):
+    """One item of a nested list; a blank name is an error."""
+
+    name = serializers.CharField()
+
+
+class Items(serializers.Serializer[Any]):
+    """A body with a list of items: N blank names give N nested errors."""
+
+    items = Item(many=True)
+
+
+class ValidationView(APIView):
+    """400: validates the body against ``serializer_class``."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    serializer_class: type[serializers.Serializer[Any]] = TenFields
+
+    def post(self, request: Request) -> Response:
+        self.serializer_class(data=request.data).is_valid(raise_exception=True)
+        return Response(status=204)
+
+
+class NestedValidationView(ValidationView):
+    """400 with one error per item of a long list."""
+
+    serializer_class = Items
+
+
+class NotFoundView(APIView):
+    """404: Django's ``Http404`` raised in a DRF view."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request) -> Response:
+        raise Http404("No Article matches the given query.")
+
+
+class NotAuthenticatedView(APIView):
+    """401 (403 in plain DRF): Session first, as DRF's default, and an anonymous request."""
+
+    authentication_classes = [SessionAuthentication, BasicAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request: Request) -> Response:
+        return Response({"status": "ok"})
+
+
+def with_handler(view: type[APIView], handler: Handler) -> Callable[..., Any]:
+    """The view's ``as_view()`` with ``handler`` as its exception handler."""
+    variant = type(view.__name__, (view,), {"get_exception_handler": lambda self: handler})
+    return variant.as_view()
+
+
+class PlainArticleSerializer(serializers.ModelSerializer[Article]):
+    """The demo's article fields, without the validator field."""
+
+    class Meta:
+        model = Article
+        fields = ["id", "title", "body", "published", "version", "created_at", "updated_at"]
+        read_only_fields = ["published", "version", "created_at", "updated_at"]
+
+
+class PlainArticleViewSet(viewsets.ModelViewSet[Article]):
+    """DRF's ModelViewSet as is: no preconditions, and a PUT that may lose an update."""
+
+    queryset = Article.objects.all()
+    serializer_class = PlainArticleSerializer
+    permission_classes = [AllowAny]
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Article]) -> None:
+        instance = serializer.instance
+        assert instance is not None
+        serializer.save(version=instance.version + 1)
+
+
+class ExtensionsArticleViewSet(APIRetrieveETAGMixin, viewsets.ReadOnlyModelViewSet[Article]):
+    """drf-extensions' ETag on the same model: a hash of the instance's values."""
+
+    queryset = Article.objects.all()
+    serializer_class = PlainArticleSerializer
+    permission_classes = [AllowAny]
+    api_object_etag_func = default_api_object_etag_func
+
+
+class LockedArticleSerializer(serializers.ModelSerializer[LockedArticle]):
+    """django-concurrency checks the ``version`` the client sends."""
+
+    class Meta:
+        model = LockedArticle
+        fields = ["id", "title", "body", "version"]
+
+
+class LockedArticleViewSet(viewsets.ModelViewSet[LockedArticle]):
+    """django-concurrency's optimistic lock under a DRF ModelViewSet."""
+
+    queryset = LockedArticle.objects.all()
+    serializer_class = LockedArticleSerializer
+    permission_classes = [AllowAny]
