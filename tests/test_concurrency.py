@@ -192,8 +192,9 @@ def test_race_on_sqlite_gets_no_5xx_and_no_database_is_locked(tmp_path: Path) ->
         pytest.skip("SQLite's locking is raced when the suite runs on SQLite")
     if django.VERSION < (5, 1):
         pytest.skip(
-            "SQLite needs transaction_mode IMMEDIATE (Django 5.1+): deferred transactions "
-            "that read, then write deadlock on the lock upgrade (503 with Retry-After)"
+            "SQLite needs transaction_mode IMMEDIATE (Django 5.1+): concurrent deferred "
+            "transactions that read, then write deadlock on the lock upgrade and wait out "
+            "the busy timeout or fail with 'database is locked' (503)"
         )
     database_url = f"sqlite:///{tmp_path / 'race.sqlite3'}"
     env = {
