@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +15,9 @@ from django.db import DatabaseError, IntegrityError, InterfaceError, Operational
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.functional import Promise
 from django.utils.log import log_response
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -39,7 +40,7 @@ from .exceptions import (
     ServiceUnavailable,
 )
 from .pointers import iter_errors
-from .problems import ABOUT_BLANK, CATALOG, PROBLEM_JSON, Problem, reason_phrase
+from .problems import ABOUT_BLANK, CATALOG, PROBLEM_JSON, Problem, StrOrPromise, reason_phrase
 from .upstream import upstream_exception
 
 RETRY_AFTER = "Retry-After"
@@ -180,14 +181,37 @@ def _problem(
         extensions["request_id"] = request_id
     return Problem(
         status=status,
-        title=problem_type.title if type_uri and problem_type else reason_phrase(status),
-        detail=detail,
+        title=_localized(problem_type.title, request)
+        if type_uri and problem_type
+        else reason_phrase(status),
+        detail=_localized(detail, request) if isinstance(detail, Promise) else detail,
         code=code,
         type=type_uri or ABOUT_BLANK,
         instance=getattr(request, "path", None),
         errors=errors,
         extensions=extensions,
     )
+
+
+# Keyed by the lazy text's id; the entry keeps the text alive, so its id is never reused.
+_translations: dict[tuple[int, str | None], tuple[StrOrPromise, str]] = {}
+
+
+def _localized(text: StrOrPromise, request: Any) -> str:
+    """A lazy text in the request's language, translated once per text and language.
+
+    Titles and generic details are on every error; LocaleMiddleware's ``request.LANGUAGE_CODE``
+    is far cheaper to read than the active language, and a dict lookup than a catalog's.
+    """
+    language = getattr(request, "LANGUAGE_CODE", None) or get_language()
+    key = (id(text), language)
+    entry = _translations.get(key)
+    if entry is None or entry[0] is not text:
+        if len(_translations) >= 1024:
+            _translations.clear()
+        with override(language):
+            entry = _translations[key] = (text, str(text))
+    return entry[1]
 
 
 def _code_of(exc: exceptions.APIException) -> str:
@@ -213,26 +237,57 @@ def problem_type_uri(slug: str, request: Any) -> str | None:
     base = get_settings().PROBLEM_TYPE_BASE_URL
     if base:
         return f"{base.rstrip('/')}/{slug}"
-    path = _type_path(slug, get_urlconf(), get_script_prefix())
+    if isinstance(request, HttpRequest):
+        # The request's own urlconf and script name: cheaper than Django's thread-locals.
+        urlconf = getattr(request, "urlconf", None)
+        prefix = settings.FORCE_SCRIPT_NAME or request.META.get("SCRIPT_NAME", "")
+    else:
+        urlconf, prefix = get_urlconf(), get_script_prefix()
+    path = _type_path(slug, urlconf, prefix)
     if path is None:
         return None
     # RFC 9457 §3.1.1 recommends absolute type URIs: relative ones resolve confusingly.
-    build: Callable[[str], str] | None = getattr(request, "build_absolute_uri", None)
-    if build is None:
-        return path
-    try:
-        return build(path)
-    except DisallowedHost:
-        # The 400 for a Host not in ALLOWED_HOSTS must not fail on that same Host.
-        return path
+    origin = _origin(request) if isinstance(request, HttpRequest) else None
+    return origin + path if origin else path
 
 
 @functools.lru_cache(maxsize=256)
-def _type_path(slug: str, urlconf: str | None, script_prefix: str) -> str | None:
+def _type_path(slug: str, urlconf: Any, script_prefix: str) -> str | None:
+    # The arguments only key the cache: reverse() reads the same urlconf and prefix itself.
     try:
         return reverse(TYPE_URL_NAME, kwargs={"slug": slug}, urlconf=urlconf)
     except NoReverseMatch:
         return None
+
+
+_origins: dict[tuple[Any, ...], str | None] = {}
+
+
+def _origin(request: HttpRequest) -> str | None:
+    """``scheme://host`` of the request, validated against ``ALLOWED_HOSTS`` once per host.
+
+    Validating the Host on every error would cost more than the rest of the problem; the
+    cache key holds every input of that validation, so a new Host or setting is checked anew.
+    """
+    meta = request.META
+    key = (
+        request.scheme,
+        meta.get("HTTP_X_FORWARDED_HOST"),
+        meta.get("HTTP_HOST"),
+        meta.get("SERVER_NAME"),
+        meta.get("SERVER_PORT"),
+        id(settings.ALLOWED_HOSTS),
+        settings.USE_X_FORWARDED_HOST,
+    )
+    if key not in _origins:
+        if len(_origins) >= 256:
+            _origins.clear()
+        try:
+            _origins[key] = f"{request.scheme}://{request.get_host()}"
+        except DisallowedHost:
+            # The 400 for a Host not in ALLOWED_HOSTS must not fail on that same Host.
+            _origins[key] = None
+    return _origins[key]
 
 
 def rollback_open_transactions() -> None:

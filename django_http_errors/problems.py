@@ -103,6 +103,44 @@ CATALOG: dict[str, ProblemType] = {
             _("Obtain a token with the scope named in WWW-Authenticate."),
         ),
         _t(
+            "authentication_required",
+            403,
+            _("Authentication required"),
+            _(
+                "The resource requires an authenticated client, and this API offers no way to "
+                "authenticate on it."
+            ),
+            _("Use an endpoint that accepts your credentials, or ask the API's operators."),
+        ),
+        _t(
+            "not_owner",
+            403,
+            _("Not the owner"),
+            _("Only the owner of this resource may do this."),
+            _("Do not repeat the request with the same credentials; ask the owner."),
+        ),
+        _t(
+            "staff_only",
+            403,
+            _("Staff only"),
+            _("Only staff may do this."),
+            _("Do not repeat the request with the same credentials; ask a staff member."),
+        ),
+        _t(
+            "model_permission_required",
+            403,
+            _("Model permission required"),
+            _("The client lacks the permission on this kind of resource that the request needs."),
+            _("Ask the API's operators for the permission."),
+        ),
+        _t(
+            "object_permission_required",
+            403,
+            _("Object permission required"),
+            _("The client lacks the permission on this resource that the request needs."),
+            _("Ask the resource's owner or the API's operators for the permission."),
+        ),
+        _t(
             "not_found",
             404,
             _("Not found"),
