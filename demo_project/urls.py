@@ -1,9 +1,9 @@
-"""The demo's URLs: the article API, health, schema and the problem type pages."""
+"""The demo's URLs: the article API, health, schema, API docs and the problem type pages."""
 
 from __future__ import annotations
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from demo_project.articles.views import ArticleViewSet, HealthView
@@ -14,6 +14,8 @@ router.register("articles", ArticleViewSet, basename="article")
 urlpatterns = [
     path("api/health/", HealthView.as_view(), name="health"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Swagger UI with its assets from drf-spectacular-sidecar, served locally: no CDN.
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/problems/", include("django_http_errors.urls")),
     path("api/", include(router.urls)),
 ]

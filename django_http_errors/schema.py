@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import uritemplate
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, get_view_model
@@ -38,6 +39,9 @@ IF_MODIFIED_SINCE = "If-Modified-Since"
 IF_UNMODIFIED_SINCE = "If-Unmodified-Since"
 ETAG = "ETag"
 LAST_MODIFIED = "Last-Modified"
+
+#: A string without NUL, as an ECMA-262 regular expression (OpenAPI 3.0 §4.7.24).
+NO_NUL_PATTERN = "^[^\\u0000]*$"
 
 SAFE_METHODS = frozenset(permissions.SAFE_METHODS)
 WRITE_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
@@ -292,6 +296,17 @@ class ProblemAutoSchema(AutoSchema):
                 )
             )
         return own + list(super().get_override_parameters())
+
+    def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
+        super()._insert_field_validators(field, schema)
+        if not any(isinstance(v, ProhibitNullCharactersValidator) for v in field.validators):
+            return
+        # DRF's CharField refuses NUL with a 400: say so, or clients would send it as valid.
+        # Added after DRF's own validators, so that it never makes a blank string a second
+        # alternative of drf-spectacular's oneOf.
+        target = schema["oneOf"][0] if "oneOf" in schema else schema
+        if target.get("type") == "string" and "pattern" not in target:
+            target["pattern"] = NO_NUL_PATTERN
 
     def get_auth(self) -> list[dict[str, Any]]:
         """drf-spectacular's security requirements, plus ``{}`` where anonymous requests pass."""
