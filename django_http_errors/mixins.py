@@ -265,16 +265,16 @@ class ConditionalUpdateMixin(_View):
     def conditional_write(self, obj: Any) -> Iterator[Any]:
         """Write ``obj`` only if it is still the version the preconditions saw (compare-and-swap).
 
-        Enter it before changing ``obj`` and write inside it: it opens a transaction, bumps the
-        version in the database only where it still has the value read (``UPDATE ... WHERE pk
-        = %s AND version = %s``), or without a version field locks the row and compares its
-        ETag, and raises 412 (the request carried a precondition) or 409 (it did not) when
-        another request changed the row first. What the block writes commits with that, or
-        nothing does.
+        Enter it before changing ``obj`` and write inside it: it bumps the version in the
+        database only where it still has the value read (``UPDATE ... WHERE pk = %s AND
+        version = %s``), or without a version field locks the row and compares its ETag, and
+        raises 412 (the request carried a precondition) or 409 (it did not) when another
+        request changed the row first. What the block writes commits with that, or nothing does.
         """
         model = type(obj)
         using = router.db_for_write(model, instance=obj)
-        with transaction.atomic(using=using):
+        # No savepoint: an error anywhere must roll the whole request back, not only this.
+        with transaction.atomic(using=using, savepoint=False):
             self._compare_and_swap(obj, using)
             yield obj
 
@@ -296,14 +296,34 @@ class ConditionalUpdateMixin(_View):
             current = manager.select_for_update().filter(pk=obj.pk).first()
             if current is not None and self.get_etag(current) == seen_etag:
                 return
+        self._lost_race(current)
+
+    def _lost_race(self, current: Any) -> None:
+        """Another request changed the row first: 412 with its ETag, or 409 (RFC 9110 §15.5.10)."""
         if self._guarded_write:
             raise PreconditionFailed(etag=None if current is None else self.get_etag(current))
         raise Conflict(CONCURRENT_CHANGE_DETAIL)
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
-        """Save through ``conditional_write()``, so a concurrent change is 412, not lost."""
-        with self.conditional_write(serializer.instance):
-            super().perform_update(serializer)
+        """Save with one conditional UPDATE, so a concurrent change is 412, never lost.
+
+        The save's own UPDATE carries the compare-and-swap (``... WHERE pk = %s AND version
+        = %s``): a PUT or PATCH costs no query more than DRF's, and the check and the write
+        cannot be told apart by any other request.
+        """
+        instance = serializer.instance
+        assert isinstance(instance, models.Model)
+        version_field = self.get_version_field(type(instance))
+        if version_field is None:
+            with self.conditional_write(instance):
+                super().perform_update(serializer)
+            return
+        using = router.db_for_write(type(instance), instance=instance)
+        with transaction.atomic(using=using, savepoint=False):
+            with _swapping_save(instance, version_field) as swap:
+                super().perform_update(serializer)
+            if not swap.swapped:
+                self._lost_race(swap.current)
 
     def perform_destroy(self, instance: Any) -> None:
         """Delete through ``conditional_write()``, so a concurrent change is 412, not lost."""
@@ -376,3 +396,54 @@ def _has_field(model: type[models.Model], name: str) -> bool:
     except FieldDoesNotExist:
         return False
     return True
+
+
+class _Swap:
+    """Whether the guarded save found the row still at the version read, and if not, the row."""
+
+    swapped = False
+    current: models.Model | None = None
+
+
+@contextmanager
+def _swapping_save(instance: models.Model, version_field: str) -> Iterator[_Swap]:
+    """Make the instance's next save an UPDATE that also requires the version it was read at.
+
+    Django's ``Model.save()`` runs its UPDATE through ``_do_update(base_qs, ...)``; narrowing
+    that queryset to the version read turns the save itself into the compare-and-swap, as
+    django-concurrency does for its models. The hook is set on this instance only, for one
+    save, and removed on the way out whatever happens.
+    """
+    seen = getattr(instance, version_field)
+    field = instance._meta.get_field(version_field)
+    original = instance._do_update
+    swap = _Swap()
+
+    def _do_update(
+        base_qs: QuerySet[Any], using: str, pk_val: Any, values: list[Any], *args: Any
+    ) -> Any:
+        del instance._do_update  # one conditional write; later saves are plain again
+        if not any(value[0] is field for value in values):
+            # save(update_fields=...) without the version: it must grow all the same.
+            values = [*values, (field, None, seen + 1)]
+        updated = original(base_qs.filter(**{version_field: seen}), using, pk_val, values, *args)
+        swap.swapped = bool(updated)
+        if not updated:
+            # Read the winner now: once _LostRace leaves save(), the transaction is doomed.
+            swap.current = base_qs.filter(pk=pk_val).first()
+            # Raising keeps Django from taking "no row updated" for "insert it".
+            raise _LostRace
+        return updated
+
+    setattr(instance, version_field, seen + 1)
+    instance._do_update = _do_update  # type: ignore[method-assign,assignment]
+    try:
+        yield swap
+    except _LostRace:
+        setattr(instance, version_field, seen)
+    finally:
+        instance.__dict__.pop("_do_update", None)
+
+
+class _LostRace(Exception):
+    """Internal: the guarded save matched no row; the view answers 412 or 409."""
