@@ -135,7 +135,7 @@ def run(database_url: str, clients: int, writes: int, workers: int) -> list[Race
             clients,
             writes,
             conditional=False,
-            auth=None,
+            auth=admin,
             variant="plain DRF ModelViewSet",
         )
     return [ours, plain]

@@ -17,6 +17,8 @@ from rest_framework_extensions.utils import default_api_object_etag_func
 
 from bench.models import LockedArticle
 from demo_project.articles.models import Article
+from demo_project.articles.serializers import ArticleSerializer
+from demo_project.articles.views import ArticleViewSet
 
 Handler = Callable[[Exception, dict[str, Any]], Response | None]
 
@@ -107,11 +109,11 @@ class PlainArticleSerializer(serializers.ModelSerializer[Article]):
 
 
 class PlainArticleViewSet(viewsets.ModelViewSet[Article]):
-    """DRF's ModelViewSet as is: no preconditions, and a PUT that may lose an update."""
+    """The demo's viewset without ConditionalUpdateMixin: DRF's check-then-write PUT."""
 
-    queryset = Article.objects.all()
-    serializer_class = PlainArticleSerializer
-    permission_classes = [AllowAny]
+    serializer_class = ArticleSerializer
+    permission_classes = ArticleViewSet.permission_classes
+    get_queryset = ArticleViewSet.get_queryset
 
     def perform_update(self, serializer: serializers.BaseSerializer[Article]) -> None:
         instance = serializer.instance
