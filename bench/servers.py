@@ -67,6 +67,8 @@ def scratch_database(server_url: str, name: str) -> Iterator[str]:
 def gunicorn(database_url: str, workers: int = 4, **env: str) -> Iterator[str]:
     """gunicorn serving the demo (plus the benchmark's plain-DRF routes); yields its base URL."""
     port = free_port()
+    # Errors are logged with their tracebacks, as they should be; keep them out of the table.
+    log = (ROOT / "bench" / "results" / "gunicorn.log").open("a")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -89,6 +91,8 @@ def gunicorn(database_url: str, workers: int = 4, **env: str) -> Iterator[str]:
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             **env,
         },
+        stdout=log,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -106,6 +110,7 @@ def gunicorn(database_url: str, workers: int = 4, **env: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+        log.close()
 
 
 class TcpProxy:
@@ -130,6 +135,10 @@ class TcpProxy:
     def stop(self) -> None:
         """Refuse new connections and reset the open ones, as a stopped server would."""
         if self._listener is not None:
+            # shutdown() wakes the thread blocked in accept(); close() alone would not, and
+            # the socket would go on accepting.
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
             self._listener.close()
             self._listener = None
         with self._lock:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from tests.settings import *  # noqa: F403
 from tests.settings import INSTALLED_APPS, LOGGING
 
@@ -10,3 +12,5 @@ ROOT_URLCONF = "bench.urls"
 DEBUG = False
 # 4xx responses are logged as warnings; printing thousands of them would measure the terminal.
 LOGGING = {**LOGGING, "loggers": {"django.request": {"level": "ERROR"}}}
+# The fault run points gunicorn at its own search index (the tests switch it off).
+SEARCH_INDEX_URL = os.environ.get("SEARCH_INDEX_URL") or None
