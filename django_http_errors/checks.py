@@ -26,6 +26,8 @@ E004 = "django_http_errors.E004"
 W001 = "django_http_errors.W001"
 W002 = "django_http_errors.W002"
 W003 = "django_http_errors.W003"
+W004 = "django_http_errors.W004"
+SQLITE_ENGINE = "django.db.backends.sqlite3"
 
 
 @register(Tags.compatibility)
@@ -117,6 +119,39 @@ def check_middleware(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> 
             hint=f"Add {MIDDLEWARE_PATH!r} near the top of MIDDLEWARE.",
             id=W003,
         )
+    ]
+
+
+@register(Tags.compatibility)
+def check_sqlite_transactions(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """SQLite under ``ATOMIC_REQUESTS`` needs IMMEDIATE transactions for concurrent writers.
+
+    A DEFERRED transaction reads first and takes the write lock later; two of them deadlock on
+    that upgrade, SQLite gives up at once with "database is locked", and the handler can only
+    answer 503. IMMEDIATE transactions take the lock first and wait for it instead.
+    """
+    return [
+        Warning(
+            f"Database {alias!r} is SQLite with ATOMIC_REQUESTS and DEFERRED transactions: "
+            "concurrent writes may fail with 'database is locked' (answered 503).",
+            hint="On Django 5.1+ set OPTIONS['transaction_mode'] = 'IMMEDIATE'; "
+            "or serve concurrent writers from PostgreSQL.",
+            id=W004,
+        )
+        for alias in deferred_sqlite_aliases(settings.DATABASES)
+    ]
+
+
+def deferred_sqlite_aliases(databases: dict[str, dict[str, Any]]) -> list[str]:
+    """The aliases of SQLite databases with ``ATOMIC_REQUESTS`` and DEFERRED transactions."""
+    return [
+        alias
+        for alias, config in databases.items()
+        if config.get("ENGINE") == SQLITE_ENGINE
+        and config.get("ATOMIC_REQUESTS")
+        and str((config.get("OPTIONS") or {}).get("transaction_mode", "")).upper() != "IMMEDIATE"
     ]
 
 

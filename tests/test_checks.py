@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django
 import pytest
 from django.core import checks as django_checks
 from django.core.management import call_command
@@ -21,18 +22,37 @@ REST = {
 
 
 def ids(**overrides: Any) -> list[str]:
-    """The ids of our messages that Django's check framework reports with these settings."""
+    """Our ids that Django's check framework reports with these settings.
+
+    W004 depends on the database the suite runs on, so only its own tests look for it.
+    """
     with override_settings(**overrides):
-        return [m.id for m in django_checks.run_checks() if (m.id or "").startswith(OURS)]
+        messages = django_checks.run_checks()
+    return [m.id for m in messages if (m.id or "").startswith(OURS) and m.id != checks.W004]
+
+
+def _deferred_sqlite() -> list[str]:
+    """W004 where the demo's settings cannot ask for IMMEDIATE: SQLite before Django 5.1."""
+    from django.conf import settings
+
+    config = settings.DATABASES["default"]
+    old_sqlite = config["ENGINE"] == checks.SQLITE_ENGINE and django.VERSION < (5, 1)
+    return [checks.W004] if old_sqlite else []
 
 
 def test_the_test_settings_pass_every_check() -> None:
-    assert ids() == []
+    reported = [m.id for m in django_checks.run_checks() if (m.id or "").startswith(OURS)]
+    assert reported == _deferred_sqlite()
 
 
 def test_checks_are_registered_and_run_by_manage_py_check() -> None:
     registered = django_checks.registry.registry.get_checks()
-    for check in (checks.check_settings, checks.check_exception_handler, checks.check_middleware):
+    for check in (
+        checks.check_settings,
+        checks.check_exception_handler,
+        checks.check_middleware,
+        checks.check_sqlite_transactions,
+    ):
         assert check in registered
     with override_settings(HTTP_ERRORS=[]), pytest.raises(SystemCheckError, match="E001"):
         call_command("check")
@@ -103,6 +123,41 @@ def test_w003_middleware_missing() -> None:
     assert ids(MIDDLEWARE=middleware) == [checks.W003]
 
 
+SQLITE = {"ENGINE": checks.SQLITE_ENGINE, "NAME": ":memory:", "ATOMIC_REQUESTS": True}
+
+
+@pytest.mark.parametrize(
+    ("databases", "expected"),
+    [
+        pytest.param({"default": SQLITE}, ["default"], id="sqlite-atomic-deferred"),
+        pytest.param(
+            {"default": {**SQLITE, "OPTIONS": {"transaction_mode": "IMMEDIATE"}}},
+            [],
+            id="sqlite-atomic-immediate",
+        ),
+        pytest.param({"default": {**SQLITE, "ATOMIC_REQUESTS": False}}, [], id="sqlite-no-atomic"),
+        pytest.param(
+            {"default": {**SQLITE, "ENGINE": "django.db.backends.postgresql"}},
+            [],
+            id="postgresql",
+        ),
+        pytest.param(
+            {"default": {**SQLITE, "ATOMIC_REQUESTS": False}, "other": SQLITE},
+            ["other"],
+            id="second-database",
+        ),
+    ],
+)
+def test_w004_which_databases(databases: dict[str, Any], expected: list[str]) -> None:
+    assert checks.deferred_sqlite_aliases(databases) == expected
+
+
+def test_w004_is_reported_for_the_databases_it_finds() -> None:
+    messages = checks.check_sqlite_transactions(None)
+    assert [m.id for m in messages] == _deferred_sqlite()
+    assert all(m.hint for m in messages)
+
+
 def test_every_message_has_a_hint() -> None:
     with override_settings(
         HTTP_ERRORS={"X": 1, "DATABASE_RETRY_AFTER": -1, "TECHNICAL_500_IN_DEBUG": 1},
@@ -110,7 +165,7 @@ def test_every_message_has_a_hint() -> None:
         MIDDLEWARE=[],
     ):
         messages = [m for m in django_checks.run_checks() if (m.id or "").startswith(OURS)]
-    assert {m.id for m in messages} == {
+    assert {m.id for m in messages} - {checks.W004} == {
         checks.E002,
         checks.E003,
         checks.E004,
