@@ -116,7 +116,7 @@ def run(database_url: str, clients: int, writes: int, workers: int) -> list[Race
     """Both variants against one gunicorn on a scratch database."""
     with (
         scratch_database(database_url, "django_http_errors_bench") as url,
-        gunicorn(url, workers=workers) as base,
+        gunicorn(url, "--workers", str(workers), "--threads", "4") as base,
     ):
         ids = [a["id"] for a in httpx.get(f"{base}/api/articles/").json()["results"]]
         admin = ("admin", "admin-password")

@@ -88,7 +88,7 @@ def run(database_url: str) -> list[Check]:
             "SEARCH_INDEX_TIMEOUT": str(INDEX_TIMEOUT),
         }
         with (
-            gunicorn(proxied, workers=2, **env) as base,
+            gunicorn(proxied, "--workers", "2", **env) as base,
             httpx.Client(base_url=base, auth=("admin", "admin-password"), timeout=30) as http,
         ):
             drafts = [a for a in http.get("/api/articles/").json()["results"] if not a["published"]]

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -64,53 +65,54 @@ def scratch_database(server_url: str, name: str) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def gunicorn(database_url: str, workers: int = 4, **env: str) -> Iterator[str]:
-    """gunicorn serving the demo (plus the benchmark's plain-DRF routes); yields its base URL."""
+def gunicorn(
+    database_url: str, *args: str, settings: str = "bench.settings", **env: str
+) -> Iterator[str]:
+    """gunicorn serving the demo on a free local port; yields its base URL once it answers.
+
+    ``args`` go to gunicorn (``--workers 4``); ``env`` to the server's environment. What the
+    server logs (errors with their tracebacks) is shown only if it fails to start.
+    """
     port = free_port()
-    # Errors are logged with their tracebacks, as they should be; keep them out of the table.
-    log = (ROOT / "bench" / "results" / "gunicorn.log").open("a")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "demo_project.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            "4",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            **env,
-        },
-        stdout=log,
-        stderr=log,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
+    environ = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": settings,
+        "PYTHONPATH": str(ROOT),
+        **env,
+    }
+    environ.pop("TEST_DATABASE_NAME", None)  # the server uses the database it is given
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"]
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(
+            [*command, "--log-level", "warning", *args, "demo_project.wsgi:application"],
+            cwd=ROOT,
+            env=environ,
+            stdout=log,
+            stderr=log,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if httpx.get(f"{base}/api/health/", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    log.seek(0)
+                    raise RuntimeError(f"gunicorn did not start:\n{log.read()[-4000:]}")
+                time.sleep(0.1)
+            yield base
+        finally:
+            process.terminate()
             try:
-                if httpx.get(f"{base}/api/health/", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 class TcpProxy:

@@ -10,13 +10,9 @@ from __future__ import annotations
 import collections
 import io
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,13 +24,15 @@ from django.core.management import call_command
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
+from bench.servers import gunicorn
 from demo_project.articles.models import Article
 from tests.conftest import basic
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 32
 ROUNDS = 3
-STARTUP_SECONDS = 20
+# The test views (a plain DRF viewset to compare with) are served beside the demo's.
+SETTINGS = "tests.settings"
 
 pytestmark = pytest.mark.slow
 
@@ -47,57 +45,6 @@ class Attempt:
     round: int
     if_match: str
     status: int
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextmanager
-def gunicorn(database_url: str, *args: str) -> Iterator[str]:
-    """Serve the demo (plus the test views) with gunicorn; yield its base URL."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("TEST_DATABASE_NAME", None)
-    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--preload"]
-    server = subprocess.Popen(
-        [*command, *args, "demo_project.wsgi:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            try:
-                if httpx.get(f"{base_url}/api/health/", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"gunicorn did not start:\n{server.communicate()[1]}")
-            time.sleep(0.1)
-        yield base_url
-    finally:
-        server.terminate()
-        try:
-            server.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.communicate()
 
 
 def race(base_url: str, path: str, headers: dict[str, str]) -> list[Attempt]:
@@ -170,7 +117,7 @@ def test_race_on_postgresql_loses_no_update_and_plain_drf_does(transactional_db:
     database_url = urlsplit(os.environ["DATABASE_URL"])
     test_database = database_url._replace(path=f"/{connection.settings_dict['NAME']}").geturl()
 
-    with gunicorn(test_database, "--workers", "4") as base_url:
+    with gunicorn(test_database, "--workers", "4", "--preload", settings=SETTINGS) as base_url:
         attempts = race(
             base_url, f"/api/articles/{article.pk}/", {"Authorization": f"Token {token}"}
         )
@@ -214,7 +161,9 @@ def test_race_on_sqlite_gets_no_5xx_and_no_database_is_locked(tmp_path: Path) ->
     )
     # Two processes of eight threads each: SQLite's file lock between processes and
     # connections in threads.
-    with gunicorn(database_url, "--workers", "2", "--threads", "8") as base_url:
+    with gunicorn(
+        database_url, "--workers", "2", "--threads", "8", "--preload", settings=SETTINGS
+    ) as base_url:
         listed = httpx.get(f"{base_url}/api/articles/").json()["results"]
         pk = next(a["id"] for a in listed if a["title"] == "Hello from alice")
         credentials = {"Authorization": basic("alice", "alice-password")}
