@@ -11,8 +11,7 @@ library's handler answer; ``extend_schema`` still overrides any response or para
 from __future__ import annotations
 
 import enum
-import importlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +24,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import Direction, OpenApiParameter
 from rest_framework import authentication, negotiation, pagination, permissions
 
+from . import permissions as ours
 from .challenges import WWW_AUTHENTICATE
 from .handlers import RETRY_AFTER
 from .mixins import ConditionalUpdateMixin
@@ -136,44 +136,31 @@ def permission_refusal(permission: Any, method: str) -> Refusal:
     class of your own is taken to refuse anyone at each level whose method it overrides.
     """
     safe = method in SAFE_METHODS
-    ours = _our_permissions()
-    if ours is not None:
-        if isinstance(permission, ours.Hidden):
-            inner = permission_refusal(permission.parts[0], method)
-            return Refusal(inner.view, inner.object, hides=True)
-        if isinstance(permission, ours.Not):
-            return Refusal(Denial.ANYONE, Denial.ANYONE)
-        if isinstance(permission, (ours.And, ours.Or)):
-            kind = "and" if isinstance(permission, ours.And) else "or"
-            return _composed(kind, [permission_refusal(p, method) for p in permission.parts])
-        if isinstance(permission, ours.Permission) and hasattr(permission, "permission"):
-            # A DRF permission wrapped to take part in a composition.
-            return permission_refusal(permission.permission, method)
-        if isinstance(permission, ours.IsOwnerOrReadOnly):
-            return Refusal(Denial.NOBODY) if safe else _object_rule(permission)
-        if isinstance(permission, ours.IsOwner):
-            return _object_rule(permission)
-        if isinstance(permission, ours.AllowAny):
-            return Refusal(Denial.NOBODY)
-        if isinstance(permission, ours.IsAuthenticatedOrReadOnly):
-            return Refusal(Denial.NOBODY if safe else Denial.ANONYMOUS)
-        if isinstance(permission, ours.IsAuthenticated):
-            return Refusal(Denial.ANONYMOUS)
-        if isinstance(permission, ours.IsAdminUser):
-            return Refusal(Denial.ANYONE)
-    if isinstance(permission, (permissions.AND, permissions.OR)):
-        kind = "and" if isinstance(permission, permissions.AND) else "or"
-        operands = _operands(permission)
-        return _composed(kind, [permission_refusal(p, method) for p in operands])
-    if isinstance(permission, permissions.NOT):
+    if isinstance(permission, ours.Hidden):
+        inner = permission_refusal(permission.parts[0], method)
+        return Refusal(inner.view, inner.object, hides=True)
+    if isinstance(permission, (ours.And, permissions.AND)):
+        return _composed(max, [permission_refusal(p, method) for p in _operands(permission)])
+    if isinstance(permission, (ours.Or, permissions.OR)):
+        return _composed(min, [permission_refusal(p, method) for p in _operands(permission)])
+    if isinstance(permission, (ours.Not, permissions.NOT)):
         return Refusal(Denial.ANYONE, Denial.ANYONE)
-    if isinstance(permission, permissions.AllowAny):
+    if isinstance(permission, ours.Permission) and hasattr(permission, "permission"):
+        # A DRF permission wrapped to take part in a composition.
+        return permission_refusal(permission.permission, method)
+    if isinstance(permission, ours.IsOwnerOrReadOnly):
+        return Refusal(Denial.NOBODY) if safe else _object_rule(permission)
+    if isinstance(permission, ours.IsOwner):
+        return _object_rule(permission)
+    if isinstance(permission, (ours.AllowAny, permissions.AllowAny)):
         return Refusal(Denial.NOBODY)
-    if isinstance(permission, permissions.IsAuthenticatedOrReadOnly):
+    if isinstance(
+        permission, (ours.IsAuthenticatedOrReadOnly, permissions.IsAuthenticatedOrReadOnly)
+    ):
         return Refusal(Denial.NOBODY if safe else Denial.ANONYMOUS)
-    if isinstance(permission, permissions.IsAuthenticated):
+    if isinstance(permission, (ours.IsAuthenticated, permissions.IsAuthenticated)):
         return Refusal(Denial.ANONYMOUS)
-    if isinstance(permission, permissions.IsAdminUser):
+    if isinstance(permission, (ours.IsAdminUser, permissions.IsAdminUser)):
         return Refusal(Denial.ANYONE)
     if isinstance(permission, permissions.DjangoObjectPermissions):
         # Who may not read an object gets 404: DRF hides it on reads.
@@ -195,7 +182,9 @@ def permission_refusal(permission: Any, method: str) -> Refusal:
 
 
 def _operands(permission: Any) -> list[Any]:
-    return [permission.op1, permission.op2]
+    # Ours keep their operands in ``parts``; DRF's in ``op1`` and ``op2``.
+    parts = getattr(permission, "parts", None)
+    return list(parts) if parts is not None else [permission.op1, permission.op2]
 
 
 def _object_rule(permission: Any) -> Refusal:
@@ -204,27 +193,14 @@ def _object_rule(permission: Any) -> Refusal:
     return Refusal(Denial.ANONYMOUS, Denial.ANYONE, hides=hides)
 
 
-def _composed(kind: str, parts: list[Refusal]) -> Refusal:
-    # Both must allow (and): the strictest refuses; either may allow (or): the most lenient.
-    pick = max if kind == "and" else min
+def _composed(pick: Callable[[Iterable[Denial]], Denial], parts: list[Refusal]) -> Refusal:
+    # Both must allow (and, max): the strictest refuses; either may allow (or, min): the most
+    # lenient.
     return Refusal(
         pick(p.view for p in parts),
         pick(p.object for p in parts),
         hides=any(p.hides for p in parts),
     )
-
-
-def _optional_module(name: str) -> Any:
-    # Lets this module describe views of the library's optional parts without importing
-    # them when a project does not use them.
-    try:
-        return importlib.import_module(f"{__package__}.{name}")
-    except ImportError:
-        return None
-
-
-def _our_permissions() -> Any:
-    return _optional_module("permissions")
 
 
 def _header(description: str, *, required: bool = False) -> dict[str, Any]:
