@@ -90,6 +90,7 @@ class ConditionalUpdateMixin(_View):
     _guarded_write: bool = False
     _looked_up: models.Model | None = None
     _last_serializer: BaseSerializer[Any] | None = None
+    _variant_suffix: str | None = None
 
     # Configuration
 
@@ -182,19 +183,24 @@ class ConditionalUpdateMixin(_View):
         return quote_etag(f"{hashlib.sha256(content).hexdigest()[:32]}{self._variant()}")
 
     def _variant(self) -> str:
-        """What tells this representation from others of the same state (RFC 9110 §8.8.3)."""
-        parts = []
-        renderer = getattr(self.request, "accepted_renderer", None)
-        renderers = self.get_renderers()
-        if renderer is not None and renderers and renderer.format != renderers[0].format:
-            parts.append(str(renderer.format))
-        language = translation.get_language()
-        if language and language != settings.LANGUAGE_CODE:
-            parts.append(language)
-        return "".join(f"-{quote(part, safe='')}" for part in parts)
+        """What tells this representation from others of the same state (RFC 9110 §8.8.3).
 
-    def _validators(self, obj: Any) -> dict[str, str]:
-        headers = {ETAG: self.get_etag(obj)}
+        Computed once per request: a list asks for it once per item.
+        """
+        if self._variant_suffix is None:
+            parts = []
+            renderer = getattr(self.request, "accepted_renderer", None)
+            renderers = self.get_renderers()
+            if renderer is not None and renderers and renderer.format != renderers[0].format:
+                parts.append(str(renderer.format))
+            language = translation.get_language()
+            if language and language != settings.LANGUAGE_CODE:
+                parts.append(language)
+            self._variant_suffix = "".join(f"-{quote(part, safe='')}" for part in parts)
+        return self._variant_suffix
+
+    def _validators(self, obj: Any, etag: str | None = None) -> dict[str, str]:
+        headers = {ETAG: etag or self.get_etag(obj)}
         last_modified = self.get_last_modified(obj)
         if last_modified is not None:
             # HTTP-date has one-second resolution (RFC 9110 §5.6.7).
@@ -222,10 +228,7 @@ class ConditionalUpdateMixin(_View):
         last_modified = self.get_last_modified(obj)
         outcome = evaluate(method, preconditions, etag=etag, last_modified=last_modified)
         if outcome is Outcome.NOT_MODIFIED:
-            validators = {ETAG: etag}
-            if last_modified is not None:
-                validators[LAST_MODIFIED] = format_http_date(last_modified)
-            raise _NotModified(validators)
+            raise _NotModified(self._validators(obj, etag))
         if outcome is Outcome.PRECONDITION_FAILED:
             raise PreconditionFailed(etag=etag)
         # If-Unmodified-Since guards only a resource that has a Last-Modified (§13.1.4).
@@ -239,9 +242,7 @@ class ConditionalUpdateMixin(_View):
         ):
             raise PreconditionRequired()
         if method in _READ_METHODS:
-            self._object_validators = {ETAG: etag}
-            if last_modified is not None:
-                self._object_validators[LAST_MODIFIED] = format_http_date(last_modified)
+            self._object_validators = self._validators(obj, etag)
 
     def paginate_queryset(self, queryset: Any) -> Any:
         """Answer 304 to a list whose weak ETag the client has (RFC 9110 §13.1.2), else a page."""
