@@ -79,9 +79,14 @@ def atomic(view: Callable[..., Any]) -> Callable[..., Any]:
     return transaction.atomic(view)
 
 
-def timed(view: Callable[..., Any], make_request: Callable[[], Any], **kwargs: Any) -> Once:
-    """One call of ``view`` on a fresh request, with its response rendered."""
-    view = atomic(view)
+def timed(
+    view: Callable[..., Any], make_request: Callable[[], Any], *, floor: bool = False, **kwargs: Any
+) -> Once:
+    """One call of ``view`` on a fresh request, with its response rendered.
+
+    The view runs in a transaction, as under the demo's ``ATOMIC_REQUESTS``; the floor does not.
+    """
+    view = view if floor else atomic(view)
 
     def once() -> tuple[int, int]:
         request = make_request()
@@ -116,20 +121,17 @@ def peak_kib(once: Once) -> float:
 
 
 def error_cases(rounds: int, number: int) -> list[Row]:
-    """400 with ten field errors, 404 and 401 through each handler; a bare view as floor."""
-    from django.test import RequestFactory
-    from drf_standardized_errors.handler import exception_handler as standardized
-    from rest_framework.views import exception_handler as drf_default
+    """400 with ten field errors, 404 and 401 through each handler; a bare view as floor.
+
+    Twice: the view alone (what the handler adds), and a full request through the demo's
+    middleware and URL resolution with the test client (what a client waits for).
+    """
+    from django.test import Client, RequestFactory
 
     from bench import views
-    from django_http_errors.handlers import exception_handler as ours
 
     factory = RequestFactory()
-    handlers = {
-        "django-http-errors": ours,
-        "drf default": drf_default,
-        "drf-standardized": standardized,
-    }
+    client = Client()
 
     def post_empty() -> Any:
         return factory.post("/bench/", data=b"{}", content_type="application/json")
@@ -137,37 +139,46 @@ def error_cases(rounds: int, number: int) -> list[Row]:
     def get() -> Any:
         return factory.get("/bench/", HTTP_ACCEPT="application/json")
 
+    def full(status: str, index: int | str) -> Once:
+        path = f"/bench/{index}/{status}/" if index != "floor" else "/bench/floor/"
+
+        def once() -> tuple[int, int]:
+            start = time.perf_counter_ns()
+            if status == "400" and index != "floor":
+                response = client.post(path, data=b"{}", content_type="application/json")
+            else:
+                response = client.get(path, HTTP_ACCEPT="application/json")
+            return time.perf_counter_ns() - start, response.status_code
+
+        return once
+
     rows: list[Row] = []
     cases = [
-        ("400 (10 field errors)", views.ValidationView, post_empty),
-        ("404", views.NotFoundView, get),
-        ("401 (DRF: 403)", views.NotAuthenticatedView, get),
+        ("400 (10 field errors)", "400", post_empty),
+        ("404", "404", get),
+        ("401 (DRF: 403)", "401", get),
     ]
-    for case, view, make_request in cases:
+    for case, status, make_request in cases:
+        view = views.ERROR_VIEWS[status]
         variants = {
             name: timed(views.with_handler(view, handler), make_request)
-            for name, handler in handlers.items()
+            for name, handler in views.handlers().items()
         }
-        variants["bare Django view (floor)"] = timed(views.floor, get)
-        rows += rows_for(case, "drf default", variants, rounds, number)
+        variants["bare Django view (floor)"] = timed(views.floor, get, floor=True)
+        rows += rows_for(f"{case}, view", "drf default", variants, rounds, number)
+        variants = {name: full(status, i) for i, name in enumerate(views.handlers())}
+        variants["bare Django view (floor)"] = full(status, "floor")
+        rows += rows_for(f"{case}, full request", "drf default", variants, rounds, number)
     return rows
 
 
 def nested_error_cases(rounds: int) -> list[Row]:
     """1,000 and 10,000 nested validation errors in one request: time and peak memory."""
     from django.test import RequestFactory
-    from drf_standardized_errors.handler import exception_handler as standardized
-    from rest_framework.views import exception_handler as drf_default
 
     from bench import views
-    from django_http_errors.handlers import exception_handler as ours
 
     factory = RequestFactory()
-    handlers = {
-        "django-http-errors": ours,
-        "drf default": drf_default,
-        "drf-standardized": standardized,
-    }
     rows: list[Row] = []
     for size in (1_000, 10_000):
         body = json.dumps({"items": [{"name": ""}] * size}).encode()
@@ -177,7 +188,7 @@ def nested_error_cases(rounds: int) -> list[Row]:
 
         variants = {
             name: timed(views.with_handler(views.NestedValidationView, handler), make_request)
-            for name, handler in handlers.items()
+            for name, handler in views.handlers().items()
         }
         case_rows = rows_for(f"400 with {size:,} nested errors", "drf default", variants, rounds, 1)
         for row in case_rows:
@@ -283,14 +294,14 @@ def conditional_cases(rounds: int, number: int) -> list[Row]:
 def print_table(rows: list[Row]) -> None:
     """The results as a fixed-width table."""
     header = (
-        f"{'case':28} {'variant':38} {'median µs':>10} {'ratio':>7} {'status':>6} {'SQL':>4} "
+        f"{'case':34} {'variant':38} {'median µs':>10} {'ratio':>7} {'status':>6} {'SQL':>4} "
         f"{'peak KiB':>9}"
     )
     print(header)
     print("-" * len(header))
     for row in rows:
         print(
-            f"{row.case:28} {row.variant:38} {row.median_us:10.1f} {row.ratio:7.3f} "
+            f"{row.case:34} {row.variant:38} {row.median_us:10.1f} {row.ratio:7.3f} "
             f"{row.status or '':>6} {'' if row.queries is None else row.queries:>4} "
             f"{'' if row.peak_kib is None else f'{row.peak_kib:.0f}':>9}"
         )

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from bench.views import PlainArticleViewSet
+from bench.views import ERROR_VIEWS, PlainArticleViewSet, floor, handlers, with_handler
 from demo_project.urls import handler400, handler403, handler404, handler500
 from demo_project.urls import urlpatterns as demo_urlpatterns
 
 urlpatterns = [
+    *(
+        path(f"bench/{index}/{status}/", with_handler(view, handler))
+        for index, handler in enumerate(handlers().values())
+        for status, view in ERROR_VIEWS.items()
+    ),
+    path("bench/floor/", floor),
     path(
         "plain/articles/<int:pk>/",
         PlainArticleViewSet.as_view({"get": "retrieve", "put": "update"}),

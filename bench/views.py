@@ -99,6 +99,28 @@ def with_handler(view: type[APIView], handler: Handler) -> Callable[..., Any]:
     return variant.as_view()
 
 
+def handlers() -> dict[str, Handler]:
+    """The exception handlers compared, by the name the tables print."""
+    from drf_standardized_errors.handler import exception_handler as standardized
+    from rest_framework.views import exception_handler as drf_default
+
+    from django_http_errors.handlers import exception_handler as ours
+
+    return {
+        "django-http-errors": ours,
+        "drf default": drf_default,
+        "drf-standardized": standardized,
+    }
+
+
+#: The error views under each handler, routed (bench/urls.py) for full requests.
+ERROR_VIEWS: dict[str, type[APIView]] = {
+    "400": ValidationView,
+    "404": NotFoundView,
+    "401": NotAuthenticatedView,
+}
+
+
 class PlainArticleSerializer(serializers.ModelSerializer[Article]):
     """The demo's article fields, without the validator field."""
 
