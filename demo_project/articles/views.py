@@ -7,7 +7,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,6 +29,15 @@ class ArticleViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Article]):
     serializer_class = ArticleSerializer
     # When both deny a write, the first speaks: a stranger gets 403 "not_owner", not "staff_only".
     permission_classes = [IsOwnerOrReadOnly | IsAdminUser]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """A method this URL never allows is 405 with ``Allow`` for anyone (RFC 9110 §15.5.6)."""
+        # DRF authenticates and checks permissions before it looks for the method's handler, so
+        # an anonymous DELETE on the list would be a 401 that credentials could never cure.
+        method = (request.method or "").lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise exceptions.MethodNotAllowed(request.method or "")
+        super().initial(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Article]:
         articles: QuerySet[Article] = Article.objects.select_related("owner")
