@@ -18,6 +18,14 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+class ContentTooLarge(APIException):
+    """413: the request content is larger than the server accepts (RFC 9110 §15.5.14)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request content is larger than this server accepts.")
+    default_code = "content_too_large"
+
+
 class PreconditionFailed(APIException):
     """412: a precondition evaluated to false (RFC 9110 §15.5.13); carries the current ETag."""
 

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import functools
+import logging
 import math
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import DisallowedHost, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception
-from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connections
+from django.db import (
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connections,
+)
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
@@ -20,6 +28,8 @@ from django.utils.log import log_response
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
@@ -34,6 +44,7 @@ from .challenges import (
 from .conf import get_settings
 from .exceptions import (
     Conflict,
+    ContentTooLarge,
     InsufficientScope,
     PreconditionFailed,
     PreconditionRequired,
@@ -50,6 +61,8 @@ TYPE_URL_NAME = "django_http_errors:problem-type"
 SERVER_ERROR_DETAIL = _("The server met an unexpected condition. It has been logged.")
 INVALID_DETAIL = _("The request content is invalid: each error is listed in errors.")
 REFERENCED_DETAIL = _("The resource is referenced by other resources and cannot be deleted.")
+BAD_REQUEST_DETAIL = _("The request could not be understood.")
+TOO_DEEP_DETAIL = _("The request content is nested too deeply to be parsed.")
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -72,6 +85,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     failed = problem.status >= 500 and not isinstance(exc, exceptions.APIException)
     if failed and request is not None:
         _report(exc, getattr(request, "_request", request), response, signal=api_exc is None)
+    elif isinstance(exc, SuspiciousOperation):
+        # Django logs these to django.security when they escape a view; here none escapes.
+        logging.getLogger(f"django.security.{type(exc).__name__}").error(
+            str(exc),
+            exc_info=exc,
+            extra={"status_code": problem.status, "request": getattr(request, "_request", request)},
+        )
     return response
 
 
@@ -106,9 +126,33 @@ def as_api_exception(exc: Exception) -> exceptions.APIException | None:
         return Conflict()
     if isinstance(exc, (OperationalError, InterfaceError)):
         return ServiceUnavailable(retry_after=get_settings().DATABASE_RETRY_AFTER)
+    if isinstance(exc, (DataError, ValueError)) and _raised_in(exc, BaseAuthentication):
+        # Credentials the database cannot even compare, such as a NUL in a token or user name
+        # (PostgreSQL refuses it: DataError with psycopg 3, ValueError with psycopg2).
+        return exceptions.AuthenticationFailed()
     if isinstance(exc, DatabaseError):
         return None
+    if isinstance(exc, RequestDataTooBig):
+        return ContentTooLarge()
+    if isinstance(exc, SuspiciousOperation):
+        # The client's doing (too many fields or files, a bad Host): Django's handler400 answers
+        # these for a plain view. The message may quote the request, so it is not echoed.
+        return exceptions.ParseError(BAD_REQUEST_DETAIL, code="bad_request")
+    if isinstance(exc, RecursionError) and _raised_in(exc, BaseParser):
+        # Python's json recurses once per nesting level: deep content is malformed for us.
+        return exceptions.ParseError(TOO_DEEP_DETAIL)
     return upstream_exception(exc)
+
+
+def _raised_in(exc: BaseException, kind: type[BaseParser | BaseAuthentication]) -> bool:
+    """Whether ``exc`` escaped a method of a parser or authentication class: then what it was
+    reading, the request content or credentials, caused it."""
+    traceback = exc.__traceback__
+    while traceback is not None:
+        if isinstance(traceback.tb_frame.f_locals.get("self"), kind):
+            return True
+        traceback = traceback.tb_next
+    return False
 
 
 def message_of(exc: Exception) -> str | None:

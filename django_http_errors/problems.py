@@ -185,6 +185,13 @@ CATALOG: dict[str, ProblemType] = {
             ),
         ),
         _t(
+            "content_too_large",
+            413,
+            _("Content too large"),
+            _("The request content is larger than the server accepts."),
+            _("Send smaller content, for example split over several requests."),
+        ),
+        _t(
             "unsupported_media_type",
             415,
             _("Unsupported media type"),

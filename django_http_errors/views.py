@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ParseError
 
 from .handlers import (
+    BAD_REQUEST_DETAIL,
     as_api_exception,
     build_problem,
     message_of,
@@ -21,8 +21,6 @@ from .handlers import (
     rollback_open_transactions,
 )
 from .problems import CATALOG, PROBLEM_JSON, reason_phrase
-
-_BAD_REQUEST = _("The request could not be understood.")
 
 
 def _problem_response(request: HttpRequest, exc: Exception | None) -> HttpResponse:
@@ -36,7 +34,7 @@ def _problem_response(request: HttpRequest, exc: Exception | None) -> HttpRespon
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """``handler400``: a 400 problem, e.g. for a ``SuspiciousOperation`` (RFC 9110 §15.5.1)."""
-    return _problem_response(request, ParseError(code="bad_request", detail=_BAD_REQUEST))
+    return _problem_response(request, ParseError(code="bad_request", detail=BAD_REQUEST_DETAIL))
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
