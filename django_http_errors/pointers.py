@@ -18,7 +18,11 @@ def escape_token(token: str) -> str:
     # Array indices would churn the cache; they never need escaping.
     if token.isdigit() and token.isascii():
         return token
-    return quote(token.replace("~", "~0").replace("/", "~1"), safe=_FRAGMENT_SAFE)
+    # A JSON key may hold a lone surrogate ("\ud800" is valid JSON) that UTF-8 cannot encode;
+    # surrogatepass gives it octets that percent-decode back to the same key.
+    return quote(
+        token.replace("~", "~0").replace("/", "~1"), safe=_FRAGMENT_SAFE, errors="surrogatepass"
+    )
 
 
 def iter_errors(
