@@ -16,7 +16,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router, transaction
 from django.db.models import Count, F, Max, QuerySet, Sum
-from django.http import HttpResponseBase, HttpResponseNotModified
+from django.http import Http404, HttpResponseBase, HttpResponseNotModified
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
@@ -211,7 +211,13 @@ class ConditionalUpdateMixin(_View):
 
     def get_object(self) -> Any:
         """DRF's lookup and object permission check, then the preconditions (RFC 9110 §13.2.1)."""
-        obj = super().get_object()
+        try:
+            obj = super().get_object()
+        except OverflowError as exc:
+            # An id beyond the database's integers names nothing: DRF maps ValueError so, but
+            # Django 4.2's SQLite backend raises this instead (fixed in Django 5.0).
+            model = self.get_queryset().model
+            raise Http404(f"No {model._meta.object_name} matches the given query.") from exc
         self._looked_up = obj
         self.check_preconditions(obj)
         return obj
