@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.signals import got_request_exception
+from django.core.signals import got_request_exception, setting_changed
 from django.db import (
     DatabaseError,
     DataError,
@@ -284,7 +284,7 @@ def problem_type_uri(slug: str, request: Any) -> str | None:
     if isinstance(request, HttpRequest):
         # The request's own urlconf and script name: cheaper than Django's thread-locals.
         urlconf = getattr(request, "urlconf", None)
-        prefix = settings.FORCE_SCRIPT_NAME or request.META.get("SCRIPT_NAME", "")
+        prefix = request.META.get("SCRIPT_NAME", "")
     else:
         urlconf, prefix = get_urlconf(), get_script_prefix()
     path = _type_path(slug, urlconf, prefix)
@@ -311,17 +311,17 @@ def _origin(request: HttpRequest) -> str | None:
     """``scheme://host`` of the request, validated against ``ALLOWED_HOSTS`` once per host.
 
     Validating the Host on every error would cost more than the rest of the problem; the
-    cache key holds every input of that validation, so a new Host or setting is checked anew.
+    cache key holds every header of that validation, so a new Host is checked anew, and a
+    change of the settings it reads empties the cache.
     """
     meta = request.META
     key = (
         request.scheme,
         meta.get("HTTP_X_FORWARDED_HOST"),
+        meta.get("HTTP_X_FORWARDED_PORT"),
         meta.get("HTTP_HOST"),
         meta.get("SERVER_NAME"),
         meta.get("SERVER_PORT"),
-        id(settings.ALLOWED_HOSTS),
-        settings.USE_X_FORWARDED_HOST,
     )
     if key not in _origins:
         if len(_origins) >= 256:
@@ -332,6 +332,28 @@ def _origin(request: HttpRequest) -> str | None:
             # The 400 for a Host not in ALLOWED_HOSTS must not fail on that same Host.
             _origins[key] = None
     return _origins[key]
+
+
+#: Settings that change a request's validated origin or the path of a type page.
+_URL_SETTINGS = frozenset(
+    {
+        "ALLOWED_HOSTS",
+        "USE_X_FORWARDED_HOST",
+        "USE_X_FORWARDED_PORT",
+        "SECURE_PROXY_SSL_HEADER",
+        "FORCE_SCRIPT_NAME",
+        "ROOT_URLCONF",
+    }
+)
+
+
+def _forget_urls(*, setting: str, **kwargs: Any) -> None:
+    if setting in _URL_SETTINGS:
+        _origins.clear()
+        _type_path.cache_clear()
+
+
+setting_changed.connect(_forget_urls)
 
 
 def rollback_open_transactions() -> None:

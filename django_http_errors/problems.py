@@ -261,7 +261,7 @@ def reason_phrase(status: int) -> str:
         return "Error"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Problem:
     """A problem details object (RFC 9457 §3): standard members plus our extensions."""
 
