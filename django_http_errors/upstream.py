@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import functools
+import importlib
 
 from rest_framework.exceptions import APIException
 
 from .exceptions import BadGateway, GatewayTimeout
+
+#: The HTTP clients we know: module, its timeout error, its other failures (its base error).
+#: httpx's HTTPError covers transport errors, too many redirects and raise_for_status().
+_CLIENTS = (
+    ("httpx", "TimeoutException", "HTTPError"),
+    ("requests", "Timeout", "RequestException"),
+)
 
 
 @functools.cache
@@ -14,21 +22,13 @@ def _error_classes() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseEx
     """(timeouts, other failures) of the HTTP clients that are installed."""
     timeouts: list[type[BaseException]] = []
     failures: list[type[BaseException]] = []
-    try:
-        import httpx
-    except ImportError:
-        pass
-    else:
-        timeouts.append(httpx.TimeoutException)
-        # HTTPError: transport errors, too many redirects, and raise_for_status()'s error.
-        failures.append(httpx.HTTPError)
-    try:
-        import requests
-    except ImportError:
-        pass
-    else:
-        timeouts.append(requests.Timeout)
-        failures.append(requests.RequestException)
+    for name, timeout, failure in _CLIENTS:
+        try:
+            client = importlib.import_module(name)
+        except ImportError:
+            continue
+        timeouts.append(getattr(client, timeout))
+        failures.append(getattr(client, failure))
     return tuple(timeouts), tuple(failures)
 
 
