@@ -189,7 +189,10 @@ def build_problem(
         # RFC 9110 §15.5.2: DRF turns this into a 403 when its first authentication class has
         # no challenge (SessionAuthentication); not being authenticated is a 401 all the same.
         status = 401
-        failed = isinstance(exc, exceptions.AuthenticationFailed)
+    if status == 401:
+        # Every 401 MUST carry a challenge (§15.5.2), a project's own 401 exception too; only
+        # NotAuthenticated says that no credentials were sent.
+        failed = not isinstance(exc, exceptions.NotAuthenticated)
         headers[WWW_AUTHENTICATE] = challenge_header(request, failed=failed)
     elif isinstance(exc, InsufficientScope):
         headers[WWW_AUTHENTICATE] = _insufficient_scope_challenge(exc, request)

@@ -194,6 +194,23 @@ def test_every_api_exception_is_a_problem_with_its_status(
         assert body["type"] == f"http://testserver/api/problems/{code.replace('_', '-')}/"
 
 
+class _TokenExpired(exceptions.APIException):
+    """A project's own 401: neither of DRF's two authentication exceptions."""
+
+    status_code = 401
+    default_detail = "The token has expired."
+    default_code = "token_expired"
+
+
+def test_a_projects_own_401_carries_a_challenge_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    # RFC 9110 §15.5.2: a 401 MUST carry WWW-Authenticate, whichever exception class made it.
+    monkeypatch.setitem(testviews.RAISED, "it", lambda: testviews._raise(_TokenExpired()))
+    response = Client().get("/test/raise/it/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Session realm="api"'
+    assert problem(response)["code"] == "token_expired"
+
+
 # --- Django's and the database's exceptions, raised inside a DRF view -------------------------
 
 
