@@ -80,7 +80,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     problem, headers = build_problem(api_exc, request)
     rollback_open_transactions()
     response = Response(problem.as_dict(), status=problem.status, headers=headers)
-    if _renders_json(request):
+    if _renders_json(request, context.get("view")):
         response.content_type = PROBLEM_JSON
     failed = problem.status >= 500 and not isinstance(exc, exceptions.APIException)
     if failed and request is not None:
@@ -371,8 +371,14 @@ def rollback_open_transactions() -> None:
             connection.set_rollback(True)
 
 
-def _renders_json(request: Any) -> bool:
+def _renders_json(request: Any, view: Any) -> bool:
     renderer = getattr(request, "accepted_renderer", None)
     if renderer is None:
-        return True
+        # Content negotiation failed or never ran (406, an unknown format suffix): DRF's
+        # finalize_response then renders with the view's first renderer, maybe not JSON.
+        get_renderers = getattr(view, "get_renderers", None)
+        renderers = get_renderers() if get_renderers is not None else []
+        if not renderers:
+            return True
+        renderer = renderers[0]
     return str(getattr(renderer, "format", "")) == "json"

@@ -116,6 +116,20 @@ def test_unservable_accept_is_406_still_a_problem(seeded: object) -> None:
     assert problem(response)["code"] == "not_acceptable"
 
 
+@pytest.mark.parametrize(
+    ("url", "accept", "status"),
+    [("/test/html-first/", "text/csv", 406), ("/test/html-first/?format=csv", "*/*", 404)],
+)
+def test_content_type_names_the_renderer_drf_falls_back_to(
+    url: str, accept: str, status: int
+) -> None:
+    # Before content negotiation DRF renders the error with the view's first renderer, here
+    # HTML: the body is not JSON, so it must not be labelled application/problem+json.
+    response = Client().get(url, HTTP_ACCEPT=accept)
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("text/html")
+
+
 def test_unsupported_content_type_is_415(as_user: Callable[[str], Client]) -> None:
     response = as_user("alice").post("/api/articles/", "title=x", content_type="text/csv")
     assert response.status_code == 415

@@ -17,6 +17,7 @@ urlpatterns = [
     path("write-then-invalid/", views.WriteThenInvalid.as_view()),
     path("orders/", views.Orders.as_view()),
     path("throttled/", views.Throttled.as_view()),
+    path("html-first/", views.HtmlFirst.as_view()),
     path("database/", transaction.non_atomic_requests(views.DatabasePing.as_view())),
     path("plain/permission-denied/", views.plain_permission_denied),
     path("plain/suspicious/", views.plain_suspicious),

@@ -16,6 +16,7 @@ from django.db.models import RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer, TemplateHTMLRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -162,6 +163,18 @@ class Throttled(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_classes = [OncePerDay]
+
+    def get(self, request: Request) -> Response:
+        return Response({"ok": True})
+
+
+class HtmlFirst(APIView):
+    """HTML is its first renderer: DRF renders a 406 or an unknown format suffix with it."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    renderer_classes = [TemplateHTMLRenderer, JSONRenderer]
+    template_name = "unused.html"
 
     def get(self, request: Request) -> Response:
         return Response({"ok": True})
