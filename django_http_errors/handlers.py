@@ -341,6 +341,8 @@ def _origin(request: HttpRequest) -> str | None:
 _URL_SETTINGS = frozenset(
     {
         "ALLOWED_HOSTS",
+        # get_host() accepts localhost with DEBUG on and ALLOWED_HOSTS empty.
+        "DEBUG",
         "USE_X_FORWARDED_HOST",
         "USE_X_FORWARDED_PORT",
         "SECURE_PROXY_SSL_HEADER",

@@ -208,6 +208,18 @@ def test_every_api_exception_is_a_problem_with_its_status(
         assert body["type"] == f"http://testserver/api/problems/{code.replace('_', '-')}/"
 
 
+def test_type_uri_origin_follows_debug_under_override_settings(seeded: object) -> None:
+    # With DEBUG on and ALLOWED_HOSTS empty Django accepts localhost (get_host); a cached
+    # verdict from DEBUG off must not outlive the change.
+    with override_settings(ALLOWED_HOSTS=[]):
+        refused = Client().get("/api/articles/999999/", HTTP_HOST="localhost")
+        assert refused.status_code == 400
+        with override_settings(DEBUG=True):
+            response = Client().get("/api/articles/999999/", HTTP_HOST="localhost")
+    assert response.status_code == 404
+    assert problem(response)["type"] == "http://localhost/api/problems/not-found/"
+
+
 class _TokenExpired(exceptions.APIException):
     """A project's own 401: neither of DRF's two authentication exceptions."""
 
