@@ -16,7 +16,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router, transaction
 from django.db.models import Count, F, Max, QuerySet, Sum
-from django.http import Http404, HttpResponseBase, HttpResponseNotModified
+from django.http import Http404, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
@@ -53,6 +53,21 @@ CONCURRENT_CHANGE_DETAIL = _(
     "The resource was changed by another request while this one was processed. "
     "Fetch it again and resend with If-Match."
 )
+
+
+class NotModifiedResponse(StreamingHttpResponse):
+    """A 304: no content, no Content-Type (RFC 9110 §15.4.5) and no Content-Length.
+
+    §8.6 forbids a Content-Length on a 304 unless it is the 200's length; Django's
+    CommonMiddleware gives every non-streaming response one (``0`` here), so this one streams
+    its empty content.
+    """
+
+    status_code = 304
+
+    def __init__(self) -> None:
+        super().__init__(streaming_content=())
+        del self["Content-Type"]
 
 
 class _NotModified(Exception):
@@ -349,9 +364,8 @@ class ConditionalUpdateMixin(_View):
     def handle_exception(self, exc: Exception) -> HttpResponseBase:  # type: ignore[override]
         """Answer the internal 304 with no body and no Content-Type (RFC 9110 §15.4.5)."""
         if isinstance(exc, _NotModified):
-            # Django's 304 response drops Content-Type and refuses content; DRF and the
-            # middleware add Vary as they would on the 200.
-            response = HttpResponseNotModified()
+            # DRF and the middleware add Vary as they would on the 200.
+            response = NotModifiedResponse()
             for name, value in exc.headers.items():
                 response[name] = value
             response[CACHE_CONTROL] = self.get_cache_control()
