@@ -43,8 +43,13 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """``handler404``: an unknown URL is a 404 problem like any other (RFC 9110 §15.5.5)."""
-    return _problem_response(request, Http404(*_args(exception)))
+    """``handler404``: an unknown URL is a 404 problem like any other (RFC 9110 §15.5.5).
+
+    The exception's message is left out: outside DRF, Django's own views put internals in it
+    (``django.views.static.serve`` names the file's path on the server), and Django's docs
+    keep these messages for debugging.
+    """
+    return _problem_response(request, Http404())
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -20,6 +20,14 @@ def test_unknown_url_under_the_api_is_a_404_problem() -> None:
     assert "tried" not in response.content.decode()
 
 
+def test_a_plain_views_404_message_is_not_repeated() -> None:
+    response = Client().get("/test/plain/missing/")
+    assert response.status_code == 404
+    assert problem(response)["code"] == "not_found"
+    assert "/srv/app" not in response.content.decode()
+    assert_leaks_nothing(response)
+
+
 def test_suspicious_operation_is_a_400_problem() -> None:
     response = Client().get("/test/plain/suspicious/")
     assert response.status_code == 400

@@ -21,5 +21,6 @@ urlpatterns = [
     path("database/", transaction.non_atomic_requests(views.DatabasePing.as_view())),
     path("plain/permission-denied/", views.plain_permission_denied),
     path("plain/suspicious/", views.plain_suspicious),
+    path("plain/missing/", views.plain_missing),
     path("plain/crash/", views.plain_crash),
 ]

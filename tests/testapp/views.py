@@ -195,6 +195,11 @@ def plain_permission_denied(request: HttpRequest) -> HttpResponse:
     raise DjangoPermissionDenied("Plain views refuse too.")
 
 
+def plain_missing(request: HttpRequest) -> HttpResponse:
+    """A plain Django view whose 404 message names a server path, as ``static.serve`` does."""
+    raise Http404(f"“/srv/app/media/{SECRET}” does not exist")
+
+
 def plain_suspicious(request: HttpRequest) -> HttpResponse:
     """A plain Django view meeting a suspicious request: Django's ``handler400`` answers."""
     raise SuspiciousOperation(f"Suspicious: {SECRET}")
