@@ -172,6 +172,9 @@ class ConditionalUpdateMixin(_View):
         last_modified_field = self.get_last_modified_field(model)
         if version_field is None and last_modified_field is None:
             return None
+        if queryset.query.combinator or queryset.query.distinct_fields:
+            # Django cannot aggregate over union() or DISTINCT ON: such a list has no cheap ETag.
+            return None
         aggregates: dict[str, Any] = {"count": Count("pk")}
         if isinstance(model._meta.pk, models.IntegerField):
             aggregates["max_pk"] = Max("pk")
@@ -240,6 +243,10 @@ class ConditionalUpdateMixin(_View):
     def check_preconditions(self, obj: Any) -> None:
         """Raise 304, 412 or 428 as RFC 9110 §13.2.2 and RFC 6585 §3 decide for ``obj``."""
         method = self.request.method or ""
+        if getattr(self.request, "_request", self.request).method == "OPTIONS":
+            # DRF's metadata looks the object up as if for a PUT to list the PUT action; an
+            # OPTIONS request performs no method that a precondition could guard (§13.2.1).
+            return
         if method in _READ_METHODS and getattr(self, "action", None) not in (None, "retrieve"):
             # A custom GET action shows something other than the object: its validators do
             # not describe that representation.

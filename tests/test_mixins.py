@@ -432,3 +432,29 @@ def test_model_without_version_field(db: None) -> None:
     assert problem(stale)["etag"] == changed["ETag"]
     note.refresh_from_db()
     assert note.text == "second"
+
+
+# Corners: OPTIONS metadata, lists Django cannot aggregate
+
+
+def test_options_lists_the_put_action_without_a_precondition(
+    as_user: Callable[[str], Client], article: Article
+) -> None:
+    # DRF's metadata looks the object up as if for a PUT; that probe is no write to guard.
+    response = as_user("alice").options(url(article))
+    assert response.status_code == 200
+    assert "PUT" in response.json()["actions"]
+
+
+def test_a_union_or_distinct_on_list_has_no_etag_instead_of_failing(article: Article) -> None:
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from demo_project.articles.views import ArticleViewSet
+
+    view = ArticleViewSet()
+    view.request = Request(APIRequestFactory().get("/api/articles/"))
+    view.format_kwarg = None
+    published = Article.objects.filter(published=True)
+    assert view.get_collection_etag(published.union(Article.objects.filter(pk=article.pk))) is None
+    assert view.get_collection_etag(published) is not None
