@@ -19,8 +19,10 @@ from django.db.models import Count, F, Max, QuerySet, Sum
 from django.http import Http404, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from rest_framework.mixins import CreateModelMixin
 from rest_framework.request import Request
 from rest_framework.serializers import BaseSerializer
+from rest_framework.viewsets import ViewSetMixin
 
 from .conditional import Outcome, Preconditions, evaluate, format_http_date
 from .conf import get_settings
@@ -288,6 +290,38 @@ class ConditionalUpdateMixin(_View):
                     raise PreconditionFailed(etag=etag)
         return super().paginate_queryset(queryset)
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """DRF's authentication, permission and throttle checks, then a create's preconditions."""
+        super().initial(request, *args, **kwargs)
+        if self._creates():
+            self.check_collection_preconditions()
+
+    def check_collection_preconditions(self) -> None:
+        """Raise 412 when a POST's If-Match or If-None-Match is false (RFC 9110 §13.1.1, §13.1.2).
+
+        Evaluated before the body is parsed (§13.2.1). The list's current representation has a
+        weak ETag only: no If-Match tag matches it strongly, ``*`` does, and If-None-Match with
+        ``*`` or the list's ETag is false. The list has no Last-Modified, so If-Unmodified-Since
+        is ignored (§13.1.4), and a POST without these headers costs no query.
+        """
+        preconditions = _preconditions(self.request)
+        if preconditions.if_match is None and preconditions.if_none_match is None:
+            return
+        etag = self.get_collection_etag(self.filter_queryset(self.get_queryset()))
+        outcome = evaluate("POST", preconditions, etag=etag, last_modified=None)
+        if outcome is not Outcome.PROCEED:
+            raise PreconditionFailed(etag=etag)
+
+    def _creates(self) -> bool:
+        # The POST that DRF's CreateModelMixin answers: a viewset's "create" action, or a
+        # generic view's POST. Overriding create() instead would give a router's read-only
+        # viewsets a POST route (routers route every action the class has).
+        if self.request.method != "POST" or not isinstance(self, CreateModelMixin):
+            return False
+        if isinstance(self, ViewSetMixin):
+            return getattr(self, "action", None) == "create"
+        return True
+
     # Writes
 
     @contextmanager
@@ -450,6 +484,9 @@ def _swapping_save(instance: models.Model, version_field: str) -> Iterator[_Swap
     def _do_update(
         base_qs: QuerySet[Any], using: str, pk_val: Any, values: list[Any], *args: Any
     ) -> Any:
+        if base_qs.model is not field.model:
+            # Multi-table inheritance saves each table in turn; the swap is on the version's.
+            return original(base_qs, using, pk_val, values, *args)
         del instance._do_update  # one conditional write; later saves are plain again
         if not any(value[0] is field for value in values):
             # save(update_fields=...) without the version: it must grow all the same.

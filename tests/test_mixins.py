@@ -458,3 +458,20 @@ def test_a_union_or_distinct_on_list_has_no_etag_instead_of_failing(article: Art
     published = Article.objects.filter(published=True)
     assert view.get_collection_etag(published.union(Article.objects.filter(pk=article.pk))) is None
     assert view.get_collection_etag(published) is not None
+
+
+def test_multi_table_inheritance_swaps_on_the_table_that_holds_the_version(db: None) -> None:
+    from tests.testapp.models import VersionedPage
+
+    page = VersionedPage.objects.create(title="First")
+    path = f"/test/conditional/versioned-pages/{page.pk}/"
+    client = Client()
+    etag = client.get(path)["ETag"]
+    data = json.dumps({"title": "Second"})
+    saved = client.put(path, data, content_type="application/json", headers={"If-Match": etag})
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["version"] == 2
+    stale = client.put(path, data, content_type="application/json", headers={"If-Match": etag})
+    assert stale.status_code == 412
+    page.refresh_from_db()
+    assert (page.title, page.version) == ("Second", 2)

@@ -12,5 +12,8 @@ router.register(
     "overtaken-articles", conditional_views.OvertakenArticleViewSet, basename="overtaken-article"
 )
 router.register("plain-articles", conditional_views.PlainArticleViewSet, basename="plain-article")
+router.register(
+    "versioned-pages", conditional_views.VersionedPageViewSet, basename="versioned-page"
+)
 
 urlpatterns = router.urls

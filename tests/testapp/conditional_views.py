@@ -13,7 +13,7 @@ from demo_project.articles.models import Article
 from demo_project.articles.views import ArticleViewSet
 from django_http_errors.mixins import ConditionalUpdateMixin
 from django_http_errors.serializers import ETagField
-from tests.testapp.models import Note
+from tests.testapp.models import Note, VersionedPage
 
 
 class NoteSerializer(serializers.ModelSerializer[Note]):
@@ -70,3 +70,22 @@ class PlainArticleViewSet(viewsets.ModelViewSet[Article]):
         instance = serializer.instance
         assert instance is not None
         serializer.save(version=instance.version + 1)
+
+
+class VersionedPageSerializer(serializers.ModelSerializer[VersionedPage]):
+    """A page whose version lives in the child table."""
+
+    class Meta:
+        model = VersionedPage
+        fields = ["id", "title", "version"]
+        read_only_fields = ["version"]
+
+
+class VersionedPageViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[VersionedPage]):
+    """Conditional writes on a model of multi-table inheritance."""
+
+    queryset = VersionedPage.objects.all()
+    serializer_class = VersionedPageSerializer
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    precondition_required = True

@@ -25,3 +25,19 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Page(models.Model):
+    """A parent table without a version: multi-table inheritance splits every save in two."""
+
+    title = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class VersionedPage(Page):
+    """A child table that holds the version field."""
+
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
