@@ -216,7 +216,7 @@ class Preconditions(enum.Enum):
     READ_OBJECT = "read-object"
     #: GET of a list: a weak ETag, 304, 412.
     READ_LIST = "read-list"
-    #: POST to the list: the created object's validators.
+    #: POST to the list: the created object's validators; 412 for a false precondition.
     CREATE = "create"
     #: PUT, PATCH, DELETE or an unsafe action on one object: 412, and 428 when required.
     WRITE = "write"
@@ -225,6 +225,8 @@ class Preconditions(enum.Enum):
 _REQUEST_HEADERS = {
     Preconditions.READ_OBJECT: (IF_MATCH, IF_NONE_MATCH, IF_MODIFIED_SINCE, IF_UNMODIFIED_SINCE),
     Preconditions.READ_LIST: (IF_MATCH, IF_NONE_MATCH),
+    # The list has no Last-Modified, so a POST ignores If-Unmodified-Since (RFC 9110 §13.1.4).
+    Preconditions.CREATE: (IF_MATCH, IF_NONE_MATCH),
     Preconditions.WRITE: (IF_MATCH, IF_NONE_MATCH, IF_UNMODIFIED_SINCE),
 }
 
@@ -368,6 +370,9 @@ class ProblemAutoSchema(AutoSchema):
         preconditions = self.preconditions()
         if preconditions in (Preconditions.READ_OBJECT, Preconditions.READ_LIST):
             statuses |= {304, 412}
+        elif preconditions is Preconditions.CREATE:
+            # A POST is never required to be conditional: 412 only, no 428.
+            statuses.add(412)
         elif preconditions is Preconditions.WRITE:
             statuses.add(412)
             if method in WRITE_METHODS:

@@ -10,10 +10,15 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
+from rest_framework import viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import SimpleRouter
+from rest_framework.test import APIRequestFactory
 
 from demo_project.articles.models import Article
 from demo_project.articles.serializers import ArticleSerializer
 from django_http_errors.conditional import format_http_date
+from django_http_errors.mixins import ConditionalUpdateMixin
 from tests.conftest import problem
 from tests.testapp.models import Note
 
@@ -408,6 +413,90 @@ def test_list_etag_changes_with_page_user_and_content(
     response = Client().get("/api/articles/", headers={"If-None-Match": etag})
     assert response.status_code == 200
     assert response["ETag"] != etag
+
+
+# POST to the list: its preconditions are about the list, whose ETag is weak
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"If-Match": '"x"'}, 412),
+        # The list's own ETag is weak: it never matches strongly (RFC 9110 §8.8.3.2).
+        ({"If-Match": "{etag}"}, 412),
+        ({"If-Match": "unquoted"}, 412),
+        ({"If-Match": "*"}, 201),
+        ({"If-None-Match": "*"}, 412),
+        ({"If-None-Match": "{etag}"}, 412),
+        ({"If-None-Match": '"other", W/"other"'}, 201),
+        ({"If-Match": "*", "If-None-Match": "{etag}"}, 412),
+        # The list has no Last-Modified: If-Unmodified-Since is ignored (§13.1.4).
+        ({"If-Unmodified-Since": OLD_DATE}, 201),
+    ],
+    ids=str,
+)
+def test_post_to_the_list_honours_its_preconditions(
+    as_user: Callable[[str], Client], headers: dict[str, str], status: int
+) -> None:
+    alice = as_user("alice")
+    etag = alice.get("/api/articles/")["ETag"]
+    sent = {name: value.format(etag=etag) for name, value in headers.items()}
+    before = Article.objects.count()
+    response = write(alice, "POST", "/api/articles/", {"title": "New"}, **sent)
+    assert response.status_code == status, response.content
+    if status == 412:
+        assert problem(response)["etag"] == etag
+        assert Article.objects.count() == before
+    else:
+        assert Article.objects.count() == before + 1
+        assert response["ETag"] == response.json()["etag"]
+
+
+@pytest.mark.parametrize("body", ['{"title": ""}', '{"title": '], ids=["invalid", "malformed"])
+def test_post_with_a_false_precondition_is_412_before_the_body_is_read(
+    as_user: Callable[[str], Client], body: str
+) -> None:
+    response = write(as_user("alice"), "POST", "/api/articles/", body, **{"If-None-Match": "*"})
+    assert response.status_code == 412
+
+
+def test_only_a_conditional_post_pays_for_the_list_etag(as_user: Callable[[str], Client]) -> None:
+    alice = as_user("alice")
+
+    def aggregates(**headers: str) -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            response = write(alice, "POST", "/api/articles/", {"title": "New"}, **headers)
+        assert response.status_code == 201, response.content
+        return [sql for sql in data_queries(queries) if "SUM(" in sql.upper()]
+
+    assert aggregates() == []
+    assert aggregates(**{"If-Unmodified-Since": OLD_DATE}) == []
+    assert len(aggregates(**{"If-None-Match": '"other"'})) == 1
+
+
+@pytest.mark.parametrize("headers", [{"If-Match": '"x"'}, {"If-None-Match": "*"}], ids=str)
+def test_anonymous_post_with_a_precondition_is_401_first(headers: dict[str, str]) -> None:
+    before = Article.objects.count()
+    response = write(Client(), "POST", "/api/articles/", {"title": "New"}, **headers)
+    assert response.status_code == 401
+    assert "WWW-Authenticate" in response
+    assert Article.objects.count() == before
+
+
+def test_a_view_without_create_gets_no_post_and_ignores_post_preconditions(
+    article: Article,
+) -> None:
+    class ReadOnly(ConditionalUpdateMixin, viewsets.ReadOnlyModelViewSet[Article]):
+        queryset = Article.objects.all()
+        serializer_class = ArticleSerializer
+        permission_classes = [AllowAny]
+
+    # A router routes every action the class has: the mixin must not add "create".
+    routes = SimpleRouter().get_method_map(ReadOnly, {"get": "list", "post": "create"})
+    assert routes == {"get": "list"}
+    view = ReadOnly.as_view({"get": "list"})
+    request = APIRequestFactory().post("/", {}, format="json", HTTP_IF_MATCH='"x"')
+    assert view(request).status_code == 405
 
 
 # A model without a version field: the ETag hashes the representation

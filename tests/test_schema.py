@@ -486,6 +486,12 @@ def observe(demo: Demo) -> dict[tuple[str, str], dict[int, int]]:
             (401, lambda: anonymous().post(LIST, valid, content_type="application/json")),
             (403, lambda: d.session_without_csrf().post(LIST, valid)),
             (406, lambda: alice().post(LIST, valid, content_type="application/json", **XML)),
+            (
+                412,
+                lambda: alice().post(
+                    LIST, valid, content_type="application/json", HTTP_IF_MATCH='"stale"'
+                ),
+            ),
             (415, lambda: alice().post(LIST, "title", content_type="text/plain")),
             *server_errors("post", LIST, data=valid, content_type="application/json"),
         ],
