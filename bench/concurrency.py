@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import threading
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.servers import DEFAULT_DATABASE_URL, gunicorn, scratch_database
+from bench.servers import gunicorn, postgres_url, scratch_database
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -162,10 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--output", type=Path, default=RESULTS / "concurrency.json")
     args = parser.parse_args(argv)
-    database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    if not database_url.startswith("postgres"):
-        print("the concurrency run needs PostgreSQL: set DATABASE_URL=postgres://...")
-        return 2
+    database_url = postgres_url("concurrency")
     results = run(database_url, args.clients, args.writes, args.workers)
     print_table(results)
     args.output.parent.mkdir(parents=True, exist_ok=True)

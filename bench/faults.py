@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import threading
 import time
@@ -21,7 +20,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from bench.servers import DEFAULT_DATABASE_URL, TcpProxy, gunicorn, scratch_database, with_database
+from bench.servers import TcpProxy, gunicorn, postgres_url, scratch_database, with_database
 
 RESULTS = Path(__file__).resolve().parent / "results"
 INDEX_TIMEOUT = 1.0
@@ -160,10 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--output", type=Path, default=RESULTS / "faults.json")
     args = parser.parse_args(argv)
-    database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    if not database_url.startswith("postgres"):
-        print("the fault run needs PostgreSQL: set DATABASE_URL=postgres://...")
-        return 2
+    database_url = postgres_url("fault")
     checks = run(database_url)
     print(
         f"{'fault':50} {'expected':>8} {'got':>4} {'Retry-After':>11} {'seconds':>7} {'intact':>6}"

@@ -20,6 +20,14 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test"
 
 
+def postgres_url(run: str) -> str:
+    """``DATABASE_URL`` (default: the machine's ``test`` database); exits unless PostgreSQL."""
+    url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    if not url.startswith("postgres"):
+        sys.exit(f"the {run} run needs PostgreSQL: set DATABASE_URL=postgres://...")
+    return url
+
+
 def free_port() -> int:
     """A TCP port on the loopback interface that nothing listens on right now."""
     with socket.socket() as sock:
