@@ -326,15 +326,19 @@ def _origin(request: HttpRequest) -> str | None:
         meta.get("SERVER_NAME"),
         meta.get("SERVER_PORT"),
     )
-    if key not in _origins:
-        if len(_origins) >= 256:
-            _origins.clear()
-        try:
-            _origins[key] = f"{request.scheme}://{request.get_host()}"
-        except DisallowedHost:
-            # The 400 for a Host not in ALLOWED_HOSTS must not fail on that same Host.
-            _origins[key] = None
-    return _origins[key]
+    # One lookup, no check-then-read: another thread may empty the cache in between.
+    cached = _origins.get(key, "")  # "" is never an origin; None is a cached refusal
+    if cached != "":
+        return cached
+    try:
+        origin: str | None = f"{request.scheme}://{request.get_host()}"
+    except DisallowedHost:
+        # The 400 for a Host not in ALLOWED_HOSTS must not fail on that same Host.
+        origin = None
+    if len(_origins) >= 256:
+        _origins.clear()
+    _origins[key] = origin
+    return origin
 
 
 #: Settings that change a request's validated origin or the path of a type page.
