@@ -41,6 +41,15 @@ def test_requests_errors() -> None:
     assert type(upstream_exception(requests.ConnectTimeout("slow"))) is GatewayTimeout
 
 
+def test_a_url_we_built_wrong_is_our_500_not_a_502() -> None:
+    requests = pytest.importorskip("requests")
+    assert upstream_exception(httpx.UnsupportedProtocol("ftp://x", request=REQUEST)) is None
+    for mistake in ("MissingSchema", "InvalidSchema", "InvalidURL", "URLRequired"):
+        assert upstream_exception(getattr(requests.exceptions, mistake)("x")) is None
+    # Invalid JSON from the upstream is its failure, though requests makes it a ValueError too.
+    assert type(upstream_exception(requests.exceptions.JSONDecodeError("x", "{", 0))) is BadGateway
+
+
 @pytest.mark.parametrize("exc", [ValueError("x"), OSError("x"), RuntimeError("x")])
 def test_other_errors_are_not_upstream_failures(exc: Exception) -> None:
     assert upstream_exception(exc) is None
