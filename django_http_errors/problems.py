@@ -287,5 +287,7 @@ class Problem:
         body["code"] = self.code
         if self.errors is not None:
             body["errors"] = self.errors
-        body.update(self.extensions)
+        for name, value in self.extensions.items():
+            # An extension never replaces a standard member: ``status`` must stay the status.
+            body.setdefault(name, value)
         return body

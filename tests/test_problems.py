@@ -33,6 +33,17 @@ def test_as_dict_has_the_standard_members_then_ours() -> None:
     ]
 
 
+def test_extensions_never_replace_standard_members() -> None:
+    body = Problem(
+        status=412,
+        title="Precondition failed",
+        detail="Changed.",
+        code="precondition_failed",
+        extensions={"status": 200, "code": "ok", "etag": '"1.2"'},
+    ).as_dict()
+    assert (body["status"], body["code"], body["etag"]) == (412, "precondition_failed", '"1.2"')
+
+
 def test_absent_optional_members_are_left_out() -> None:
     body = Problem(status=404, title="Not Found", detail="Gone.", code="not_found").as_dict()
     assert body == {
