@@ -403,23 +403,17 @@ class ProblemAutoSchema(AutoSchema):
 
     def problem_component(self, *, validation: bool = False) -> ResolvedComponent:
         """The shared ``Problem`` component, or its ``ValidationProblem`` variant (``errors``)."""
-        problem = ResolvedComponent(
-            name=PROBLEM_COMPONENT,
-            type=ResolvedComponent.SCHEMA,
-            schema=_PROBLEM_SCHEMA,
-            object=PROBLEM_COMPONENT,
-        )
-        self.registry.register_on_missing(problem)
+        problem = self._component(PROBLEM_COMPONENT, _PROBLEM_SCHEMA)
         if not validation:
             return problem
-        variant = ResolvedComponent(
-            name=VALIDATION_PROBLEM_COMPONENT,
-            type=ResolvedComponent.SCHEMA,
-            schema=_VALIDATION_PROBLEM_SCHEMA,
-            object=VALIDATION_PROBLEM_COMPONENT,
+        return self._component(VALIDATION_PROBLEM_COMPONENT, _VALIDATION_PROBLEM_SCHEMA)
+
+    def _component(self, name: str, schema: dict[str, Any]) -> ResolvedComponent:
+        component = ResolvedComponent(
+            name=name, type=ResolvedComponent.SCHEMA, schema=schema, object=name
         )
-        self.registry.register_on_missing(variant)
-        return variant
+        self.registry.register_on_missing(component)
+        return component
 
     def is_detail(self) -> bool:
         """Whether the path names one resource: an unknown (or hidden) one is 404."""
