@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django
 import pytest
 from django.core import checks as django_checks
 from django.core.management import call_command
@@ -28,21 +27,12 @@ def ids(**overrides: Any) -> list[str]:
     """
     with override_settings(**overrides):
         messages = django_checks.run_checks()
-    return [m.id for m in messages if (m.id or "").startswith(OURS) and m.id != checks.W004]
-
-
-def _deferred_sqlite() -> list[str]:
-    """W004 where the demo's settings cannot ask for IMMEDIATE: SQLite before Django 5.1."""
-    from django.conf import settings
-
-    config = settings.DATABASES["default"]
-    old_sqlite = config["ENGINE"] == checks.SQLITE_ENGINE and django.VERSION < (5, 1)
-    return [checks.W004] if old_sqlite else []
+    return [m.id for m in messages if (m.id or "").startswith(OURS)]
 
 
 def test_the_test_settings_pass_every_check() -> None:
     reported = [m.id for m in django_checks.run_checks() if (m.id or "").startswith(OURS)]
-    assert reported == _deferred_sqlite()
+    assert reported == []
 
 
 def test_checks_are_registered_and_run_by_manage_py_check() -> None:
@@ -153,9 +143,32 @@ def test_w004_which_databases(databases: dict[str, Any], expected: list[str]) ->
 
 
 def test_w004_is_reported_for_the_databases_it_finds() -> None:
-    messages = checks.check_sqlite_transactions(None)
-    assert [m.id for m in messages] == _deferred_sqlite()
+    databases = {"default": {**SQLITE, "ATOMIC_REQUESTS": False}, "other": SQLITE}
+    with override_settings(DATABASES=databases):
+        messages = checks.check_sqlite_transactions(None)
+    assert [m.id for m in messages] == [checks.W004]
+    assert "'other'" in messages[0].msg
     assert all(m.hint for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [({"transaction_mode": "IMMEDIATE"}, [checks.W005]), ({}, [checks.W004])],
+    ids=["immediate", "deferred"],
+)
+def test_w005_sqlite_with_atomic_requests_points_to_write_transactions(
+    options: dict[str, str], expected: list[str]
+) -> None:
+    database = {**SQLITE, "OPTIONS": options}
+    with override_settings(DATABASES={"default": database}):
+        messages = checks.check_sqlite_transactions(None)
+    assert [m.id for m in messages] == expected
+    assert "write_transaction()" in (messages[0].hint or "")
+
+
+def test_w005_not_for_sqlite_without_atomic_requests() -> None:
+    with override_settings(DATABASES={"default": {**SQLITE, "ATOMIC_REQUESTS": False}}):
+        assert checks.check_sqlite_transactions(None) == []
 
 
 def test_every_message_has_a_hint() -> None:
