@@ -1,8 +1,10 @@
-"""Races over real server processes: of writes carrying the same If-Match, exactly one wins.
+"""Races over real server processes (gunicorn, 4 workers): no update is ever lost.
 
-Each race starts gunicorn on a free local port against a committed database and lets 32
-client threads read an article and write it back with the ETag they read, three rounds each;
-in the first round all of them send the same If-Match at the same moment.
+Each test serves the demo from gunicorn on a free local port against a committed database, the
+suite's own: PostgreSQL when ``DATABASE_URL`` names it, else a SQLite file. 32 clients race
+with one ``If-Match``; 8 clients read, modify and write back 15 times each, with Basic and Token
+credentials; meanwhile a reader measures latency, and in a second run a client trickles a
+request body all along.
 """
 
 from __future__ import annotations
@@ -10,14 +12,19 @@ from __future__ import annotations
 import collections
 import io
 import os
+import socket
+import statistics
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-import django
 import httpx
 import pytest
 from django.core.management import call_command
@@ -30,145 +37,249 @@ from tests.conftest import basic
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 32
-ROUNDS = 3
+WRITERS, ROUNDS = 8, 15
 # The test views (a plain DRF viewset to compare with) are served beside the demo's.
 SETTINGS = "tests.settings"
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @dataclass(frozen=True)
-class Attempt:
-    """One write of the race: the If-Match it carried and the status it got."""
+class Served:
+    """The demo under gunicorn: its URL, and credentials of alice (Basic and Token)."""
 
-    client: int
-    round: int
-    if_match: str
-    status: int
+    base_url: str
+    basic: dict[str, str]
+    token: dict[str, str]
+
+    def path_of(self, title: str) -> str:
+        """The detail path of the seeded article with this title."""
+        listed = httpx.get(f"{self.base_url}/api/articles/", headers=self.token).json()
+        return f"/api/articles/{next(a['id'] for a in listed['results'] if a['title'] == title)}/"
 
 
-def race(base_url: str, path: str, headers: dict[str, str]) -> list[Attempt]:
-    """32 clients read ``path`` and write it back with If-Match, PUT and PATCH alike."""
-    attempts: list[Attempt] = []
+@contextmanager
+def served(tmp_path: Path) -> Iterator[Served]:
+    """gunicorn with 4 workers on the suite's database, PostgreSQL or a SQLite file, seeded."""
+    if connection.vendor == "postgresql":
+        call_command("seed_demo", stdout=io.StringIO())
+        token = Token.objects.get(user__username="alice").key
+        url = urlsplit(os.environ["DATABASE_URL"])
+        database_url = url._replace(path=f"/{connection.settings_dict['NAME']}").geturl()
+    else:
+        database_url = f"sqlite:///{tmp_path / 'race.sqlite3'}"
+        token = _seed_sqlite(database_url)
+    with gunicorn(database_url, "--workers", "4", settings=SETTINGS) as base_url:
+        yield Served(
+            base_url,
+            basic={"Authorization": basic("alice", "alice-password")},
+            token={"Authorization": f"Token {token}"},
+        )
+
+
+def _seed_sqlite(database_url: str) -> str:
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": SETTINGS}
+    env.pop("TEST_DATABASE_NAME", None)
+    setup = (
+        "import django; django.setup(); from django.core.management import call_command as c; "
+        "c('migrate', verbosity=0); c('seed_demo', verbosity=0); "
+        "from rest_framework.authtoken.models import Token; "
+        "print(Token.objects.get(user__username='alice').key)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", setup], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    return done.stdout.decode().split()[-1]
+
+
+def one_if_match(base_url: str, path: str, headers: dict[str, str]) -> collections.Counter[int]:
+    """32 clients write ``path`` at the same moment, all with the If-Match they read."""
+    current = httpx.get(base_url + path, headers=headers)
+    # Plain DRF sends no ETag: its clients would send what the version says.
+    if_match = (
+        current.headers.get("ETag") or f'"{current.json()["id"]}.{current.json()["version"]}"'
+    )
+
+    statuses: collections.Counter[int] = collections.Counter()
     lock = threading.Lock()
-    start_together = threading.Barrier(CLIENTS)
-    errors: list[BaseException] = []
+    together = threading.Barrier(CLIENTS)
 
     def client(number: int) -> None:
-        try:
-            with httpx.Client(base_url=base_url, headers=headers, timeout=30) as http:
-                for round_ in range(ROUNDS):
-                    current = http.get(path).json()
-                    if_match = f'"{current["id"]}.{current["version"]}"'
-                    if round_ == 0:
-                        start_together.wait()
-                    content = {"title": f"client {number}", "body": f"round {round_}"}
-                    if number % 2:
-                        response = http.put(path, json=content, headers={"If-Match": if_match})
-                    else:
-                        response = http.patch(path, json=content, headers={"If-Match": if_match})
-                    with lock:
-                        attempts.append(Attempt(number, round_, if_match, response.status_code))
-        except BaseException as exc:
-            start_together.abort()
-            errors.append(exc)
+        with httpx.Client(base_url=base_url, headers=headers, timeout=30) as http:
+            together.wait()
+            content = {"title": f"client {number}", "body": f"by client {number}"}
+            method = http.put if number % 2 else http.patch
+            status = method(path, json=content, headers={"If-Match": if_match}).status_code
+            with lock:
+                statuses[status] += 1
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    _run([Client(target=client, args=(n,)) for n in range(CLIENTS)])
+    return statuses
+
+
+@dataclass
+class Rounds:
+    """What the read-modify-write clients and the reader saw."""
+
+    statuses: collections.Counter[int]
+    won: list[str]  # the If-Match of every write that succeeded
+    markers: list[str]  # what every write that succeeded appended
+    read_ms: list[float]
+    write_ms: list[float]
+
+
+def read_modify_write(served: Served, path: str) -> Rounds:
+    """8 clients x 15 rounds: GET, append a marker, write back with If-Match until it wins."""
+    rounds = Rounds(collections.Counter(), [], [], [], [])
+    lock = threading.Lock()
+    done = threading.Event()
+
+    def writer(number: int) -> None:
+        credentials = served.basic if number % 2 else served.token
+        with httpx.Client(base_url=served.base_url, headers=credentials, timeout=30) as http:
+            for round_ in range(ROUNDS):
+                marker = f"[{number}.{round_}]"
+                while True:
+                    current = http.get(path)
+                    body = current.json()["body"] + marker
+                    started = time.monotonic()
+                    response = http.patch(
+                        path, json={"body": body}, headers={"If-Match": current.headers["ETag"]}
+                    )
+                    with lock:
+                        rounds.write_ms.append((time.monotonic() - started) * 1000)
+                        rounds.statuses[response.status_code] += 1
+                        if response.status_code == 200:
+                            rounds.won.append(current.headers["ETag"])
+                            rounds.markers.append(marker)
+                    if response.status_code != 412:
+                        break
+
+    def reader() -> None:
+        with httpx.Client(base_url=served.base_url, timeout=30) as http:
+            while not done.is_set():
+                started = time.monotonic()
+                assert http.get(path).status_code == 200
+                rounds.read_ms.append((time.monotonic() - started) * 1000)
+                time.sleep(0.01)
+
+    reading = threading.Thread(target=reader)
+    reading.start()
+    try:
+        _run([Client(target=writer, args=(n,)) for n in range(WRITERS)])
+    finally:
+        done.set()
+        reading.join()
+    return rounds
+
+
+@contextmanager
+def trickling_body(base_url: str, path: str, headers: dict[str, str]) -> Iterator[list[bytes]]:
+    """A client that sends a PATCH's headers, then its body a byte at a time, all along.
+
+    Its If-Match is current when it starts, so the server must read the body to answer.
+    """
+    stop = threading.Event()
+    if_match = httpx.get(base_url + path, headers=headers).headers["ETag"]
+    body = b'{"body": "' + b"x" * 80 + b'"}'
+    host, port = urlsplit(base_url).netloc.split(":")
+    head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+
+    def trickle() -> None:
+        with socket.create_connection((host, int(port))) as sock:
+            sock.sendall(
+                f"PATCH {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+                f"If-Match: {if_match}\r\n{head}Content-Length: {len(body)}\r\n\r\n".encode()
+            )
+            sent = 0
+            while not stop.is_set() and sent < len(body) - 1:
+                sock.sendall(body[sent : sent + 1])
+                sent += 1
+                stop.wait(0.1)
+            sock.sendall(body[sent:])
+            answers.append(sock.recv(65536))
+
+    answers: list[bytes] = []
+    thread = threading.Thread(target=trickle)
+    thread.start()
+    try:
+        yield answers
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _run(threads: list[threading.Thread]) -> None:
+    """Start the threads and wait for them; a client that failed fails the test."""
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert not errors, errors
-    return attempts
+    assert all(not thread.failed for thread in threads if isinstance(thread, Client))
 
 
-def assert_no_update_lost(attempts: list[Attempt], pk: int, final_version: int) -> None:
-    """Exactly one 2xx per version, every other write 412, no 5xx, no version skipped."""
-    statuses = collections.Counter(a.status for a in attempts)
-    assert set(statuses) <= {200, 412}, statuses
-    assert len(attempts) == CLIENTS * ROUNDS
-    won = collections.Counter(a.if_match for a in attempts if a.status == 200)
-    assert all(count == 1 for count in won.values()), won
-    first_round = [a for a in attempts if a.round == 0]
-    assert len({a.if_match for a in first_round}) == 1
-    assert sum(a.status == 200 for a in first_round) == 1
-    assert final_version == 1 + statuses[200]
-    assert set(won) == {f'"{pk}.{version}"' for version in range(1, final_version)}
+class Client(threading.Thread):
+    """A client thread that remembers whether it raised."""
+
+    failed = False
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except BaseException:
+            self.failed = True
+            raise
 
 
-def report(label: str, attempts: list[Attempt], final_version: int) -> None:
-    """Print the figures of a race (visible with ``pytest -s``)."""
-    statuses = collections.Counter(a.status for a in attempts)
-    # A 2xx that did not add a version was overwritten by a writer that never saw it.
-    lost = statuses[200] - (final_version - 1)
+def p99(samples: list[float]) -> float:
+    """The 99th percentile of the samples."""
+    return statistics.quantiles(samples, n=100)[98]
+
+
+def assert_no_update_lost(rounds: Rounds, first_version: int, final: dict[str, Any]) -> None:
+    """One 200 per version, every other write 412, no 5xx, every winner's marker kept."""
+    assert set(rounds.statuses) <= {200, 412}, rounds.statuses
+    assert rounds.statuses[200] == WRITERS * ROUNDS
+    assert len(set(rounds.won)) == len(rounds.won), "two writes won with the same If-Match"
+    kept = [marker for marker in rounds.markers if marker in final["body"]]
+    assert kept == rounds.markers, "an update was lost"
+    assert final["version"] == first_version + WRITERS * ROUNDS
+
+
+def test_one_if_match_has_one_winner_and_read_modify_write_loses_nothing(tmp_path: Path) -> None:
+    vendor = connection.vendor
+    with served(tmp_path) as demo:
+        path = demo.path_of("Hello from alice")
+        raced = one_if_match(demo.base_url, path, demo.token)
+        versions = [httpx.get(demo.base_url + path).json()]
+        quiet = read_modify_write(demo, path)
+        versions.append(httpx.get(demo.base_url + path).json())
+        with trickling_body(demo.base_url, path, demo.basic) as trickler:
+            trickled = read_modify_write(demo, path)
+        versions.append(httpx.get(demo.base_url + path).json())
+
+    assert raced == {200: 1, 412: CLIENTS - 1}, raced
+    assert_no_update_lost(quiet, versions[0]["version"], versions[1])
+    assert_no_update_lost(trickled, versions[1]["version"], versions[2])
+    # The trickling client's write passed its If-Match, then was overtaken while it trickled.
+    assert trickler[0].startswith(b"HTTP/1.1 412"), trickler
     print(
-        f"\n{label}: {len(attempts)} writes, statuses {dict(sorted(statuses.items()))}, "
-        f"final version {final_version}, updates lost {lost}"
+        f"\n{vendor}: one If-Match x {CLIENTS}: {dict(raced)}; read-modify-write "
+        f"{WRITERS}x{ROUNDS}: {dict(quiet.statuses)} quietly, {dict(trickled.statuses)} with a "
+        f"body trickling; reads p99 {p99(quiet.read_ms):.1f} ms quietly, "
+        f"{p99(trickled.read_ms):.1f} ms trickling; writes p99 {p99(quiet.write_ms):.1f} ms, "
+        f"{p99(trickled.write_ms):.1f} ms"
     )
+    # A lock held while the body trickles would stall every write for the whole run.
+    assert p99(trickled.write_ms) < 2000
+    assert p99(trickled.read_ms) < 2000
 
 
-def test_race_on_postgresql_loses_no_update_and_plain_drf_does(transactional_db: None) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...); CI runs it there")
-    call_command("seed_demo", stdout=io.StringIO())
-    article = Article.objects.get(title="Hello from alice")
-    plain = Article.objects.get(title="Bob's notes")
-    token = Token.objects.get(user__username="alice").key
-    database_url = urlsplit(os.environ["DATABASE_URL"])
-    test_database = database_url._replace(path=f"/{connection.settings_dict['NAME']}").geturl()
-
-    with gunicorn(test_database, "--workers", "4", "--preload", settings=SETTINGS) as base_url:
-        attempts = race(
-            base_url, f"/api/articles/{article.pk}/", {"Authorization": f"Token {token}"}
-        )
-        plain_attempts = race(base_url, f"/test/conditional/plain-articles/{plain.pk}/", {})
-
-    article.refresh_from_db()
-    plain.refresh_from_db()
-    report("ConditionalUpdateMixin on PostgreSQL", attempts, article.version)
-    report("plain DRF ModelViewSet on PostgreSQL", plain_attempts, plain.version)
-    assert_no_update_lost(attempts, article.pk, article.version)
-    # Plain DRF ignores If-Match: every write wins, however stale its If-Match.
-    assert {a.status for a in plain_attempts} == {200}
-    same_if_match = collections.Counter(a.if_match for a in plain_attempts if a.round == 0)
-    assert list(same_if_match.values()) == [CLIENTS]
-
-
-def test_race_on_sqlite_gets_no_5xx_and_no_database_is_locked(tmp_path: Path) -> None:
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's locking is raced when the suite runs on SQLite")
-    if django.VERSION < (5, 1):
-        pytest.skip(
-            "SQLite needs transaction_mode IMMEDIATE (Django 5.1+): concurrent deferred "
-            "transactions that read, then write deadlock on the lock upgrade and wait out "
-            "the busy timeout or fail with 'database is locked' (503)"
-        )
-    database_url = f"sqlite:///{tmp_path / 'race.sqlite3'}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-    }
-    env.pop("TEST_DATABASE_NAME", None)
-    setup = "from django.core.management import call_command as c; c('migrate', verbosity=0); "
-    setup += "c('seed_demo', verbosity=0)"
-    subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {setup}"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    # Two processes of eight threads each: SQLite's file lock between processes and
-    # connections in threads.
-    with gunicorn(
-        database_url, "--workers", "2", "--threads", "8", "--preload", settings=SETTINGS
-    ) as base_url:
-        listed = httpx.get(f"{base_url}/api/articles/").json()["results"]
-        pk = next(a["id"] for a in listed if a["title"] == "Hello from alice")
-        credentials = {"Authorization": basic("alice", "alice-password")}
-        attempts = race(base_url, f"/api/articles/{pk}/", credentials)
-        final_version = httpx.get(f"{base_url}/api/articles/{pk}/").json()["version"]
-
-    report("ConditionalUpdateMixin on SQLite", attempts, final_version)
-    assert_no_update_lost(attempts, pk, final_version)
+def test_plain_drf_loses_updates_that_the_mixin_keeps(tmp_path: Path) -> None:
+    """The control: plain DRF ignores If-Match, so every one of the 32 writes wins."""
+    with served(tmp_path) as demo:
+        plain = Article.objects.get(title="Bob's notes") if connection.vendor != "sqlite" else None
+        listed = httpx.get(f"{demo.base_url}/api/articles/").json()["results"]
+        pk = plain.pk if plain else next(a["id"] for a in listed if a["title"] == "Bob's notes")
+        raced = one_if_match(demo.base_url, f"/test/conditional/plain-articles/{pk}/", {})
+    assert raced == {200: CLIENTS}
