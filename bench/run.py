@@ -72,21 +72,8 @@ def rows_for(
     ]
 
 
-def atomic(view: Callable[..., Any]) -> Callable[..., Any]:
-    """The view in one transaction, as ``ATOMIC_REQUESTS`` (the demo's setting) runs it."""
-    from django.db import transaction
-
-    return transaction.atomic(view)
-
-
-def timed(
-    view: Callable[..., Any], make_request: Callable[[], Any], *, floor: bool = False, **kwargs: Any
-) -> Once:
-    """One call of ``view`` on a fresh request, with its response rendered.
-
-    The view runs in a transaction, as under the demo's ``ATOMIC_REQUESTS``; the floor does not.
-    """
-    view = view if floor else atomic(view)
+def timed(view: Callable[..., Any], make_request: Callable[[], Any], **kwargs: Any) -> Once:
+    """One call of ``view`` on a fresh request, with its response rendered."""
 
     def once() -> tuple[int, int]:
         request = make_request()
@@ -100,7 +87,7 @@ def timed(
 
 
 def query_count(once: Once) -> int:
-    """How many SQL statements one call runs, transaction control (BEGIN, COMMIT) left out."""
+    """How many SQL statements one call reads or writes, transaction control left out."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -164,7 +151,7 @@ def error_cases(rounds: int, number: int) -> list[Row]:
             name: timed(views.with_handler(view, handler), make_request)
             for name, handler in views.handlers().items()
         }
-        variants["bare Django view (floor)"] = timed(views.floor, get, floor=True)
+        variants["bare Django view (floor)"] = timed(views.floor, get)
         rows += rows_for(f"{case}, view", "drf default", variants, rounds, number)
         variants = {name: full(status, i) for i, name in enumerate(views.handlers())}
         variants["bare Django view (floor)"] = full(status, "floor")
@@ -235,9 +222,9 @@ def conditional_cases(rounds: int, number: int) -> list[Row]:
 
     # PUT: each call sends the validator the previous answer gave, so every write succeeds.
     # Each variant writes its own row, so that none makes another's validator stale.
-    ours_put = atomic(ArticleViewSet.as_view({"put": "update"}))
+    ours_put = ArticleViewSet.as_view({"put": "update"})
     plain_put = views.PlainArticleViewSet.as_view({"put": "update"})
-    locked_put = atomic(views.LockedArticleViewSet.as_view({"put": "update"}))
+    locked_put = views.LockedArticleViewSet.as_view({"put": "update"})
     plain_pk = Article.objects.create(owner=alice, title="Plain", published=True).pk
     locked = LockedArticle.objects.create(title="Locked", body="")
     state = {"etag": etag, "locked_version": locked.version}
@@ -291,6 +278,96 @@ def conditional_cases(rounds: int, number: int) -> list[Row]:
     return rows + put_rows
 
 
+def sql_statements(once: Once) -> int:
+    """Every statement SQLite runs for one call: BEGIN, COMMIT and SAVEPOINT included."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    seen: list[str] = []
+    connection.connection.set_trace_callback(seen.append)
+    try:
+        once()
+    finally:
+        connection.connection.set_trace_callback(None)
+    return len(seen)
+
+
+def demo_requests(rounds: int, number: int) -> list[Row]:
+    """The demo's full requests against the same demo under DRF's defaults, with their SQL.
+
+    Through the middleware and URL resolution with the test client. The baseline sends the same
+    request to the demo's articles as DRF's defaults serve them (``DrfDefaultArticleViewSet``:
+    DRF's handler, no ConditionalUpdateMixin, the same permissions and middleware). DRF knows no
+    preconditions: what is our 304 is its 200, and what is our 412 is its write.
+    """
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    from demo_project.articles.models import Article
+
+    alice = get_user_model().objects.get(username="alice")
+    ours_pk = Article.objects.create(owner=alice, title="Ours", published=True).pk
+    drf_pk = Article.objects.create(owner=alice, title="DRF's", published=True).pk
+    token = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=alice).key}")
+    anonymous = Client()
+    state = {"etag": anonymous.get(f"/api/articles/{ours_pk}/")["ETag"]}
+
+    def request(client: Client, method: str, path: str, body: Any = None, **headers: str) -> Once:
+        send = getattr(client, method)
+
+        def once() -> tuple[int, int]:
+            extra = {name: value.format(**state) for name, value in headers.items()}
+            data = {} if body is None else {"data": body, "content_type": "application/json"}
+            start = time.perf_counter_ns()
+            response = send(path, headers=extra, **data)
+            elapsed = time.perf_counter_ns() - start
+            if method == "put" and response.status_code == 200 and "etag" in response.json():
+                state["etag"] = response.json()["etag"] or state["etag"]
+            return elapsed, response.status_code
+
+        return once
+
+    put = json.dumps({"title": "Benchmarked", "body": "x"})
+    cases = [
+        ("GET 200", "get", "{pk}", None, {}),
+        ("GET If-None-Match (ours 304)", "get", "{pk}", None, {"If-None-Match": "{etag}"}),
+        ("GET unknown id 404", "get", "0", None, {}),
+        ("POST anonymous 401 (DRF 403)", "post", "", json.dumps({"title": "x"}), {}),
+        ("POST invalid 400", "post", "", json.dumps({"title": ""}), {}),
+        ("PATCH stale If-Match (ours 412)", "patch", "{pk}", put, {"If-Match": '"stale"'}),
+        ("PUT (ours with If-Match)", "put", "{pk}", put, {"If-Match": "{etag}"}),
+    ]
+    rows: list[Row] = []
+    for case, method, item, body, headers in cases:
+        variants = {}
+        for name, prefix, pk in (
+            ("drf default", "drf", drf_pk),
+            ("django-http-errors", "api", ours_pk),
+        ):
+            client = anonymous if "anonymous" in case else token
+            path = f"/{prefix}/articles/" + (f"{item.format(pk=pk)}/" if item else "")
+            sent = headers if name == "django-http-errors" else {}
+            variants[name] = request(client, method, path, body, **sent)
+        case_rows = rows_for(case, "drf default", variants, rounds, number)
+        for row in case_rows:
+            row.queries = sql_statements(variants[row.variant])
+        rows += case_rows
+    get_200, get_304 = rows[1], rows[3]
+    rows.append(
+        Row(
+            "ours: 304 against our 200",
+            "django-http-errors 304",
+            "django-http-errors 200",
+            get_304.median_us,
+            round(get_304.median_us / get_200.median_us, 3),
+            get_304.status,
+            get_304.queries,
+        )
+    )
+    return rows
+
+
 def print_table(rows: list[Row]) -> None:
     """The results as a fixed-width table."""
     header = (
@@ -326,6 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = error_cases(args.rounds, args.number)
         rows += nested_error_cases(args.rounds)
         rows += conditional_cases(args.rounds, args.number)
+        rows += demo_requests(args.rounds, args.number)
     finally:
         teardown_databases(databases, verbosity=0)
     print_table(rows)

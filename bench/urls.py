@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from bench.views import ERROR_VIEWS, PlainArticleViewSet, floor, handlers, with_handler
+from bench.views import (
+    ERROR_VIEWS,
+    DrfDefaultArticleViewSet,
+    PlainArticleViewSet,
+    floor,
+    handlers,
+    with_handler,
+)
 from demo_project.urls import handler400, handler403, handler404, handler500
 from demo_project.urls import urlpatterns as demo_urlpatterns
 
+drf_default = SimpleRouter()
+drf_default.register("drf/articles", DrfDefaultArticleViewSet, basename="drf-article")
+
 urlpatterns = [
+    *drf_default.urls,
     *(
         path(f"bench/{index}/{status}/", with_handler(view, handler))
         for index, handler in enumerate(handlers().values())

@@ -143,6 +143,18 @@ class PlainArticleViewSet(viewsets.ModelViewSet[Article]):
         serializer.save(version=instance.version + 1)
 
 
+class DrfDefaultArticleViewSet(PlainArticleViewSet):
+    """The demo's articles as DRF's defaults serve them: DRF's handler, no conditional mixin."""
+
+    def get_exception_handler(self) -> Handler:
+        from rest_framework.views import exception_handler
+
+        return exception_handler
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Article]) -> None:
+        serializer.save(owner=self.request.user)
+
+
 class ExtensionsArticleViewSet(APIRetrieveETAGMixin, viewsets.ReadOnlyModelViewSet[Article]):
     """drf-extensions' ETag on the same model: a hash of the instance's values."""
 
