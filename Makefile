@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: demo test lint check bench clean
+.PHONY: demo test lint dist check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,13 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# An sdist and a wheel in dist/, checked: metadata renders (twine), the wheel holds only the package.
+dist: $(VENV)/.installed-release
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/python -m twine check --strict dist/*
+	$(BIN)/python .ci/check_dist.py dist
+
 # In-process figures on SQLite; load and faults need PostgreSQL (BENCH_DATABASE_URL).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 bench: $(VENV)/.installed-dev,bench
@@ -48,4 +55,4 @@ bench: $(VENV)/.installed-dev,bench
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.faults
 
 clean:
-	rm -rf .venv .venv-* db.sqlite3 .test-db* *.egg-info
+	rm -rf .venv .venv-* db.sqlite3 db.sqlite3-wal db.sqlite3-shm .test-db* *.egg-info dist build
