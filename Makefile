@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: demo test lint dist check bench clean
+.PHONY: demo demo-reset test lint dist check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ demo: $(VENV)/.installed-demo,postgres
 	@echo "  curl -i -u bob:bob-password http://127.0.0.1:$(PORT)/api/articles/2/"
 	@echo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The demo's database back to what seed_demo makes (the default SQLite file; .venv is kept).
+demo-reset: $(VENV)/.installed-demo,postgres
+	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
 
 test: $(VENV)/.installed-$(TEST_EXTRAS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
