@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import io
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +15,7 @@ from django.core.management import call_command
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
+from bench.servers import sqlite_database
 from demo_project.articles.models import Article
 
 
@@ -68,3 +71,22 @@ def problem(response: Any) -> dict[str, Any]:
     for member in ("type", "title", "detail", "code"):
         assert member in body, member
     return body
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated and seeded once per run, for servers to start from a copy."""
+    path = tmp_path_factory.mktemp("seeded") / "db.sqlite3"
+    with sqlite_database(path):
+        return path
+
+
+@pytest.fixture
+def fresh_sqlite(seeded_sqlite_file: Path) -> Callable[[Path], str]:
+    """A fresh seeded SQLite database at the path given; its ``DATABASE_URL``."""
+
+    def _copy(path: Path) -> str:
+        shutil.copyfile(seeded_sqlite_file, path)
+        return f"sqlite:///{path}"
+
+    return _copy

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bench.servers import SERVERS, serve, sqlite_database
+from bench.servers import SERVERS, serve
 from tests.conftest import basic
 
 pytestmark = pytest.mark.slow
@@ -65,7 +66,10 @@ def index() -> Iterator[SearchIndex]:
 
 @pytest.fixture(scope="module", params=SERVERS)
 def demo(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, index: SearchIndex
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    seeded_sqlite_file: Path,
+    index: SearchIndex,
 ) -> Iterator[tuple[httpx.Client, Path]]:
     """A client of the demo served by each server, and the directory of its database."""
     directory = tmp_path_factory.mktemp(f"demo-{request.param}")
@@ -74,8 +78,9 @@ def demo(
         "SEARCH_INDEX_TIMEOUT": str(INDEX_TIMEOUT),
         "DJANGO_DEBUG": "0",
     }
+    shutil.copyfile(seeded_sqlite_file, directory / "db.sqlite3")
+    url = f"sqlite:///{directory / 'db.sqlite3'}"
     with (
-        sqlite_database(directory / "db.sqlite3") as url,
         serve(request.param, url, settings="demo_project.settings", **env) as base,
         httpx.Client(base_url=base, timeout=30) as client,
     ):

@@ -17,14 +17,14 @@ import json
 import os
 import re
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bench.servers import serve, sqlite_database
+from bench.servers import serve
 from django_http_errors import checks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,13 +153,13 @@ def test_every_curl_in_the_docs_is_a_console_example(page: Path) -> None:
 @pytest.mark.parametrize(
     "page", [page for page in PAGES if examples(page)], ids=lambda page: page.name
 )
-def test_the_console_examples_answer_as_shown(page: Path, tmp_path: Path) -> None:
+def test_the_console_examples_answer_as_shown(
+    page: Path, tmp_path: Path, fresh_sqlite: Callable[[Path], str]
+) -> None:
     found = examples(page)
     env = {k: v for k, v in os.environ.items() if k != "SEARCH_INDEX_URL"}
-    with (
-        sqlite_database(tmp_path / "db.sqlite3") as url,
-        serve("gunicorn", url, settings="demo_project.settings", SEARCH_INDEX_URL="") as origin,
-    ):
+    url = fresh_sqlite(tmp_path / "db.sqlite3")
+    with serve("gunicorn", url, settings="demo_project.settings", SEARCH_INDEX_URL="") as origin:
         script = ["set -u"]
         for number, example in enumerate(found):
             command = example.command.replace(DOCS_ORIGIN, origin)
