@@ -66,14 +66,16 @@ def _database() -> dict[str, Any]:
             conn_max_age=0,
         )
     )
-    # Every request is one transaction: an error anywhere leaves no half-written change.
-    config["ATOMIC_REQUESTS"] = True
+    # No ATOMIC_REQUESTS: ConditionalUpdateMixin runs each write in one transaction of its own,
+    # begun after the checks and the body's validation, so reads and refusals take no lock.
+    config["ATOMIC_REQUESTS"] = False
     if config["ENGINE"] == "django.db.backends.sqlite3":
         options = config.setdefault("OPTIONS", {})
-        # Wait for the write lock rather than fail with "database is locked"; with IMMEDIATE
-        # transactions (Django 5.1+) two writers cannot deadlock on a read lock either.
+        # A writer waits this long for the write lock rather than fail "database is locked".
         options.setdefault("timeout", 20)
         if django.VERSION >= (5, 1):
+            # A write transaction takes the write lock when it begins, so two writers queue
+            # instead of deadlocking on a read lock's upgrade. Reads run outside transactions.
             options.setdefault("transaction_mode", "IMMEDIATE")
     if os.environ.get("TEST_DATABASE_NAME"):
         config["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}

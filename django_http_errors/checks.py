@@ -31,6 +31,7 @@ W001 = "django_http_errors.W001"
 W002 = "django_http_errors.W002"
 W003 = "django_http_errors.W003"
 W004 = "django_http_errors.W004"
+W005 = "django_http_errors.W005"
 SQLITE_ENGINE = "django.db.backends.sqlite3"
 
 
@@ -130,21 +131,47 @@ def check_middleware(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> 
 def check_sqlite_transactions(
     app_configs: Sequence[AppConfig] | None, **kwargs: Any
 ) -> list[CheckMessage]:
-    """SQLite under ``ATOMIC_REQUESTS`` needs IMMEDIATE transactions for concurrent writers.
+    """SQLite under ``ATOMIC_REQUESTS``: every request holds a transaction, and with it a lock.
 
     A DEFERRED transaction reads first and takes the write lock later; two of them deadlock on
     that upgrade, SQLite gives up at once with "database is locked", and the handler can only
-    answer 503. IMMEDIATE transactions take the lock first and wait for it instead.
+    answer 503 (W004). An IMMEDIATE one takes the write lock when it begins, before the view
+    runs, so every request, reads and refusals included, waits for every other (W005).
     """
+    hint = (
+        "Drop ATOMIC_REQUESTS: ConditionalUpdateMixin runs each write in a transaction of its "
+        "own, after the checks and the body's validation (write_transaction()); with it use "
+        "OPTIONS['transaction_mode'] = 'IMMEDIATE' (Django 5.1+) and journal_mode=WAL."
+    )
+    messages: list[CheckMessage] = []
+    for alias in atomic_sqlite_aliases(settings.DATABASES):
+        if alias in deferred_sqlite_aliases(settings.DATABASES):
+            problem = "DEFERRED transactions: concurrent writes may fail with 'database is locked'"
+            messages.append(
+                Warning(
+                    f"Database {alias!r} is SQLite with ATOMIC_REQUESTS and {problem} (503).",
+                    hint=hint,
+                    id=W004,
+                )
+            )
+        else:
+            messages.append(
+                Warning(
+                    f"Database {alias!r} is SQLite with ATOMIC_REQUESTS: every request takes "
+                    "the write lock before its view runs, so requests run one at a time.",
+                    hint=hint,
+                    id=W005,
+                )
+            )
+    return messages
+
+
+def atomic_sqlite_aliases(databases: dict[str, dict[str, Any]]) -> list[str]:
+    """The aliases of SQLite databases with ``ATOMIC_REQUESTS``."""
     return [
-        Warning(
-            f"Database {alias!r} is SQLite with ATOMIC_REQUESTS and DEFERRED transactions: "
-            "concurrent writes may fail with 'database is locked' (answered 503).",
-            hint="On Django 5.1+ set OPTIONS['transaction_mode'] = 'IMMEDIATE'; "
-            "or serve concurrent writers from PostgreSQL.",
-            id=W004,
-        )
-        for alias in deferred_sqlite_aliases(settings.DATABASES)
+        alias
+        for alias, config in databases.items()
+        if config.get("ENGINE") == SQLITE_ENGINE and config.get("ATOMIC_REQUESTS")
     ]
 
 
@@ -152,10 +179,9 @@ def deferred_sqlite_aliases(databases: dict[str, dict[str, Any]]) -> list[str]:
     """The aliases of SQLite databases with ``ATOMIC_REQUESTS`` and DEFERRED transactions."""
     return [
         alias
-        for alias, config in databases.items()
-        if config.get("ENGINE") == SQLITE_ENGINE
-        and config.get("ATOMIC_REQUESTS")
-        and str((config.get("OPTIONS") or {}).get("transaction_mode", "")).upper() != "IMMEDIATE"
+        for alias in atomic_sqlite_aliases(databases)
+        if str((databases[alias].get("OPTIONS") or {}).get("transaction_mode", "")).upper()
+        != "IMMEDIATE"
     ]
 
 

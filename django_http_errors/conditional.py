@@ -19,7 +19,14 @@ from django_http_errors.etags import (
     weak_match,
 )
 
-__all__ = ["Outcome", "Preconditions", "evaluate", "format_http_date", "parse_http_date"]
+__all__ = [
+    "Outcome",
+    "Preconditions",
+    "evaluate",
+    "format_http_date",
+    "last_modified_to_send",
+    "parse_http_date",
+]
 
 # Methods are case-sensitive tokens (RFC 9110 §9.1): "get" is not GET and never gets a 304.
 _READ_METHODS: Final = frozenset({"GET", "HEAD"})
@@ -145,6 +152,20 @@ def format_http_date(timestamp: float) -> str:
         f"{_DAY_NAMES[moment.weekday()]}, {moment.day:02d} {_MONTH_NAMES[moment.month - 1]} "
         f"{moment.year:04d} {moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} GMT"
     )
+
+
+def last_modified_to_send(last_modified: float | None, *, now: float) -> str | None:
+    """The Last-Modified to send, or None while its second is still running (RFC 9110 §8.8.2.2).
+
+    An HTTP-date names a whole second, so a change later in the same second would share the
+    date: a client holding it could then overwrite that change with If-Unmodified-Since, or
+    keep a stale copy with If-Modified-Since. A date sent only once its second is over is later
+    than every change it covers and earlier than every change to come, so both stay exact.
+    """
+    second = _to_second(last_modified)
+    if second is None or second >= math.floor(now):
+        return None
+    return format_http_date(second)
 
 
 def evaluate(

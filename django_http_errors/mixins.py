@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -24,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.serializers import BaseSerializer
 from rest_framework.viewsets import ViewSetMixin
 
-from .conditional import Outcome, Preconditions, evaluate, format_http_date
+from .conditional import Outcome, Preconditions, evaluate, last_modified_to_send
 from .conf import get_settings
 from .etags import quote_etag
 from .exceptions import Conflict, PreconditionFailed, PreconditionRequired
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from rest_framework.generics import GenericAPIView
     from rest_framework.mixins import DestroyModelMixin, UpdateModelMixin
 
-    class _View(UpdateModelMixin, DestroyModelMixin, GenericAPIView[Any]):
+    class _View(CreateModelMixin, UpdateModelMixin, DestroyModelMixin, GenericAPIView[Any]):
         """What the mixin is mixed into, for the type checker only."""
 
 else:
@@ -221,10 +222,9 @@ class ConditionalUpdateMixin(_View):
 
     def _validators(self, obj: Any, etag: str | None = None) -> dict[str, str]:
         headers = {ETAG: etag or self.get_etag(obj)}
-        last_modified = self.get_last_modified(obj)
+        last_modified = last_modified_to_send(self.get_last_modified(obj), now=time.time())
         if last_modified is not None:
-            # HTTP-date has one-second resolution (RFC 9110 §5.6.7).
-            headers[LAST_MODIFIED] = format_http_date(last_modified)
+            headers[LAST_MODIFIED] = last_modified
         return headers
 
     # Preconditions
@@ -325,25 +325,40 @@ class ConditionalUpdateMixin(_View):
     # Writes
 
     @contextmanager
+    def write_transaction(self, model: type[models.Model]) -> Iterator[None]:
+        """The one transaction of an unsafe request's write, on ``model``'s database.
+
+        DRF calls ``perform_create()``, ``perform_update()`` and ``perform_destroy()`` after
+        authentication, permissions, the lookup, the preconditions and the body's validation,
+        so a request refused before its write begins no transaction and takes no lock. An error
+        raised inside rolls back all that the block wrote. Inside ``ATOMIC_REQUESTS`` it is a
+        savepoint of the request's transaction, which the exception handler rolls back on any
+        error, as before. Override it to add
+        work that must commit with the write, or nothing.
+        """
+        with transaction.atomic(using=router.db_for_write(model)):
+            yield
+
+    @contextmanager
     def conditional_write(self, obj: Any) -> Iterator[Any]:
         """Write ``obj`` only if it is still the version the preconditions saw (compare-and-swap).
 
-        Enter it before changing ``obj`` and write inside it: it bumps the version in the
-        database only where it still has the value read (``UPDATE ... WHERE pk = %s AND
-        version = %s``), or without a version field locks the row and compares its ETag, and
+        Enter it before changing ``obj`` and write inside it: in ``write_transaction()`` it
+        first claims the row where it still has the version read (``UPDATE ... SET version =
+        version + 1 WHERE pk = %s AND version = %s``, one row or none), or, for a model without
+        a version field, locks the row (``SELECT ... FOR UPDATE``) and compares its ETag; it
         raises 412 (the request carried a precondition) or 409 (it did not) when another
-        request changed the row first. What the block writes commits with that, or nothing does.
+        request changed the row first. What the block writes commits with the claim, or
+        nothing does. PUT, PATCH, DELETE and custom actions all write through it.
         """
-        model = type(obj)
-        using = router.db_for_write(model, instance=obj)
-        # No savepoint: an error anywhere must roll the whole request back, not only this.
-        with transaction.atomic(using=using, savepoint=False):
-            self._compare_and_swap(obj, using)
+        with self.write_transaction(type(obj)):
+            self._compare_and_swap(obj)
             yield obj
 
-    def _compare_and_swap(self, obj: Any, using: str) -> None:
-        manager = type(obj)._default_manager.db_manager(using)
-        version_field = self.get_version_field(type(obj))
+    def _compare_and_swap(self, obj: Any) -> None:
+        model = type(obj)
+        manager = model._default_manager.db_manager(router.db_for_write(model, instance=obj))
+        version_field = self.get_version_field(model)
         if version_field is not None:
             seen = getattr(obj, version_field)
             swapped = manager.filter(pk=obj.pk, **{version_field: seen}).update(
@@ -359,34 +374,27 @@ class ConditionalUpdateMixin(_View):
             current = manager.select_for_update().filter(pk=obj.pk).first()
             if current is not None and self.get_etag(current) == seen_etag:
                 return
-        self._lost_race(current)
+        self._refuse_stale_write(current)
 
-    def _lost_race(self, current: Any) -> None:
-        """Another request changed the row first: 412 with its ETag, or 409 (RFC 9110 §15.5.10)."""
+    def _refuse_stale_write(self, current: Any) -> None:
+        """Another request changed the row first: 412 with its ETag, or 409."""
         if self._guarded_write:
             raise PreconditionFailed(etag=None if current is None else self.get_etag(current))
         raise Conflict(CONCURRENT_CHANGE_DETAIL)
 
-    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
-        """Save with one conditional UPDATE, so a concurrent change is 412, never lost.
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        """DRF's create in ``write_transaction()``: all that it writes commits, or nothing."""
+        with self.write_transaction(self.get_queryset().model):
+            super().perform_create(serializer)
 
-        The save's own UPDATE carries the compare-and-swap (``... WHERE pk = %s AND version
-        = %s``): a PUT or PATCH costs no query more than DRF's, and the check and the write
-        cannot be told apart by any other request.
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        """DRF's save through ``conditional_write()``: a concurrent change is 412, never lost.
+
+        An override that saves itself wraps its save the same way:
+        ``with self.conditional_write(serializer.instance): serializer.save(...)``.
         """
-        instance = serializer.instance
-        assert isinstance(instance, models.Model)
-        version_field = self.get_version_field(type(instance))
-        if version_field is None:
-            with self.conditional_write(instance):
-                super().perform_update(serializer)
-            return
-        using = router.db_for_write(type(instance), instance=instance)
-        with transaction.atomic(using=using, savepoint=False):
-            with _swapping_save(instance, version_field) as swap:
-                super().perform_update(serializer)
-            if not swap.swapped:
-                self._lost_race(swap.current)
+        with self.conditional_write(serializer.instance):
+            super().perform_update(serializer)
 
     def perform_destroy(self, instance: Any) -> None:
         """Delete through ``conditional_write()``, so a concurrent change is 412, not lost."""
@@ -458,57 +466,3 @@ def _has_field(model: type[models.Model], name: str) -> bool:
     except FieldDoesNotExist:
         return False
     return True
-
-
-class _Swap:
-    """Whether the guarded save found the row still at the version read, and if not, the row."""
-
-    swapped = False
-    current: models.Model | None = None
-
-
-@contextmanager
-def _swapping_save(instance: models.Model, version_field: str) -> Iterator[_Swap]:
-    """Make the instance's next save an UPDATE that also requires the version it was read at.
-
-    Django's ``Model.save()`` runs its UPDATE through ``_do_update(base_qs, ...)``; narrowing
-    that queryset to the version read turns the save itself into the compare-and-swap, as
-    django-concurrency does for its models. The hook is set on this instance only, for one
-    save, and removed on the way out whatever happens.
-    """
-    seen = getattr(instance, version_field)
-    field = instance._meta.get_field(version_field)
-    original = instance._do_update
-    swap = _Swap()
-
-    def _do_update(
-        base_qs: QuerySet[Any], using: str, pk_val: Any, values: list[Any], *args: Any
-    ) -> Any:
-        if base_qs.model is not field.model:
-            # Multi-table inheritance saves each table in turn; the swap is on the version's.
-            return original(base_qs, using, pk_val, values, *args)
-        del instance._do_update  # one conditional write; later saves are plain again
-        if not any(value[0] is field for value in values):
-            # save(update_fields=...) without the version: it must grow all the same.
-            values = [*values, (field, None, seen + 1)]
-        updated = original(base_qs.filter(**{version_field: seen}), using, pk_val, values, *args)
-        swap.swapped = bool(updated)
-        if not updated:
-            # Read the winner now: once _LostRace leaves save(), the transaction is doomed.
-            swap.current = base_qs.filter(pk=pk_val).first()
-            # Raising keeps Django from taking "no row updated" for "insert it".
-            raise _LostRace
-        return updated
-
-    setattr(instance, version_field, seen + 1)
-    instance._do_update = _do_update  # type: ignore[method-assign,assignment]
-    try:
-        yield swap
-    except _LostRace:
-        setattr(instance, version_field, seen)
-    finally:
-        instance.__dict__.pop("_do_update", None)
-
-
-class _LostRace(Exception):
-    """Internal: the guarded save matched no row; the view answers 412 or 409."""

@@ -6,6 +6,7 @@ import base64
 import io
 import shutil
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from bench.servers import sqlite_database
@@ -23,6 +25,9 @@ from demo_project.articles.models import Article
 def seeded(db: None) -> dict[str, User]:
     """The demo's users and articles, as ``seed_demo`` creates them."""
     call_command("seed_demo", stdout=io.StringIO())
+    # Last changed an hour ago, as stored articles usually are: a change in the second still
+    # running has no Last-Modified yet (RFC 9110 §8.8.2.2).
+    Article.objects.update(updated_at=timezone.now() - timedelta(hours=1))
     return {u.username: u for u in User.objects.all()}
 
 

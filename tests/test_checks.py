@@ -5,7 +5,6 @@ from __future__ import annotations
 import types
 from typing import Any
 
-import django
 import pytest
 from django.core import checks as django_checks
 from django.core.management import call_command
@@ -30,28 +29,18 @@ REST = {
 def ids(**overrides: Any) -> list[str]:
     """Our ids that Django's check framework reports with these settings.
 
-    W004 depends on the database the suite runs on, and I010 on the test app's hash-mode view,
-    so only their own tests look for them.
+    I010 depends on the test app's hash-mode view, so only its own tests look for it.
     """
     with override_settings(**overrides):
         messages = django_checks.run_checks()
     ours = [m.id for m in messages if (m.id or "").startswith(OURS)]
-    return [i for i in ours if i not in (checks.W004, checks.I010)]
-
-
-def _deferred_sqlite() -> list[str]:
-    """W004 where the demo's settings cannot ask for IMMEDIATE: SQLite before Django 5.1."""
-    from django.conf import settings
-
-    config = settings.DATABASES["default"]
-    old_sqlite = config["ENGINE"] == checks.SQLITE_ENGINE and django.VERSION < (5, 1)
-    return [checks.W004] if old_sqlite else []
+    return [i for i in ours if i != checks.I010]
 
 
 def test_the_test_settings_pass_every_check() -> None:
     reported = [m.id for m in django_checks.run_checks() if (m.id or "").startswith(OURS)]
     # The test app's NoteViewSet is hash mode on purpose.
-    assert reported == [*_deferred_sqlite(), checks.I010]
+    assert reported == [checks.I010]
 
 
 def test_checks_are_registered_and_run_by_manage_py_check() -> None:
@@ -164,9 +153,32 @@ def test_w004_which_databases(databases: dict[str, Any], expected: list[str]) ->
 
 
 def test_w004_is_reported_for_the_databases_it_finds() -> None:
-    messages = checks.check_sqlite_transactions(None)
-    assert [m.id for m in messages] == _deferred_sqlite()
+    databases = {"default": {**SQLITE, "ATOMIC_REQUESTS": False}, "other": SQLITE}
+    with override_settings(DATABASES=databases):
+        messages = checks.check_sqlite_transactions(None)
+    assert [m.id for m in messages] == [checks.W004]
+    assert "'other'" in messages[0].msg
     assert all(m.hint for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [({"transaction_mode": "IMMEDIATE"}, [checks.W005]), ({}, [checks.W004])],
+    ids=["immediate", "deferred"],
+)
+def test_w005_sqlite_with_atomic_requests_points_to_write_transactions(
+    options: dict[str, str], expected: list[str]
+) -> None:
+    database = {**SQLITE, "OPTIONS": options}
+    with override_settings(DATABASES={"default": database}):
+        messages = checks.check_sqlite_transactions(None)
+    assert [m.id for m in messages] == expected
+    assert "write_transaction()" in (messages[0].hint or "")
+
+
+def test_w005_not_for_sqlite_without_atomic_requests() -> None:
+    with override_settings(DATABASES={"default": {**SQLITE, "ATOMIC_REQUESTS": False}}):
+        assert checks.check_sqlite_transactions(None) == []
 
 
 def test_every_message_has_a_hint() -> None:

@@ -17,6 +17,7 @@ from django_http_errors.conditional import (
     Preconditions,
     evaluate,
     format_http_date,
+    last_modified_to_send,
     parse_http_date,
 )
 from django_http_errors.etags import parse_etag_list
@@ -413,3 +414,34 @@ def test_module_imports_neither_django_nor_drf() -> None:
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+# Last-Modified is sent only once its second is over (RFC 9110 §8.8.2.2)
+
+
+@pytest.mark.parametrize(
+    ("last_modified", "now", "sent"),
+    [
+        (784111777.0, 784111778.0, "Sun, 06 Nov 1994 08:49:37 GMT"),
+        (784111777.9, 784111778.0, "Sun, 06 Nov 1994 08:49:37 GMT"),
+        (784111777.0, 784111777.99, None),
+        (784111777.5, 784111777.6, None),
+        # A clock behind the stored date: the second is not over here either.
+        (784111779.0, 784111778.0, None),
+        (None, 784111778.0, None),
+        (float("nan"), 784111778.0, None),
+    ],
+    ids=[
+        "next-second",
+        "fraction-dropped",
+        "same-second",
+        "same-second-later",
+        "future",
+        "none",
+        "nan",
+    ],
+)
+def test_last_modified_is_sent_only_once_its_second_is_over(
+    last_modified: float | None, now: float, sent: str | None
+) -> None:
+    assert last_modified_to_send(last_modified, now=now) == sent

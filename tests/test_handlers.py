@@ -280,6 +280,7 @@ def test_protected_and_restricted_deletes_are_409(name: str) -> None:
     assert "Restricted." not in body["detail"]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_integrity_error_is_409_with_a_generic_detail() -> None:
     client = Client()
     assert client.post("/test/labels/", {"name": "twice"}, content_type=JSON).status_code == 201
@@ -406,7 +407,19 @@ def test_debug_alone_keeps_the_generic_500() -> None:
 # --- Rollback: real transactions, so that a commit would really persist the row -------------
 
 
+@pytest.fixture
+def atomic_requests() -> Iterator[None]:
+    """Every database with ``ATOMIC_REQUESTS``, as a project that chose it has them."""
+    saved = {c.alias: c.settings_dict["ATOMIC_REQUESTS"] for c in connections.all()}
+    for c in connections.all():
+        c.settings_dict["ATOMIC_REQUESTS"] = True
+    yield
+    for c in connections.all():
+        c.settings_dict["ATOMIC_REQUESTS"] = saved[c.alias]
+
+
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("atomic_requests")
 @pytest.mark.parametrize(
     ("url", "status"), [("/test/write-then-fail/", 500), ("/test/write-then-invalid/", 400)]
 )

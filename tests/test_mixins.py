@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -185,7 +186,8 @@ def test_patch_with_if_match_carries_the_new_etag(
     )
     assert response.status_code == 200, response.content
     assert response["ETag"] == response.json()["etag"] == etag_of(article) == f'"{article.pk}.2"'
-    assert response["Last-Modified"] == last_modified_of(article)
+    # Changed in the second still running: its date would also cover a change later in it.
+    assert "Last-Modified" not in response
 
 
 def test_delete_with_if_match_is_204(as_user: Callable[[str], Client], article: Article) -> None:
@@ -199,7 +201,7 @@ def test_create_carries_the_etag(as_user: Callable[[str], Client]) -> None:
     assert response.status_code == 201
     created = Article.objects.get(pk=response.json()["id"])
     assert response["ETag"] == response.json()["etag"] == etag_of(created)
-    assert response["Last-Modified"] == last_modified_of(created)
+    assert "Last-Modified" not in response
 
 
 @pytest.mark.parametrize("if_match", ["*", '"other", {etag}', " {etag} "])
@@ -504,6 +506,8 @@ def test_a_view_without_create_gets_no_post_and_ignores_post_preconditions(
 
 def test_model_without_version_field(db: None) -> None:
     note = Note.objects.create(text="first")
+    Note.objects.filter(pk=note.pk).update(updated_at=note.updated_at - timedelta(hours=1))
+    note.refresh_from_db()
     client = Client()
     path = f"/test/conditional/notes/{note.pk}/"
     response = client.get(path)

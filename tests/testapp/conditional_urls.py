@@ -15,5 +15,8 @@ router.register("plain-articles", conditional_views.PlainArticleViewSet, basenam
 router.register(
     "versioned-pages", conditional_views.VersionedPageViewSet, basename="versioned-page"
 )
+router.register(
+    "failing-articles", conditional_views.FailingArticleViewSet, basename="failing-article"
+)
 
 urlpatterns = router.urls

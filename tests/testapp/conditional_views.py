@@ -6,10 +6,14 @@ from typing import Any
 
 from django.db.models import F
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from demo_project.articles.models import Article
+from demo_project.articles.serializers import ArticleSerializer
 from demo_project.articles.views import ArticleViewSet
 from django_http_errors.mixins import ConditionalUpdateMixin
 from django_http_errors.serializers import ETagField
@@ -89,3 +93,28 @@ class VersionedPageViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Version
     permission_classes = [AllowAny]
     authentication_classes = []
     precondition_required = True
+
+
+class ValidatedAfterSavingSerializer(ArticleSerializer):
+    """Saves the article, then finds the change invalid: the save must not survive."""
+
+    def update(self, instance: Article, validated_data: dict[str, Any]) -> Article:
+        article = super().update(instance, validated_data)
+        if article.body == "invalid after saving":
+            raise serializers.ValidationError({"body": "Found invalid after saving."})
+        return article
+
+
+class FailingArticleViewSet(ArticleViewSet):
+    """Writes that fail after writing, without ATOMIC_REQUESTS."""
+
+    serializer_class = ValidatedAfterSavingSerializer
+
+    @action(detail=True, methods=["post"])
+    def fail_after_write(self, request: Request, pk: str | None = None) -> Response:
+        """Change the article inside conditional_write(), then fail."""
+        article = self.get_object()
+        with self.conditional_write(article):
+            article.title = "half done"
+            article.save()
+            raise RuntimeError("after the write")

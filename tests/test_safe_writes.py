@@ -1,0 +1,200 @@
+"""Safe writes over real requests: no date loses an update; transactions around writes only.
+
+Without ``ATOMIC_REQUESTS`` (the demo's setting), ``ConditionalUpdateMixin`` opens the one
+transaction of a write after authentication, permissions, the lookup, the preconditions and the
+body's validation: a refused request runs no statement in a transaction, and an error during the
+write rolls back all it wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from demo_project.articles.models import Article
+from tests.conftest import problem
+
+JSON = "application/json"
+ROUNDS = 20
+
+
+def url(article: Article) -> str:
+    """The article's detail URL."""
+    return f"/api/articles/{article.pk}/"
+
+
+def patch(client: Client, path: str, content: dict[str, Any], **headers: str) -> Any:
+    """A JSON PATCH with the given request headers."""
+    return client.patch(path, json.dumps(content), content_type=JSON, headers=headers)
+
+
+def next_second() -> None:
+    """Sleep until a second has just begun, so that the next few steps share it."""
+    time.sleep(1.005 - time.time() % 1)
+
+
+@pytest.mark.django_db
+def test_a_date_never_overwrites_or_keeps_a_change_its_client_has_not_seen(
+    as_user: Callable[[str], Client], article: Article
+) -> None:
+    """Read; another client writes in the same second; write or revalidate with the date."""
+    alice, admin = as_user("alice"), as_user("admin")
+    path = url(article)
+    dated = withheld = 0
+    for round_ in range(ROUNDS):
+        next_second()
+        first = Client().get(path)["ETag"]
+        assert (
+            patch(admin, path, {"body": f"first {round_}"}, **{"If-Match": first}).status_code
+            == 200
+        )
+        if round_ % 2:
+            # The read in a later second than the change: the date is sent.
+            next_second()
+        read = alice.get(path)
+        assert read.status_code == 200
+        date = read.get("Last-Modified")
+        other = patch(admin, path, {"body": f"second {round_}"}, **{"If-Match": read["ETag"]})
+        assert other.status_code == 200
+        if date is None:
+            withheld += 1
+        else:
+            dated += 1
+            overwrite = patch(alice, path, {"body": "stale"}, **{"If-Unmodified-Since": date})
+            assert overwrite.status_code == 412, (round_, date, overwrite.content)
+            assert problem(overwrite)["etag"] == other["ETag"]
+            revalidated = alice.get(path, headers={"If-Modified-Since": date})
+            assert revalidated.status_code == 200, (round_, date)
+            assert revalidated.json()["body"] == f"second {round_}"
+        article.refresh_from_db()
+        assert article.body == f"second {round_}"
+    # Both ways a date can fail were tried: withheld in the second of the change, sent after.
+    assert dated > 0
+    assert withheld > 0
+
+
+@pytest.fixture
+def statements() -> Iterator[list[tuple[str, bool]]]:
+    """Each SQL statement run on the database, and whether it ran inside a transaction."""
+    seen: list[tuple[str, bool]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen.append((sql, connection.in_atomic_block))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield seen
+
+
+def in_transaction(statements: list[tuple[str, bool]]) -> list[str]:
+    """The statements that began, ran in or ended a transaction."""
+    control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+    return [sql for sql, atomic in statements if atomic or sql.upper().startswith(control)]
+
+
+def writes(statements: list[tuple[str, bool]]) -> list[str]:
+    """The statements that change data or lock rows."""
+    verbs = ("INSERT", "UPDATE", "DELETE")
+    return [
+        sql for sql, _ in statements if sql.upper().startswith(verbs) or "FOR UPDATE" in sql.upper()
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_runs_without_atomic_requests() -> None:
+    assert connection.settings_dict["ATOMIC_REQUESTS"] is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_401_and_an_unknown_url_run_no_statement(
+    seeded: Any, statements: list[tuple[str, bool]]
+) -> None:
+    created = Client().post("/api/articles/", {"title": "x"}, content_type=JSON)
+    assert created.status_code == 401
+    assert Client().get("/no/such/page/").status_code == 404
+    assert statements == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("headers", "content", "status"),
+    [
+        ({"If-Match": '"stale"'}, {"body": "x"}, 412),
+        ({}, {"body": "x"}, 428),
+        ({"If-Match": "{etag}"}, {"title": ""}, 400),
+        ({"If-Match": "{etag}"}, {"body": "x"}, 403),
+    ],
+    ids=["412", "428", "400", "403"],
+)
+def test_a_refused_write_begins_no_transaction_and_takes_no_lock(
+    token_of: Callable[[str], str],
+    article: Article,
+    statements: list[tuple[str, bool]],
+    headers: dict[str, str],
+    content: dict[str, Any],
+    status: int,
+) -> None:
+    user = "bob" if status == 403 else "alice"
+    client = Client(HTTP_AUTHORIZATION=token_of(user))
+    etag = Client().get(url(article))["ETag"]
+    statements.clear()
+    sent = {name: value.format(etag=etag) for name, value in headers.items()}
+    response = patch(client, url(article), content, **sent)
+    assert response.status_code == status, response.content
+    assert statements, "the lookup reads the article"
+    assert in_transaction(statements) == []
+    assert writes(statements) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reads_begin_no_transaction(article: Article, statements: list[tuple[str, bool]]) -> None:
+    assert Client().get(url(article)).status_code == 200
+    assert Client().get("/api/articles/").status_code == 200
+    assert statements
+    assert in_transaction(statements) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_runs_its_statements_in_one_transaction(
+    token_of: Callable[[str], str], article: Article, statements: list[tuple[str, bool]]
+) -> None:
+    client = Client(HTTP_AUTHORIZATION=token_of("alice"))
+    etag = Client().get(url(article))["ETag"]
+    statements.clear()
+    response = patch(client, url(article), {"body": "changed"}, **{"If-Match": etag})
+    assert response.status_code == 200
+    changed = writes(statements)
+    # The compare-and-swap, then the save: both inside the transaction.
+    assert [sql.split()[0].upper() for sql in changed] == ["UPDATE", "UPDATE"]
+    assert set(changed) <= set(in_transaction(statements))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_validation_that_fails_after_saving_leaves_nothing_behind(
+    as_user: Callable[[str], Client], article: Article
+) -> None:
+    path = f"/test/conditional/failing-articles/{article.pk}/"
+    etag = Client().get(url(article))["ETag"]
+    response = patch(as_user("alice"), path, {"body": "invalid after saving"}, **{"If-Match": etag})
+    assert response.status_code == 400
+    assert problem(response)["errors"][0]["pointer"] == "#/body"
+    article.refresh_from_db()
+    assert (article.body, article.version) == ("A published article.", 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_action_that_fails_after_writing_leaves_nothing_behind(
+    token_of: Callable[[str], str], article: Article
+) -> None:
+    path = f"/test/conditional/failing-articles/{article.pk}/fail_after_write/"
+    client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=token_of("alice"))
+    response = client.post(path)
+    assert response.status_code == 500
+    article.refresh_from_db()
+    assert (article.title, article.version) == ("Hello from alice", 1)
