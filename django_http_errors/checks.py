@@ -43,7 +43,7 @@ def check_settings(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> li
         return [
             Error(
                 f"{SETTING_NAME} must be a dict.",
-                hint=f"Set {SETTING_NAME} = {{...}}; its keys are listed in the README.",
+                hint=f"Set {SETTING_NAME} = {{...}}; the docs (Settings and checks) list its keys.",
                 id=E001,
             )
         ]
