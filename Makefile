@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: demo test lint check bench clean
+.PHONY: demo demo-reset test lint dist docs docs-build check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ demo: $(VENV)/.installed-demo,postgres
 	@echo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The demo's database back to what seed_demo makes (the default SQLite file; .venv is kept).
+demo-reset: $(VENV)/.installed-demo,postgres
+	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+
 test: $(VENV)/.installed-$(TEST_EXTRAS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -39,6 +45,23 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# An sdist and a wheel in dist/, checked: metadata renders (twine), the wheel holds only the package.
+dist: $(VENV)/.installed-release
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/python -m twine check --strict dist/*
+	$(BIN)/python .ci/check_dist.py dist
+
+# The documentation site (MkDocs Material) on http://127.0.0.1:$(DOCS_PORT)/; docs-build as CI.
+DOCS_PORT ?= 8001
+# The configuration sits in docs/mkdocs/: MkDocs refuses a docs_dir that holds its config file.
+MKDOCS := NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs
+docs: $(VENV)/.installed-docs
+	$(MKDOCS) serve --config-file docs/mkdocs/mkdocs.yml --dev-addr 127.0.0.1:$(DOCS_PORT)
+
+docs-build: $(VENV)/.installed-docs
+	$(MKDOCS) build --strict --config-file docs/mkdocs/mkdocs.yml
 
 # In-process figures on SQLite; load and faults need PostgreSQL (BENCH_DATABASE_URL).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
@@ -48,4 +71,4 @@ bench: $(VENV)/.installed-dev,bench
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.faults
 
 clean:
-	rm -rf .venv .venv-* db.sqlite3 .test-db* *.egg-info
+	rm -rf .venv .venv-* db.sqlite3 db.sqlite3-wal db.sqlite3-shm .test-db* *.egg-info dist build site

@@ -1,4 +1,4 @@
-"""Real servers for the load and fault runs: a scratch PostgreSQL database, gunicorn, a proxy."""
+"""Real servers for the load, fault and contract runs: scratch databases, two servers, a proxy."""
 
 from __future__ import annotations
 
@@ -73,6 +73,29 @@ def scratch_database(server_url: str, name: str) -> Iterator[str]:
 
 
 @contextlib.contextmanager
+def sqlite_database(path: Path, *, settings: str = "demo_project.settings") -> Iterator[str]:
+    """A fresh SQLite database file at ``path``, migrated and seeded; yields its URL."""
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": settings}
+    env.pop("TEST_DATABASE_NAME", None)
+    for command in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    yield url
+
+
+#: The servers the demo's contract holds under: WSGI through gunicorn, ASGI through uvicorn.
+SERVERS = ("gunicorn", "uvicorn")
+
+
+@contextlib.contextmanager
 def gunicorn(
     database_url: str, *args: str, settings: str = "bench.settings", **env: str
 ) -> Iterator[str]:
@@ -80,6 +103,19 @@ def gunicorn(
 
     ``args`` go to gunicorn (``--workers 4``); ``env`` to the server's environment. What the
     server logs (errors with their tracebacks) is shown only if it fails to start.
+    """
+    with serve("gunicorn", database_url, *args, settings=settings, **env) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serve(
+    server: str, database_url: str, *args: str, settings: str = "bench.settings", **env: str
+) -> Iterator[str]:
+    """``server`` (gunicorn or uvicorn) serving the demo on a free port; yields its base URL.
+
+    ``args`` go to the server; ``env`` to its environment. What the server logs is shown only
+    if it fails to start.
     """
     port = free_port()
     environ = {
@@ -90,15 +126,16 @@ def gunicorn(
         **env,
     }
     environ.pop("TEST_DATABASE_NAME", None)  # the server uses the database it is given
-    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"]
+    if server == "gunicorn":
+        command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"]
+        command += ["--log-level", "warning", *args, "demo_project.wsgi:application"]
+    elif server == "uvicorn":
+        command = [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port)]
+        command += ["--log-level", "warning", *args, "demo_project.asgi:application"]
+    else:
+        raise ValueError(f"unknown server {server!r}; one of {SERVERS}")
     with tempfile.TemporaryFile("w+") as log:
-        process = subprocess.Popen(
-            [*command, "--log-level", "warning", *args, "demo_project.wsgi:application"],
-            cwd=ROOT,
-            env=environ,
-            stdout=log,
-            stderr=log,
-        )
+        process = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=log, stderr=log)
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 30
@@ -111,7 +148,7 @@ def gunicorn(
                 if process.poll() is not None or time.monotonic() > deadline:
                     process.kill()
                     log.seek(0)
-                    raise RuntimeError(f"gunicorn did not start:\n{log.read()[-4000:]}")
+                    raise RuntimeError(f"{server} did not start:\n{log.read()[-4000:]}")
                 time.sleep(0.1)
             yield base
         finally:

@@ -9,6 +9,8 @@ from typing import Any
 import dj_database_url
 import django
 
+import django_http_errors
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-demo-only-change-me-in-production")
@@ -115,7 +117,7 @@ HTTP_ERRORS = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "django-http-errors demo: articles",
     "DESCRIPTION": "Every error is an application/problem+json body (RFC 9457).",
-    "VERSION": "0.1.0",
+    "VERSION": django_http_errors.__version__,
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

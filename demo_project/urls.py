@@ -1,17 +1,53 @@
-"""The demo's URLs: the article API, health, schema, API docs and the problem type pages."""
+"""The demo's URLs: the article API, health, schema, API docs and the problem type pages.
+
+``/`` leads to ``/api/``, whose root links everything else: a person who opens the server's
+address in a browser finds the whole demo from there.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from demo_project.articles.views import ArticleViewSet, HealthView
 
-router = DefaultRouter()
+#: What the API root links besides the router's resources: name in the root -> URL name.
+ROOT_LINKS = {
+    "docs": "docs",
+    "schema": "schema",
+    "problems": "django_http_errors:problem-catalog",
+    "health": "health",
+}
+
+
+class DemoAPIRootView(APIRootView):
+    """The API root: the router's resources, then the docs, schema, problem types and health."""
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().get(request, *args, **kwargs)
+        for key, url_name in ROOT_LINKS.items():
+            response.data[key] = reverse(url_name, request=request)
+        return response
+
+
+class DemoRouter(DefaultRouter):
+    """DRF's router with the demo's API root."""
+
+    APIRootView = DemoAPIRootView
+
+
+router = DemoRouter()
 router.register("articles", ArticleViewSet, basename="article")
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="api-root"), name="home"),
     path("api/health/", HealthView.as_view(), name="health"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI with its assets from drf-spectacular-sidecar, served locally: no CDN.

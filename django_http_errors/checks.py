@@ -10,11 +10,15 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Info, Tags, Warning, register
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.module_loading import import_string
 
-from .conf import SETTING_NAME, SETTING_NAMES, HttpErrorsSettings
-from .handlers import exception_handler
+from .conf import SETTING_NAME, SETTING_NAMES, HttpErrorsSettings, get_settings, user_settings
+from .handlers import NOT_INSTALLED_ID, exception_handler
+from .mixins import ConditionalUpdateMixin
 
 HANDLER_PATH = "django_http_errors.handlers.exception_handler"
 MIDDLEWARE_PATH = "django_http_errors.middleware.RequestIDMiddleware"
@@ -39,7 +43,7 @@ def check_settings(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> li
         return [
             Error(
                 f"{SETTING_NAME} must be a dict.",
-                hint=f"Set {SETTING_NAME} = {{...}}; its keys are listed in the README.",
+                hint=f"Set {SETTING_NAME} = {{...}}; the docs (Settings and checks) list its keys.",
                 id=E001,
             )
         ]
@@ -210,3 +214,146 @@ def _is_instance(value: Any, hint: Any) -> bool:
 
 def _type_name(hint: Any) -> str:
     return str(hint).replace("typing.", "").replace("<class '", "").replace("'>", "")
+
+
+# Checks of issue 14: what fails silently.
+E010 = "django_http_errors.E010"
+W010 = "django_http_errors.W010"
+#: Logged by the exception handler, not reported by a check: without the app, none runs.
+W011 = NOT_INSTALLED_ID
+I010 = "django_http_errors.I010"
+VIEWS_MODULE = "django_http_errors.views"
+#: The Django error handlers of a root URLconf that answer where no DRF view does.
+ERROR_HANDLERS = ("handler400", "handler403", "handler404", "handler500")
+
+
+@register(Tags.urls)
+def check_error_handlers(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """Requests no DRF view answers (an unknown URL, a middleware error) need our handlers.
+
+    Without them Django answers those with its HTML pages, and a client that reads problems
+    gets none for exactly the errors it can least explain.
+    """
+    urlconf = get_resolver().urlconf_module
+    missing = [name for name in ERROR_HANDLERS if not _is_ours(getattr(urlconf, name, None))]
+    if not missing:
+        return []
+    return [
+        Warning(
+            f"{', '.join(missing)} of the root URLconf {'is' if len(missing) == 1 else 'are'} "
+            "not django-http-errors': requests no DRF view answers get HTML error pages, "
+            "not problems.",
+            hint="In the root URLconf set "
+            + "; ".join(f"{name} = {_handler_path(name)!r}" for name in missing)
+            + ".",
+            id=W010,
+        )
+    ]
+
+
+@register(Tags.urls, Tags.models)
+def check_conditional_fields(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """The fields a conditional view's validators come from must exist on its model.
+
+    A version or Last-Modified field named explicitly (on the view or in ``HTTP_ERRORS``) that
+    the model lacks is silently ignored: ETags become hashes, or ``Last-Modified`` is never
+    sent. The default version field missing is the documented hash mode: reported as info.
+    """
+    explicit = user_settings()
+    defaults = get_settings()
+    messages: list[CheckMessage] = []
+    for view in _views(get_resolver().url_patterns):
+        if not issubclass(view, ConditionalUpdateMixin):
+            continue
+        model = _model_of(view)
+        if model is None:
+            continue
+        label = f"{view.__module__}.{view.__qualname__}"
+        # Resolved as the mixin resolves them: a falsy version_field falls back to the
+        # setting, while last_modified_field = "" means "send none".
+        version_attr = getattr(view, "version_field", None) or None
+        modified_attr = getattr(view, "last_modified_field", None)
+        for attribute, setting, given in (
+            ("version_field", "VERSION_FIELD", version_attr),
+            ("last_modified_field", "LAST_MODIFIED_FIELD", modified_attr),
+        ):
+            name = given if given is not None else getattr(defaults, setting)
+            # A name of the wrong type is E003's to report.
+            if not isinstance(name, str) or not name or _has_field(model, name):
+                continue
+            if given is not None or setting in explicit:
+                source = attribute if given is not None else f"{SETTING_NAME}[{setting!r}]"
+                messages.append(
+                    Error(
+                        f"{label}: {source} names {name!r}, which is no field of "
+                        f"{model._meta.label}; the view silently goes without it.",
+                        hint=f"Add the field {name!r} to {model._meta.label} (with a "
+                        f"migration), or name one of its fields in {source}.",
+                        id=E010,
+                    )
+                )
+            elif attribute == "version_field":
+                messages.append(
+                    Info(
+                        f"{label}: model {model._meta.label} without a version field "
+                        f"({name!r}): hash ETags, a serialization per request.",
+                        hint=f"Add version = PositiveIntegerField(default=1) to "
+                        f"{model._meta.label} for ETags without serialization and a "
+                        f"compare-and-swap; or silence {I010} if hashes are what you want.",
+                        id=I010,
+                    )
+                )
+    return messages
+
+
+def _is_ours(handler: Any) -> bool:
+    if isinstance(handler, str):
+        return handler.startswith(f"{VIEWS_MODULE}.")
+    return getattr(handler, "__module__", None) == VIEWS_MODULE
+
+
+def _handler_path(name: str) -> str:
+    function = {
+        "handler400": "bad_request",
+        "handler403": "permission_denied",
+        "handler404": "page_not_found",
+        "handler500": "server_error",
+    }[name]
+    return f"{VIEWS_MODULE}.{function}"
+
+
+def _views(patterns: Sequence[URLPattern | URLResolver]) -> list[type]:
+    """Every class-based view of the URLconf, once each, in URL order."""
+    found: dict[type, None] = {}
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            found.update(dict.fromkeys(_views(pattern.url_patterns)))
+            continue
+        callback = pattern.callback
+        # DRF's as_view() sets cls (a viewset's too); Django's sets view_class.
+        view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+        if isinstance(view, type):
+            found[view] = None
+    return list(found)
+
+
+def _model_of(view: type) -> type[models.Model] | None:
+    """The model a view serves, from its ``queryset`` or its serializer's ``Meta.model``."""
+    queryset = getattr(view, "queryset", None)
+    if isinstance(queryset, models.QuerySet):
+        return queryset.model
+    meta = getattr(getattr(view, "serializer_class", None), "Meta", None)
+    model = getattr(meta, "model", None)
+    return model if isinstance(model, type) and issubclass(model, models.Model) else None
+
+
+def _has_field(model: type[models.Model], name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True

@@ -7,6 +7,7 @@ import logging
 import math
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -54,6 +55,8 @@ from .pointers import iter_errors
 from .problems import ABOUT_BLANK, CATALOG, PROBLEM_JSON, Problem, StrOrPromise, reason_phrase
 from .upstream import upstream_exception
 
+#: The id of the warning logged when the handler runs without the app installed.
+NOT_INSTALLED_ID = "django_http_errors.W011"
 RETRY_AFTER = "Retry-After"
 CSRF_PREFIX = "CSRF Failed"
 TYPE_URL_NAME = "django_http_errors:problem-type"
@@ -73,6 +76,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     through ``got_request_exception``; a database or upstream failure (503, 502, 504) is logged
     once with its traceback too, so operators see outages that clients are told about.
     """
+    warn_if_not_installed()
     request = context.get("request")
     api_exc = as_api_exception(exc)
     if api_exc is None and settings.DEBUG and get_settings().TECHNICAL_500_IN_DEBUG:
@@ -93,6 +97,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             extra={"status_code": problem.status, "request": getattr(request, "_request", request)},
         )
     return response
+
+
+@functools.cache
+def warn_if_not_installed() -> None:
+    """Say once that the app is missing: its system checks, which would say so, never run."""
+    if not apps.is_installed("django_http_errors"):
+        logging.getLogger("django_http_errors").warning(
+            "%s: the exception handler is configured but 'django_http_errors' is not in "
+            "INSTALLED_APPS: its system checks do not run and its problem type pages, "
+            "templates and translations are missing. Add it to INSTALLED_APPS.",
+            NOT_INSTALLED_ID,
+        )
 
 
 def _report(exc: Exception, request: HttpRequest, response: Response, *, signal: bool) -> None:

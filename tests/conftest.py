@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import base64
 import io
+import shutil
+import time
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +18,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from bench.servers import sqlite_database
 from demo_project.articles.models import Article
 
 
@@ -73,3 +77,25 @@ def problem(response: Any) -> dict[str, Any]:
     for member in ("type", "title", "detail", "code"):
         assert member in body, member
     return body
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated and seeded once per run, for servers to start from a copy."""
+    path = tmp_path_factory.mktemp("seeded") / "db.sqlite3"
+    with sqlite_database(path):
+        # Last-Modified is withheld during the second of the last change; the seeded articles'
+        # second is over before any server answers.
+        time.sleep(1 - time.time() % 1)
+        return path
+
+
+@pytest.fixture
+def fresh_sqlite(seeded_sqlite_file: Path) -> Callable[[Path], str]:
+    """A fresh seeded SQLite database at the path given; its ``DATABASE_URL``."""
+
+    def _copy(path: Path) -> str:
+        shutil.copyfile(seeded_sqlite_file, path)
+        return f"sqlite:///{path}"
+
+    return _copy

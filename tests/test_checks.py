@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 from typing import Any
 
 import pytest
@@ -9,9 +10,14 @@ from django.core import checks as django_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
+from django.urls import include, path
+from rest_framework import generics, routers, serializers, viewsets
+from rest_framework.exceptions import NotFound
 
 from django_http_errors import checks
-from django_http_errors.handlers import exception_handler
+from django_http_errors.handlers import exception_handler, warn_if_not_installed
+from django_http_errors.mixins import ConditionalUpdateMixin
+from tests.testapp.models import Note
 
 OURS = "django_http_errors."
 REST = {
@@ -23,16 +29,18 @@ REST = {
 def ids(**overrides: Any) -> list[str]:
     """Our ids that Django's check framework reports with these settings.
 
-    W004 depends on the database the suite runs on, so only its own tests look for it.
+    I010 depends on the test app's hash-mode view, so only its own tests look for it.
     """
     with override_settings(**overrides):
         messages = django_checks.run_checks()
-    return [m.id for m in messages if (m.id or "").startswith(OURS)]
+    ours = [m.id for m in messages if (m.id or "").startswith(OURS)]
+    return [i for i in ours if i != checks.I010]
 
 
 def test_the_test_settings_pass_every_check() -> None:
     reported = [m.id for m in django_checks.run_checks() if (m.id or "").startswith(OURS)]
-    assert reported == []
+    # The test app's NoteViewSet is hash mode on purpose.
+    assert reported == [checks.I010]
 
 
 def test_checks_are_registered_and_run_by_manage_py_check() -> None:
@@ -42,6 +50,8 @@ def test_checks_are_registered_and_run_by_manage_py_check() -> None:
         checks.check_exception_handler,
         checks.check_middleware,
         checks.check_sqlite_transactions,
+        checks.check_error_handlers,
+        checks.check_conditional_fields,
     ):
         assert check in registered
     with override_settings(HTTP_ERRORS=[]), pytest.raises(SystemCheckError, match="E001"):
@@ -179,6 +189,7 @@ def test_every_message_has_a_hint() -> None:
     ):
         messages = [m for m in django_checks.run_checks() if (m.id or "").startswith(OURS)]
     assert {m.id for m in messages} - {checks.W004} == {
+        checks.I010,
         checks.E002,
         checks.E003,
         checks.E004,
@@ -187,3 +198,186 @@ def test_every_message_has_a_hint() -> None:
         checks.W003,
     }
     assert all(m.hint for m in messages)
+
+
+# W010: problem bodies outside DRF views need the root URLconf's error handlers
+
+
+def urlconf(*patterns: Any, **handlers: str) -> types.ModuleType:
+    """A root URLconf module made on the spot, with these patterns and error handlers."""
+    module = types.ModuleType("urlconf_of_a_check_test")
+    module.urlpatterns = list(patterns)  # type: ignore[attr-defined]
+    for name, value in handlers.items():
+        setattr(module, name, value)
+    return module
+
+
+OUR_HANDLERS = {name: checks._handler_path(name) for name in checks.ERROR_HANDLERS}
+
+
+def test_w010_error_handlers_not_ours() -> None:
+    assert ids(ROOT_URLCONF=urlconf()) == [checks.W010]
+    (message,) = _messages(urlconf())
+    assert "handler400, handler403, handler404, handler500" in message.msg
+    assert "django_http_errors.views.page_not_found" in (message.hint or "")
+
+
+def test_w010_names_only_the_handler_that_is_not_ours() -> None:
+    module = urlconf(**{**OUR_HANDLERS, "handler404": "myproject.views.not_found"})
+    (message,) = _messages(module)
+    assert message.id == checks.W010
+    assert message.msg.startswith("handler404 of the root URLconf is not")
+
+
+def test_w010_handlers_given_as_functions_pass() -> None:
+    from django_http_errors import views
+
+    module = urlconf(
+        handler400=views.bad_request,
+        handler403=views.permission_denied,
+        handler404=views.page_not_found,
+        handler500=views.server_error,
+    )
+    assert _messages(module) == []
+
+
+def _messages(module: types.ModuleType) -> list[django_checks.CheckMessage]:
+    with override_settings(ROOT_URLCONF=module):
+        return checks.check_error_handlers(None)
+
+
+# E010 / I010: the fields a conditional view's validators come from
+
+
+class NoteSerializer(serializers.ModelSerializer[Note]):
+    class Meta:
+        model = Note
+        fields = ["id", "text"]
+
+
+class NoteViews(ConditionalUpdateMixin, viewsets.ModelViewSet[Note]):
+    """Hash mode: Note has no version field."""
+
+    queryset = Note.objects.all()
+    serializer_class = NoteSerializer
+
+
+class RevisionViews(NoteViews):
+    version_field = "revision"
+
+
+class ModifiedViews(NoteViews):
+    last_modified_field = "modified"
+
+
+class NoLastModifiedViews(NoteViews):
+    last_modified_field = ""
+
+
+class SerializerOnlyView(ConditionalUpdateMixin, generics.RetrieveAPIView[Note]):
+    """No queryset attribute: the model comes from the serializer's Meta."""
+
+    serializer_class = NoteSerializer
+    version_field = "revision"
+
+    def get_queryset(self) -> Any:
+        return Note.objects.all()
+
+
+def field_messages(*views: type, **settings: Any) -> list[tuple[str, str]]:
+    """(id, message) of the field checks for a URLconf serving these views."""
+    router = routers.SimpleRouter()
+    patterns: list[Any] = []
+    for number, view in enumerate(views):
+        if issubclass(view, viewsets.ViewSetMixin):
+            router.register(f"v{number}", view, basename=f"v{number}")
+        else:
+            patterns.append(path(f"p{number}/", view.as_view()))
+    module = urlconf(*patterns, path("", include(router.urls)), **OUR_HANDLERS)
+    with override_settings(ROOT_URLCONF=module, **settings):
+        return [(m.id or "", m.msg) for m in checks.check_conditional_fields(None)]
+
+
+def test_i010_default_version_field_missing_is_hash_mode() -> None:
+    ((id_, msg),) = field_messages(NoteViews)
+    assert id_ == checks.I010
+    assert "without a version field" in msg
+    assert "hash ETags, a serialization per request" in msg
+
+
+def test_e010_version_field_on_the_view_names_no_field() -> None:
+    ((id_, msg),) = field_messages(RevisionViews)
+    assert id_ == checks.E010
+    assert "version_field names 'revision'" in msg
+
+
+def test_e010_last_modified_field_on_the_view_names_no_field() -> None:
+    assert [i for i, _ in field_messages(ModifiedViews)] == [checks.I010, checks.E010]
+
+
+def test_e010_model_found_through_the_serializer() -> None:
+    assert [i for i, _ in field_messages(SerializerOnlyView)] == [checks.E010]
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        pytest.param({"VERSION_FIELD": "revision"}, [checks.E010], id="version-field"),
+        # Written out, even as the default, the name is meant: the model must have it.
+        pytest.param({"VERSION_FIELD": "version"}, [checks.E010], id="default-written-out"),
+        pytest.param({"LAST_MODIFIED_FIELD": "modified"}, [checks.I010, checks.E010], id="lm"),
+        pytest.param({"LAST_MODIFIED_FIELD": None}, [checks.I010], id="no-last-modified"),
+        pytest.param({"LAST_MODIFIED_FIELD": "updated_at"}, [checks.I010], id="lm-exists"),
+    ],
+)
+def test_e010_a_setting_naming_no_field(given: dict[str, Any], expected: list[str]) -> None:
+    messages = field_messages(NoteViews, HTTP_ERRORS=given)
+    assert [i for i, _ in messages] == expected
+
+
+def test_an_empty_last_modified_field_means_none_and_passes() -> None:
+    assert [i for i, _ in field_messages(NoLastModifiedViews)] == [checks.I010]
+
+
+def test_views_with_every_field_pass_and_each_view_is_checked_once() -> None:
+    from demo_project.articles.views import ArticleViewSet
+
+    assert field_messages(ArticleViewSet, ArticleViewSet) == []
+
+
+def test_every_field_message_has_a_hint() -> None:
+    router = routers.SimpleRouter()
+    router.register("r", RevisionViews, basename="r")
+    router.register("n", NoteViews, basename="n")
+    module = urlconf(*router.urls)
+    with override_settings(ROOT_URLCONF=module):
+        messages = checks.check_conditional_fields(None)
+    assert {m.id for m in messages} == {checks.E010, checks.I010}
+    assert all(m.hint for m in messages)
+
+
+# W011: the handler without the app installed says so once, in the log
+
+
+def test_w011_handler_without_the_app_logs_once(caplog: pytest.LogCaptureFixture) -> None:
+    from django.conf import settings
+
+    without = [app for app in settings.INSTALLED_APPS if app != "django_http_errors"]
+    warn_if_not_installed.cache_clear()
+    try:
+        with override_settings(INSTALLED_APPS=without), caplog.at_level("WARNING"):
+            for _ in range(2):
+                exception_handler(NotFound(), {})
+    finally:
+        warn_if_not_installed.cache_clear()
+    records = [r for r in caplog.records if r.name == "django_http_errors"]
+    assert len(records) == 1
+    assert checks.W011 in records[0].getMessage()
+    assert "INSTALLED_APPS" in records[0].getMessage()
+
+
+def test_w011_not_logged_with_the_app_installed(caplog: pytest.LogCaptureFixture) -> None:
+    warn_if_not_installed.cache_clear()
+    with caplog.at_level("WARNING"):
+        exception_handler(NotFound(), {})
+    assert not [r for r in caplog.records if r.name == "django_http_errors"]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
@@ -66,6 +68,55 @@ def test_schema_is_served(db: None) -> None:
 
 def test_seed_demo_is_idempotent(seeded: object) -> None:
     before = Article.objects.count()
-    call_command("seed_demo", stdout=__import__("io").StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
     assert Article.objects.count() == before
     assert Client().login(username="alice", password="alice-password")
+
+
+def test_seed_demo_keys_articles_by_fixed_ids(seeded: object) -> None:
+    assert list(Article.objects.values_list("pk", "owner__username", "published")) == [
+        (1, "alice", True),
+        (2, "alice", False),
+        (3, "bob", True),
+    ]
+
+
+def test_seed_demo_restores_edited_and_deleted_articles_with_a_new_version(
+    seeded: dict[str, User],
+) -> None:
+    seeded_state = list(Article.objects.values_list("pk", "title", "body", "published", "owner"))
+    edited = Article.objects.get(pk=1)
+    Article.objects.filter(pk=1).update(title="Edited", version=2, owner=seeded["bob"])
+    Article.objects.filter(pk=3).delete()
+    alices_own = Article.objects.create(owner=seeded["alice"], title="Mine")
+    call_command("seed_demo", stdout=io.StringIO())
+    restored = Article.objects.exclude(pk=alices_own.pk)
+    assert list(restored.values_list("pk", "title", "body", "published", "owner")) == seeded_state
+    # The ETag a client holds for the edited article ("1.2") must not match the restored one.
+    assert Article.objects.get(pk=1).version == 3
+    assert Article.objects.get(pk=1).updated_at > edited.updated_at
+    assert Article.objects.get(pk=3).version == 1
+    assert Article.objects.filter(pk=alices_own.pk).exists()
+    # New articles still get fresh ids (on PostgreSQL the sequence moved past the fixed ones).
+    assert Article.objects.create(owner=seeded["bob"], title="New").pk > alices_own.pk
+
+
+def test_root_leads_to_the_api_root() -> None:
+    response = Client().get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/api/"
+
+
+def test_api_root_links_everything(db: None) -> None:
+    response = Client().get("/api/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    links = response.json()
+    assert links == {
+        "articles": "http://testserver/api/articles/",
+        "docs": "http://testserver/api/docs/",
+        "schema": "http://testserver/api/schema/",
+        "problems": "http://testserver/api/problems/",
+        "health": "http://testserver/api/health/",
+    }
+    for url in links.values():
+        assert Client().get(url.removeprefix("http://testserver")).status_code == 200, url

@@ -8,8 +8,10 @@ import pytest
 from django.test import Client, override_settings
 from django.utils.html import escape
 
+from django_http_errors.exceptions import Conflict
 from django_http_errors.problems import CATALOG, ProblemType
 from tests.conftest import problem
+from tests.testapp.views import RAISED
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +63,49 @@ def test_an_unknown_type_is_a_404_problem() -> None:
 def test_page_names_the_configured_type_uri() -> None:
     page = Client().get("/api/problems/conflict/").content.decode()
     assert "https://errors.example.com/types/conflict" in page
+
+
+# Your own problem type (docs/errors.md): one catalog entry and one exception class
+
+
+class OutOfStock(Conflict):
+    default_detail = "This item is out of stock."
+    default_code = "out_of_stock"
+
+
+OUT_OF_STOCK = ProblemType(
+    code="out_of_stock",
+    status=409,
+    title="Out of stock",
+    meaning="The item cannot be ordered: none is left.",
+    advice="Order fewer, or try again after the restock.",
+)
+
+
+def _raise_out_of_stock() -> None:
+    raise OutOfStock()
+
+
+def test_a_registered_problem_type_gets_its_type_title_and_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(CATALOG, OUT_OF_STOCK.code, OUT_OF_STOCK)
+    monkeypatch.setitem(RAISED, "out-of-stock", _raise_out_of_stock)
+    body = problem(Client().get("/test/raise/out-of-stock/"))
+    assert body["status"] == 409
+    assert body["code"] == "out_of_stock"
+    assert body["title"] == "Out of stock"
+    assert body["type"] == "http://testserver/api/problems/out-of-stock/"
+    page = Client().get(urlsplit(body["type"]).path)
+    assert page.status_code == 200
+    assert "The item cannot be ordered" in page.content.decode()
+
+
+def test_an_unregistered_code_is_about_blank(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(RAISED, "out-of-stock", _raise_out_of_stock)
+    body = problem(Client().get("/test/raise/out-of-stock/"))
+    assert (body["type"], body["code"], body["title"]) == (
+        "about:blank",
+        "out_of_stock",
+        "Conflict",
+    )
