@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router, transaction
 from django.db.models import Count, F, Max, QuerySet, Sum
 from django.http import Http404, HttpResponseBase, StreamingHttpResponse
+from django.http.response import ResponseHeaders
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework.mixins import CreateModelMixin
@@ -58,19 +59,34 @@ CONCURRENT_CHANGE_DETAIL = _(
 )
 
 
-class NotModifiedResponse(StreamingHttpResponse):
-    """A 304: no content, no Content-Type (RFC 9110 §15.4.5) and no Content-Length.
+#: Representation metadata that a 304 does not carry (RFC 9110 §15.4.5): it describes a
+#: representation the 304 does not send. ``LocaleMiddleware`` would add Content-Language.
+_NOT_ON_304: Final = frozenset({"content-type", "content-length", "content-language"})
 
-    §8.6 forbids a Content-Length on a 304 unless it is the 200's length; Django's
-    CommonMiddleware gives every non-streaming response one (``0`` here), so this one streams
-    its empty content.
+
+class _NotModifiedHeaders(ResponseHeaders):
+    """Headers that refuse what a 304 must not carry, whoever sets them later."""
+
+    def __setitem__(self, key: str, value: str | bytes | int) -> None:
+        if key.lower() not in _NOT_ON_304:
+            super().__setitem__(key, value)
+
+
+class NotModifiedResponse(StreamingHttpResponse):
+    """A 304: no content, and only the header fields RFC 9110 §15.4.5 lists.
+
+    No Content-Type, Content-Language or Content-Length, also when a middleware adds them
+    later: Django's CommonMiddleware gives every non-streaming response a Content-Length (``0``
+    here), so this one streams its empty content, and ``LocaleMiddleware`` a Content-Language.
     """
 
     status_code = 304
 
     def __init__(self) -> None:
         super().__init__(streaming_content=())
-        del self["Content-Type"]
+        self.headers = _NotModifiedHeaders(
+            {name: value for name, value in self.headers.items() if name.lower() not in _NOT_ON_304}
+        )
 
 
 class _NotModified(Exception):

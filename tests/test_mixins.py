@@ -95,6 +95,8 @@ def test_matching_if_none_match_is_304_without_body_or_content_type(
     assert "Content-Type" not in response
     # RFC 9110 §8.6: no Content-Length unless it is the 200's (CommonMiddleware would add 0).
     assert "Content-Length" not in response
+    # LocaleMiddleware adds Content-Language to every response but this one (§15.4.5).
+    assert "Content-Language" not in response
     assert response["ETag"] == etag
     assert response["Last-Modified"] == last_modified_of(article)
     assert response["Cache-Control"] == "private, no-cache"
