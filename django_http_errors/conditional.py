@@ -175,18 +175,26 @@ def evaluate(
     etag: str | None,
     last_modified: float | None,
     exists: bool = True,
+    same_state: tuple[str, ...] = (),
 ) -> Outcome:
-    """Decide PROCEED, 304 or 412 from the preconditions, in the order of RFC 9110 §13.2.2."""
+    """Decide PROCEED, 304 or 412 from the preconditions, in the order of RFC 9110 §13.2.2.
+
+    ``same_state``: the ETags of the other representations of the current state (other
+    formats). §13.1.1 compares If-Match with the selected representation's ETag; a write whose
+    If-Match names the same state in another format has seen everything it could overwrite, so
+    it passes too: If-Match guards against lost updates, and none is possible here.
+    """
     is_read = method in _READ_METHODS
     # Without a current representation there is nothing to compare a validator against.
     current_etag = parse_etag(etag) if exists and etag is not None else None
+    others = [tag for tag in map(parse_etag, same_state) if tag is not None] if exists else []
     current_second = _to_second(last_modified) if exists else None
 
     # Step 1: If-Match decides alone; If-Unmodified-Since is then ignored (§13.1.4).
     if preconditions.if_match is not None:
         if_match = parse_etag_list(preconditions.if_match)
         # Unlike Django, a malformed If-Match fails: it never lets a write through.
-        if if_match is None or not _if_match_passes(if_match, current_etag, exists=exists):
+        if if_match is None or not _if_match_passes(if_match, current_etag, others, exists=exists):
             return Outcome.PRECONDITION_FAILED
     # Step 2: If-Unmodified-Since, only without If-Match.
     elif preconditions.if_unmodified_since is not None and not _if_unmodified_since_passes(
@@ -224,13 +232,18 @@ def _to_second(last_modified: float | None) -> int | None:
 
 
 def _if_match_passes(
-    if_match: tuple[EntityTag, ...] | Wildcard, current: EntityTag | None, *, exists: bool
+    if_match: tuple[EntityTag, ...] | Wildcard,
+    current: EntityTag | None,
+    others: list[EntityTag],
+    *,
+    exists: bool,
 ) -> bool:
     """If-Match: "*" needs a representation, a list a strong match (RFC 9110 §13.1.1)."""
     if isinstance(if_match, Wildcard):
         return exists
     # A missing or weak current ETag never matches strongly (§8.8.3.2).
-    return current is not None and any(strong_match(tag, current) for tag in if_match)
+    candidates = [tag for tag in (current, *others) if tag is not None]
+    return any(strong_match(tag, have) for tag in if_match for have in candidates)
 
 
 def _if_unmodified_since_passes(value: str, current_second: int | None) -> bool:

@@ -160,15 +160,28 @@ class ConditionalUpdateMixin(_View):
 
         From the primary key and the version field; a model without a version field gets a
         hash of its serialized representation, which costs a serialization per call.
-        Representations in another format or language get another ETag.
+        Representations in another format get another ETag, and so do HTML pages in another
+        language; the JSON of a state is the same in every language, and so is its ETag.
         """
+        return quote_etag(self._state_tag(obj) + self._variant())
+
+    def get_etags_of_state(self, obj: Any) -> list[str]:
+        """The ETags of every representation of ``obj``'s current state, in every format.
+
+        A client may send back the ETag of another representation of the same state (copied
+        from the browsable API, or read in another language): as ``If-Match`` of a write it
+        shows the client has seen this state, so it lets the write through.
+        """
+        state = self._state_tag(obj)
+        return [quote_etag(state + suffix) for suffix in self._variants()]
+
+    def _state_tag(self, obj: Any) -> str:
+        """The opaque part of the ETag that names the state, without the variant."""
         version_field = self.get_version_field(type(obj))
         if version_field is None:
-            return self._representation_etag(obj)
+            return self._representation_hash(obj)
         # Percent-encoding keeps any primary key inside etagc.
-        return quote_etag(
-            f"{quote(str(obj.pk), safe='')}.{getattr(obj, version_field)}{self._variant()}"
-        )
+        return f"{quote(str(obj.pk), safe='')}.{getattr(obj, version_field)}"
 
     def get_last_modified(self, obj: Any) -> float | None:
         """``obj``'s Last-Modified as POSIX seconds, ``None`` when it has none (RFC 9110 §8.8.2)."""
@@ -213,11 +226,11 @@ class ConditionalUpdateMixin(_View):
         digest = hashlib.sha256(json.dumps(key, cls=DjangoJSONEncoder).encode()).hexdigest()
         return quote_etag(digest[:32], weak=True)
 
-    def _representation_etag(self, obj: Any) -> str:
+    def _representation_hash(self, obj: Any) -> str:
         context = {**self.get_serializer_context(), HASHING_REPRESENTATION: True}
         data = self.get_serializer_class()(obj, context=context).data
         content = json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True).encode()
-        return quote_etag(f"{hashlib.sha256(content).hexdigest()[:32]}{self._variant()}")
+        return hashlib.sha256(content).hexdigest()[:32]
 
     def _variant(self) -> str:
         """What tells this representation from others of the same state (RFC 9110 §8.8.3).
@@ -225,16 +238,32 @@ class ConditionalUpdateMixin(_View):
         Computed once per request: a list asks for it once per item.
         """
         if self._variant_suffix is None:
-            parts = []
             renderer = getattr(self.request, "accepted_renderer", None)
-            renderers = self.get_renderers()
-            if renderer is not None and renderers and renderer.format != renderers[0].format:
-                parts.append(str(renderer.format))
             language = translation.get_language()
-            if language and language != settings.LANGUAGE_CODE:
-                parts.append(language)
-            self._variant_suffix = "".join(f"-{quote(part, safe='')}" for part in parts)
+            self._variant_suffix = self._suffix(renderer, language)
         return self._variant_suffix
+
+    def _variants(self) -> list[str]:
+        """The variant suffixes of every representation this view renders."""
+        languages = [code for code, _name in settings.LANGUAGES]
+        return sorted(
+            {
+                self._suffix(renderer, language)
+                for renderer in self.get_renderers()
+                for language in languages
+            }
+        )
+
+    def _suffix(self, renderer: Any, language: str | None) -> str:
+        parts = []
+        renderers = self.get_renderers()
+        if renderer is not None and renderers and renderer.format != renderers[0].format:
+            parts.append(str(renderer.format))
+        # Only pages for people change with the language; data is the same in every one.
+        localized = renderer is not None and str(renderer.media_type).startswith("text/html")
+        if localized and language and language != settings.LANGUAGE_CODE:
+            parts.append(language)
+        return "".join(f"-{quote(part, safe='')}" for part in parts)
 
     def _validators(self, obj: Any, etag: str | None = None) -> dict[str, str]:
         headers = {ETAG: etag or self.get_etag(obj)}
@@ -272,7 +301,12 @@ class ConditionalUpdateMixin(_View):
         preconditions = _preconditions(self.request)
         etag = self.get_etag(obj)
         last_modified = self.get_last_modified(obj)
-        outcome = evaluate(method, preconditions, etag=etag, last_modified=last_modified)
+        same_state: tuple[str, ...] = ()
+        if preconditions.if_match is not None and method not in _READ_METHODS:
+            same_state = tuple(self.get_etags_of_state(obj))
+        outcome = evaluate(
+            method, preconditions, etag=etag, last_modified=last_modified, same_state=same_state
+        )
         if outcome is Outcome.NOT_MODIFIED:
             raise _NotModified(self._validators(obj, etag))
         if outcome is Outcome.PRECONDITION_FAILED:

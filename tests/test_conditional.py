@@ -445,3 +445,24 @@ def test_last_modified_is_sent_only_once_its_second_is_over(
     last_modified: float | None, now: float, sent: str | None
 ) -> None:
     assert last_modified_to_send(last_modified, now=now) == sent
+
+
+@pytest.mark.parametrize(
+    ("if_match", "outcome"),
+    [
+        ('"1.2-api"', Outcome.PROCEED),
+        ('"x", "1.2-api"', Outcome.PROCEED),
+        ('W/"1.2-api"', Outcome.PRECONDITION_FAILED),
+        ('"1.1-api"', Outcome.PRECONDITION_FAILED),
+        ('"1.1"', Outcome.PRECONDITION_FAILED),
+    ],
+)
+def test_if_match_may_name_the_current_state_in_another_representation(
+    if_match: str, outcome: Outcome
+) -> None:
+    preconditions = Preconditions(if_match=if_match)
+    same_state = ('"1.2-api"', '"1.2-api-de"')
+    result = evaluate(
+        "PATCH", preconditions, etag='"1.2"', last_modified=None, same_state=same_state
+    )
+    assert result is outcome

@@ -147,19 +147,41 @@ def test_304_costs_one_query_and_no_serialization(
     assert serialized
 
 
-def test_representations_in_other_formats_and_languages_have_other_etags(
+def test_representations_in_other_formats_have_other_etags_and_languages_only_for_pages(
     article: Article,
 ) -> None:
     json_etag = Client().get(url(article))["ETag"]
     browsable = Client().get(url(article) + "?format=api")
+    german_page = Client().get(url(article) + "?format=api", headers={"Accept-Language": "de"})
     german = Client().get(url(article), headers={"Accept-Language": "de"})
-    assert browsable.status_code == german.status_code == 200
-    assert len({json_etag, browsable["ETag"], german["ETag"]}) == 3
-    assert german.json()["etag"] == german["ETag"]
+    assert browsable.status_code == german.status_code == german_page.status_code == 200
+    assert german["Content-Language"] == "de"
+    # The JSON is the same data in every language; the pages for people are not.
+    assert german["ETag"] == german.json()["etag"] == json_etag
+    assert len({json_etag, browsable["ETag"], german_page["ETag"]}) == 3
     # A client revalidates with the tag it got for its own variant.
     assert (
-        Client().get(url(article), headers={"If-None-Match": json_etag, "Accept-Language": "de"})
+        Client().get(url(article), headers={"If-None-Match": browsable["ETag"]})
     ).status_code == 200
+    assert (
+        Client().get(url(article), headers={"If-None-Match": json_etag, "Accept-Language": "de"})
+    ).status_code == 304
+
+
+def test_if_match_of_another_representation_of_the_current_state_lets_a_write_through(
+    as_user: Callable[[str], Client], article: Article
+) -> None:
+    page = Client().get(url(article) + "?format=api", headers={"Accept-Language": "de"})["ETag"]
+    stale_page = page.replace(f".{article.version}-", f".{article.version - 1}-")
+    assert stale_page != page
+    alice = as_user("alice")
+    refused = write(alice, "PATCH", url(article), {"body": "x"}, **{"If-Match": stale_page})
+    assert refused.status_code == 412
+    changed = write(alice, "PATCH", url(article), {"body": "y"}, **{"If-Match": page})
+    assert changed.status_code == 200, changed.content
+    # The page's tag named version 1; now the state moved on, and so has every variant's tag.
+    again = write(alice, "PATCH", url(article), {"body": "z"}, **{"If-Match": page})
+    assert again.status_code == 412
 
 
 # Writes: 200/204 and the validators they carry
