@@ -32,6 +32,7 @@ W002 = "django_http_errors.W002"
 W003 = "django_http_errors.W003"
 W004 = "django_http_errors.W004"
 W005 = "django_http_errors.W005"
+W006 = "django_http_errors.W006"
 SQLITE_ENGINE = "django.db.backends.sqlite3"
 
 
@@ -110,6 +111,24 @@ def check_exception_handler(
             )
         )
     return messages
+
+
+@register(Tags.compatibility, deploy=True)
+def check_problem_type_base(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """In production, problem types are absolute URIs: ``PROBLEM_TYPE_BASE_URL`` is set."""
+    if get_settings().PROBLEM_TYPE_BASE_URL:
+        return []
+    return [
+        Warning(
+            "Problem type URIs are relative references (/problems/<slug>/): clients resolve "
+            "them against each response's URL, and RFC 9457 recommends absolute ones.",
+            hint="Set HTTP_ERRORS['PROBLEM_TYPE_BASE_URL'] to the absolute URL of your "
+            "problem pages, e.g. 'https://api.example.com/problems/'.",
+            id=W006,
+        )
+    ]
 
 
 @register(Tags.compatibility)

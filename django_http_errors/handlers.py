@@ -9,8 +9,8 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import DisallowedHost, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception, setting_changed
 from django.db import (
@@ -296,7 +296,13 @@ def _insufficient_scope_challenge(exc: InsufficientScope, request: Any) -> str:
 
 
 def problem_type_uri(slug: str, request: Any) -> str | None:
-    """The type URI of a problem: under ``PROBLEM_TYPE_BASE_URL``, or the app's own page."""
+    """The type URI of a problem: under ``PROBLEM_TYPE_BASE_URL``, or the app's own page.
+
+    Without a base, the page's path: a URI reference that is the same string whatever
+    ``Host`` or scheme the request names, so clients can compare types (RFC 9457 §3.1.1);
+    it resolves against the response's URL to the page. Check W006 (``check --deploy``)
+    recommends an absolute base in production.
+    """
     base = get_settings().PROBLEM_TYPE_BASE_URL
     if base:
         return f"{base.rstrip('/')}/{slug}"
@@ -306,12 +312,7 @@ def problem_type_uri(slug: str, request: Any) -> str | None:
         prefix = request.META.get("SCRIPT_NAME", "")
     else:
         urlconf, prefix = get_urlconf(), get_script_prefix()
-    path = _type_path(slug, urlconf, prefix)
-    if path is None:
-        return None
-    # RFC 9457 §3.1.1 recommends absolute type URIs: relative ones resolve confusingly.
-    origin = _origin(request) if isinstance(request, HttpRequest) else None
-    return origin + path if origin else path
+    return _type_path(slug, urlconf, prefix)
 
 
 @functools.lru_cache(maxsize=256)
@@ -323,58 +324,8 @@ def _type_path(slug: str, urlconf: Any, script_prefix: str) -> str | None:
         return None
 
 
-_origins: dict[tuple[Any, ...], str | None] = {}
-
-
-def _origin(request: HttpRequest) -> str | None:
-    """``scheme://host`` of the request, validated against ``ALLOWED_HOSTS`` once per host.
-
-    Validating the Host on every error would cost more than the rest of the problem; the
-    cache key holds every header of that validation, so a new Host is checked anew, and a
-    change of the settings it reads empties the cache.
-    """
-    meta = request.META
-    key = (
-        request.scheme,
-        meta.get("HTTP_X_FORWARDED_HOST"),
-        meta.get("HTTP_X_FORWARDED_PORT"),
-        meta.get("HTTP_HOST"),
-        meta.get("SERVER_NAME"),
-        meta.get("SERVER_PORT"),
-    )
-    # One lookup, no check-then-read: another thread may empty the cache in between.
-    cached = _origins.get(key, "")  # "" is never an origin; None is a cached refusal
-    if cached != "":
-        return cached
-    try:
-        origin: str | None = f"{request.scheme}://{request.get_host()}"
-    except DisallowedHost:
-        # The 400 for a Host not in ALLOWED_HOSTS must not fail on that same Host.
-        origin = None
-    if len(_origins) >= 256:
-        _origins.clear()
-    _origins[key] = origin
-    return origin
-
-
-#: Settings that change a request's validated origin or the path of a type page.
-_URL_SETTINGS = frozenset(
-    {
-        "ALLOWED_HOSTS",
-        # get_host() accepts localhost with DEBUG on and ALLOWED_HOSTS empty.
-        "DEBUG",
-        "USE_X_FORWARDED_HOST",
-        "USE_X_FORWARDED_PORT",
-        "SECURE_PROXY_SSL_HEADER",
-        "FORCE_SCRIPT_NAME",
-        "ROOT_URLCONF",
-    }
-)
-
-
 def _forget_urls(*, setting: str, **kwargs: Any) -> None:
-    if setting in _URL_SETTINGS:
-        _origins.clear()
+    if setting in {"FORCE_SCRIPT_NAME", "ROOT_URLCONF"}:
         _type_path.cache_clear()
 
 

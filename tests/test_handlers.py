@@ -59,7 +59,7 @@ def test_invalid_fields_are_400_with_pointers(as_user: Callable[[str], Client]) 
     assert response.status_code == 400
     body = problem(response)
     assert body["code"] == "invalid"
-    assert body["type"] == "http://testserver/api/problems/invalid/"
+    assert body["type"] == "/api/problems/invalid/"
     assert body["title"] == "Invalid input"
     assert body["instance"] == "/api/articles/"
     assert body["errors"] == [
@@ -205,19 +205,23 @@ def test_every_api_exception_is_a_problem_with_its_status(
         assert body["type"] == "about:blank"
         assert body["title"] == "Internal Server Error"
     else:
-        assert body["type"] == f"http://testserver/api/problems/{code.replace('_', '-')}/"
+        assert body["type"] == f"/api/problems/{code.replace('_', '-')}/"
 
 
-def test_type_uri_origin_follows_debug_under_override_settings(seeded: object) -> None:
-    # With DEBUG on and ALLOWED_HOSTS empty Django accepts localhost (get_host); a cached
-    # verdict from DEBUG off must not outlive the change.
-    with override_settings(ALLOWED_HOSTS=[]):
-        refused = Client().get("/api/articles/999999/", HTTP_HOST="localhost")
-        assert refused.status_code == 400
-        with override_settings(DEBUG=True):
-            response = Client().get("/api/articles/999999/", HTTP_HOST="localhost")
-    assert response.status_code == 404
-    assert problem(response)["type"] == "http://localhost/api/problems/not-found/"
+@pytest.mark.parametrize(
+    ("host", "secure"),
+    [("testserver", False), ("localhost", False), ("127.0.0.1:8000", True), ("[::1]", False)],
+)
+def test_type_uris_are_the_same_whatever_host_or_scheme(host: str, secure: bool) -> None:
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        response = Client().get("/api/articles/999999/", HTTP_HOST=host, secure=secure)
+    assert problem(response)["type"] == "/api/problems/not-found/"
+
+
+@override_settings(HTTP_ERRORS={"PROBLEM_TYPE_BASE_URL": "https://errors.example.com/types/"})
+def test_a_configured_base_makes_type_uris_absolute() -> None:
+    body = problem(Client().get("/api/articles/999999/"))
+    assert body["type"] == "https://errors.example.com/types/not-found"
 
 
 class _TokenExpired(exceptions.APIException):
