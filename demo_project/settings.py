@@ -107,6 +107,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "django_http_errors.handlers.exception_handler",
+    # A client that accepts only application/problem+json still gets its errors and 204s.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "django_http_errors.negotiation.ProblemContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "django_http_errors.schema.ProblemAutoSchema",
 }
 

@@ -31,6 +31,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.parsers import BaseParser
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
@@ -84,7 +86,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     problem, headers = build_problem(api_exc, request)
     rollback_open_transactions()
     response = Response(problem.as_dict(), status=problem.status, headers=headers)
-    if _renders_json(request, context.get("view")):
+    if _renders_problem_json(request):
         response.content_type = PROBLEM_JSON
     failed = problem.status >= 500 and not isinstance(exc, exceptions.APIException)
     if failed and request is not None:
@@ -344,14 +346,22 @@ def rollback_open_transactions() -> None:
             connection.set_rollback(True)
 
 
-def _renders_json(request: Any, view: Any) -> bool:
+def _renders_problem_json(request: Any) -> bool:
+    """Render the problem as ``application/problem+json`` (RFC 9457 §3), whatever the view's
+    renderers (YAML for a schema, HTML templates for API docs), or before negotiation ran.
+
+    A person browsing the API keeps the browsable API's page, which shows the problem.
+    """
     renderer = getattr(request, "accepted_renderer", None)
-    if renderer is None:
-        # Content negotiation failed or never ran (406, an unknown format suffix): DRF's
-        # finalize_response then renders with the view's first renderer, maybe not JSON.
-        get_renderers = getattr(view, "get_renderers", None)
-        renderers = get_renderers() if get_renderers is not None else []
-        if not renderers:
-            return True
-        renderer = renderers[0]
-    return str(getattr(renderer, "format", "")) == "json"
+    if isinstance(renderer, BrowsableAPIRenderer):
+        return False
+    if isinstance(request, Request) and not isinstance(renderer, JSONRenderer):
+        # DRF's finalize_response renders with the request's renderer when it has one.
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = PROBLEM_JSON
+    return True
+
+
+def problem_body(exc: exceptions.APIException | None, request: Any) -> dict[str, Any]:
+    """The problem members for ``exc``, as the handler would answer it."""
+    return build_problem(exc, request)[0].as_dict()

@@ -1,0 +1,97 @@
+"""Content negotiation for clients that accept nothing but problems (RFC 9110 §12.5.1).
+
+A generated client that lists only ``application/problem+json`` in ``Accept`` (the one media
+type an OpenAPI document gives for a DELETE's responses) still gets its errors, its 204 and its
+304 instead of a 406.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.utils.http import parse_header_parameters
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+
+from .problems import PROBLEM_JSON
+
+__all__ = ["ProblemContentNegotiation", "ProblemsOnlyRenderer"]
+
+#: Representation headers of a success that is not sent (RFC 9110 §8.8).
+_OF_THE_REPRESENTATION = ("ETag", "Last-Modified", "Location", "Content-Location")
+
+
+class ProblemsOnlyRenderer(JSONRenderer):
+    """Renders for a client that accepts only problems: errors, and successes without content.
+
+    A safe request whose success has content answers 406 instead (RFC 9110 §15.5.7); an unsafe
+    one keeps its answer, as JSON, disregarding ``Accept`` as §12.5.1 allows: the write was
+    done, and a 406 would hide it from the client.
+    """
+
+    media_type = PROBLEM_JSON
+    format = "json"
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        """The problem, nothing for no content, or the success as above."""
+        context = renderer_context or {}
+        response = context.get("response")
+        request = context.get("request")
+        if response is None or data is None or response.status_code >= 400:
+            return super().render(data, accepted_media_type, renderer_context)
+        if request is not None and request.method in ("GET", "HEAD", "OPTIONS"):
+            from .handlers import problem_body
+
+            response.status_code = 406
+            for name in _OF_THE_REPRESENTATION:
+                response.headers.pop(name, None)
+            data = problem_body(NotAcceptable(), request)
+        else:
+            response["Content-Type"] = JSONRenderer.media_type
+        return super().render(data, accepted_media_type, renderer_context)
+
+
+class ProblemContentNegotiation(DefaultContentNegotiation):
+    """DRF's negotiation; when nothing is acceptable but problems, the problems renderer."""
+
+    def select_renderer(
+        self,
+        request: Request,
+        renderers: Iterable[BaseRenderer],
+        format_suffix: str | None = None,
+    ) -> tuple[BaseRenderer, str]:
+        """DRF's choice, or ``ProblemsOnlyRenderer`` for ``Accept: application/problem+json``."""
+        try:
+            chosen: tuple[BaseRenderer, str] = super().select_renderer(
+                request, renderers, format_suffix
+            )
+            return chosen
+        except NotAcceptable:
+            if format_suffix is None and _accepts_problems(request):
+                return ProblemsOnlyRenderer(), PROBLEM_JSON
+            raise
+
+
+def _accepts_problems(request: Request) -> bool:
+    accept = request.META.get("HTTP_ACCEPT", "")
+    for item in accept.split(","):
+        media_type, params = parse_header_parameters(item)
+        if media_type == PROBLEM_JSON and _quality(params.get("q", "1")) > 0:
+            return True
+    return False
+
+
+def _quality(value: str) -> float:
+    """A weight of Accept (RFC 9110 §12.4.2); an invalid one counts as 0."""
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
