@@ -18,6 +18,9 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test"
+#: The documented production command's worker options (README, docs/upstream.md): a thread
+#: per request, so a slow client or a slow upstream holds one thread, never a process.
+PRODUCTION_SERVER = ("--worker-class", "gthread", "--workers", "4", "--threads", "8")
 
 
 def postgres_url(run: str) -> str:
