@@ -9,8 +9,6 @@ unpublished and the index without its copy, and never makes other requests wait.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bench.servers import PRODUCTION_SERVER, gunicorn, scratch_database
+from bench.servers import PRODUCTION_SERVER, gunicorn, scratch_database, sqlite_database, token_of
 from tests.index_server import SearchIndex
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,30 +28,6 @@ TIMEOUT = 1.0
 SLACK = 0.8
 
 pytestmark = pytest.mark.slow
-
-
-def _manage(database_url: str, *command: str) -> str:
-    env = {**os.environ, "DATABASE_URL": database_url}
-    env.pop("TEST_DATABASE_NAME", None)
-    env["DJANGO_SETTINGS_MODULE"] = "demo_project.settings"
-    done = subprocess.run(
-        [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-    return done.stdout.decode()
-
-
-def _sqlite(path: Path) -> str:
-    """A migrated and seeded SQLite database file; its URL."""
-    url = f"sqlite:///{path}"
-    _manage(url, "migrate", "--noinput", "-v0")
-    return url
-
-
-def _alice(database_url: str) -> dict[str, str]:
-    """Alice's token credentials: Basic would spend half a second hashing on every request."""
-    # seed_demo is idempotent and prints each user's token: "alice  password ... token KEY".
-    line = next(x for x in _manage(database_url, "seed_demo").splitlines() if x.startswith("alice"))
-    return {"Authorization": f"Token {line.rsplit(' ', 1)[1]}"}
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +39,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[httpx.Cli
         if database_url.startswith("postgres"):
             url = stack.enter_context(scratch_database(database_url, "django_http_errors_pub"))
         else:
-            url = _sqlite(tmp_path_factory.mktemp("publish") / "demo.sqlite3")
+            url = sqlite_database(tmp_path_factory.mktemp("publish") / "demo.sqlite3")
         base = stack.enter_context(
             gunicorn(
                 url,
@@ -75,7 +49,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[httpx.Cli
                 SEARCH_INDEX_TIMEOUT=str(TIMEOUT),
             )
         )
-        client = stack.enter_context(httpx.Client(base_url=base, headers=_alice(url), timeout=30))
+        client = stack.enter_context(
+            httpx.Client(
+                base_url=base, headers={"Authorization": token_of(url, "alice")}, timeout=30
+            )
+        )
         yield client, index
 
 
@@ -198,7 +176,7 @@ def test_a_change_that_wins_the_race_withdraws_the_copy(
 def test_publish_to_a_refusing_index_is_502_at_once(tmp_path: Path) -> None:
     with SearchIndex() as gone:
         url = gone.url
-    database_url = _sqlite(tmp_path / "demo.sqlite3")
+    database_url = sqlite_database(tmp_path / "demo.sqlite3")
     with (
         gunicorn(
             database_url,
@@ -208,7 +186,9 @@ def test_publish_to_a_refusing_index_is_502_at_once(tmp_path: Path) -> None:
             SEARCH_INDEX_URL=url,
             SEARCH_INDEX_TIMEOUT=str(TIMEOUT),
         ) as base,
-        httpx.Client(base_url=base, headers=_alice(database_url), timeout=30) as http,
+        httpx.Client(
+            base_url=base, headers={"Authorization": token_of(database_url, "alice")}, timeout=30
+        ) as http,
     ):
         path, etag, _ = _draft(http)
         response, seconds = _timed(lambda: http.post(f"{path}publish/", headers={"If-Match": etag}))
