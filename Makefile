@@ -40,12 +40,14 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# In-process figures on SQLite; load and faults need PostgreSQL (BENCH_DATABASE_URL).
+# In-process figures and slow clients on SQLite; load and faults need PostgreSQL
+# (BENCH_DATABASE_URL).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 bench: $(VENV)/.installed-dev,bench
 	$(BIN)/python -m bench.run
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.concurrency
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.faults
+	$(BIN)/python -m bench.slow_clients
 
 clean:
 	rm -rf .venv .venv-* db.sqlite3 .test-db* *.egg-info
