@@ -91,6 +91,15 @@ class _Deadline:
                 return
         _shut_down(sock)
 
+    def check(self) -> None:
+        """Raise 504 if the deadline has passed, even though a response came back.
+
+        A connection shut down after a complete status line looks to a lenient parser
+        (http.client) like an answer that ended there: that answer was cut, not given.
+        """
+        if self.passed:
+            raise GatewayTimeout()
+
     def __enter__(self) -> _Deadline:
         self._timer.start()
         return self
@@ -134,11 +143,13 @@ def request_with_httpx(method: str, url: str, *, timeout: float, **kwargs: Any) 
 
         try:
             with httpx.Client(timeout=deadline.remaining()) as client:
-                return client.request(method, url, extensions={"trace": trace}, **kwargs)
+                response = client.request(method, url, extensions={"trace": trace}, **kwargs)
         except httpx.HTTPError as exc:
             if deadline.passed or isinstance(exc, httpx.TimeoutException):
                 raise GatewayTimeout() from exc
             raise
+        deadline.check()
+        return response
 
 
 def request_with_requests(method: str, url: str, *, timeout: float, **kwargs: Any) -> Any:
@@ -156,11 +167,13 @@ def request_with_requests(method: str, url: str, *, timeout: float, **kwargs: An
         session.mount("https://", adapter)
         try:
             remaining = deadline.remaining()
-            return session.request(method, url, timeout=(remaining, remaining), **kwargs)
+            response = session.request(method, url, timeout=(remaining, remaining), **kwargs)
         except requests.RequestException as exc:
             if deadline.passed or isinstance(exc, requests.Timeout):
                 raise GatewayTimeout() from exc
             raise
+        deadline.check()
+        return response
 
 
 def _deadline_adapter(deadline: _Deadline) -> Any:

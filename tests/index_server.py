@@ -7,7 +7,7 @@ after storing (or not) is its ``mode``:
 - ``ok``: 201 at once;  ``slow``: 201 after ``delay`` seconds;
 - ``fail``: stores, then 500;  ``stall``: stores nothing and never answers;
 - ``late``: stores, then answers 201 after ``delay`` seconds;
-- ``trickle``: stores, then sends its whole answer (status line first) a byte at a time;
+- ``trickle``: stores, sends its status line, then the rest of its answer a byte at a time;
 - ``close``: stores, then closes the connection in the middle of the status line.
 """
 
@@ -103,7 +103,10 @@ class SearchIndex:
         elif self.mode == "stall":
             self._closed.wait()
         elif self.mode == "trickle":
-            for byte in answer:
+            # The status line at once: a lenient client must not take the cut for the end.
+            status_line, rest = answer.split(b"\r\n", 1)
+            conn.sendall(status_line + b"\r\n")
+            for byte in rest:
                 if self._closed.wait(TRICKLE_INTERVAL):
                     return
                 conn.sendall(bytes([byte]))
