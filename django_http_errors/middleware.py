@@ -30,7 +30,7 @@ def current_request_id() -> str | None:
 
 
 def lacks_length(transfer_encoding: str | None, content_length: str | None) -> bool:
-    """Whether the request has content that WSGI cannot delimit: 411 (RFC 9110 §15.5.12).
+    """Whether the request has content that cannot be read without a length: ``LengthRequired``.
 
     Content sent with Transfer-Encoding (chunked) has no Content-Length (RFC 9112 §6.1). Django
     reads ``CONTENT_LENGTH`` bytes under WSGI and DRF parses nothing without it under any
