@@ -63,12 +63,14 @@ docs: $(VENV)/.installed-docs
 docs-build: $(VENV)/.installed-docs
 	$(MKDOCS) build --strict --config-file docs/mkdocs/mkdocs.yml
 
-# In-process figures on SQLite; load and faults need PostgreSQL (BENCH_DATABASE_URL).
+# In-process figures and slow clients on SQLite; load and faults need PostgreSQL
+# (BENCH_DATABASE_URL).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 bench: $(VENV)/.installed-dev,bench
 	$(BIN)/python -m bench.run
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.concurrency
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.faults
+	$(BIN)/python -m bench.slow_clients
 
 clean:
 	rm -rf .venv .venv-* db.sqlite3 db.sqlite3-wal db.sqlite3-shm .test-db* *.egg-info dist build site

@@ -61,6 +61,10 @@ class _IndexHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
+    def do_DELETE(self) -> None:
+        self.send_response(204)
+        self.end_headers()
+
     def log_message(self, *args: Any) -> None:
         pass
 
@@ -83,7 +87,7 @@ def run(database_url: str) -> list[Check]:
     with scratch_database(database_url, "django_http_errors_faults") as url:
         proxied = with_database(url, "django_http_errors_faults", host="127.0.0.1", port=proxy.port)
         env = {
-            "SEARCH_INDEX_URL": f"http://127.0.0.1:{index.server_address[1]}/documents",
+            "SEARCH_INDEX_URL": f"http://127.0.0.1:{index.server_address[1]}/documents/",
             "SEARCH_INDEX_TIMEOUT": str(INDEX_TIMEOUT),
         }
         with (

@@ -18,6 +18,9 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test"
+#: The documented production command's worker options (README, docs/upstream.md): a thread
+#: per request, so a slow client or a slow upstream holds one thread, never a process.
+PRODUCTION_SERVER = ("--worker-class", "gthread", "--workers", "4", "--threads", "8")
 
 
 def postgres_url(run: str) -> str:
@@ -70,6 +73,39 @@ def scratch_database(server_url: str, name: str) -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def manage(database_url: str, *command: str) -> str:
+    """Run a management command of the demo on ``database_url``; what it printed.
+
+    With the test settings: their password hasher makes seeding fast (the servers started
+    here authenticate with tokens).
+    """
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    env.pop("TEST_DATABASE_NAME", None)
+    done = subprocess.run(
+        [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    return done.stdout.decode()
+
+
+def sqlite_database(path: Path) -> str:
+    """A migrated and seeded SQLite database file for the demo; its URL."""
+    url = f"sqlite:///{path}"
+    manage(url, "migrate", "--noinput", "-v0")
+    manage(url, "seed_demo")
+    return url
+
+
+def token_of(database_url: str, username: str) -> str:
+    """An ``Authorization`` value with the seeded user's DRF token.
+
+    Basic credentials would cost a password hash (half a second) on every request.
+    """
+    query = "from rest_framework.authtoken.models import Token as T; "
+    query += f"print(T.objects.get(user__username={username!r}).key)"
+    # The last line: Django 5.2's shell first says what it imported.
+    return f"Token {manage(database_url, 'shell', '-c', query).split()[-1]}"
 
 
 @contextlib.contextmanager

@@ -18,6 +18,16 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+class LengthRequired(APIException):
+    """411: the request has content but no Content-Length to read it by (RFC 9110 §15.5.12)."""
+
+    status_code = status.HTTP_411_LENGTH_REQUIRED
+    default_detail = _(
+        "The request content must have a length: send it with Content-Length, not chunked."
+    )
+    default_code = "length_required"
+
+
 class ContentTooLarge(APIException):
     """413: the request content is larger than the server accepts (RFC 9110 §15.5.14)."""
 

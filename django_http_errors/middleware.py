@@ -1,4 +1,5 @@
-"""Correlation ids: one per request, in the problem, the log record and the response."""
+"""The middleware every request passes first: its correlation id (in the problem, the log record
+and the response), and a refusal of content that cannot be read."""
 
 from __future__ import annotations
 
@@ -7,10 +8,16 @@ import re
 import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
+from typing import Final
 
 from django.http import HttpRequest, HttpResponseBase
 
 from .conf import get_settings
+from .exceptions import LengthRequired
+from .views import problem_response
+
+TRANSFER_ENCODING: Final = "Transfer-Encoding"
+CONTENT_LENGTH: Final = "Content-Length"
 
 #: A client's id is echoed only when it is short and made of URL-safe characters.
 _SANE_ID = re.compile(r"[A-Za-z0-9._:+/=-]{1,128}")
@@ -22,8 +29,20 @@ def current_request_id() -> str | None:
     return _current_id.get()
 
 
+def lacks_length(transfer_encoding: str | None, content_length: str | None) -> bool:
+    """Whether the request has content that cannot be read without a length: ``LengthRequired``.
+
+    Content sent with Transfer-Encoding (chunked) has no Content-Length (RFC 9112 §6.1). Django
+    reads ``CONTENT_LENGTH`` bytes under WSGI and DRF parses nothing without it under any
+    server, so either would take such content for none at all: a PATCH would succeed having
+    changed nothing.
+    """
+    return transfer_encoding is not None and not content_length
+
+
 class RequestIDMiddleware:
-    """Give every request an id: the client's ``X-Request-ID`` when sane, a new UUID otherwise."""
+    """Give every request an id (the client's ``X-Request-ID`` when sane, a new UUID otherwise);
+    answer 411 to content without a length before any view reads it as empty."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -35,7 +54,12 @@ class RequestIDMiddleware:
         request.request_id = request_id  # type: ignore[attr-defined]
         token = _current_id.set(request_id)
         try:
-            response = self.get_response(request)
+            if lacks_length(
+                request.headers.get(TRANSFER_ENCODING), request.headers.get(CONTENT_LENGTH)
+            ):
+                response: HttpResponseBase = problem_response(request, LengthRequired())
+            else:
+                response = self.get_response(request)
         finally:
             _current_id.reset(token)
         response[header] = request_id

@@ -185,6 +185,16 @@ CATALOG: dict[str, ProblemType] = {
             ),
         ),
         _t(
+            "length_required",
+            411,
+            _("Length required"),
+            _(
+                "The request carries content without a Content-Length (for example "
+                "Transfer-Encoding: chunked), which this server cannot read."
+            ),
+            _("Send the content with a Content-Length header."),
+        ),
+        _t(
             "content_too_large",
             413,
             _("Content too large"),

@@ -1,13 +1,22 @@
-"""Failures of upstream HTTP services (httpx, requests) as 502 or 504, when installed."""
+"""Upstream HTTP services (httpx, requests, when installed): their failures as 502 or 504, and
+calls bounded by one total deadline."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
+import socket
+import threading
+import time
+from typing import TYPE_CHECKING, Any
 
 from rest_framework.exceptions import APIException
 
 from .exceptions import BadGateway, GatewayTimeout
+
+if TYPE_CHECKING:
+    import httpx
 
 #: The HTTP clients we know: module, its timeout error, its other failures (its base error),
 #: and the errors of ours that its base error also covers (a URL or header we built wrong is
@@ -52,3 +61,141 @@ def upstream_exception(exc: BaseException) -> APIException | None:
     if isinstance(exc, failures):
         return BadGateway()
     return None
+
+
+class _Deadline:
+    """One instant by which a whole exchange ends: connect, send and every read.
+
+    A client's timeouts bound each operation, so an upstream that sends a byte now and then
+    (headers included) never trips them. At the instant, a timer shuts down every socket the
+    exchange opened, which wakes a read blocked in any phase.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+        self.passed = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._pass)
+        self._timer.daemon = True
+
+    def remaining(self) -> float:
+        """Seconds left, at least a little: a client reads 0 as "no limit"."""
+        return max(self.at - time.monotonic(), 0.001)
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut ``sock`` down at the deadline (now, if it has passed)."""
+        with self._lock:
+            self._sockets.append(sock)
+            if not self.passed:
+                return
+        _shut_down(sock)
+
+    def check(self) -> None:
+        """Raise 504 if the deadline has passed, even though a response came back.
+
+        A connection shut down after a complete status line looks to a lenient parser
+        (http.client) like an answer that ended there: that answer was cut, not given.
+        """
+        if self.passed:
+            raise GatewayTimeout()
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+
+    def _pass(self) -> None:
+        with self._lock:
+            self.passed = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut_down(sock)
+
+
+def _shut_down(sock: socket.socket) -> None:
+    # shutdown() wakes a thread blocked in recv() on the socket; close() would not.
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def request_with_httpx(method: str, url: str, *, timeout: float, **kwargs: Any) -> httpx.Response:
+    """One httpx exchange that ends within ``timeout`` seconds in all, or raises 504.
+
+    ``kwargs`` go to ``httpx.Client.request`` (``json``, ``content``, ``headers``, ``auth``).
+    The exchange has a connection of its own, so the deadline can cut it wherever it is. The
+    response is read in full; its status is not checked (``raise_for_status()`` makes an
+    error status a 502). A refused or broken connection raises httpx's own error (502).
+    Name resolution is bounded by the system resolver only.
+    """
+    import httpx
+
+    with _Deadline(timeout) as deadline:
+
+        def trace(event: str, info: dict[str, Any]) -> None:
+            # httpcore's documented "trace" extension hands over each new connection.
+            if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+                sock = info["return_value"].get_extra_info("socket")
+                if isinstance(sock, socket.socket):
+                    deadline.watch(sock)
+
+        try:
+            with httpx.Client(timeout=deadline.remaining()) as client:
+                response = client.request(method, url, extensions={"trace": trace}, **kwargs)
+        except httpx.HTTPError as exc:
+            if deadline.passed or isinstance(exc, httpx.TimeoutException):
+                raise GatewayTimeout() from exc
+            raise
+        deadline.check()
+        return response
+
+
+def request_with_requests(method: str, url: str, *, timeout: float, **kwargs: Any) -> Any:
+    """One requests exchange that ends within ``timeout`` seconds in all, or raises 504.
+
+    ``kwargs`` go to ``requests.Session.request`` (``json``, ``data``, ``headers``, ``auth``);
+    the rest is as for :func:`request_with_httpx`. Returns a ``requests.Response``, read in
+    full.
+    """
+    import requests
+
+    with _Deadline(timeout) as deadline, requests.Session() as session:
+        adapter = _deadline_adapter(deadline)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        try:
+            remaining = deadline.remaining()
+            response = session.request(method, url, timeout=(remaining, remaining), **kwargs)
+        except requests.RequestException as exc:
+            if deadline.passed or isinstance(exc, requests.Timeout):
+                raise GatewayTimeout() from exc
+            raise
+        deadline.check()
+        return response
+
+
+def _deadline_adapter(deadline: _Deadline) -> Any:
+    """A requests adapter whose connections are watched by ``deadline``, and never retried."""
+    from requests.adapters import HTTPAdapter
+    from urllib3.connectionpool import HTTPConnectionPool
+
+    def watched(pool_class: type[HTTPConnectionPool]) -> type[HTTPConnectionPool]:
+        # urllib3 makes connections of the pool's ConnectionCls; this one reports its socket.
+        class Connection(pool_class.ConnectionCls):  # type: ignore[name-defined,misc]
+            def connect(self) -> None:
+                super().connect()
+                deadline.watch(self.sock)
+
+        return type(pool_class.__name__, (pool_class,), {"ConnectionCls": Connection})
+
+    class DeadlineAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            pools = self.poolmanager.pool_classes_by_scheme
+            self.poolmanager.pool_classes_by_scheme = {
+                scheme: watched(pool) for scheme, pool in pools.items()
+            }
+
+    return DeadlineAdapter(max_retries=0)

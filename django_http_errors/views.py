@@ -23,7 +23,8 @@ from .handlers import (
 from .problems import CATALOG, PROBLEM_JSON, reason_phrase
 
 
-def _problem_response(request: HttpRequest, exc: Exception | None) -> HttpResponse:
+def problem_response(request: HttpRequest, exc: Exception | None) -> HttpResponse:
+    """``exc`` as a problem response, outside DRF: the DRF handler's mapping and body."""
     problem, headers = build_problem(as_api_exception(exc) if exc else None, request)
     body = json.dumps(problem.as_dict(), cls=DjangoJSONEncoder, separators=(",", ":"))
     response = HttpResponse(body, status=problem.status, content_type=PROBLEM_JSON)
@@ -34,12 +35,12 @@ def _problem_response(request: HttpRequest, exc: Exception | None) -> HttpRespon
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """``handler400``: a 400 problem, e.g. for a ``SuspiciousOperation`` (RFC 9110 §15.5.1)."""
-    return _problem_response(request, ParseError(code="bad_request", detail=BAD_REQUEST_DETAIL))
+    return problem_response(request, ParseError(code="bad_request", detail=BAD_REQUEST_DETAIL))
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """``handler403``: a 403 problem keeping the exception's message (RFC 9110 §15.5.4)."""
-    return _problem_response(request, PermissionDenied(*_args(exception)))
+    return problem_response(request, PermissionDenied(*_args(exception)))
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -49,7 +50,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     (``django.views.static.serve`` names the file's path on the server), and Django's docs
     keep these messages for debugging.
     """
-    return _problem_response(request, Http404())
+    return problem_response(request, Http404())
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -62,7 +63,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """
     rollback_open_transactions()
     exc = sys.exc_info()[1]
-    return _problem_response(request, exc if isinstance(exc, Exception) else None)
+    return problem_response(request, exc if isinstance(exc, Exception) else None)
 
 
 def problem_type(request: HttpRequest, slug: str) -> HttpResponse:

@@ -65,6 +65,7 @@ def _comparable(response: Any) -> tuple[int, dict[str, str], Any]:
 
 
 # An anonymous write is 401 before any lookup (authentication comes first): reads only.
+@pytest.mark.django_db(transaction=True)  # publish commits its own transaction
 @pytest.mark.parametrize(
     ("who", "method"),
     [

@@ -540,6 +540,7 @@ def publish(client: Client, article: Article) -> Any:
     return client.post(f"{url}publish/", content_type=JSON, **preconditions)
 
 
+@pytest.mark.django_db(transaction=True)  # publish commits its own transaction
 @pytest.mark.parametrize(("mode", "status"), [("ok", 200), ("fail", 502), ("stall", 504)])
 def test_publish_answers_for_the_search_index(
     as_user: Callable[[str], Client], draft: Article, search_index: Any, mode: str, status: int
@@ -557,6 +558,7 @@ def test_publish_answers_for_the_search_index(
         assert (draft.published, draft.version) == (False, version)
 
 
+@pytest.mark.django_db(transaction=True)  # publish commits its own transaction
 def test_publish_when_the_search_index_refuses_is_502(
     as_user: Callable[[str], Client], draft: Article
 ) -> None:

@@ -374,6 +374,7 @@ def test_a_write_overtaken_by_another_is_refused(
 # publish: a custom action
 
 
+@pytest.mark.django_db(transaction=True)  # publish commits its own transaction
 def test_publish_honours_if_match(as_user: Callable[[str], Client], draft: Article) -> None:
     alice = as_user("alice")
     path = url(draft) + "publish/"
@@ -394,6 +395,7 @@ def test_publish_needs_no_precondition(as_user: Callable[[str], Client], draft: 
     assert (draft.published, draft.version) == (True, 2)
 
 
+@pytest.mark.django_db(transaction=True)  # publish commits its own transaction
 @override_settings(SEARCH_INDEX_URL="http://127.0.0.1:9/", SEARCH_INDEX_TIMEOUT=2)
 def test_publish_that_fails_to_notify_changes_nothing(
     as_user: Callable[[str], Client], draft: Article

@@ -563,7 +563,8 @@ def observe(demo: Demo) -> dict[tuple[str, str], dict[int, int]]:
     }
 
 
-@pytest.mark.django_db
+# Publishing commits its own transaction (a failed one rolls it back): no test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_demo_statuses_in_the_schema_are_the_statuses_requests_get(
     seeded: dict[str, Any],
 ) -> None:

@@ -1,12 +1,21 @@
-"""HTTP client errors as 502 and 504 (RFC 9110 §15.6.3, §15.6.5)."""
+"""HTTP client errors as 502 and 504, and one total deadline for an upstream exchange."""
 
 from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
 
 from django_http_errors.exceptions import BadGateway, GatewayTimeout
-from django_http_errors.upstream import upstream_exception
+from django_http_errors.upstream import (
+    request_with_httpx,
+    request_with_requests,
+    upstream_exception,
+)
+from tests.index_server import SearchIndex
 
 REQUEST = httpx.Request("POST", "http://index.invalid/")
 
@@ -53,3 +62,75 @@ def test_a_url_we_built_wrong_is_our_500_not_a_502() -> None:
 @pytest.mark.parametrize("exc", [ValueError("x"), OSError("x"), RuntimeError("x")])
 def test_other_errors_are_not_upstream_failures(exc: Exception) -> None:
     assert upstream_exception(exc) is None
+
+
+# One total deadline over a real local index (tests/index_server.py).
+
+DEADLINE = 0.5
+try:
+    import requests
+
+    CLIENT_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPError, requests.RequestException)
+except ImportError:
+    CLIENT_ERRORS = (httpx.HTTPError,)
+#: What a deadline may overrun by: thread wake-ups and a loaded CI machine.
+SLACK = 0.4
+
+
+def _post_with(client: str) -> Callable[[str], Any]:
+    helper = {"httpx": request_with_httpx, "requests": request_with_requests}[client]
+    if client == "requests":
+        pytest.importorskip("requests")
+    return lambda url: helper("POST", url, timeout=DEADLINE, json={"id": 1})
+
+
+@pytest.fixture(params=["httpx", "requests"])
+def post(request: pytest.FixtureRequest) -> Callable[[str], Any]:
+    """POST ``{"id": 1}`` with the deadline helper of each client."""
+    return _post_with(request.param)
+
+
+@pytest.mark.parametrize("mode", ["stall", "late", "trickle"])
+def test_an_index_that_does_not_finish_in_time_is_504_at_the_deadline(
+    post: Callable[[str], Any], mode: str
+) -> None:
+    with SearchIndex(mode, delay=DEADLINE * 4) as index:
+        started = time.monotonic()
+        with pytest.raises(GatewayTimeout):
+            post(index.url)
+        elapsed = time.monotonic() - started
+    assert DEADLINE * 0.9 <= elapsed < DEADLINE + SLACK, elapsed
+
+
+def test_an_answer_that_ends_in_time_is_returned_in_full(post: Callable[[str], Any]) -> None:
+    with SearchIndex("slow", delay=DEADLINE / 4) as index:
+        response = post(index.url)
+    assert response.status_code == 201
+    assert response.json()["indexed"] is True
+
+
+def test_a_connection_closed_mid_answer_is_502_at_once(post: Callable[[str], Any]) -> None:
+    with SearchIndex("close") as index:
+        started = time.monotonic()
+        with pytest.raises(CLIENT_ERRORS) as raised:
+            post(index.url)
+    assert type(upstream_exception(raised.value)) is BadGateway, raised.value
+    assert time.monotonic() - started < DEADLINE
+
+
+def test_a_refused_connection_is_502_at_once(post: Callable[[str], Any]) -> None:
+    with SearchIndex() as index:
+        url = index.url
+    started = time.monotonic()
+    with pytest.raises(CLIENT_ERRORS) as raised:
+        post(url)
+    assert type(upstream_exception(raised.value)) is BadGateway, raised.value
+    assert time.monotonic() - started < DEADLINE
+
+
+def test_an_error_status_is_returned_for_the_caller_to_judge(
+    post: Callable[[str], Any],
+) -> None:
+    with SearchIndex("fail") as index:
+        response = post(index.url)
+    assert response.status_code == 500

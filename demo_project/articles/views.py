@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers, viewsets
@@ -19,12 +19,25 @@ from django_http_errors.mixins import ConditionalUpdateMixin
 from django_http_errors.permissions import IsAdminUser, IsOwnerOrReadOnly
 
 from .models import Article
-from .search_index import notify_search_index
+from .search_index import notify_search_index, withdraw_from_search_index
 from .serializers import ArticleSerializer
 
 
 class ArticleViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Article]):
     """Articles: drafts are visible to their owner and staff only; writes are conditional."""
+
+    @classmethod
+    def as_view(cls, actions: dict[str, Any] | None = None, **initkwargs: Any) -> Any:
+        """The router's views; publish's is never wrapped in an ``ATOMIC_REQUESTS`` transaction.
+
+        Publishing waits for the search index: a request-wide transaction would be open all
+        that time (and on SQLite hold the write lock). Its write is a short transaction of its
+        own (``conditional_write()``).
+        """
+        view = super().as_view(actions, **initkwargs)
+        if actions and set(actions.values()) == {"publish"}:
+            return transaction.non_atomic_requests(view)
+        return view
 
     serializer_class = ArticleSerializer
     # When both deny a write, the first speaks: a stranger gets 403 "not_owner", not "staff_only".
@@ -66,13 +79,20 @@ class ArticleViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Article]):
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
         """Publish the article and notify the search index; nothing changes if that fails."""
+        # The index is called outside any transaction (see as_view()), so no lock waits for
+        # it; the database change is then one short compare-and-swap. Should the call fail,
+        # or the swap lose to a concurrent change, the copy the index may hold is withdrawn.
         article = self.get_object()
-        # One transaction with the compare-and-swap: a failed notification or a concurrent
-        # change leaves the article as it was.
-        with self.conditional_write(article):
-            article.published = True
-            article.save()
+        was_published = article.published
+        try:
             notify_search_index(article)
+            with self.conditional_write(article):
+                article.published = True
+                article.save()
+        except Exception:
+            if not was_published:  # a published article's copy is the index's to keep
+                withdraw_from_search_index(article)
+            raise
         return Response(self.get_serializer(article).data)
 
 

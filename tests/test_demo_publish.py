@@ -1,0 +1,198 @@
+"""Publishing against a real search index that fails in every way, on a real server.
+
+gunicorn serves the demo (the documented production command) on a database of its own; a
+local socket server plays the index (tests/index_server.py) and records what it receives.
+Each failure answers 502 or 504 within about ``SEARCH_INDEX_TIMEOUT``, leaves the article
+unpublished and the index without its copy, and never makes other requests wait.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bench.servers import PRODUCTION_SERVER, gunicorn, scratch_database, sqlite_database, token_of
+from tests.index_server import SearchIndex
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 1.0
+#: How much later than the deadline a 504 may come: the withdrawal and a loaded machine.
+SLACK = 0.8
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[httpx.Client, SearchIndex]]:
+    """The demo under gunicorn, notifying an index whose mode each test sets."""
+    with ExitStack() as stack:
+        index = stack.enter_context(SearchIndex())
+        database_url = os.environ.get("DATABASE_URL", "")
+        if database_url.startswith("postgres"):
+            url = stack.enter_context(scratch_database(database_url, "django_http_errors_pub"))
+        else:
+            url = sqlite_database(tmp_path_factory.mktemp("publish") / "demo.sqlite3")
+        base = stack.enter_context(
+            gunicorn(
+                url,
+                *PRODUCTION_SERVER,
+                settings="demo_project.settings",
+                SEARCH_INDEX_URL=index.url,
+                SEARCH_INDEX_TIMEOUT=str(TIMEOUT),
+            )
+        )
+        client = stack.enter_context(
+            httpx.Client(
+                base_url=base, headers={"Authorization": token_of(url, "alice")}, timeout=30
+            )
+        )
+        yield client, index
+
+
+def _draft(http: httpx.Client) -> tuple[str, str, int]:
+    """A new draft of alice's: its path, ETag and id."""
+    created = http.post("/api/articles/", json={"title": "to publish", "body": "text"})
+    assert created.status_code == 201, created.text
+    pk = created.json()["id"]
+    return f"/api/articles/{pk}/", created.headers["ETag"], pk
+
+
+def _in_background(call: Callable[[], httpx.Response]) -> Callable[[], tuple[int, float]]:
+    """Start ``call`` in a thread; the returned function waits for its status and duration."""
+    result: dict[str, Any] = {}
+
+    def run() -> None:
+        started = time.monotonic()
+        result["status"] = call().status_code
+        result["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=run)
+    thread.start()
+
+    def wait() -> tuple[int, float]:
+        thread.join(timeout=30)
+        return result["status"], result["seconds"]
+
+    return wait
+
+
+def _wait_for_post(index: SearchIndex, pk: int) -> None:
+    deadline = time.monotonic() + 5
+    while pk not in index.requests("POST"):
+        assert time.monotonic() < deadline, "the index never received the POST"
+        time.sleep(0.01)
+
+
+def _timed(call: Callable[[], httpx.Response]) -> tuple[httpx.Response, float]:
+    started = time.monotonic()
+    response = call()
+    return response, time.monotonic() - started
+
+
+def test_publishing_stores_the_copy_and_the_article(
+    served: tuple[httpx.Client, SearchIndex],
+) -> None:
+    http, index = served
+    index.mode = "ok"
+    path, etag, pk = _draft(http)
+    response = http.post(f"{path}publish/", headers={"If-Match": etag})
+    assert response.status_code == 200, response.text
+    assert response.json()["published"] is True
+    assert http.get(path).json()["published"] is True
+    assert index.documents[pk]["title"] == "to publish"
+    assert pk not in index.requests("DELETE")
+
+
+@pytest.mark.parametrize(
+    ("mode", "status"),
+    [("fail", 502), ("close", 502), ("stall", 504), ("late", 504), ("trickle", 504)],
+)
+def test_a_failing_index_leaves_nothing_published_and_blocks_no_one(
+    served: tuple[httpx.Client, SearchIndex], mode: str, status: int
+) -> None:
+    http, index = served
+    index.mode, index.delay = mode, TIMEOUT * 3
+    path, etag, pk = _draft(http)
+
+    publishing = _in_background(lambda: http.post(f"{path}publish/", headers={"If-Match": etag}))
+    _wait_for_post(index, pk)
+    # Meanwhile the publication is waiting for the index (or has already failed).
+    health, health_seconds = _timed(lambda: http.get("/api/health/"))
+    write, write_seconds = _timed(
+        lambda: http.patch(path, json={"body": "edited meanwhile"}, headers={"If-Match": etag})
+    )
+    answered, seconds = publishing()
+
+    assert answered == status
+    if status == 504:
+        assert TIMEOUT * 0.9 <= seconds < TIMEOUT + SLACK, seconds
+    else:
+        assert seconds < TIMEOUT, seconds
+    assert health.status_code == 200
+    assert health_seconds < 1, health_seconds
+    assert write.status_code == 200, write.text
+    assert write_seconds < 1, write_seconds
+    state = http.get(path).json()
+    assert state["published"] is False
+    assert state["body"] == "edited meanwhile"
+    assert pk not in index.documents
+    if mode != "stall":  # the stalled index stored nothing
+        assert index.requests("DELETE").count(pk) == 1
+
+
+@pytest.mark.parametrize(("if_match", "status"), [(True, 412), (False, 409)])
+def test_a_change_that_wins_the_race_withdraws_the_copy(
+    served: tuple[httpx.Client, SearchIndex], if_match: bool, status: int
+) -> None:
+    http, index = served
+    index.mode, index.delay = "slow", TIMEOUT / 2
+    path, etag, pk = _draft(http)
+    headers = {"If-Match": etag} if if_match else {}
+    publishing = _in_background(lambda: http.post(f"{path}publish/", headers=headers))
+    _wait_for_post(index, pk)
+    write, write_seconds = _timed(
+        lambda: http.patch(path, json={"title": "changed first"}, headers={"If-Match": etag})
+    )
+    answered, _ = publishing()
+
+    assert write.status_code == 200
+    assert write_seconds < 1, write_seconds
+    assert answered == status
+    state = http.get(path).json()
+    assert state["published"] is False
+    assert state["title"] == "changed first"
+    assert pk not in index.documents
+    assert index.requests("DELETE").count(pk) == 1
+
+
+def test_publish_to_a_refusing_index_is_502_at_once(tmp_path: Path) -> None:
+    with SearchIndex() as gone:
+        url = gone.url
+    database_url = sqlite_database(tmp_path / "demo.sqlite3")
+    with (
+        gunicorn(
+            database_url,
+            "--workers",
+            "1",
+            settings="demo_project.settings",
+            SEARCH_INDEX_URL=url,
+            SEARCH_INDEX_TIMEOUT=str(TIMEOUT),
+        ) as base,
+        httpx.Client(
+            base_url=base, headers={"Authorization": token_of(database_url, "alice")}, timeout=30
+        ) as http,
+    ):
+        path, etag, _ = _draft(http)
+        response, seconds = _timed(lambda: http.post(f"{path}publish/", headers={"If-Match": etag}))
+        assert response.status_code == 502
+        assert response.headers["Content-Type"] == "application/problem+json"
+        assert seconds < TIMEOUT
+        assert http.get(path).json()["published"] is False
