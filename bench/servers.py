@@ -75,13 +75,13 @@ def scratch_database(server_url: str, name: str) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def manage(database_url: str, *command: str) -> str:
+def manage(database_url: str, *command: str, settings: str = "tests.settings") -> str:
     """Run a management command of the demo on ``database_url``; what it printed.
 
     With the test settings: their password hasher makes seeding fast (the servers started
     here authenticate with tokens).
     """
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": settings}
     env.pop("TEST_DATABASE_NAME", None)
     done = subprocess.run(
         [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
@@ -89,11 +89,17 @@ def manage(database_url: str, *command: str) -> str:
     return done.stdout.decode()
 
 
-def sqlite_database(path: Path) -> str:
-    """A migrated and seeded SQLite database file for the demo; its URL."""
+def sqlite_database(path: Path, *, settings: str = "tests.settings") -> str:
+    """A fresh SQLite database file at ``path``, migrated and seeded for the demo; its URL.
+
+    Seeded with the settings the server will run with: their password hasher must verify the
+    seeded users' passwords.
+    """
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
     url = f"sqlite:///{path}"
-    manage(url, "migrate", "--noinput", "-v0")
-    manage(url, "seed_demo")
+    manage(url, "migrate", "--noinput", "-v0", settings=settings)
+    manage(url, "seed_demo", settings=settings)
     return url
 
 
@@ -106,25 +112,6 @@ def token_of(database_url: str, username: str) -> str:
     query += f"print(T.objects.get(user__username={username!r}).key)"
     # The last line: Django 5.2's shell first says what it imported.
     return f"Token {manage(database_url, 'shell', '-c', query).split()[-1]}"
-
-
-@contextlib.contextmanager
-def sqlite_database(path: Path, *, settings: str = "demo_project.settings") -> Iterator[str]:
-    """A fresh SQLite database file at ``path``, migrated and seeded; yields its URL."""
-    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        leftover.unlink(missing_ok=True)
-    url = f"sqlite:///{path}"
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": settings}
-    env.pop("TEST_DATABASE_NAME", None)
-    for command in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    yield url
 
 
 #: The servers the demo's contract holds under: WSGI through gunicorn, ASGI through uvicorn.

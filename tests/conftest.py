@@ -83,11 +83,11 @@ def problem(response: Any) -> dict[str, Any]:
 def seeded_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file migrated and seeded once per run, for servers to start from a copy."""
     path = tmp_path_factory.mktemp("seeded") / "db.sqlite3"
-    with sqlite_database(path):
-        # Last-Modified is withheld during the second of the last change; the seeded articles'
-        # second is over before any server answers.
-        time.sleep(1 - time.time() % 1)
-        return path
+    sqlite_database(path, settings="demo_project.settings")
+    # Last-Modified is withheld during the second of the last change; the seeded articles'
+    # second is over before any server answers.
+    time.sleep(1 - time.time() % 1)
+    return path
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers, viewsets
@@ -25,19 +25,6 @@ from .serializers import ArticleSerializer
 
 class ArticleViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Article]):
     """Articles: drafts are visible to their owner and staff only; writes are conditional."""
-
-    @classmethod
-    def as_view(cls, actions: dict[str, Any] | None = None, **initkwargs: Any) -> Any:
-        """The router's views; publish's is never wrapped in an ``ATOMIC_REQUESTS`` transaction.
-
-        Publishing waits for the search index: a request-wide transaction would be open all
-        that time (and on SQLite hold the write lock). Its write is a short transaction of its
-        own (``conditional_write()``).
-        """
-        view = super().as_view(actions, **initkwargs)
-        if actions and set(actions.values()) == {"publish"}:
-            return transaction.non_atomic_requests(view)
-        return view
 
     serializer_class = ArticleSerializer
     # When both deny a write, the first speaks: a stranger gets 403 "not_owner", not "staff_only".
@@ -79,9 +66,10 @@ class ArticleViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Article]):
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
         """Publish the article and notify the search index; nothing changes if that fails."""
-        # The index is called outside any transaction (see as_view()), so no lock waits for
-        # it; the database change is then one short compare-and-swap. Should the call fail,
-        # or the swap lose to a concurrent change, the copy the index may hold is withdrawn.
+        # The index is called outside any transaction (the demo has no ATOMIC_REQUESTS), so
+        # no lock waits for it; the database change is then one short compare-and-swap.
+        # Should the call fail, or the swap lose to a concurrent change, the copy the index
+        # may hold is withdrawn.
         article = self.get_object()
         was_published = article.published
         try:
