@@ -68,6 +68,10 @@ INVALID_DETAIL = _("The request content is invalid: each error is listed in erro
 REFERENCED_DETAIL = _("The resource is referenced by other resources and cannot be deleted.")
 BAD_REQUEST_DETAIL = _("The request could not be understood.")
 TOO_DEEP_DETAIL = _("The request content is nested too deeply to be parsed.")
+UNPARSEABLE_DETAIL = _(
+    "The request content is not well-formed %(media_type)s. Check its syntax and its encoding "
+    "(the charset of its Content-Type, UTF-8 by default) and send it again."
+)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -81,6 +85,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     warn_if_not_installed()
     request = context.get("request")
     api_exc = as_api_exception(exc)
+    if isinstance(exc, exceptions.ParseError) and _raised_in(exc, BaseParser):
+        # A parser's message quotes Python's own exception text (codecs, digit limits,
+        # multipart boundaries): nothing a client can act on.
+        media_type = getattr(request, "content_type", "") or ""
+        api_exc = exceptions.ParseError(
+            UNPARSEABLE_DETAIL % {"media_type": media_type.split(";")[0].strip() or "?"}
+        )
     if api_exc is None and settings.DEBUG and get_settings().TECHNICAL_500_IN_DEBUG:
         return None
     problem, headers = build_problem(api_exc, request)

@@ -183,6 +183,9 @@ BODIES = [
     pytest.param("application/json", "{", 400, "parse_error", id="one-brace"),
     pytest.param("application/json", b'{"title": "\xff"}', 400, "parse_error", id="invalid-utf8"),
     pytest.param("application/json", '{"title": NaN}', 400, "parse_error", id="nan"),
+    pytest.param(
+        "application/json", '{"title": 1' + "1" * 5000 + "}", 400, "parse_error", id="int-digits"
+    ),
     pytest.param("application/json", '["title", "x"]', 400, "invalid", id="array-not-object"),
     pytest.param("application/json", '"title"', 400, "invalid", id="string-not-object"),
     pytest.param("application/json", "42", 400, "invalid", id="number-not-object"),
@@ -232,8 +235,14 @@ def test_bad_content_of_a_create(
     before = Article.objects.count()
     response = as_user("alice").generic("POST", ARTICLES, body, content_type=content_type)
     assert response.status_code == status, response.content[:500]
-    assert problem(response)["code"] == code
+    body_of_problem = problem(response)
+    assert body_of_problem["code"] == code
     assert Article.objects.count() == before
+    if code == "parse_error" and "deep" not in body_of_problem["detail"]:
+        # Generic words a client can act on, never Python's exception text.
+        assert body_of_problem["detail"].startswith("The request content is not well-formed ")
+        for python_text in ("codec", "position", "sys.", "boundary", "Expecting", "line 1"):
+            assert python_text not in body_of_problem["detail"]
 
 
 def _drf_reads_json_through_body() -> bool:
