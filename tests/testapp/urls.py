@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.urls import include, path
 
-from . import views
+from . import idempotency_views, views
 
 urlpatterns = [
     path("conditional/", include("tests.testapp.conditional_urls")),
+    path("idempotent/notes/", idempotency_views.OpenNotes.as_view()),
     path("", include("tests.testapp.permission_views")),
     path("boom/", views.Boom.as_view()),
     path("write-then-fail/", views.WriteThenFail.as_view()),
