@@ -25,9 +25,11 @@ from .serializers import ArticleSerializer
 
 
 class ArticleViewSet(IdempotencyMixin, ConditionalUpdateMixin, viewsets.ModelViewSet[Article]):
-    """Articles: drafts seen by owner and staff only; writes conditional and safe to retry."""
+    """Articles: drafts are visible to their owner and staff only; writes are conditional."""
 
     serializer_class = ArticleSerializer
+    # Creating and publishing honour an Idempotency-Key; PUT, PATCH and DELETE are idempotent.
+    idempotent_methods = frozenset({"POST"})
     # When both deny a write, the first speaks: a stranger gets 403 "not_owner", not "staff_only".
     permission_classes = [IsOwnerOrReadOnly | IsAdminUser]
 

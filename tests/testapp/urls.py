@@ -10,6 +10,10 @@ from . import idempotency_views, views
 urlpatterns = [
     path("conditional/", include("tests.testapp.conditional_urls")),
     path("idempotent/notes/", idempotency_views.OpenNotes.as_view()),
+    path(
+        "idempotent/articles/<int:pk>/",
+        idempotency_views.KeyedArticleViewSet.as_view({"patch": "partial_update"}),
+    ),
     path("", include("tests.testapp.permission_views")),
     path("boom/", views.Boom.as_view()),
     path("write-then-fail/", views.WriteThenFail.as_view()),
