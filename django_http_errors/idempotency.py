@@ -262,7 +262,8 @@ def _claim(row: IdempotencyKey) -> _Claim:
     1. Expired: delete it and claim again.
     2. Another fingerprint: 422, the key names other content.
     3. Done: replay its answer.
-    4. Written without answer: 409, the change is made and only its answer is lost.
+    4. Written without answer, past the lease: 409, the change is made and only its answer
+       is lost (its owner is taken for dead); within the lease, the answer is being stored.
     5. In flight past the lease: take it over (its owner is taken for dead).
     6. In flight: 409.
     """
@@ -295,11 +296,12 @@ def _claim(row: IdempotencyKey) -> _Claim:
         # Step 3
         if held.state == IdempotencyKey.State.DONE:
             raise _Replay(_replayed(held))
+        leased = held.claimed_at > now - timedelta(seconds=settings.IDEMPOTENCY_KEY_LEASE)
         # Step 4
-        if held.state == IdempotencyKey.State.WRITTEN:
+        if held.state == IdempotencyKey.State.WRITTEN and not leased:
             raise IdempotentAnswerLost()
         # Step 5: only the owner that was seen is replaced, so of several retries one wins.
-        if held.claimed_at <= now - timedelta(seconds=settings.IDEMPOTENCY_KEY_LEASE):
+        if held.state == IdempotencyKey.State.IN_FLIGHT and not leased:
             taken = keys.filter(
                 pk=held.pk, owner=held.owner, state=IdempotencyKey.State.IN_FLIGHT
             ).update(owner=owner, claimed_at=now)

@@ -220,6 +220,7 @@ def test_a_5xx_before_any_write_releases_the_key(
     assert created() == 1
 
 
+@override_settings(HTTP_ERRORS={"IDEMPOTENCY_KEY_LEASE": 0})
 def test_a_5xx_after_the_write_committed_tells_the_retry_to_look_it_up(
     alice_sees_500: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -256,6 +257,27 @@ def test_a_4xx_after_the_write_committed_is_kept_and_replayed(
     assert created() == 1
 
 
+def test_a_retry_between_the_commit_and_the_stored_answer_is_told_to_wait(
+    alice: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = new_key()
+    during: list[Any] = []
+    keep = idempotency._keep
+
+    def keep_later(claim: Any, response: Any) -> None:
+        during.append(post(alice, key))  # the write has committed; the answer is not stored
+        keep(claim, response)
+
+    monkeypatch.setattr(idempotency, "_keep", keep_later)
+    first = post(alice, key)
+    assert during[0].status_code == 409
+    assert problem(during[0])["code"] == "idempotency_key_in_use"
+    monkeypatch.undo()
+    assert post(alice, key)["Location"] == first["Location"]
+    assert created() == 1
+
+
+@override_settings(HTTP_ERRORS={"IDEMPOTENCY_KEY_LEASE": 0})
 def test_a_process_that_dies_before_storing_the_answer_never_runs_twice(
     alice: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -474,7 +496,10 @@ def served(transactional_db: None) -> Iterator[tuple[str, dict[str, str]]]:
     token = Token.objects.get(user__username="alice").key
     database_url = urlsplit(os.environ["DATABASE_URL"])
     test_database = database_url._replace(path=f"/{connection.settings_dict['NAME']}").geturl()
-    with gunicorn(test_database, "--workers", "4", "--preload", settings="tests.settings") as base:
+    # Four processes of eight threads: all 32 clients are served at the same moment.
+    with gunicorn(
+        test_database, "--workers", "4", "--threads", "8", "--preload", settings="tests.settings"
+    ) as base:
         yield base, {"Authorization": f"Token {token}"}
 
 
@@ -514,9 +539,8 @@ def test_32_clients_racing_with_one_key_make_one_article(
             assert answer.json()["code"] == "idempotency_key_in_use"
 
 
-def _lose_answer(base: str, auth: dict[str, str], key: str, content: dict[str, str]) -> None:
+def _lose_answer(base: str, auth: dict[str, str], key: str, body: bytes) -> None:
     """Send the create and drop the connection before the answer: a lost answer."""
-    body = json.dumps(content).encode()
     parts = urlsplit(base)
     head = (
         f"POST {ARTICLES} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
@@ -535,6 +559,7 @@ def test_retries_after_lost_answers_make_no_duplicate(
     base, auth = served
     clients, creates = 8, 20
     statuses: collections.Counter[int] = collections.Counter()
+    replays: list[bool] = []
     lock = threading.Lock()
     errors: list[BaseException] = []
 
@@ -543,26 +568,25 @@ def test_retries_after_lost_answers_make_no_duplicate(
             with httpx.Client(base_url=base, headers=auth, timeout=30) as http:
                 for attempt in range(creates):
                     key = new_key()
-                    content = {"title": f"lost {number}.{attempt}", "body": ""}
+                    # A retry repeats the same bytes, as a client's retry does.
+                    body = json.dumps({"title": f"lost {number}.{attempt}", "body": ""}).encode()
+                    sent = {"Idempotency-Key": key, "Content-Type": "application/json"}
                     if attempt % 2:
-                        _lose_answer(base, auth, key, content)
+                        _lose_answer(base, auth, key, body)
                     else:
                         # A client-side timeout: the server goes on with the request.
                         with contextlib.suppress(httpx.TimeoutException):
-                            http.post(
-                                ARTICLES,
-                                json=content,
-                                headers={"Idempotency-Key": key},
-                                timeout=0.005,
-                            )
+                            http.post(ARTICLES, content=body, headers=sent, timeout=0.005)
                     for _retry in range(100):
-                        answer = http.post(ARTICLES, json=content, headers={"Idempotency-Key": key})
+                        answer = http.post(ARTICLES, content=body, headers=sent)
                         with lock:
                             statuses[answer.status_code] += 1
                         if answer.status_code != 409:
                             break
                         time.sleep(0.02)
                     assert answer.status_code == 201, answer.text
+                    with lock:
+                        replays.append(answer.headers.get("Idempotent-Replayed") == "true")
         except BaseException as exc:
             errors.append(exc)
 
@@ -572,7 +596,10 @@ def test_retries_after_lost_answers_make_no_duplicate(
     for thread in threads:
         thread.join()
     assert not errors, errors
-    print(f"\nlost answers, {clients}x{creates} creates: retry statuses {dict(statuses)}")
+    print(
+        f"\nlost answers, {clients}x{creates} creates: retry statuses {dict(statuses)}, "
+        f"{sum(replays)} of {len(replays)} final answers replayed"
+    )
     assert not any(status >= 500 for status in statuses)
     titles = collections.Counter(
         Article.objects.filter(title__startswith="lost ").values_list("title", flat=True)
