@@ -7,15 +7,17 @@ the write's own transaction, and its answer stored once the response is final. S
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
-from django.db import DatabaseError, IntegrityError, models, router, transaction
+from django.db import DatabaseError, IntegrityError, connections, models, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -68,10 +70,22 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class _KeyedRequest:
+    """What a request with a key is: who sent which key for what, and its content's digest."""
+
+    scope: str
+    client: str
+    method: str
+    path: str
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
 class _Claim:
     """The row this request claimed, and the token that proves the claim is still its own."""
 
-    pk: int
+    scope: str
     owner: str
     using: str
 
@@ -164,7 +178,7 @@ class IdempotencyMixin(_View):
             request.content_type or "",
             request.body if content is None else content,
         )
-        row = IdempotencyKey(
+        keyed = _KeyedRequest(
             scope=scope_digest(client, method, request.path, key),
             client=client,
             method=method,
@@ -172,7 +186,7 @@ class IdempotencyMixin(_View):
             key=key,
             fingerprint=fingerprint,
         )
-        self._idempotency_claim = _claim(row)
+        self._idempotency_claim = _claim(keyed)
 
     @contextmanager
     def write_transaction(self, model: type[models.Model]) -> Iterator[None]:
@@ -185,13 +199,9 @@ class IdempotencyMixin(_View):
         parent = getattr(super(), "write_transaction", None)
         with parent(model) if parent is not None else _atomic_for(model):
             claim = self._idempotency_claim
-            if claim is not None:
-                keys = IdempotencyKey._default_manager.db_manager(claim.using)
-                marked = keys.filter(pk=claim.pk, owner=claim.owner).update(
-                    state=IdempotencyKey.State.WRITTEN
-                )
-                if not marked:
-                    raise IdempotencyKeyInUse(LOST_CLAIM_DETAIL)
+            written = IdempotencyKey.State.WRITTEN
+            if claim is not None and not _update(claim, state=str(written)):
+                raise IdempotencyKeyInUse(LOST_CLAIM_DETAIL)
             yield
 
     # Without ConditionalUpdateMixin, DRF's writes get a transaction of their own here.
@@ -255,8 +265,8 @@ class IdempotencyMixin(_View):
         )
 
 
-def _claim(row: IdempotencyKey) -> _Claim:
-    """Insert ``row`` in a transaction of its own, or decide what the existing row answers.
+def _claim(keyed: _KeyedRequest) -> _Claim:
+    """Insert the key's row in a transaction of its own, or decide what the held row answers.
 
     Steps, for the row that holds the scope when the insert fails:
     1. Expired: delete it and claim again.
@@ -273,17 +283,17 @@ def _claim(row: IdempotencyKey) -> _Claim:
     for _attempt in range(_CLAIM_ATTEMPTS):
         now = timezone.now()
         owner = secrets.token_hex(16)
-        row.owner, row.claimed_at = owner, now
-        row.expires_at = now + timedelta(seconds=settings.IDEMPOTENCY_KEY_EXPIRY)
-        row.pk = None
+        expires_at = now + timedelta(seconds=settings.IDEMPOTENCY_KEY_EXPIRY)
         try:
-            # Committed at once (outside ATOMIC_REQUESTS), so that other processes see it.
-            with transaction.atomic(using=using):
-                row.save(using=using, force_insert=True)
-            return _Claim(row.pk, owner, using)
+            # Committed at once (outside ATOMIC_REQUESTS), so that other processes see it: in
+            # autocommit the INSERT is a transaction of its own; inside another transaction
+            # (ATOMIC_REQUESTS, a test) a savepoint keeps it usable after an IntegrityError.
+            with _savepoint_if_in_transaction(using):
+                _insert(keyed, owner, now, expires_at, using)
+            return _Claim(keyed.scope, owner, using)
         except IntegrityError:
             pass
-        held = keys.filter(scope=row.scope).first()
+        held = keys.filter(scope=keyed.scope).first()
         if held is None:
             continue
         # Step 1
@@ -291,7 +301,7 @@ def _claim(row: IdempotencyKey) -> _Claim:
             keys.filter(pk=held.pk, expires_at__lte=now).delete()
             continue
         # Step 2
-        if held.fingerprint != row.fingerprint:
+        if held.fingerprint != keyed.fingerprint:
             raise IdempotencyKeyReused()
         # Step 3
         if held.state == IdempotencyKey.State.DONE:
@@ -306,7 +316,7 @@ def _claim(row: IdempotencyKey) -> _Claim:
                 pk=held.pk, owner=held.owner, state=IdempotencyKey.State.IN_FLIGHT
             ).update(owner=owner, claimed_at=now)
             if taken:
-                return _Claim(held.pk, owner, using)
+                return _Claim(held.scope, owner, using)
             continue
         # Step 6
         raise IdempotencyKeyInUse()
@@ -322,34 +332,109 @@ def _keep(claim: _Claim, response: HttpResponseBase) -> None:
     nothing, and a retry, corrected or not, is run anew. Every statement names this
     request's owner token, so a request that lost its claim changes nothing.
     """
-    keys = IdempotencyKey._default_manager.db_manager(claim.using).filter(
-        pk=claim.pk, owner=claim.owner
-    )
     status = response.status_code
     if status < 500 and isinstance(response, HttpResponse):
         if hasattr(response, "render"):
             response.render()
-        done = keys if status < 400 else keys.filter(state=IdempotencyKey.State.WRITTEN)
-        stored = done.update(
-            state=IdempotencyKey.State.DONE,
+        headers = {name: response[name] for name in REPLAYED_HEADERS if name in response}
+        stored = _update(
+            claim,
+            only_if=None if status < 400 else str(IdempotencyKey.State.WRITTEN),
+            state=str(IdempotencyKey.State.DONE),
             status=status,
-            headers={name: response[name] for name in REPLAYED_HEADERS if name in response},
+            headers=json.dumps(headers),
             content=response.content,
         )
         if stored:
             return
-    keys.filter(state=IdempotencyKey.State.IN_FLIGHT).delete()
+    keys = IdempotencyKey._default_manager.db_manager(claim.using)
+    keys.filter(scope=claim.scope, owner=claim.owner, state=IdempotencyKey.State.IN_FLIGHT).delete()
+
+
+# Every keyed write inserts its row, marks it written and stores its answer: these three
+# statements are written as SQL, as the ORM's compilation of a one-row statement costs
+# several times the statement itself (bench/run.py measures it). The model's columns are its
+# fields' names, and every value is one that each backend's driver adapts alike, or adapted
+# as the ORM does (datetimes).
+
+
+def _insert(
+    keyed: _KeyedRequest, owner: str, claimed_at: datetime, expires_at: datetime, using: str
+) -> None:
+    """Insert the key's row, in flight; IntegrityError when its scope is held."""
+    connection = connections[using]
+    adapt = connection.ops.adapt_datetimefield_value
+    values = [
+        *(keyed.scope, keyed.client, keyed.method, keyed.path, keyed.key, keyed.fingerprint),
+        *(str(IdempotencyKey.State.IN_FLIGHT), owner, adapt(claimed_at), adapt(expires_at)),
+        *("{}", b""),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(connection, "INSERT", _INSERTED), values)
+
+
+def _update(claim: _Claim, only_if: str | None = None, **values: Any) -> int:
+    """Set ``values`` on the claimed row if this request still owns it; how many rows changed."""
+    connection = connections[claim.using]
+    params = [*values.values(), claim.scope, claim.owner]
+    conditions: tuple[str, ...] = ("scope", "owner")
+    if only_if is not None:
+        params.append(only_if)
+        conditions += ("state",)
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(connection, "UPDATE", tuple(values), conditions), params)
+        return int(cursor.rowcount)
+
+
+_INSERTED: Final = (
+    *("scope", "client", "method", "path", "key", "fingerprint", "state", "owner"),
+    *("claimed_at", "expires_at", "headers", "content"),
+)
+# Built once per backend and shape: quoting the names costs more than the statement.
+_statements: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], str] = {}
+
+
+def _sql(
+    connection: BaseDatabaseWrapper,
+    verb: str,
+    names: tuple[str, ...],
+    conditions: tuple[str, ...] = (),
+) -> str:
+    cache_key = (connection.vendor, verb, names, conditions)
+    sql = _statements.get(cache_key)
+    if sql is None:
+        column = connection.ops.quote_name
+        table = column(IdempotencyKey._meta.db_table)
+        if verb == "INSERT":
+            sql = (
+                f"INSERT INTO {table} ({', '.join(column(name) for name in names)}) "
+                f"VALUES ({', '.join(['%s'] * len(names))})"
+            )
+        else:
+            sql = (
+                f"UPDATE {table} SET {', '.join(f'{column(name)} = %s' for name in names)} "
+                f"WHERE {' AND '.join(f'{column(name)} = %s' for name in conditions)}"
+            )
+        _statements[cache_key] = sql
+    return sql
 
 
 def _replayed(row: IdempotencyKey) -> HttpResponse:
     """The stored answer, as it was first given."""
     response = HttpResponse(bytes(row.content), status=row.status or 200)
-    if "Content-Type" not in row.headers:
+    headers: dict[str, str] = json.loads(row.headers)
+    if "Content-Type" not in headers:
         del response["Content-Type"]
-    for name, value in row.headers.items():
+    for name, value in headers.items():
         response[name] = value
     response[IDEMPOTENT_REPLAYED] = "true"
     return response
+
+
+def _savepoint_if_in_transaction(using: str) -> AbstractContextManager[Any]:
+    if transaction.get_connection(using).in_atomic_block:
+        return transaction.atomic(using=using)
+    return nullcontext()
 
 
 def _atomic_for(model: type[models.Model]) -> transaction.Atomic:

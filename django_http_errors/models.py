@@ -40,7 +40,8 @@ class IdempotencyKey(models.Model):
     claimed_at = models.DateTimeField()
     expires_at = models.DateTimeField(db_index=True)
     status = models.PositiveSmallIntegerField(null=True)
-    headers = models.JSONField(default=dict)
+    #: The replayed headers, a JSON object (text: stored by plain SQL, see ``idempotency``).
+    headers = models.TextField(default="{}")
     content = models.BinaryField(default=b"")
 
     class Meta:
