@@ -46,6 +46,7 @@ bench: $(VENV)/.installed-dev,bench
 	$(BIN)/python -m bench.run
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.concurrency
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.faults
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.idempotency_race
 
 clean:
 	rm -rf .venv .venv-* db.sqlite3 .test-db* *.egg-info

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from bench.views import ERROR_VIEWS, PlainArticleViewSet, floor, handlers, with_handler
+from bench.views import (
+    ERROR_VIEWS,
+    KeyedArticleViewSet,
+    PeerIdempotentArticleViewSet,
+    PlainArticleViewSet,
+    PlainCreateViewSet,
+    floor,
+    handlers,
+    with_handler,
+)
 from demo_project.urls import handler400, handler403, handler404, handler500
 from demo_project.urls import urlpatterns as demo_urlpatterns
 
@@ -20,6 +29,10 @@ urlpatterns = [
         PlainArticleViewSet.as_view({"get": "retrieve", "put": "update"}),
         name="plain-article-detail",
     ),
+    # The Idempotency-Key race (bench/idempotency_race.py): this library and a peer.
+    path("keyed/articles/", KeyedArticleViewSet.as_view({"post": "create"})),
+    path("peer/articles/", PeerIdempotentArticleViewSet.as_view({"post": "create"})),
+    path("plain-create/articles/", PlainCreateViewSet.as_view({"post": "create"})),
     *demo_urlpatterns,
 ]
 
