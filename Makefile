@@ -71,6 +71,7 @@ bench: $(VENV)/.installed-dev,bench
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.concurrency
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.faults
 	$(BIN)/python -m bench.slow_clients
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.idempotency_race
 
 clean:
 	rm -rf .venv .venv-* db.sqlite3 db.sqlite3-wal db.sqlite3-shm .test-db* *.egg-info dist build site

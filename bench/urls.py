@@ -8,7 +8,10 @@ from rest_framework.routers import SimpleRouter
 from bench.views import (
     ERROR_VIEWS,
     DrfDefaultArticleViewSet,
+    KeyedArticleViewSet,
+    PeerIdempotentArticleViewSet,
     PlainArticleViewSet,
+    PlainCreateViewSet,
     floor,
     handlers,
     with_handler,
@@ -32,6 +35,10 @@ urlpatterns = [
         PlainArticleViewSet.as_view({"get": "retrieve", "put": "update"}),
         name="plain-article-detail",
     ),
+    # The Idempotency-Key race (bench/idempotency_race.py): this library and a peer.
+    path("keyed/articles/", KeyedArticleViewSet.as_view({"post": "create"})),
+    path("peer/articles/", PeerIdempotentArticleViewSet.as_view({"post": "create"})),
+    path("plain-create/articles/", PlainCreateViewSet.as_view({"post": "create"})),
     *demo_urlpatterns,
 ]
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import httpx
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from drf_idempotency import idempotent
 from rest_framework import serializers, viewsets
 from rest_framework.authentication import BasicAuthentication, SessionAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -178,3 +181,47 @@ class LockedArticleViewSet(viewsets.ModelViewSet[LockedArticle]):
     queryset = LockedArticle.objects.all()
     serializer_class = LockedArticleSerializer
     permission_classes = [AllowAny]
+
+
+def slow_upstream(request: Request) -> None:
+    """With ``?slow=1``, call the search index before writing: a create slower than a lease."""
+    if request.query_params.get("slow") and settings.SEARCH_INDEX_URL:
+        httpx.post(settings.SEARCH_INDEX_URL, json={}, timeout=30)
+
+
+class KeyedArticleViewSet(ArticleViewSet):
+    """The demo's create under ``IdempotencyMixin``, slowed on request."""
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Article]) -> None:
+        slow_upstream(self.request)
+        super().perform_create(serializer)
+
+
+class PlainCreateViewSet(viewsets.ModelViewSet[Article]):
+    """The demo's create in plain DRF, for drf-idempotency's middleware to guard."""
+
+    serializer_class = ArticleSerializer
+    permission_classes = ArticleViewSet.permission_classes
+    get_queryset = ArticleViewSet.get_queryset
+    get_success_headers = ArticleViewSet.get_success_headers
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Article]) -> None:
+        slow_upstream(self.request)
+        serializer.save(owner=self.request.user)
+
+
+class PeerIdempotentArticleViewSet(viewsets.ModelViewSet[Article]):
+    """drf-idempotency's ``@idempotent()`` on a plain DRF create of the demo's articles."""
+
+    serializer_class = ArticleSerializer
+    permission_classes = ArticleViewSet.permission_classes
+    get_queryset = ArticleViewSet.get_queryset
+    get_success_headers = ArticleViewSet.get_success_headers
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Article]) -> None:
+        slow_upstream(self.request)
+        serializer.save(owner=self.request.user)
+
+    @idempotent()
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().create(request, *args, **kwargs)

@@ -376,3 +376,31 @@ def _has_field(model: type[models.Model], name: str) -> bool:
     except FieldDoesNotExist:
         return False
     return True
+
+
+# Idempotency-Key (issue 15): ids from 020 on.
+E020 = "django_http_errors.E020"
+
+
+@register(Tags.compatibility)
+def check_idempotency_settings(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """A key must outlive its lease, or a retry could run a request that is still running."""
+    value = getattr(settings, SETTING_NAME, {})
+    if not isinstance(value, dict):
+        return []
+    defaults = HttpErrorsSettings()
+    expiry = value.get("IDEMPOTENCY_KEY_EXPIRY", defaults.IDEMPOTENCY_KEY_EXPIRY)
+    lease = value.get("IDEMPOTENCY_KEY_LEASE", defaults.IDEMPOTENCY_KEY_LEASE)
+    if not (isinstance(expiry, int) and isinstance(lease, int)) or 0 <= lease < expiry:
+        return []
+    return [
+        Error(
+            f"{SETTING_NAME}['IDEMPOTENCY_KEY_LEASE'] ({lease}) must be at least 0 and less "
+            f"than {SETTING_NAME}['IDEMPOTENCY_KEY_EXPIRY'] ({expiry}).",
+            hint="The lease is how long a request may run before a retry takes its key over "
+            "(a minute); the expiry how long its answer is kept (a day).",
+            id=E020,
+        )
+    ]

@@ -35,6 +35,14 @@ class HttpErrorsSettings:
     VERSION_FIELD: str = "version"
     #: Default of ``ConditionalUpdateMixin.last_modified_field``.
     LAST_MODIFIED_FIELD: str | None = "updated_at"
+    #: Seconds an ``Idempotency-Key`` and its stored answer are kept; then the key is free again.
+    IDEMPOTENCY_KEY_EXPIRY: int = 24 * 60 * 60
+    #: Seconds after which a request still in flight with a key is taken for dead: a retry may
+    #: take the key over, and the first request's write, if it comes later, rolls back.
+    IDEMPOTENCY_KEY_LEASE: int = 60
+    #: Default of ``IdempotencyMixin.idempotency_key_required``: refuse unsafe requests
+    #: without a key (400) on every view that uses the mixin.
+    IDEMPOTENCY_KEY_REQUIRED: bool = False
 
 
 SETTING_NAMES = frozenset(f.name for f in fields(HttpErrorsSettings))

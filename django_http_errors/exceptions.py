@@ -108,3 +108,75 @@ class GatewayTimeout(APIException):
     status_code = status.HTTP_504_GATEWAY_TIMEOUT
     default_detail = _("A service this request depends on did not answer in time.")
     default_code = "gateway_timeout"
+
+
+class IdempotencyKeyRequired(APIException):
+    """400: this unsafe request must carry an ``Idempotency-Key`` (IETF httpapi draft §2.7)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = _(
+        "This request must carry an Idempotency-Key header, so that it is safe to retry."
+    )
+    default_code = "idempotency_key_required"
+
+    def __init__(
+        self,
+        detail: Any = None,
+        code: str | None = None,
+        required_headers: Sequence[str] = ("Idempotency-Key",),
+    ):
+        super().__init__(detail, code)
+        self.required_headers = tuple(required_headers)
+
+
+class MalformedIdempotencyKey(APIException):
+    """400: the ``Idempotency-Key`` is not a structured-field string (RFC 8941 §3.3.3)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = _(
+        "The Idempotency-Key header must be a quoted string of at most 255 printable ASCII "
+        'characters, such as "8e03978e-40d5-43e8-bc93-6894a57f9324".'
+    )
+    default_code = "idempotency_key_malformed"
+
+
+class IdempotencyKeyNeedsAuthentication(APIException):
+    """400: a key is only honoured for an authenticated client, to whom alone it belongs."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = _(
+        "An Idempotency-Key is only honoured for an authenticated client: authenticate, or "
+        "send the request without it."
+    )
+    default_code = "idempotency_key_unauthenticated"
+
+
+class IdempotencyKeyInUse(Conflict):
+    """409: a request with this key is still being processed (IETF httpapi draft §2.6)."""
+
+    default_detail = _(
+        "A request with this Idempotency-Key is still being processed. Retry in a moment: "
+        "you will then get its answer."
+    )
+    default_code = "idempotency_key_in_use"
+
+
+class IdempotentAnswerLost(Conflict):
+    """409: the first request with this key made its change, but its answer was not stored."""
+
+    default_detail = _(
+        "The first request with this Idempotency-Key made its change, but its answer was "
+        "lost. Do not send it again: look the resource up instead."
+    )
+    default_code = "idempotent_answer_lost"
+
+
+class IdempotencyKeyReused(APIException):
+    """422: the key was used before for other content (IETF httpapi draft §2.6)."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = _(
+        "This Idempotency-Key was used for a request with other content. Send a new key "
+        "with new content."
+    )
+    default_code = "idempotency_key_reused"

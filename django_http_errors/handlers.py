@@ -48,6 +48,7 @@ from .conf import get_settings
 from .exceptions import (
     Conflict,
     ContentTooLarge,
+    IdempotencyKeyRequired,
     InsufficientScope,
     PreconditionFailed,
     PreconditionRequired,
@@ -231,7 +232,7 @@ def build_problem(
         headers[RETRY_AFTER] = str(exc.retry_after)  # RFC 9110 §10.2.3
     elif isinstance(exc, PreconditionFailed) and exc.etag is not None:
         extensions["etag"] = exc.etag
-    elif isinstance(exc, PreconditionRequired):
+    elif isinstance(exc, (PreconditionRequired, IdempotencyKeyRequired)):
         extensions["required_headers"] = list(exc.required_headers)
     problem = _problem(status, code, detail, request, errors, extensions)
     return problem, headers

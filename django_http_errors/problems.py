@@ -68,6 +68,39 @@ CATALOG: dict[str, ProblemType] = {
             _("Check the request line and headers before trying again."),
         ),
         _t(
+            "idempotency_key_required",
+            400,
+            _("Idempotency-Key required"),
+            _(
+                "This unsafe request must carry an Idempotency-Key header, so that a retry is "
+                "answered from the first request instead of being done twice."
+            ),
+            _(
+                'Send a new unique key, such as a UUID, as Idempotency-Key: "<key>", and the '
+                "same key again with each retry of this request."
+            ),
+        ),
+        _t(
+            "idempotency_key_malformed",
+            400,
+            _("Malformed Idempotency-Key"),
+            _(
+                "The Idempotency-Key header is not a structured-field string (RFC 8941) of 1 to "
+                "255 printable ASCII characters."
+            ),
+            _('Send the key as a quoted string: Idempotency-Key: "<key>".'),
+        ),
+        _t(
+            "idempotency_key_unauthenticated",
+            400,
+            _("Idempotency-Key needs authentication"),
+            _(
+                "A key belongs to the client that sent it, and this request does not say who "
+                "the client is, so its answer could not be kept for it alone."
+            ),
+            _("Authenticate, or send the request without an Idempotency-Key."),
+        ),
+        _t(
             "not_authenticated",
             401,
             _("Authentication required"),
@@ -172,6 +205,29 @@ CATALOG: dict[str, ProblemType] = {
             _("Fetch the resource's current state, resolve the conflict and retry."),
         ),
         _t(
+            "idempotency_key_in_use",
+            409,
+            _("Idempotency-Key in use"),
+            _("A request with this Idempotency-Key is still being processed."),
+            _(
+                "Retry the same request with the same key in a moment: once the first one is "
+                "done, you get its answer."
+            ),
+        ),
+        _t(
+            "idempotent_answer_lost",
+            409,
+            _("Answer lost"),
+            _(
+                "The first request with this Idempotency-Key made its change, but the server "
+                "failed before it could keep the answer."
+            ),
+            _(
+                "Do not send the request again: look the resource up (for example in its list) "
+                "to see the change."
+            ),
+        ),
+        _t(
             "precondition_failed",
             412,
             _("Precondition failed"),
@@ -207,6 +263,16 @@ CATALOG: dict[str, ProblemType] = {
             _("Unsupported media type"),
             _("The request content is in a format the resource does not accept."),
             _("Send the content as application/json (or another format the API accepts)."),
+        ),
+        _t(
+            "idempotency_key_reused",
+            422,
+            _("Idempotency-Key reused"),
+            _(
+                "This Idempotency-Key was used before for a request with other content (method, "
+                "path, content type or body)."
+            ),
+            _("Send a new key for a new request; retry a request only with its own key."),
         ),
         _t(
             "precondition_required",

@@ -27,6 +27,7 @@ from rest_framework import authentication, negotiation, pagination, permissions
 from . import permissions as ours
 from .challenges import WWW_AUTHENTICATE
 from .handlers import RETRY_AFTER
+from .idempotency import IDEMPOTENCY_KEY, IdempotencyMixin
 from .mixins import ConditionalUpdateMixin
 from .problems import PROBLEM_JSON, reason_phrase
 
@@ -239,6 +240,12 @@ _REQUEST_HEADER_DESCRIPTIONS = {
     IF_UNMODIFIED_SINCE: _("An HTTP date; modified since then (and no If-Match) is 412."),
 }
 
+_IDEMPOTENCY_KEY_DESCRIPTION = _(
+    'A unique key, such as a UUID, as a quoted string ("8e03..."), sent again with each retry: '
+    "the request is done once and its answer replayed; the same key with other content is "
+    "422, while the first is in flight 409."
+)
+
 _VALIDATOR_DESCRIPTIONS = {
     ETAG: _("The entity tag of the representation: send it in If-Match to change it."),
     LAST_MODIFIED: _("When the resource last changed, to the second."),
@@ -273,7 +280,26 @@ class ProblemAutoSchema(AutoSchema):
                     description=str(_VALIDATOR_DESCRIPTIONS[name]),
                 )
             )
+        view = self.view
+        if isinstance(view, IdempotencyMixin) and self.takes_idempotency_key():
+            own.append(
+                OpenApiParameter(
+                    IDEMPOTENCY_KEY,
+                    type=OpenApiTypes.STR,
+                    location=OpenApiParameter.HEADER,
+                    required=view.is_idempotency_key_required(),
+                    description=str(_IDEMPOTENCY_KEY_DESCRIPTION),
+                )
+            )
         return own + list(super().get_override_parameters())
+
+    def takes_idempotency_key(self) -> bool:
+        """Whether the view's ``IdempotencyMixin`` honours a key on this operation."""
+        return (
+            isinstance(self.view, IdempotencyMixin)
+            and self.method not in SAFE_METHODS
+            and self.method in self.view.idempotent_methods
+        )
 
     def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
         super()._insert_field_validators(field, schema)
@@ -367,6 +393,10 @@ class ProblemAutoSchema(AutoSchema):
                 statuses.add(415)
         if self.view.get_throttles():
             statuses.add(429)
+        if self.takes_idempotency_key():
+            # A malformed or missing key (400), a key in flight or whose answer was lost (409),
+            # a key reused for other content (422).
+            statuses |= {400, 409, 422}
         preconditions = self.preconditions()
         if preconditions in (Preconditions.READ_OBJECT, Preconditions.READ_LIST):
             statuses |= {304, 412}

@@ -390,3 +390,22 @@ def test_w006_deploy_check_wants_an_absolute_problem_type_base() -> None:
     deploy = django_checks.run_checks(include_deployment_checks=True)
     assert checks.W006 in {m.id for m in deploy}
     assert checks.W006 not in {m.id for m in django_checks.run_checks()}
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"IDEMPOTENCY_KEY_LEASE": -1},
+        {"IDEMPOTENCY_KEY_EXPIRY": 60},
+        {"IDEMPOTENCY_KEY_EXPIRY": 10, "IDEMPOTENCY_KEY_LEASE": 20},
+    ],
+)
+def test_e020_idempotency_lease_not_shorter_than_expiry(given: dict[str, Any]) -> None:
+    assert ids(HTTP_ERRORS=given) == [checks.E020]
+    with override_settings(HTTP_ERRORS=given):
+        assert all(m.hint for m in checks.check_idempotency_settings(None))
+
+
+def test_e020_is_registered_and_passes_the_defaults() -> None:
+    assert checks.check_idempotency_settings in django_checks.registry.registry.get_checks()
+    assert ids(HTTP_ERRORS={"IDEMPOTENCY_KEY_LEASE": 0}) == []

@@ -11,6 +11,7 @@ and review the diff.
 from __future__ import annotations
 
 import socket
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from rest_framework.response import Response
 
 from demo_project.articles.models import Article
 from django_http_errors import permissions as ours
+from django_http_errors.models import IdempotencyKey
 from django_http_errors.schema import (
     PROBLEM_COMPONENT,
     VALIDATION_PROBLEM_COMPONENT,
@@ -460,6 +462,16 @@ def observe(demo: Demo) -> dict[tuple[str, str], dict[int, int]]:
             # Accepted by the kernel, never answered: the notification times out.
             return publish_with_search_index(f"http://127.0.0.1:{port}/", timeout=0.2)
 
+    def keyed(url: str, first: Any, again: Any, *, in_flight: bool = False) -> Any:
+        # Alice sends ``first``, then ``again`` with the same Idempotency-Key.
+        key = f'"{uuid.uuid4()}"'
+        alice().post(url, first, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key)
+        if in_flight:
+            IdempotencyKey.objects.filter(key=key.strip('"')).update(
+                state=IdempotencyKey.State.IN_FLIGHT
+            )
+        return alice().post(url, again, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key)
+
     def server_errors(method: str, template: str, **extra: Any) -> list[tuple[int, Any]]:
         def send(error: type[Exception]) -> Any:
             url = d.url(template)
@@ -492,7 +504,9 @@ def observe(demo: Demo) -> dict[tuple[str, str], dict[int, int]]:
                     LIST, valid, content_type="application/json", HTTP_IF_MATCH='"stale"'
                 ),
             ),
+            (409, lambda: keyed(LIST, valid, valid, in_flight=True)),
             (415, lambda: alice().post(LIST, "title", content_type="text/plain")),
+            (422, lambda: keyed(LIST, valid, {"title": "Other"})),
             *server_errors("post", LIST, data=valid, content_type="application/json"),
         ],
         ("get", DETAIL): [
@@ -541,6 +555,7 @@ def observe(demo: Demo) -> dict[tuple[str, str], dict[int, int]]:
         ],
         ("post", PUBLISH): [
             (200, lambda: alice().post(d.url(PUBLISH))),
+            (400, lambda: alice().post(d.url(PUBLISH), HTTP_IDEMPOTENCY_KEY='"unterminated')),
             (401, lambda: anonymous().post(d.url(PUBLISH))),
             (403, lambda: bob().post(d.url(PUBLISH))),
             (404, lambda: alice().post("/api/articles/999999/publish/")),
@@ -548,6 +563,7 @@ def observe(demo: Demo) -> dict[tuple[str, str], dict[int, int]]:
             (409, publish_raced),
             (412, lambda: alice().post(d.url(PUBLISH), HTTP_IF_MATCH='"stale"')),
             (502, lambda: publish_with_search_index(f"http://127.0.0.1:{closed_port()}/")),
+            (422, lambda: keyed(d.url(PUBLISH), None, {"other": "content"})),
             (504, publish_unanswered),
             *server_errors("post", PUBLISH),
         ],

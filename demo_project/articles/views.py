@@ -15,6 +15,7 @@ from rest_framework.reverse import reverse
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
+from django_http_errors.idempotency import IdempotencyMixin
 from django_http_errors.mixins import ConditionalUpdateMixin
 from django_http_errors.permissions import IsAdminUser, IsOwnerOrReadOnly
 
@@ -23,10 +24,12 @@ from .search_index import notify_search_index, withdraw_from_search_index
 from .serializers import ArticleSerializer
 
 
-class ArticleViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Article]):
+class ArticleViewSet(IdempotencyMixin, ConditionalUpdateMixin, viewsets.ModelViewSet[Article]):
     """Articles: drafts are visible to their owner and staff only; writes are conditional."""
 
     serializer_class = ArticleSerializer
+    # Creating and publishing honour an Idempotency-Key; PUT, PATCH and DELETE are idempotent.
+    idempotent_methods = frozenset({"POST"})
     # When both deny a write, the first speaks: a stranger gets 403 "not_owner", not "staff_only".
     permission_classes = [IsOwnerOrReadOnly | IsAdminUser]
 
@@ -50,7 +53,9 @@ class ArticleViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Article]):
         return articles.filter(visible)  # type: ignore[no-any-return]
 
     def perform_create(self, serializer: BaseSerializer[Article]) -> None:
-        serializer.save(owner=self.request.user)
+        # In the write's transaction, which also marks an Idempotency-Key written.
+        with self.write_transaction(Article):
+            serializer.save(owner=self.request.user)
 
     def get_success_headers(self, data: Any) -> dict[str, str]:
         """RFC 9110 §15.3.2: a 201 names the created resource in ``Location``."""

@@ -5,10 +5,15 @@ from __future__ import annotations
 from django.db import transaction
 from django.urls import include, path
 
-from . import views
+from . import idempotency_views, views
 
 urlpatterns = [
     path("conditional/", include("tests.testapp.conditional_urls")),
+    path("idempotent/notes/", idempotency_views.OpenNotes.as_view()),
+    path(
+        "idempotent/articles/<int:pk>/",
+        idempotency_views.KeyedArticleViewSet.as_view({"patch": "partial_update"}),
+    ),
     path("", include("tests.testapp.permission_views")),
     path("boom/", views.Boom.as_view()),
     path("write-then-fail/", views.WriteThenFail.as_view()),

@@ -1,0 +1,441 @@
+"""``Idempotency-Key`` for DRF views: an unsafe request done once, its answer replayed to retries.
+
+The key is claimed by inserting a unique row (never checked, then written), marked written in
+the write's own transaction, and its answer stored once the response is final. See
+``docs/idempotency.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Final
+
+from django.db import DatabaseError, IntegrityError, connections, models, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.http import HttpResponse, HttpResponseBase
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework.request import Request
+from rest_framework.serializers import BaseSerializer
+
+from .conf import get_settings
+from .exceptions import (
+    IdempotencyKeyInUse,
+    IdempotencyKeyNeedsAuthentication,
+    IdempotencyKeyRequired,
+    IdempotencyKeyReused,
+    IdempotentAnswerLost,
+    MalformedIdempotencyKey,
+)
+from .idempotency_keys import MalformedKey, parse_idempotency_key, request_fingerprint, scope_digest
+from .mixins import ConditionalUpdateMixin
+from .models import IdempotencyKey
+
+if TYPE_CHECKING:
+    from rest_framework.generics import GenericAPIView
+    from rest_framework.mixins import CreateModelMixin, DestroyModelMixin, UpdateModelMixin
+
+    class _View(CreateModelMixin, UpdateModelMixin, DestroyModelMixin, GenericAPIView[Any]):
+        """What the mixin is mixed into, for the type checker only."""
+
+else:
+    _View = object
+
+__all__ = ["IDEMPOTENCY_KEY", "IDEMPOTENT_REPLAYED", "IdempotencyMixin"]
+
+IDEMPOTENCY_KEY: Final = "Idempotency-Key"
+#: Sent with a replayed answer, so that clients and operators can tell it from a first one.
+IDEMPOTENT_REPLAYED: Final = "Idempotent-Replayed"
+#: The headers of the first answer that its replays repeat; the rest (Vary, Allow, the request
+#: id, ...) is the view's and the middleware's to add to each answer anew.
+REPLAYED_HEADERS: Final = ("Content-Type", "Location", "ETag", "Last-Modified")
+
+_UNSAFE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# A claim can meet a row that is deleted (released or expired) before it is read: try again,
+# a few times, before answering that the key is in use.
+_CLAIM_ATTEMPTS: Final = 3
+
+LOST_CLAIM_DETAIL = _(
+    "This request took longer than the server waits for it, and a retry with the same "
+    "Idempotency-Key took its place: this one changed nothing. Retry to get the answer."
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _KeyedRequest:
+    """What a request with a key is: who sent which key for what, and its content's digest."""
+
+    scope: str
+    client: str
+    method: str
+    path: str
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """The row this request claimed, and the token that proves the claim is still its own."""
+
+    scope: str
+    owner: str
+    using: str
+
+
+class _Replay(Exception):
+    """Internal: answer with the first request's stored answer, without running the view."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__("replay")
+        self.response = response
+
+
+class IdempotencyMixin(_View):
+    """``Idempotency-Key`` (IETF httpapi draft): each unsafe request is done once per key.
+
+    Mix it in first: ``class V(IdempotencyMixin, ConditionalUpdateMixin, ModelViewSet)``.
+    After authentication, permissions and throttles, and before the preconditions and the
+    body, the key is claimed (a unique row), or the answer of the request that claimed it is
+    replayed (same content), or refused: 422 (other content), 409 (still in flight). Keys
+    belong to the authenticated user, the method and the path, and expire after
+    ``IDEMPOTENCY_KEY_EXPIRY`` seconds. Writes must go through ``write_transaction()``
+    (``perform_create()``, ``perform_update()``, ``perform_destroy()``, ``conditional_write()``):
+    it marks the key written in the write's own transaction.
+    """
+
+    #: Refuse the unsafe methods without a key (400); ``None``: ``IDEMPOTENCY_KEY_REQUIRED``.
+    idempotency_key_required: bool | None = None
+    #: The methods whose key the view honours; a key on any other method is ignored.
+    idempotent_methods: frozenset[str] = _UNSAFE_METHODS
+
+    # Per request: DRF makes a new view instance for each one.
+    _idempotency_claim: _Claim | None = None
+    _idempotency_content: bytes | None = None
+
+    def is_idempotency_key_required(self) -> bool:
+        """Whether an unsafe request without ``Idempotency-Key`` is refused with a 400."""
+        if self.idempotency_key_required is not None:
+            return self.idempotency_key_required
+        return get_settings().IDEMPOTENCY_KEY_REQUIRED
+
+    def get_idempotency_client(self, request: Request) -> str | None:
+        """Whom a key belongs to: the authenticated user; ``None``: nobody can own one.
+
+        Anonymous clients cannot be told apart, so a stored answer could reach a stranger:
+        their keys are refused (400). Override it to scope keys another way (an API client).
+        """
+        user: Any = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return f"{type(user)._meta.label_lower}:{user.pk}"
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """Read a keyed request's content first; then DRF's checks, which claim the key."""
+        if self._takes_key(request):
+            # The fingerprint needs the content's bytes, and a CSRF check of a session-
+            # authenticated form consumes them; read now, Django keeps them for the parsers.
+            self._idempotency_content = request.body
+        super().initial(request, *args, **kwargs)
+
+    def check_throttles(self, request: Request) -> None:
+        """DRF's throttles, the last of its checks; then the key is claimed or replayed.
+
+        So a replay comes before the preconditions and the body: a retried conditional write
+        gets its first answer, not a 412 against its own change.
+        """
+        super().check_throttles(request)
+        self.claim_idempotency_key(request)
+
+    def claim_idempotency_key(self, request: Request) -> None:
+        """Claim this request's key, or raise the replay, 400, 409 or 422 that answers it."""
+        method = request.method or ""
+        if method not in self.idempotent_methods or method not in _UNSAFE_METHODS:
+            return
+        value = request.headers.get(IDEMPOTENCY_KEY)
+        if value is None:
+            if self.is_idempotency_key_required():
+                raise IdempotencyKeyRequired()
+            return
+        try:
+            key = parse_idempotency_key(value)
+        except MalformedKey as exc:
+            raise MalformedIdempotencyKey() from exc
+        client = self.get_idempotency_client(request)
+        if client is None:
+            raise IdempotencyKeyNeedsAuthentication()
+        content = self._idempotency_content
+        fingerprint = request_fingerprint(
+            method,
+            request.get_full_path(),
+            request.content_type or "",
+            request.body if content is None else content,
+        )
+        keyed = _KeyedRequest(
+            scope=scope_digest(client, method, request.path, key),
+            client=client,
+            method=method,
+            path=request.path,
+            key=key,
+            fingerprint=fingerprint,
+        )
+        self._idempotency_claim = _claim(keyed)
+
+    @contextmanager
+    def write_transaction(self, model: type[models.Model]) -> Iterator[None]:
+        """The write's transaction, in which the key is marked written: both commit, or neither.
+
+        A request that lost its claim (it ran longer than ``IDEMPOTENCY_KEY_LEASE`` and a
+        retry took the key over) is refused here with a 409, so its write rolls back and only
+        one write with the key ever commits.
+        """
+        parent = getattr(super(), "write_transaction", None)
+        with parent(model) if parent is not None else _atomic_for(model):
+            claim = self._idempotency_claim
+            written = IdempotencyKey.State.WRITTEN
+            if claim is not None and not _update(claim, state=str(written)):
+                raise IdempotencyKeyInUse(LOST_CLAIM_DETAIL)
+            yield
+
+    # Without ConditionalUpdateMixin, DRF's writes get a transaction of their own here.
+
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
+        """DRF's create, in ``write_transaction()``."""
+        if isinstance(self, ConditionalUpdateMixin):
+            super().perform_create(serializer)
+            return
+        with self.write_transaction(self.get_queryset().model):
+            super().perform_create(serializer)
+
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        """DRF's update, in ``write_transaction()``."""
+        if isinstance(self, ConditionalUpdateMixin):
+            super().perform_update(serializer)
+            return
+        instance = serializer.instance
+        assert instance is not None, "DRF's update serializes a looked-up instance"
+        with self.write_transaction(type(instance)):
+            super().perform_update(serializer)
+
+    def perform_destroy(self, instance: Any) -> None:
+        """DRF's destroy, in ``write_transaction()``."""
+        if isinstance(self, ConditionalUpdateMixin):
+            super().perform_destroy(instance)
+            return
+        with self.write_transaction(type(instance)):
+            super().perform_destroy(instance)
+
+    # DRF accepts any HttpResponseBase here (its stubs say Response): a replay is not rendered.
+    def handle_exception(self, exc: Exception) -> HttpResponseBase:  # type: ignore[override]
+        """Answer a replay with the stored answer; anything else as the next class does."""
+        if isinstance(exc, _Replay):
+            return exc.response
+        return super().handle_exception(exc)
+
+    def finalize_response(  # type: ignore[override]
+        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        """Store the final answer for the retries, or release the key (see ``_keep``)."""
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[arg-type]
+        claim = self._idempotency_claim
+        if claim is not None:
+            self._idempotency_claim = None
+            try:
+                _keep(claim, response)
+            except DatabaseError:
+                # The key stays claimed: a retry after the lease is run again if nothing was
+                # written, or told to look the resource up if something was. This answer is
+                # still the right one for this client.
+                logger.exception("The answer for an Idempotency-Key could not be stored.")
+        return response
+
+    def _takes_key(self, request: Request) -> bool:
+        method = request.method or ""
+        return (
+            method in self.idempotent_methods
+            and method in _UNSAFE_METHODS
+            and IDEMPOTENCY_KEY in request.headers
+        )
+
+
+def _claim(keyed: _KeyedRequest) -> _Claim:
+    """Insert the key's row in a transaction of its own, or decide what the held row answers.
+
+    Steps, for the row that holds the scope when the insert fails:
+    1. Expired: delete it and claim again.
+    2. Another fingerprint: 422, the key names other content.
+    3. Done: replay its answer.
+    4. Written without answer, past the lease: 409, the change is made and only its answer
+       is lost (its owner is taken for dead); within the lease, the answer is being stored.
+    5. In flight past the lease: take it over (its owner is taken for dead).
+    6. In flight: 409.
+    """
+    settings = get_settings()
+    using = router.db_for_write(IdempotencyKey)
+    keys = IdempotencyKey._default_manager.db_manager(using)
+    for _attempt in range(_CLAIM_ATTEMPTS):
+        now = timezone.now()
+        owner = secrets.token_hex(16)
+        expires_at = now + timedelta(seconds=settings.IDEMPOTENCY_KEY_EXPIRY)
+        try:
+            # Committed at once (outside ATOMIC_REQUESTS), so that other processes see it: in
+            # autocommit the INSERT is a transaction of its own; inside another transaction
+            # (ATOMIC_REQUESTS, a test) a savepoint keeps it usable after an IntegrityError.
+            with _savepoint_if_in_transaction(using):
+                _insert(keyed, owner, now, expires_at, using)
+            return _Claim(keyed.scope, owner, using)
+        except IntegrityError:
+            pass
+        held = keys.filter(scope=keyed.scope).first()
+        if held is None:
+            continue
+        # Step 1
+        if held.expires_at <= now:
+            keys.filter(pk=held.pk, expires_at__lte=now).delete()
+            continue
+        # Step 2
+        if held.fingerprint != keyed.fingerprint:
+            raise IdempotencyKeyReused()
+        # Step 3
+        if held.state == IdempotencyKey.State.DONE:
+            raise _Replay(_replayed(held))
+        leased = held.claimed_at > now - timedelta(seconds=settings.IDEMPOTENCY_KEY_LEASE)
+        # Step 4
+        if held.state == IdempotencyKey.State.WRITTEN and not leased:
+            raise IdempotentAnswerLost()
+        # Step 5: only the owner that was seen is replaced, so of several retries one wins.
+        if held.state == IdempotencyKey.State.IN_FLIGHT and not leased:
+            taken = keys.filter(
+                pk=held.pk, owner=held.owner, state=IdempotencyKey.State.IN_FLIGHT
+            ).update(owner=owner, claimed_at=now)
+            if taken:
+                return _Claim(held.scope, owner, using)
+            continue
+        # Step 6
+        raise IdempotencyKeyInUse()
+    raise IdempotencyKeyInUse()
+
+
+def _keep(claim: _Claim, response: HttpResponseBase) -> None:
+    """Store the answer, or release the key, as the outcome decides.
+
+    A success is stored (and replayed). An error after a committed write (the row says
+    written) is stored if it is a 4xx; a 5xx leaves the row written, so a retry is told its
+    change was made. An error before any write commits releases the key: the request did
+    nothing, and a retry, corrected or not, is run anew. Every statement names this
+    request's owner token, so a request that lost its claim changes nothing.
+    """
+    status = response.status_code
+    if status < 500 and isinstance(response, HttpResponse):
+        if hasattr(response, "render"):
+            response.render()
+        headers = {name: response[name] for name in REPLAYED_HEADERS if name in response}
+        stored = _update(
+            claim,
+            only_if=None if status < 400 else str(IdempotencyKey.State.WRITTEN),
+            state=str(IdempotencyKey.State.DONE),
+            status=status,
+            headers=json.dumps(headers),
+            content=response.content,
+        )
+        if stored:
+            return
+    keys = IdempotencyKey._default_manager.db_manager(claim.using)
+    keys.filter(scope=claim.scope, owner=claim.owner, state=IdempotencyKey.State.IN_FLIGHT).delete()
+
+
+# Every keyed write inserts its row, marks it written and stores its answer: these three
+# statements are written as SQL, as the ORM's compilation of a one-row statement costs
+# several times the statement itself (bench/run.py measures it). The model's columns are its
+# fields' names, and every value is one that each backend's driver adapts alike, or adapted
+# as the ORM does (datetimes).
+
+
+def _insert(
+    keyed: _KeyedRequest, owner: str, claimed_at: datetime, expires_at: datetime, using: str
+) -> None:
+    """Insert the key's row, in flight; IntegrityError when its scope is held."""
+    connection = connections[using]
+    adapt = connection.ops.adapt_datetimefield_value
+    values = [
+        *(keyed.scope, keyed.client, keyed.method, keyed.path, keyed.key, keyed.fingerprint),
+        *(str(IdempotencyKey.State.IN_FLIGHT), owner, adapt(claimed_at), adapt(expires_at)),
+        *("{}", b""),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(connection, "INSERT", _INSERTED), values)
+
+
+def _update(claim: _Claim, only_if: str | None = None, **values: Any) -> int:
+    """Set ``values`` on the claimed row if this request still owns it; how many rows changed."""
+    connection = connections[claim.using]
+    params = [*values.values(), claim.scope, claim.owner]
+    conditions: tuple[str, ...] = ("scope", "owner")
+    if only_if is not None:
+        params.append(only_if)
+        conditions += ("state",)
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(connection, "UPDATE", tuple(values), conditions), params)
+        return int(cursor.rowcount)
+
+
+_INSERTED: Final = (
+    *("scope", "client", "method", "path", "key", "fingerprint", "state", "owner"),
+    *("claimed_at", "expires_at", "headers", "content"),
+)
+# Built once per backend and shape: quoting the names costs more than the statement.
+_statements: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], str] = {}
+
+
+def _sql(
+    connection: BaseDatabaseWrapper,
+    verb: str,
+    names: tuple[str, ...],
+    conditions: tuple[str, ...] = (),
+) -> str:
+    cache_key = (connection.vendor, verb, names, conditions)
+    sql = _statements.get(cache_key)
+    if sql is None:
+        column = connection.ops.quote_name
+        table = column(IdempotencyKey._meta.db_table)
+        if verb == "INSERT":
+            sql = (
+                f"INSERT INTO {table} ({', '.join(column(name) for name in names)}) "
+                f"VALUES ({', '.join(['%s'] * len(names))})"
+            )
+        else:
+            sql = (
+                f"UPDATE {table} SET {', '.join(f'{column(name)} = %s' for name in names)} "
+                f"WHERE {' AND '.join(f'{column(name)} = %s' for name in conditions)}"
+            )
+        _statements[cache_key] = sql
+    return sql
+
+
+def _replayed(row: IdempotencyKey) -> HttpResponse:
+    """The stored answer, as it was first given."""
+    response = HttpResponse(bytes(row.content), status=row.status or 200)
+    headers: dict[str, str] = json.loads(row.headers)
+    if "Content-Type" not in headers:
+        del response["Content-Type"]
+    for name, value in headers.items():
+        response[name] = value
+    response[IDEMPOTENT_REPLAYED] = "true"
+    return response
+
+
+def _savepoint_if_in_transaction(using: str) -> AbstractContextManager[Any]:
+    if transaction.get_connection(using).in_atomic_block:
+        return transaction.atomic(using=using)
+    return nullcontext()
+
+
+def _atomic_for(model: type[models.Model]) -> transaction.Atomic:
+    return transaction.atomic(using=router.db_for_write(model))

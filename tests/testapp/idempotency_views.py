@@ -1,0 +1,25 @@
+"""Views for the Idempotency-Key tests: the mixin alone, on a view that anonymous clients use."""
+
+from __future__ import annotations
+
+from rest_framework import generics
+from rest_framework.permissions import AllowAny
+
+from demo_project.articles.views import ArticleViewSet
+from django_http_errors.idempotency import IdempotencyMixin
+from tests.testapp.conditional_views import NoteSerializer
+from tests.testapp.models import Note
+
+
+class OpenNotes(IdempotencyMixin, generics.ListCreateAPIView[Note]):
+    """Anyone may create a note; keys are honoured without ConditionalUpdateMixin."""
+
+    queryset = Note.objects.all()
+    serializer_class = NoteSerializer
+    permission_classes = [AllowAny]
+
+
+class KeyedArticleViewSet(ArticleViewSet):
+    """The demo's articles, with a key honoured on every unsafe method."""
+
+    idempotent_methods = IdempotencyMixin.idempotent_methods
