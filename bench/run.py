@@ -363,6 +363,11 @@ def demo_requests(rounds: int, number: int) -> list[Row]:
             round(get_304.median_us / get_200.median_us, 3),
             get_304.status,
             get_304.queries,
+        )
+    )
+    return rows
+
+
 def idempotency_cases(rounds: int, number: int) -> list[Row]:
     """A create with an Idempotency-Key against one without; a replay against its original.
 
