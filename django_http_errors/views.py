@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from rest_framework.exceptions import ParseError
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework.exceptions import MethodNotAllowed, ParseError
 
 from .handlers import (
     BAD_REQUEST_DETAIL,
@@ -66,6 +69,26 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return problem_response(request, exc if isinstance(exc, Exception) else None)
 
 
+_PAGE_METHODS = ("GET", "HEAD")
+
+
+def _page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page that only GET and HEAD read: any other method is a 405 problem with ``Allow``
+    (RFC 9110 §15.5.6), before CSRF protection could answer with Django's HTML page."""
+
+    @csrf_exempt
+    @functools.wraps(view)
+    def page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in _PAGE_METHODS:
+            response = problem_response(request, MethodNotAllowed(request.method or ""))
+            response["Allow"] = ", ".join(_PAGE_METHODS)
+            return response
+        return view(request, *args, **kwargs)
+
+    return page
+
+
+@_page
 def problem_type(request: HttpRequest, slug: str) -> HttpResponse:
     """The human-readable page that a problem's ``type`` URI resolves to (RFC 9457 §3.1.1)."""
     found = [p for p in CATALOG.values() if p.slug == slug]
@@ -89,6 +112,7 @@ def problem_type(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "django_http_errors/problem_type.html", context)
 
 
+@_page
 def problem_catalog(request: HttpRequest) -> HttpResponse:
     """The list of every problem type this API can answer with, by status."""
     problems = sorted(CATALOG.values(), key=lambda p: p.status)

@@ -109,3 +109,11 @@ def test_an_unregistered_code_is_about_blank(monkeypatch: pytest.MonkeyPatch) ->
         "out_of_stock",
         "Conflict",
     )
+
+
+@pytest.mark.parametrize("path", ["/api/problems/", "/api/problems/conflict/"])
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_other_methods_on_a_page_are_a_405_problem_not_a_csrf_page(path: str, method: str) -> None:
+    response = getattr(Client(enforce_csrf_checks=True), method)(path)
+    assert problem(response)["status"] == 405
+    assert response["Allow"] == "GET, HEAD"
