@@ -1,24 +1,89 @@
-"""The error statuses DRF lacks, as ``APIException`` subclasses."""
+"""The error statuses DRF lacks, as ``APIException`` subclasses that declare their problem.
+
+Each class says all there is to say of its problem type: status, code, default detail (as
+DRF's own exceptions do), and its title, what it means and what to do (the type's page), the
+headers it carries and its extension members. The handler, the problem pages and the OpenAPI
+schema read them here; adding a problem type is one class (and its translation).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException, PermissionDenied
 
+from .challenges import WWW_AUTHENTICATE, bearer_error, scheme_of, view_challenges
+from .problems import ProblemType
 
-class Conflict(APIException):
+if TYPE_CHECKING:
+    from .problems import Text
+
+RETRY_AFTER = "Retry-After"
+
+#: Every problem type a class declares, by code (``ProblemException.__init_subclass__``).
+_DECLARED: dict[str, type[ProblemException]] = {}
+
+
+class ProblemException(APIException):
+    """An ``APIException`` that declares its problem type (RFC 9457 §3.1) and its members.
+
+    A subclass that sets its own ``title`` declares a type: the catalog, the type's page and
+    the schema list it.
+    """
+
+    #: The type's title, what it means and what a client should do about it (its page).
+    title: ClassVar[Text]
+    meaning: ClassVar[Text]
+    advice: ClassVar[Text]
+    #: The response headers and the extension members (with their JSON Schema) this problem
+    #: can carry: for the OpenAPI document.
+    header_names: ClassVar[tuple[str, ...]] = ()
+    extension_members: ClassVar[dict[str, dict[str, Any]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "title" in cls.__dict__:
+            _DECLARED[str(cls.default_code)] = cls
+
+    @classmethod
+    def problem_type(cls) -> ProblemType:
+        """The problem type this class declares."""
+        return ProblemType(
+            str(cls.default_code), cls.status_code, cls.title, cls.meaning, cls.advice
+        )
+
+    def problem_headers(self, request: Any) -> dict[str, str]:
+        """The headers of this occurrence's response."""
+        return {}
+
+    def problem_extensions(self) -> dict[str, Any]:
+        """The extension members of this occurrence (RFC 9457 §3.2)."""
+        return {}
+
+
+def declared_problem_types() -> dict[str, type[ProblemException]]:
+    """The problem types declared by ``ProblemException`` subclasses, by code."""
+    return _DECLARED
+
+
+class Conflict(ProblemException):
     """409: the request conflicts with the resource's current state (RFC 9110 §15.5.10)."""
 
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("The request conflicts with the current state of the resource.")
     default_code = "conflict"
+    title = _("Conflict")
+    meaning = _(
+        "The request conflicts with the current state of the resource, for example a "
+        "uniqueness rule or a reference that protects it from deletion."
+    )
+    advice = _("Fetch the resource's current state, resolve the conflict and retry.")
 
 
-class LengthRequired(APIException):
+class LengthRequired(ProblemException):
     """411: the request has content but no Content-Length to read it by (RFC 9110 §15.5.12)."""
 
     status_code = status.HTTP_411_LENGTH_REQUIRED
@@ -26,29 +91,54 @@ class LengthRequired(APIException):
         "The request content must have a length: send it with Content-Length, not chunked."
     )
     default_code = "length_required"
+    title = _("Length required")
+    meaning = _(
+        "The request carries content without a Content-Length (for example "
+        "Transfer-Encoding: chunked), which this server cannot read."
+    )
+    advice = _("Send the content with a Content-Length header.")
 
 
-class ContentTooLarge(APIException):
+class ContentTooLarge(ProblemException):
     """413: the request content is larger than the server accepts (RFC 9110 §15.5.14)."""
 
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = _("The request content is larger than this server accepts.")
     default_code = "content_too_large"
+    title = _("Content too large")
+    meaning = _("The request content is larger than the server accepts.")
+    advice = _("Send smaller content, for example split over several requests.")
 
 
-class PreconditionFailed(APIException):
+class PreconditionFailed(ProblemException):
     """412: a precondition evaluated to false (RFC 9110 §15.5.13); carries the current ETag."""
 
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = _("The resource has changed since you last fetched it.")
     default_code = "precondition_failed"
+    title = _("Precondition failed")
+    meaning = _(
+        "A precondition (If-Match, If-None-Match, If-Unmodified-Since) evaluated to false: "
+        "the resource changed since the client last saw it."
+    )
+    advice = _(
+        "Fetch the resource again, reapply the change to it and send the new ETag in If-Match."
+    )
+
+    extension_members: ClassVar[dict[str, dict[str, Any]]] = {
+        "etag": {"type": "string", "description": "The current ETag: send it in If-Match."}
+    }
 
     def __init__(self, detail: Any = None, code: str | None = None, etag: str | None = None):
         super().__init__(detail, code)
         self.etag = etag
 
+    def problem_extensions(self) -> dict[str, Any]:
+        """``etag``: the resource's current ETag, when it exists."""
+        return {} if self.etag is None else {"etag": self.etag}
 
-class PreconditionRequired(APIException):
+
+class PreconditionRequired(ProblemException):
     """428: the write must be conditional (RFC 6585 §3); names the headers that make it so."""
 
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
@@ -56,6 +146,19 @@ class PreconditionRequired(APIException):
         "This request must be conditional: send the resource's current ETag in If-Match."
     )
     default_code = "precondition_required"
+    title = _("Precondition required")
+    meaning = _(
+        "This resource only accepts conditional writes, so that no update is lost (RFC 6585 §3)."
+    )
+    advice = _("Fetch the resource, then send its ETag in If-Match with the write.")
+
+    extension_members: ClassVar[dict[str, dict[str, Any]]] = {
+        "required_headers": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "The request headers to send, any one of them.",
+        }
+    }
 
     def __init__(
         self,
@@ -66,12 +169,21 @@ class PreconditionRequired(APIException):
         super().__init__(detail, code)
         self.required_headers = tuple(required_headers)
 
+    def problem_extensions(self) -> dict[str, Any]:
+        """``required_headers``: what makes the request acceptable (RFC 6585 §3)."""
+        return {"required_headers": list(self.required_headers)}
 
-class InsufficientScope(PermissionDenied):
+
+class InsufficientScope(ProblemException, PermissionDenied):
     """403 for a bearer token that lacks a scope (RFC 6750 §3.1), with its challenge."""
 
     default_detail = _("The access token does not grant the scope this request needs.")
     default_code = "insufficient_scope"
+    title = _("Insufficient scope")
+    meaning = _("The access token is valid but lacks a scope this request needs (RFC 6750 §3.1).")
+    advice = _("Obtain a token with the scope named in WWW-Authenticate.")
+
+    header_names: ClassVar[tuple[str, ...]] = (WWW_AUTHENTICATE,)
 
     def __init__(
         self, detail: Any = None, code: str | None = None, scope: str | None = None
@@ -79,21 +191,43 @@ class InsufficientScope(PermissionDenied):
         super().__init__(detail, code)
         self.scope = scope
 
+    def problem_headers(self, request: Any) -> dict[str, str]:
+        """A Bearer challenge naming the missing scope (RFC 6750 §3)."""
+        authenticators = getattr(request, "authenticators", ()) or ()
+        challenges = view_challenges(authenticators, request)
+        bearer = [c for c in challenges if scheme_of(c) == "bearer"]
+        params = {"scope": self.scope} if self.scope else {}
+        challenge = bearer_error(bearer[0] if bearer else "Bearer", "insufficient_scope", **params)
+        return {WWW_AUTHENTICATE: challenge}
 
-class BadGateway(APIException):
+
+class BadGateway(ProblemException):
     """502: an upstream service refused or answered invalidly (RFC 9110 §15.6.3)."""
 
     status_code = status.HTTP_502_BAD_GATEWAY
     default_detail = _("A service this request depends on failed.")
     default_code = "bad_gateway"
+    title = _("Bad gateway")
+    meaning = _(
+        "A service this request depends on refused the connection or answered with an error."
+    )
+    advice = _("Retry later; nothing was changed by this request.")
 
 
-class ServiceUnavailable(APIException):
+class ServiceUnavailable(ProblemException):
     """503: the service cannot answer now (RFC 9110 §15.6.4); ``retry_after`` in seconds."""
 
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = _("The service is temporarily unavailable. Retry later.")
     default_code = "service_unavailable"
+    title = _("Service unavailable")
+    meaning = _(
+        "The service cannot handle the request right now, for example because its database "
+        "is unreachable."
+    )
+    advice = _("Wait for the number of seconds in Retry-After before retrying.")
+
+    header_names: ClassVar[tuple[str, ...]] = (RETRY_AFTER,)
 
     def __init__(
         self, detail: Any = None, code: str | None = None, retry_after: int | None = None
@@ -101,16 +235,23 @@ class ServiceUnavailable(APIException):
         super().__init__(detail, code)
         self.retry_after = retry_after
 
+    def problem_headers(self, request: Any) -> dict[str, str]:
+        """``Retry-After`` in seconds, when known (RFC 9110 §10.2.3)."""
+        return {} if self.retry_after is None else {RETRY_AFTER: str(self.retry_after)}
 
-class GatewayTimeout(APIException):
+
+class GatewayTimeout(ProblemException):
     """504: an upstream service did not answer in time (RFC 9110 §15.6.5)."""
 
     status_code = status.HTTP_504_GATEWAY_TIMEOUT
     default_detail = _("A service this request depends on did not answer in time.")
     default_code = "gateway_timeout"
+    title = _("Gateway timeout")
+    meaning = _("A service this request depends on did not answer in time.")
+    advice = _("Retry later; nothing was changed by this request.")
 
 
-class IdempotencyKeyRequired(APIException):
+class IdempotencyKeyRequired(ProblemException):
     """400: this unsafe request must carry an ``Idempotency-Key`` (IETF httpapi draft §2.7)."""
 
     status_code = status.HTTP_400_BAD_REQUEST
@@ -118,6 +259,23 @@ class IdempotencyKeyRequired(APIException):
         "This request must carry an Idempotency-Key header, so that it is safe to retry."
     )
     default_code = "idempotency_key_required"
+    title = _("Idempotency-Key required")
+    meaning = _(
+        "This unsafe request must carry an Idempotency-Key header, so that a retry is "
+        "answered from the first request instead of being done twice."
+    )
+    advice = _(
+        'Send a new unique key, such as a UUID, as Idempotency-Key: "<key>", and the '
+        "same key again with each retry of this request."
+    )
+
+    extension_members: ClassVar[dict[str, dict[str, Any]]] = {
+        "required_headers": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "The request headers to send, any one of them.",
+        }
+    }
 
     def __init__(
         self,
@@ -128,8 +286,12 @@ class IdempotencyKeyRequired(APIException):
         super().__init__(detail, code)
         self.required_headers = tuple(required_headers)
 
+    def problem_extensions(self) -> dict[str, Any]:
+        """``required_headers``: what makes the request acceptable (RFC 6585 §3)."""
+        return {"required_headers": list(self.required_headers)}
 
-class MalformedIdempotencyKey(APIException):
+
+class MalformedIdempotencyKey(ProblemException):
     """400: the ``Idempotency-Key`` is not a structured-field string (RFC 8941 §3.3.3)."""
 
     status_code = status.HTTP_400_BAD_REQUEST
@@ -138,9 +300,15 @@ class MalformedIdempotencyKey(APIException):
         'characters, such as "8e03978e-40d5-43e8-bc93-6894a57f9324".'
     )
     default_code = "idempotency_key_malformed"
+    title = _("Malformed Idempotency-Key")
+    meaning = _(
+        "The Idempotency-Key header is not a structured-field string (RFC 8941) of 1 to "
+        "255 printable ASCII characters."
+    )
+    advice = _('Send the key as a quoted string: Idempotency-Key: "<key>".')
 
 
-class IdempotencyKeyNeedsAuthentication(APIException):
+class IdempotencyKeyNeedsAuthentication(ProblemException):
     """400: a key is only honoured for an authenticated client, to whom alone it belongs."""
 
     status_code = status.HTTP_400_BAD_REQUEST
@@ -149,6 +317,12 @@ class IdempotencyKeyNeedsAuthentication(APIException):
         "send the request without it."
     )
     default_code = "idempotency_key_unauthenticated"
+    title = _("Idempotency-Key needs authentication")
+    meaning = _(
+        "A key belongs to the client that sent it, and this request does not say who "
+        "the client is, so its answer could not be kept for it alone."
+    )
+    advice = _("Authenticate, or send the request without an Idempotency-Key.")
 
 
 class IdempotencyKeyInUse(Conflict):
@@ -159,6 +333,12 @@ class IdempotencyKeyInUse(Conflict):
         "you will then get its answer."
     )
     default_code = "idempotency_key_in_use"
+    title = _("Idempotency-Key in use")
+    meaning = _("A request with this Idempotency-Key is still being processed.")
+    advice = _(
+        "Retry the same request with the same key in a moment: once the first one is "
+        "done, you get its answer."
+    )
 
 
 class IdempotentAnswerLost(Conflict):
@@ -169,9 +349,18 @@ class IdempotentAnswerLost(Conflict):
         "lost. Do not send it again: look the resource up instead."
     )
     default_code = "idempotent_answer_lost"
+    title = _("Answer lost")
+    meaning = _(
+        "The first request with this Idempotency-Key made its change, but the server "
+        "failed before it could keep the answer."
+    )
+    advice = _(
+        "Do not send the request again: look the resource up (for example in its list) "
+        "to see the change."
+    )
 
 
-class IdempotencyKeyReused(APIException):
+class IdempotencyKeyReused(ProblemException):
     """422: the key was used before for other content (IETF httpapi draft §2.6)."""
 
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
@@ -180,3 +369,9 @@ class IdempotencyKeyReused(APIException):
         "with new content."
     )
     default_code = "idempotency_key_reused"
+    title = _("Idempotency-Key reused")
+    meaning = _(
+        "This Idempotency-Key was used before for a request with other content (method, "
+        "path, content type or body)."
+    )
+    advice = _("Send a new key for a new request; retry a request only with its own key.")

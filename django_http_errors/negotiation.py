@@ -16,6 +16,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 
+from .assembly import problem_body
 from .problems import PROBLEM_JSON
 
 __all__ = ["ProblemContentNegotiation", "ProblemsOnlyRenderer"]
@@ -48,8 +49,6 @@ class ProblemsOnlyRenderer(JSONRenderer):
         if response is None or data is None or response.status_code >= 400:
             return super().render(data, accepted_media_type, renderer_context)
         if request is not None and request.method in ("GET", "HEAD", "OPTIONS"):
-            from .handlers import problem_body
-
             response.status_code = 406
             for name in _OF_THE_REPRESENTATION:
                 response.headers.pop(name, None)

@@ -26,7 +26,7 @@ from rest_framework import authentication, negotiation, pagination, permissions
 
 from . import permissions as ours
 from .challenges import WWW_AUTHENTICATE
-from .handlers import RETRY_AFTER
+from .exceptions import RETRY_AFTER
 from .idempotency import IDEMPOTENCY_KEY, IdempotencyMixin
 from .mixins import ConditionalUpdateMixin
 from .problems import PROBLEM_JSON, reason_phrase

@@ -15,15 +15,16 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import MethodNotAllowed, ParseError
 
-from .handlers import (
+from .assembly import (
     BAD_REQUEST_DETAIL,
     as_api_exception,
     build_problem,
     message_of,
     problem_type_uri,
-    rollback_open_transactions,
 )
-from .problems import CATALOG, PROBLEM_JSON, reason_phrase
+from .catalog import problem_types
+from .handlers import rollback_open_transactions
+from .problems import PROBLEM_JSON, reason_phrase
 
 
 def problem_response(request: HttpRequest, exc: Exception | None) -> HttpResponse:
@@ -91,7 +92,7 @@ def _page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 @_page
 def problem_type(request: HttpRequest, slug: str) -> HttpResponse:
     """The human-readable page that a problem's ``type`` URI resolves to (RFC 9457 §3.1.1)."""
-    found = [p for p in CATALOG.values() if p.slug == slug]
+    found = [p for p in problem_types().values() if p.slug == slug]
     if not found:
         raise Http404(slug)
     problem = found[0]
@@ -115,7 +116,7 @@ def problem_type(request: HttpRequest, slug: str) -> HttpResponse:
 @_page
 def problem_catalog(request: HttpRequest) -> HttpResponse:
     """The list of every problem type this API can answer with, by status."""
-    problems = sorted(CATALOG.values(), key=lambda p: p.status)
+    problems = sorted(problem_types().values(), key=lambda p: p.status)
     return render(request, "django_http_errors/catalog.html", {"problems": problems})
 
 

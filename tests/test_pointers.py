@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.renderers import JSONRenderer
 
-from django_http_errors.handlers import build_problem
+from django_http_errors.assembly import build_problem
 from django_http_errors.pointers import escape_token, iter_errors
 
 # No example database: property runs must not leave a .hypothesis directory in the shared tree.

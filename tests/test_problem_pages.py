@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client, override_settings
 from django.utils.html import escape
 
+from django_http_errors.catalog import problem_types
 from django_http_errors.exceptions import Conflict
-from django_http_errors.problems import CATALOG, ProblemType
+from django_http_errors.problems import ProblemType
 from tests.conftest import problem
 from tests.testapp.views import RAISED
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("entry", CATALOG.values(), ids=lambda p: p.code)
+@pytest.mark.parametrize("entry", problem_types().values(), ids=lambda p: p.code)
 def test_every_catalog_type_opens_its_page(entry: ProblemType) -> None:
     response = Client().get(f"/api/problems/{entry.slug}/")
     assert response.status_code == 200
@@ -47,11 +49,11 @@ def test_catalog_lists_and_links_every_type() -> None:
     response = Client().get("/api/problems/")
     assert response.status_code == 200
     page = response.content.decode()
-    for entry in CATALOG.values():
+    for entry in problem_types().values():
         assert f'href="/api/problems/{entry.slug}/"' in page
         assert f"<code>{entry.code}</code>" in page
-    in_page_order = sorted(CATALOG.values(), key=lambda e: page.index(f"/{e.slug}/"))
-    assert [e.status for e in in_page_order] == sorted(e.status for e in CATALOG.values())
+    in_page_order = sorted(problem_types().values(), key=lambda e: page.index(f"/{e.slug}/"))
+    assert [e.status for e in in_page_order] == sorted(e.status for e in problem_types().values())
 
 
 def test_an_unknown_type_is_a_404_problem() -> None:
@@ -65,32 +67,29 @@ def test_page_names_the_configured_type_uri() -> None:
     assert "https://errors.example.com/types/conflict" in page
 
 
-# Your own problem type (docs/errors.md): one catalog entry and one exception class
+# Your own problem type (docs/errors.md): one exception class
 
 
 class OutOfStock(Conflict):
+    """A project's own problem type: the class alone declares it."""
+
     default_detail = "This item is out of stock."
     default_code = "out_of_stock"
+    title = "Out of stock"
+    meaning = "The item cannot be ordered: none is left."
+    advice = "Order fewer, or try again after the restock."
 
 
-OUT_OF_STOCK = ProblemType(
-    code="out_of_stock",
-    status=409,
-    title="Out of stock",
-    meaning="The item cannot be ordered: none is left.",
-    advice="Order fewer, or try again after the restock.",
-)
+class SoldOut(Conflict):
+    """A code of its own without a title of its own: no type, so ``about:blank``."""
+
+    default_code = "sold_out"
 
 
-def _raise_out_of_stock() -> None:
-    raise OutOfStock()
-
-
-def test_a_registered_problem_type_gets_its_type_title_and_page(
+def test_a_declared_problem_type_gets_its_type_title_and_page(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setitem(CATALOG, OUT_OF_STOCK.code, OUT_OF_STOCK)
-    monkeypatch.setitem(RAISED, "out-of-stock", _raise_out_of_stock)
+    monkeypatch.setitem(RAISED, "out-of-stock", _raising(OutOfStock))
     body = problem(Client().get("/test/raise/out-of-stock/"))
     assert body["status"] == 409
     assert body["code"] == "out_of_stock"
@@ -99,16 +98,21 @@ def test_a_registered_problem_type_gets_its_type_title_and_page(
     page = Client().get(urlsplit(body["type"]).path)
     assert page.status_code == 200
     assert "The item cannot be ordered" in page.content.decode()
+    assert problem_types()["out_of_stock"] == OutOfStock.problem_type()
 
 
-def test_an_unregistered_code_is_about_blank(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(RAISED, "out-of-stock", _raise_out_of_stock)
-    body = problem(Client().get("/test/raise/out-of-stock/"))
-    assert (body["type"], body["code"], body["title"]) == (
-        "about:blank",
-        "out_of_stock",
-        "Conflict",
-    )
+def test_a_code_without_a_declared_type_is_about_blank(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(RAISED, "sold-out", _raising(SoldOut))
+    body = problem(Client().get("/test/raise/sold-out/"))
+    assert (body["type"], body["code"], body["title"]) == ("about:blank", "sold_out", "Conflict")
+    assert "sold_out" not in problem_types()
+
+
+def _raising(kind: type[Exception]) -> Callable[[], None]:
+    def raise_it() -> None:
+        raise kind()
+
+    return raise_it
 
 
 @pytest.mark.parametrize("path", ["/api/problems/", "/api/problems/conflict/"])

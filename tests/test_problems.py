@@ -7,7 +7,8 @@ import re
 import pytest
 from django.utils import translation
 
-from django_http_errors.problems import ABOUT_BLANK, CATALOG, Problem, ProblemType, reason_phrase
+from django_http_errors.catalog import problem_types
+from django_http_errors.problems import ABOUT_BLANK, Problem, ProblemType, reason_phrase
 
 
 def test_as_dict_has_the_standard_members_then_ours() -> None:
@@ -62,9 +63,9 @@ def test_reason_phrase_is_the_title_of_about_blank(status: int, phrase: str) -> 
     assert reason_phrase(status) == phrase
 
 
-@pytest.mark.parametrize("entry", CATALOG.values(), ids=lambda p: p.code)
+@pytest.mark.parametrize("entry", problem_types().values(), ids=lambda p: p.code)
 def test_catalog_entries_are_consistent(entry: ProblemType) -> None:
-    assert CATALOG[entry.code] is entry
+    assert problem_types()[entry.code] is entry
     assert re.fullmatch(r"[a-z][a-z_]+", entry.code)
     assert 400 <= entry.status <= 599
     assert entry.slug == entry.code.replace("_", "-")
@@ -73,11 +74,11 @@ def test_catalog_entries_are_consistent(entry: ProblemType) -> None:
 
 
 def test_slugs_are_unique() -> None:
-    assert len({p.slug for p in CATALOG.values()}) == len(CATALOG)
+    assert len({p.slug for p in problem_types().values()}) == len(problem_types())
 
 
 def test_titles_are_translated_lazily() -> None:
-    title = CATALOG["precondition_failed"].title
+    title = problem_types()["precondition_failed"].title
     with translation.override("de"):
         assert str(title) == "Vorbedingung fehlgeschlagen"
     with translation.override("en"):

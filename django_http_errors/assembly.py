@@ -1,0 +1,265 @@
+"""A problem from an exception: the one place that assembles a problem and its headers.
+
+The DRF exception handler (``handlers``) and the plain Django views (``views``) both answer
+with what ``build_problem`` makes, so an error looks the same wherever it is raised.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.signals import setting_changed
+from django.db import (
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404, HttpRequest
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.functional import Promise
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.parsers import BaseParser
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
+
+from .catalog import problem_types
+from .challenges import WWW_AUTHENTICATE, challenge_header
+from .conf import get_settings
+from .exceptions import RETRY_AFTER, Conflict, ContentTooLarge, ProblemException, ServiceUnavailable
+from .pointers import iter_errors
+from .problems import ABOUT_BLANK, Problem, reason_phrase
+from .upstream import upstream_exception
+
+if TYPE_CHECKING:
+    from .problems import Text
+
+CSRF_PREFIX = "CSRF Failed"
+TYPE_URL_NAME = "django_http_errors:problem-type"
+
+SERVER_ERROR_DETAIL = _("The server met an unexpected condition. It has been logged.")
+INVALID_DETAIL = _("The request content is invalid: each error is listed in errors.")
+REFERENCED_DETAIL = _("The resource is referenced by other resources and cannot be deleted.")
+BAD_REQUEST_DETAIL = _("The request could not be understood.")
+TOO_DEEP_DETAIL = _("The request content is nested too deeply to be parsed.")
+UNPARSEABLE_DETAIL = _(
+    "The request content is not well-formed %(media_type)s. Check its syntax and its encoding "
+    "(the charset of its Content-Type, UTF-8 by default) and send it again."
+)
+
+
+def unparseable(exc: Exception, request: Any) -> exceptions.APIException | None:
+    """A parser's own ParseError, with generic words: its message quotes Python's exception
+    text (codecs, digit limits, multipart boundaries), nothing a client can act on."""
+    if not (isinstance(exc, exceptions.ParseError) and _raised_in(exc, BaseParser)):
+        return None
+    media_type = (getattr(request, "content_type", "") or "").split(";")[0].strip()
+    return exceptions.ParseError(UNPARSEABLE_DETAIL % {"media_type": media_type or "?"})
+
+
+def as_api_exception(exc: Exception) -> exceptions.APIException | None:
+    """The DRF exception that says what happened to the client; ``None`` for a plain 500."""
+    if isinstance(exc, exceptions.APIException):
+        return exc
+    if isinstance(exc, Http404):
+        return exceptions.NotFound(message_of(exc))
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(message_of(exc))
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, (ProtectedError, RestrictedError)):
+        return Conflict(REFERENCED_DETAIL)
+    if isinstance(exc, IntegrityError):
+        return Conflict()
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return ServiceUnavailable(retry_after=get_settings().DATABASE_RETRY_AFTER)
+    if isinstance(exc, (DataError, ValueError)) and _raised_in(exc, BaseAuthentication):
+        # Credentials the database cannot even compare, such as a NUL in a token or user name
+        # (PostgreSQL refuses it: DataError with psycopg 3, ValueError with psycopg2).
+        return exceptions.AuthenticationFailed()
+    if isinstance(exc, DatabaseError):
+        return None
+    if isinstance(exc, RequestDataTooBig):
+        return ContentTooLarge()
+    if isinstance(exc, SuspiciousOperation):
+        # The client's doing (too many fields or files, a bad Host): Django's handler400 answers
+        # these for a plain view. The message may quote the request, so it is not echoed.
+        return exceptions.ParseError(BAD_REQUEST_DETAIL, code="bad_request")
+    if isinstance(exc, RecursionError) and _raised_in(exc, BaseParser):
+        # Python's json recurses once per nesting level: deep content is malformed for us.
+        return exceptions.ParseError(TOO_DEEP_DETAIL)
+    return upstream_exception(exc)
+
+
+def _raised_in(exc: BaseException, kind: type[BaseParser | BaseAuthentication]) -> bool:
+    """Whether ``exc`` escaped a method of a parser or authentication class: then what it was
+    reading, the request content or credentials, caused it."""
+    traceback = exc.__traceback__
+    while traceback is not None:
+        if isinstance(traceback.tb_frame.f_locals.get("self"), kind):
+            return True
+        traceback = traceback.tb_next
+    return False
+
+
+def message_of(exc: Exception) -> str | None:
+    """The exception's message when it is plain text meant for the client, else ``None``."""
+    # Django's resolver raises Http404 with a dict of the URL patterns it tried: internals.
+    if exc.args and isinstance(exc.args[0], str):
+        return exc.args[0]
+    return None
+
+
+def build_problem(
+    exc: exceptions.APIException | None, request: Any
+) -> tuple[Problem, dict[str, str]]:
+    """The problem for ``exc`` and the headers that go with it; ``None`` is a generic 500."""
+    if exc is None:
+        return _problem(500, "server_error", SERVER_ERROR_DETAIL, request), {}
+    status = exc.status_code
+    detail: Any = exc.detail
+    errors = None
+    if isinstance(detail, (list, dict)):
+        errors = [
+            {"pointer": pointer, "detail": message, "code": error_code}
+            for pointer, message, error_code in iter_errors(
+                detail, api_settings.NON_FIELD_ERRORS_KEY
+            )
+        ]
+        detail = errors[0]["detail"] if len(errors) == 1 else INVALID_DETAIL
+        if not isinstance(exc, exceptions.ValidationError):
+            errors = None
+    headers: dict[str, str] = {}
+    extensions: dict[str, Any] = {}
+    if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        # RFC 9110 §15.5.2: DRF turns this into a 403 when its first authentication class has
+        # no challenge (SessionAuthentication); not being authenticated is a 401 all the same.
+        status = 401
+    if status == 401:
+        # Every 401 MUST carry a challenge (§15.5.2), a project's own 401 exception too; only
+        # NotAuthenticated says that no credentials were sent.
+        failed = not isinstance(exc, exceptions.NotAuthenticated)
+        headers[WWW_AUTHENTICATE] = challenge_header(request, failed=failed)
+    if isinstance(exc, ProblemException):
+        headers.update(exc.problem_headers(request))
+        extensions = exc.problem_extensions()
+    elif getattr(exc, "wait", None) is not None:
+        # DRF's Throttled says how long to wait, as its own handler reads it (RFC 6585 §4).
+        headers[RETRY_AFTER] = str(math.ceil(exc.wait))  # type: ignore[attr-defined]
+    problem = _problem(status, _code_of(exc), detail, request, errors, extensions)
+    return problem, headers
+
+
+def problem_body(exc: exceptions.APIException | None, request: Any) -> dict[str, Any]:
+    """The problem members for ``exc``, as the handler would answer it."""
+    return build_problem(exc, request)[0].as_dict()
+
+
+def _problem(
+    status: int,
+    code: str,
+    detail: Any,
+    request: Any,
+    errors: list[dict[str, str]] | None = None,
+    extensions: dict[str, Any] | None = None,
+) -> Problem:
+    # Django's request itself: a DRF Request reaches its attributes through a slow __getattr__.
+    request = getattr(request, "_request", request)
+    problem_type = problem_types().get(code)
+    type_uri = None
+    if problem_type is not None and problem_type.status == status:
+        type_uri = problem_type_uri(problem_type.slug, request)
+    extensions = extensions or {}
+    request_id = getattr(request, "request_id", None)
+    if request_id:
+        extensions["request_id"] = request_id
+    return Problem(
+        status=status,
+        title=_localized(problem_type.title, request)
+        if type_uri and problem_type
+        else reason_phrase(status),
+        detail=_localized(detail, request) if isinstance(detail, Promise) else detail,
+        code=code,
+        type=type_uri or ABOUT_BLANK,
+        instance=getattr(request, "path", None),
+        errors=errors,
+        extensions=extensions,
+    )
+
+
+# Keyed by the lazy text's id; the entry keeps the text alive, so its id is never reused.
+_translations: dict[tuple[int, str | None], tuple[Text, str]] = {}
+
+
+def _localized(text: Text, request: Any) -> str:
+    """A lazy text in the request's language, translated once per text and language.
+
+    Titles and generic details are on every error; LocaleMiddleware's ``request.LANGUAGE_CODE``
+    is far cheaper to read than the active language, and a dict lookup than a catalog's.
+    """
+    language = getattr(request, "LANGUAGE_CODE", None) or get_language()
+    key = (id(text), language)
+    entry = _translations.get(key)
+    if entry is None or entry[0] is not text:
+        if len(_translations) >= 1024:
+            _translations.clear()
+        with override(language):
+            entry = _translations[key] = (text, str(text))
+    return entry[1]
+
+
+def _code_of(exc: exceptions.APIException) -> str:
+    detail = exc.detail
+    if isinstance(exc, exceptions.ValidationError) or not isinstance(detail, str):
+        return str(exc.default_code)
+    code = str(getattr(detail, "code", None) or exc.default_code)
+    if code == "permission_denied" and detail.startswith(CSRF_PREFIX):
+        return "csrf_failed"
+    return code
+
+
+def problem_type_uri(slug: str, request: Any) -> str | None:
+    """The type URI of a problem: under ``PROBLEM_TYPE_BASE_URL``, or the app's own page.
+
+    Without a base, the page's path: a URI reference that is the same string whatever
+    ``Host`` or scheme the request names, so clients can compare types (RFC 9457 §3.1.1);
+    it resolves against the response's URL to the page. Check W006 (``check --deploy``)
+    recommends an absolute base in production.
+    """
+    base = get_settings().PROBLEM_TYPE_BASE_URL
+    if base:
+        return f"{base.rstrip('/')}/{slug}"
+    if isinstance(request, HttpRequest):
+        # The request's own urlconf and script name: cheaper than Django's thread-locals.
+        urlconf = getattr(request, "urlconf", None)
+        prefix = request.META.get("SCRIPT_NAME", "")
+    else:
+        urlconf, prefix = get_urlconf(), get_script_prefix()
+    return _type_path(slug, urlconf, prefix)
+
+
+@functools.lru_cache(maxsize=256)
+def _type_path(slug: str, urlconf: Any, script_prefix: str) -> str | None:
+    # The arguments only key the cache: reverse() reads the same urlconf and prefix itself.
+    try:
+        return reverse(TYPE_URL_NAME, kwargs={"slug": slug}, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+
+
+def _forget_urls(*, setting: str, **kwargs: Any) -> None:
+    if setting in {"FORCE_SCRIPT_NAME", "ROOT_URLCONF"}:
+        _type_path.cache_clear()
+
+
+setting_changed.connect(_forget_urls)

@@ -1,0 +1,161 @@
+"""The catalog of problem types: those of DRF's own exceptions and of the permission codes,
+and every type a ``ProblemException`` subclass declares."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from .exceptions import declared_problem_types
+from .problems import ProblemType
+
+#: The types no class of ours declares: DRF's exceptions (whose classes are DRF's), the
+#: codes our permissions refuse with, and the generic 500.
+BUILT_IN: tuple[ProblemType, ...] = (
+    ProblemType(
+        "invalid",
+        400,
+        _("Invalid input"),
+        _(
+            "One or more members of the request content are invalid; `errors` lists each one "
+            "with a JSON Pointer to it and a stable code."
+        ),
+        _("Correct the members that `errors` points at and send the request again."),
+    ),
+    ProblemType(
+        "parse_error",
+        400,
+        _("Malformed request content"),
+        _("The request content could not be parsed in the format its Content-Type names."),
+        _("Send well-formed content (for JSON, a valid JSON document)."),
+    ),
+    ProblemType(
+        "bad_request",
+        400,
+        _("Bad request"),
+        _("The request could not be understood."),
+        _("Check the request line and headers before trying again."),
+    ),
+    ProblemType(
+        "not_authenticated",
+        401,
+        _("Authentication required"),
+        _("The request carries no credentials and the resource requires them."),
+        _("Authenticate with one of the schemes the WWW-Authenticate header lists."),
+    ),
+    ProblemType(
+        "authentication_failed",
+        401,
+        _("Authentication failed"),
+        _("The credentials sent are wrong, unknown or expired."),
+        _("Obtain valid credentials for the scheme named in WWW-Authenticate and retry."),
+    ),
+    ProblemType(
+        "permission_denied",
+        403,
+        _("Permission denied"),
+        _("The client is authenticated but is not allowed to do this."),
+        _("Do not repeat the request with the same credentials; ask for access."),
+    ),
+    ProblemType(
+        "csrf_failed",
+        403,
+        _("CSRF verification failed"),
+        _("A session-authenticated unsafe request did not carry a valid CSRF token."),
+        _("Send the CSRF token in the X-CSRFToken header along with the session cookie."),
+    ),
+    ProblemType(
+        "authentication_required",
+        403,
+        _("Authentication required"),
+        _(
+            "The resource requires an authenticated client, and this API offers no way to "
+            "authenticate on it."
+        ),
+        _("Use an endpoint that accepts your credentials, or ask the API's operators."),
+    ),
+    ProblemType(
+        "not_owner",
+        403,
+        _("Not the owner"),
+        _("Only the owner of this resource may do this."),
+        _("Do not repeat the request with the same credentials; ask the owner."),
+    ),
+    ProblemType(
+        "staff_only",
+        403,
+        _("Staff only"),
+        _("Only staff may do this."),
+        _("Do not repeat the request with the same credentials; ask a staff member."),
+    ),
+    ProblemType(
+        "model_permission_required",
+        403,
+        _("Model permission required"),
+        _("The client lacks the permission on this kind of resource that the request needs."),
+        _("Ask the API's operators for the permission."),
+    ),
+    ProblemType(
+        "object_permission_required",
+        403,
+        _("Object permission required"),
+        _("The client lacks the permission on this resource that the request needs."),
+        _("Ask the resource's owner or the API's operators for the permission."),
+    ),
+    ProblemType(
+        "not_found",
+        404,
+        _("Not found"),
+        _("There is no resource at this URL, or none that the client may know about."),
+        _("Check the URL or identifier."),
+    ),
+    ProblemType(
+        "method_not_allowed",
+        405,
+        _("Method not allowed"),
+        _("The resource does not support this method."),
+        _("Use one of the methods listed in the Allow header."),
+    ),
+    ProblemType(
+        "not_acceptable",
+        406,
+        _("Not acceptable"),
+        _("No representation matches the request's Accept header."),
+        _("Accept application/json (or another format the API offers)."),
+    ),
+    ProblemType(
+        "unsupported_media_type",
+        415,
+        _("Unsupported media type"),
+        _("The request content is in a format the resource does not accept."),
+        _("Send the content as application/json (or another format the API accepts)."),
+    ),
+    ProblemType(
+        "throttled",
+        429,
+        _("Too many requests"),
+        _("The client sent too many requests in a given amount of time."),
+        _("Wait for the number of seconds in Retry-After before retrying."),
+    ),
+    ProblemType(
+        "server_error",
+        500,
+        _("Internal server error"),
+        _("The server met an unexpected condition. It has been logged."),
+        _("Retry later; if it persists, report the request_id to the API's operators."),
+    ),
+)
+
+_catalog: dict[str, ProblemType] = {}
+_declared_seen = [-1]
+
+
+def problem_types() -> dict[str, ProblemType]:
+    """Every problem type, by code; a class declared since the last call is in it too."""
+    declared = declared_problem_types()
+    if _declared_seen[0] != len(declared):
+        catalog = {t.code: t for t in BUILT_IN}
+        catalog.update({code: cls.problem_type() for code, cls in declared.items()})
+        _catalog.clear()
+        _catalog.update(catalog)
+        _declared_seen[0] = len(declared)
+    return _catalog
