@@ -10,6 +10,7 @@ from . import views
 urlpatterns = [
     path("conditional/", include("tests.testapp.conditional_urls")),
     path("", include("tests.testapp.permission_views")),
+    path("schema/", include("tests.testapp.schema_views")),
     path("boom/", views.Boom.as_view()),
     path("write-then-fail/", views.WriteThenFail.as_view()),
     path("raise/<str:name>/", views.Raise.as_view()),
