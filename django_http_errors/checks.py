@@ -16,12 +16,19 @@ from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.module_loading import import_string
 
-from .conf import SETTING_NAME, SETTING_NAMES, HttpErrorsSettings, get_settings, user_settings
+from .conf import (
+    REQUEST_ID_MIDDLEWARE,
+    SETTING_NAME,
+    SETTING_NAMES,
+    HttpErrorsSettings,
+    get_settings,
+    user_settings,
+)
 from .handlers import NOT_INSTALLED_ID, exception_handler
 from .mixins import ConditionalUpdateMixin
 
 HANDLER_PATH = "django_http_errors.handlers.exception_handler"
-MIDDLEWARE_PATH = "django_http_errors.middleware.RequestIDMiddleware"
+MIDDLEWARE_PATH = REQUEST_ID_MIDDLEWARE
 
 E001 = "django_http_errors.E001"
 E002 = "django_http_errors.E002"

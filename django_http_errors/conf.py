@@ -47,6 +47,16 @@ class HttpErrorsSettings:
 
 SETTING_NAMES = frozenset(f.name for f in fields(HttpErrorsSettings))
 
+#: The middleware that gives every response its ``REQUEST_ID_HEADER``.
+REQUEST_ID_MIDDLEWARE = "django_http_errors.middleware.RequestIDMiddleware"
+
+
+def request_id_header() -> str | None:
+    """The header every response carries its request id in; ``None`` without the middleware."""
+    if REQUEST_ID_MIDDLEWARE not in getattr(settings, "MIDDLEWARE", []):
+        return None
+    return get_settings().REQUEST_ID_HEADER
+
 
 def user_settings() -> dict[str, Any]:
     """The raw ``HTTP_ERRORS`` dict as the project wrote it."""

@@ -126,7 +126,11 @@ class PreconditionFailed(ProblemException):
     )
 
     extension_members: ClassVar[dict[str, dict[str, Any]]] = {
-        "etag": {"type": "string", "description": "The current ETag: send it in If-Match."}
+        "etag": {
+            "type": "string",
+            "description": "The resource's current ETag, when it still exists: fetch it again "
+            "before sending it in If-Match.",
+        }
     }
 
     def __init__(self, detail: Any = None, code: str | None = None, etag: str | None = None):
@@ -156,7 +160,7 @@ class PreconditionRequired(ProblemException):
         "required_headers": {
             "type": "array",
             "items": {"type": "string"},
-            "description": "The request headers to send, any one of them.",
+            "description": "The request headers, any of which makes the request acceptable.",
         }
     }
 
@@ -273,7 +277,7 @@ class IdempotencyKeyRequired(ProblemException):
         "required_headers": {
             "type": "array",
             "items": {"type": "string"},
-            "description": "The request headers to send, any one of them.",
+            "description": "The request headers, any of which makes the request acceptable.",
         }
     }
 

@@ -14,6 +14,10 @@ Whether a denial is a 401 or a 403 stays DRF's decision, made on the request: no
 answers 401 with a challenge; authenticated is ``PermissionDenied``, a 403 with the message and
 code of the permission that denied.
 
+Each permission also says, without a request, how it can refuse one: ``refusals(permission,
+method)`` asks ours (their ``refusals`` method), understands DRF's own classes and composes both
+through ``&``, ``|`` and ``~``; the OpenAPI schema lists the statuses it answers.
+
 A rule lives in ``allows`` (view level) and ``allows_object`` (object level); DRF's
 ``has_permission`` and ``has_object_permission`` apply the message, the code and hiding, so
 subclasses override the former.
@@ -21,7 +25,8 @@ subclasses override the former.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import enum
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, NamedTuple, cast
 
 from django.core.exceptions import FieldDoesNotExist
@@ -46,8 +51,11 @@ __all__ = [
     "Not",
     "Or",
     "Permission",
+    "Refusal",
+    "RefusalLevel",
     "hidden",
     "missing_object",
+    "refusals",
 ]
 
 DEFAULT_MESSAGE = _("You do not have permission to perform this action.")
@@ -62,6 +70,159 @@ class Denial(NamedTuple):
     message: Any
     code: str
     hide: bool = False
+
+
+class RefusalLevel(enum.Enum):
+    """Where DRF asks a permission: before the lookup, or about the object looked up."""
+
+    #: ``has_permission``: every request to the view.
+    VIEW = "view"
+    #: ``has_object_permission``: only where the view looks up one object (``get_object``).
+    OBJECT = "object"
+
+
+class Refusal(NamedTuple):
+    """One way a permission can refuse a request: its code, where, whom, and whether it hides.
+
+    ``anonymous``: the refused request is not authenticated, and authenticating would help. DRF
+    answers it ``NotAuthenticated`` (401 with a challenge) when the view has authentication
+    classes; without any, nobody can authenticate, and it is a 403 with this code.
+    ``hide``: the object is answered exactly like a missing one (404).
+    """
+
+    code: str
+    level: RefusalLevel = RefusalLevel.VIEW
+    anonymous: bool = False
+    hide: bool = False
+
+    def answer(self, *, authenticates: bool) -> tuple[int, str]:
+        """The status and problem code this refusal is answered with."""
+        if self.hide:
+            return 404, "not_found"
+        if self.anonymous and authenticates:
+            return 401, "not_authenticated"
+        return 403, self.code
+
+
+VIEW = RefusalLevel.VIEW
+OBJECT = RefusalLevel.OBJECT
+
+
+def _anyone(code: str, level: RefusalLevel = VIEW, *, hide: bool = False) -> frozenset[Refusal]:
+    """Refused whether authenticated or not."""
+    return frozenset({Refusal(code, level, True, hide), Refusal(code, level, False, hide)})
+
+
+def _anonymous(code: str) -> frozenset[Refusal]:
+    """Refused only when not authenticated, before the lookup."""
+    return frozenset({Refusal(code, VIEW, anonymous=True)})
+
+
+def refusals(permission: Any, method: str, view: Any = None) -> frozenset[Refusal]:
+    """How ``permission`` (an instance) can refuse a ``method`` request to ``view``.
+
+    Ours answer through their ``refusals`` method; DRF's ``&``, ``|`` and ``~`` are asked through
+    their public operands (``op1``, ``op2``); DRF's own classes are known; any other class is
+    taken to refuse anyone, with its ``code``, at each level whose method it overrides.
+    """
+    if isinstance(permission, Permission):
+        found = permission.refusals(method)
+        if getattr(view, "hide_denied_objects", False):
+            # Permission.has_object_permission hides every object-level denial for such a view.
+            found = frozenset(r._replace(hide=True) if r.level is OBJECT else r for r in found)
+        return found
+    # DRF's compositions keep their operands in public attributes its stubs do not declare.
+    composed: Any = permission
+    if isinstance(permission, drf_permissions.AND):
+        # DRF's composition drops the operands' codes: a denial is its generic 403.
+        both = refusals(composed.op1, method, view) | refusals(composed.op2, method, view)
+        return _recoded(both)
+    if isinstance(permission, drf_permissions.OR):
+        operands = [refusals(op, method, view) for op in (composed.op1, composed.op2)]
+        return _recoded(either(operands))
+    if isinstance(permission, drf_permissions.NOT):
+        # DRF negates each level alone: ~P refuses every object P has no rule for.
+        return _anyone(DEFAULT_CODE) | _anyone(DEFAULT_CODE, OBJECT)
+    return _drf_refusals(permission, method)
+
+
+def either(operands: Iterable[frozenset[Refusal]]) -> frozenset[Refusal]:
+    """The refusals of "any operand allows": a request is refused only when every operand is.
+
+    As in DRF, an operand counts at object level only when it also allows at view level; the
+    first operand's code speaks, and any operand that hides the object hides it.
+    """
+    operands = list(operands)
+    found: set[Refusal] = set()
+    for anonymous in (True, False):
+        theirs = [{r for r in op if r.anonymous is anonymous} for op in operands]
+        if not theirs or not all(theirs):
+            continue
+        if all(any(r.level is VIEW for r in refused) for refused in theirs):
+            found |= {r for r in theirs[0] if r.level is VIEW}
+        if any(r.level is OBJECT for refused in theirs for r in refused):
+            hide = any(r.hide for refused in theirs for r in refused if r.level is OBJECT)
+            found |= {Refusal(r.code, OBJECT, anonymous, hide) for r in theirs[0]}
+    return frozenset(found)
+
+
+def _recoded(found: frozenset[Refusal]) -> frozenset[Refusal]:
+    return frozenset(r._replace(code=DEFAULT_CODE) for r in found)
+
+
+def _drf_refusals(permission: Any, method: str) -> frozenset[Refusal]:
+    """DRF's own classes, by their documented rules; any other class by what it overrides."""
+    cls = type(permission)
+    code = getattr(permission, "code", None) or DEFAULT_CODE
+    for known, rule in _DRF_RULES.items():
+        # A subclass that changes a rule is judged by what it overrides, not by its base.
+        if (
+            issubclass(cls, known)
+            and cls.has_permission is known.has_permission
+            and cls.has_object_permission is known.has_object_permission
+        ):
+            return rule(permission, method, code)
+    base = drf_permissions.BasePermission
+    found: frozenset[Refusal] = frozenset()
+    if cls.has_permission is not base.has_permission:
+        found |= _anyone(code)
+    if cls.has_object_permission is not base.has_object_permission:
+        found |= _anyone(code, OBJECT)
+    return found
+
+
+def model_permission_refusals(permission: Any, method: str, code: str) -> frozenset[Refusal]:
+    """``DjangoModelPermissions``: anonymous users (unless allowed), and users without the
+    model permission the method needs (none, by default, for reads)."""
+    needs = bool(permission.perms_map.get(method, ["unknown"]))
+    found: frozenset[Refusal] = frozenset()
+    if needs or permission.authenticated_users_only:
+        found |= _anonymous(code)
+    if needs:
+        found |= {Refusal(code)}
+    return found
+
+
+def object_permission_refusals(permission: Any, method: str, code: str) -> frozenset[Refusal]:
+    """``DjangoObjectPermissions``: the model's rule, then per object; who may not read the
+    object gets 404."""
+    found = model_permission_refusals(permission, method, code) | {Refusal(code, OBJECT, hide=True)}
+    if method not in SAFE_METHODS:
+        found |= {Refusal(code, OBJECT)}
+    return found
+
+
+_DRF_RULES: dict[type[Any], Callable[[Any, str, str], frozenset[Refusal]]] = {
+    drf_permissions.AllowAny: lambda permission, method, code: frozenset(),
+    drf_permissions.IsAuthenticated: lambda permission, method, code: _anonymous(code),
+    drf_permissions.IsAuthenticatedOrReadOnly: lambda permission, method, code: (
+        frozenset() if method in SAFE_METHODS else _anonymous(code)
+    ),
+    drf_permissions.IsAdminUser: lambda permission, method, code: _anyone(code),
+    # Before DjangoModelPermissions, of which it is a subclass.
+    drf_permissions.DjangoObjectPermissions: object_permission_refusals,
+    drf_permissions.DjangoModelPermissions: model_permission_refusals,
+}
 
 
 class PermissionMetaclass(drf_permissions.BasePermissionMetaclass):
@@ -105,6 +266,23 @@ class Permission(drf_permissions.BasePermission, metaclass=PermissionMetaclass):
     def allows_object(self, request: Any, view: Any, obj: Any) -> bool:
         """The object-level rule; everything is allowed unless a subclass says otherwise."""
         return True
+
+    def refusals(self, method: str) -> frozenset[Refusal]:
+        """How this permission can refuse a ``method`` request, without seeing one.
+
+        By default: anyone, with ``code``, at each level whose rule a subclass overrides.
+        A class whose rule depends on who asks says so more precisely.
+        """
+        cls = type(self)
+        found: frozenset[Refusal] = frozenset()
+        if cls.allows is not Permission.allows or cls.denial is not Permission.denial:
+            found |= _anyone(self.code)
+        if (
+            cls.allows_object is not Permission.allows_object
+            or cls.object_denial is not Permission.object_denial
+        ):
+            found |= _anyone(self.code, OBJECT, hide=self.hide_denied_objects)
+        return found
 
     def denied(self) -> Denial:
         """This permission's own denial."""
@@ -178,6 +356,10 @@ class Composite(Permission):
     def __init__(self) -> None:
         self.parts = [_as_permission(operand()) for operand in self.operands]
 
+    def part_refusals(self, method: str) -> list[frozenset[Refusal]]:
+        """How each operand can refuse a ``method`` request, in order."""
+        return [part.refusals(method) for part in self.parts]
+
 
 class And(Composite):
     """Allowed when every operand allows; denied with the first denial's message and code.
@@ -197,6 +379,10 @@ class And(Composite):
 
     def object_denial(self, request: Any, view: Any, obj: Any) -> Denial | None:
         return _first(part.object_denial(request, view, obj) for part in self.parts)
+
+    def refusals(self, method: str) -> frozenset[Refusal]:
+        # Whatever any operand refuses, this refuses.
+        return frozenset().union(*self.part_refusals(method))
 
 
 class Or(Composite):
@@ -226,6 +412,9 @@ class Or(Composite):
             denials.append(denial)
         return _first(denials)
 
+    def refusals(self, method: str) -> frozenset[Refusal]:
+        return either(self.part_refusals(method))
+
 
 class Not(Composite):
     """Allowed when the operand denies; denied with this class's own message and code.
@@ -248,6 +437,11 @@ class Not(Composite):
             return None
         return self.denied()
 
+    def refusals(self, method: str) -> frozenset[Refusal]:
+        # Whoever the operand may allow, authenticated or not, before the lookup: the object
+        # level never refuses what the view level let through.
+        return _anyone(self.code)
+
 
 class Hidden(Composite):
     """The operand's rule; an object it denies is answered as missing (404) rather than 403."""
@@ -260,6 +454,10 @@ class Hidden(Composite):
     def object_denial(self, request: Any, view: Any, obj: Any) -> Denial | None:
         denial = self.parts[0].object_denial(request, view, obj)
         return None if denial is None else denial._replace(hide=True)
+
+    def refusals(self, method: str) -> frozenset[Refusal]:
+        found = self.parts[0].refusals(method)
+        return frozenset(r._replace(hide=True) if r.level is OBJECT else r for r in found)
 
 
 def hidden(permission: Any) -> type[Permission]:
@@ -283,6 +481,9 @@ class _Foreign(Permission):
     def object_denial(self, request: Any, view: Any, obj: Any) -> Denial | None:
         allowed = self.permission.has_object_permission(request, view, obj)
         return None if allowed else self._denied()
+
+    def refusals(self, method: str) -> frozenset[Refusal]:
+        return refusals(self.permission, method)
 
 
 def _as_permission(instance: Any) -> Permission:
@@ -313,6 +514,9 @@ class IsAuthenticated(Permission):
     def allows(self, request: Any, view: Any) -> bool:
         return is_authenticated(request)
 
+    def refusals(self, method: str) -> frozenset[Refusal]:
+        return _anonymous(self.code)
+
 
 class IsAuthenticatedOrReadOnly(Permission):
     """Anyone may read (GET, HEAD, OPTIONS); only authenticated users may write."""
@@ -322,6 +526,9 @@ class IsAuthenticatedOrReadOnly(Permission):
 
     def allows(self, request: Any, view: Any) -> bool:
         return request.method in SAFE_METHODS or is_authenticated(request)
+
+    def refusals(self, method: str) -> frozenset[Refusal]:
+        return frozenset() if method in SAFE_METHODS else _anonymous(self.code)
 
 
 class IsAdminUser(Permission):
@@ -363,6 +570,12 @@ class IsOwner(Permission):
             return True
         return bool(owner_pk(obj, self.owner_field) == user.pk)
 
+    def refusals(self, method: str) -> frozenset[Refusal]:
+        # Anonymous users are refused before the lookup; others by the object-level rule.
+        return _anonymous(AUTHENTICATION_REQUIRED_CODE) | {
+            Refusal(self.code, OBJECT, hide=self.hide_denied_objects)
+        }
+
 
 class IsOwnerOrReadOnly(IsOwner):
     """Anyone may read; only the owner (``owner_field``) and, if allowed, staff may write."""
@@ -372,6 +585,9 @@ class IsOwnerOrReadOnly(IsOwner):
 
     def allows_object(self, request: Any, view: Any, obj: Any) -> bool:
         return request.method in SAFE_METHODS or super().allows_object(request, view, obj)
+
+    def refusals(self, method: str) -> frozenset[Refusal]:
+        return frozenset() if method in SAFE_METHODS else super().refusals(method)
 
 
 def owner_pk(obj: Any, owner_field: str) -> Any:
@@ -405,6 +621,9 @@ class DjangoModelPermissions(Permission, drf_permissions.DjangoModelPermissions)
     def allows(self, request: Any, view: Any) -> bool:
         return bool(drf_permissions.DjangoModelPermissions.has_permission(self, request, view))
 
+    def refusals(self, method: str) -> frozenset[Refusal]:
+        return model_permission_refusals(self, method, self.code)
+
 
 class DjangoObjectPermissions(DjangoModelPermissions, drf_permissions.DjangoObjectPermissions):
     """Per-object permissions (a backend such as django-guardian); who may not read it gets 404.
@@ -427,3 +646,6 @@ class DjangoObjectPermissions(DjangoModelPermissions, drf_permissions.DjangoObje
             # Who may not read the object must not learn that it exists.
             return self.denied()._replace(hide=True)
         return self.denied()
+
+    def refusals(self, method: str) -> frozenset[Refusal]:
+        return object_permission_refusals(self, method, self.code)

@@ -11,28 +11,36 @@ library's handler answer; ``extend_schema`` still overrides any response or para
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import uritemplate
 from django.core.validators import ProhibitNullCharactersValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import ResolvedComponent, get_view_model
+from drf_spectacular.plumbing import ResolvedComponent, force_instance, get_view_model
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import Direction, OpenApiParameter
 from rest_framework import authentication, negotiation, pagination, permissions
+from rest_framework.generics import GenericAPIView
+from rest_framework.mixins import CreateModelMixin
+from rest_framework.settings import api_settings
 
-from . import permissions as ours
 from .challenges import WWW_AUTHENTICATE
-from .exceptions import RETRY_AFTER
+from .conf import request_id_header
+from .exceptions import RETRY_AFTER, PreconditionFailed, PreconditionRequired
 from .idempotency import IDEMPOTENCY_KEY, IdempotencyMixin
 from .mixins import ConditionalUpdateMixin
+from .permissions import Refusal, RefusalLevel, refusals
 from .problems import PROBLEM_JSON, reason_phrase
 
 PROBLEM_COMPONENT = "Problem"
 VALIDATION_PROBLEM_COMPONENT = "ValidationProblem"
+INVALID_MEMBER_COMPONENT = "InvalidMember"
+PRECONDITION_FAILED_COMPONENT = "PreconditionFailedProblem"
+PRECONDITION_REQUIRED_COMPONENT = "PreconditionRequiredProblem"
 
 IF_MATCH = "If-Match"
 IF_NONE_MATCH = "If-None-Match"
@@ -40,6 +48,7 @@ IF_MODIFIED_SINCE = "If-Modified-Since"
 IF_UNMODIFIED_SINCE = "If-Unmodified-Since"
 ETAG = "ETag"
 LAST_MODIFIED = "Last-Modified"
+LOCATION = "Location"
 
 #: A string without NUL, as an ECMA-262 regular expression (OpenAPI 3.0 §4.7.24).
 NO_NUL_PATTERN = "^[^\\u0000]*$"
@@ -81,131 +90,67 @@ _PROBLEM_SCHEMA: dict[str, Any] = {
     "additionalProperties": True,
 }
 
-_VALIDATION_PROBLEM_SCHEMA: dict[str, Any] = {
-    "allOf": [
-        {"$ref": f"#/components/schemas/{PROBLEM_COMPONENT}"},
-        {
-            "type": "object",
-            "properties": {
-                "errors": {
-                    "type": "array",
-                    "description": "Every invalid member of the request content (code invalid).",
-                    "items": {
-                        "type": "object",
-                        "properties": {
-                            "pointer": {
-                                "type": "string",
-                                "description": "JSON Pointer (RFC 6901) into the request "
-                                "content, as a URI fragment: #/title.",
-                            },
-                            "detail": {"type": "string"},
-                            "code": {"type": "string"},
-                        },
-                        "required": ["pointer", "detail", "code"],
-                    },
-                }
-            },
-        },
-    ]
-}
-
-
-class Denial(enum.IntEnum):
-    """Whom a permission can refuse: ordered, so that the strictest of several wins."""
-
-    NOBODY = 0
-    ANONYMOUS = 1
-    ANYONE = 2
-
 
 @dataclass(frozen=True)
-class Refusal:
-    """Whom a permission can refuse for one method, at view level and at object level.
+class ProblemComponent:
+    """A problem type's component: the base ``Problem`` plus its extension members."""
 
-    ``hides``: an object-level refusal is answered as if the object did not exist (404).
-    """
+    name: str
+    description: str
+    members: dict[str, Any]
+    required: tuple[str, ...] = ()
 
-    view: Denial
-    object: Denial = Denial.NOBODY
-    hides: bool = False
-
-
-def permission_refusal(permission: Any, method: str) -> Refusal:
-    """Whom ``permission`` (an instance) can refuse for ``method``; unknown classes: anyone.
-
-    Known are DRF's classes, this library's ``permissions`` and both kinds of composition; a
-    class of your own is taken to refuse anyone at each level whose method it overrides.
-    """
-    safe = method in SAFE_METHODS
-    if isinstance(permission, ours.Hidden):
-        inner = permission_refusal(permission.parts[0], method)
-        return Refusal(inner.view, inner.object, hides=True)
-    if isinstance(permission, (ours.And, permissions.AND)):
-        return _composed(max, [permission_refusal(p, method) for p in _operands(permission)])
-    if isinstance(permission, (ours.Or, permissions.OR)):
-        return _composed(min, [permission_refusal(p, method) for p in _operands(permission)])
-    if isinstance(permission, (ours.Not, permissions.NOT)):
-        return Refusal(Denial.ANYONE, Denial.ANYONE)
-    if isinstance(permission, ours.Permission) and hasattr(permission, "permission"):
-        # A DRF permission wrapped to take part in a composition.
-        return permission_refusal(permission.permission, method)
-    if isinstance(permission, ours.IsOwnerOrReadOnly):
-        return Refusal(Denial.NOBODY) if safe else _object_rule(permission)
-    if isinstance(permission, ours.IsOwner):
-        return _object_rule(permission)
-    if isinstance(permission, (ours.AllowAny, permissions.AllowAny)):
-        return Refusal(Denial.NOBODY)
-    if isinstance(
-        permission, (ours.IsAuthenticatedOrReadOnly, permissions.IsAuthenticatedOrReadOnly)
-    ):
-        return Refusal(Denial.NOBODY if safe else Denial.ANONYMOUS)
-    if isinstance(permission, (ours.IsAuthenticated, permissions.IsAuthenticated)):
-        return Refusal(Denial.ANONYMOUS)
-    if isinstance(permission, (ours.IsAdminUser, permissions.IsAdminUser)):
-        return Refusal(Denial.ANYONE)
-    if isinstance(permission, permissions.DjangoObjectPermissions):
-        # Who may not read an object gets 404: DRF hides it on reads.
-        return Refusal(Denial.ANONYMOUS if safe else Denial.ANYONE, Denial.ANYONE, hides=safe)
-    if isinstance(permission, permissions.DjangoModelPermissionsOrAnonReadOnly):
-        return Refusal(Denial.NOBODY if safe else Denial.ANYONE)
-    if isinstance(permission, permissions.DjangoModelPermissions):
-        # Reads need no model permission, only (by default) an authenticated user.
-        return Refusal(Denial.ANONYMOUS if safe else Denial.ANYONE)
-    # A class of your own refuses at the levels whose method it overrides.
-    cls = type(permission)
-    base = permissions.BasePermission
-    return Refusal(
-        Denial.ANYONE if cls.has_permission is not base.has_permission else Denial.NOBODY,
-        Denial.ANYONE
-        if cls.has_object_permission is not base.has_object_permission
-        else Denial.NOBODY,
-    )
+    def schema(self) -> dict[str, Any]:
+        """``allOf`` the base problem and this type's members (RFC 9457 §3.2)."""
+        extension: dict[str, Any] = {"type": "object", "properties": self.members}
+        if self.required:
+            extension["required"] = list(self.required)
+        return {
+            "description": self.description,
+            "allOf": [{"$ref": f"#/components/schemas/{PROBLEM_COMPONENT}"}, extension],
+        }
 
 
-def _operands(permission: Any) -> list[Any]:
-    # Ours keep their operands in ``parts``; DRF's in ``op1`` and ``op2``.
-    parts = getattr(permission, "parts", None)
-    return list(parts) if parts is not None else [permission.op1, permission.op2]
+#: The problems whose bodies have members of their own, by status.
+PROBLEM_COMPONENTS: dict[int, ProblemComponent] = {
+    400: ProblemComponent(
+        VALIDATION_PROBLEM_COMPONENT,
+        "Invalid request content (code invalid, with errors) or content that cannot be parsed.",
+        {
+            "errors": {
+                "type": "array",
+                "description": "Every invalid member of the request content (code invalid).",
+                "items": {"$ref": f"#/components/schemas/{INVALID_MEMBER_COMPONENT}"},
+            }
+        },
+    ),
+    412: ProblemComponent(
+        PRECONDITION_FAILED_COMPONENT,
+        "A precondition was false: the resource changed since the client saw it.",
+        PreconditionFailed.extension_members,
+    ),
+    428: ProblemComponent(
+        PRECONDITION_REQUIRED_COMPONENT,
+        "The write must be conditional.",
+        PreconditionRequired.extension_members,
+        required=tuple(PreconditionRequired.extension_members),
+    ),
+}
 
-
-def _object_rule(permission: Any) -> Refusal:
-    # Anonymous users are refused before the lookup; others by the object-level rule.
-    hides = bool(getattr(permission, "hide_denied_objects", False))
-    return Refusal(Denial.ANONYMOUS, Denial.ANYONE, hides=hides)
-
-
-def _composed(pick: Callable[[Iterable[Denial]], Denial], parts: list[Refusal]) -> Refusal:
-    # Both must allow (and, max): the strictest refuses; either may allow (or, min): the most
-    # lenient.
-    return Refusal(
-        pick(p.view for p in parts),
-        pick(p.object for p in parts),
-        hides=any(p.hides for p in parts),
-    )
-
-
-def _header(description: str, *, required: bool = False) -> dict[str, Any]:
-    return {"schema": {"type": "string"}, "description": description, "required": required}
+_INVALID_MEMBER_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "One invalid member of the request content.",
+    "properties": {
+        "pointer": {
+            "type": "string",
+            "description": "JSON Pointer (RFC 6901) into the request content, as a URI "
+            "fragment: #/title.",
+        },
+        "detail": {"type": "string"},
+        "code": {"type": "string", "description": "A stable machine-readable code."},
+    },
+    "required": ["pointer", "detail", "code"],
+}
 
 
 class Preconditions(enum.Enum):
@@ -246,17 +191,29 @@ _IDEMPOTENCY_KEY_DESCRIPTION = _(
     "422, while the first is in flight 409."
 )
 
-_VALIDATOR_DESCRIPTIONS = {
-    ETAG: _("The entity tag of the representation: send it in If-Match to change it."),
-    LAST_MODIFIED: _("When the resource last changed, to the second."),
+#: The response header fields we document: what each says, and whether it is always sent.
+_RESPONSE_HEADERS: dict[str, tuple[Any, bool]] = {
+    # RFC 9110 §15.3.2: a 201 names the created resource.
+    LOCATION: (_("The URL of the created resource."), True),
+    ETAG: (_("The entity tag of the representation: send it in If-Match to change it."), True),
+    LAST_MODIFIED: (
+        _("When the resource last changed, to the second; withheld while that second runs."),
+        False,
+    ),
+    # RFC 9110 §15.5.2: a 401 MUST carry at least one challenge.
+    WWW_AUTHENTICATE: (_("The challenges of the schemes to retry with."), True),
+    # RFC 6585 §4 and RFC 9110 §10.2.3: how long to wait, when the server knows.
+    RETRY_AFTER: (_("Seconds to wait before retrying."), False),
 }
+#: The request id's header is named by the REQUEST_ID_HEADER setting.
+_REQUEST_ID_HEADER = (_("The request's correlation id, also in problems and in the logs."), True)
 
 
 class ProblemAutoSchema(AutoSchema):
     """drf-spectacular's ``AutoSchema`` plus the problem responses each operation can give."""
 
     def get_override_parameters(self) -> list[Any]:
-        """The precondition request headers and the validator response headers, then the user's.
+        """The precondition request headers, then the user's.
 
         The user's ``extend_schema(parameters=...)`` come last, so they replace ours.
         """
@@ -270,16 +227,6 @@ class ProblemAutoSchema(AutoSchema):
             )
             for name in _REQUEST_HEADERS.get(self.preconditions(), ())
         ]
-        for name, codes in self.validator_headers().items():
-            own.append(
-                OpenApiParameter(
-                    name,
-                    type=OpenApiTypes.STR,
-                    location=OpenApiParameter.HEADER,
-                    response=codes,
-                    description=str(_VALIDATOR_DESCRIPTIONS[name]),
-                )
-            )
         view = self.view
         if isinstance(view, IdempotencyMixin) and self.takes_idempotency_key():
             own.append(
@@ -315,14 +262,19 @@ class ProblemAutoSchema(AutoSchema):
     def get_auth(self) -> list[dict[str, Any]]:
         """drf-spectacular's security requirements, plus ``{}`` where anonymous requests pass."""
         auth: list[dict[str, Any]] = super().get_auth()
-        if auth and {} not in auth and self.refused_at_view_level() is Denial.NOBODY:
+        anonymous_refused = any(
+            r.anonymous and r.level is RefusalLevel.VIEW for r in self.refusals()
+        )
+        if auth and {} not in auth and not anonymous_refused:
             auth.append({})
         return auth
 
-    def refused_at_view_level(self) -> Denial:
-        """Whom the view's permissions can refuse before any object is looked up."""
-        refusals = [permission_refusal(p, self.method) for p in self.view.get_permissions()]
-        return max((r.view for r in refusals), default=Denial.NOBODY)
+    def refusals(self) -> frozenset[Refusal]:
+        """How the view's permissions can refuse this operation, each asked in turn."""
+        found: frozenset[Refusal] = frozenset()
+        for permission in self.view.get_permissions():
+            found |= refusals(permission, self.method, self.view)
+        return found
 
     def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
@@ -340,18 +292,45 @@ class ProblemAutoSchema(AutoSchema):
         for code, given in responses.items():
             if int(code) >= 400 and "content" not in given:
                 given.update(self.error_response(int(code)), description=given["description"])
+            headers = {**self.response_headers(int(code)), **given.get("headers", {})}
+            if headers:
+                given["headers"] = headers
         return dict(sorted(responses.items()))
+
+    def response_headers(self, status: int) -> dict[str, Any]:
+        """The header fields a response with ``status`` carries: references to components."""
+        names = []
+        request_id = request_id_header()
+        if request_id is not None:
+            names.append(request_id)
+        if status == 201 and self.names_created_resource():
+            names.append(LOCATION)
+        names += [name for name, codes in self.validator_headers().items() if str(status) in codes]
+        if status == 401:
+            names.append(WWW_AUTHENTICATE)
+        if status in (429, 503):
+            names.append(RETRY_AFTER)
+        return {name: self._header_component(name).ref for name in names}
+
+    def _header_component(self, name: str) -> ResolvedComponent:
+        description, required = _RESPONSE_HEADERS.get(name, _REQUEST_ID_HEADER)
+        component = ResolvedComponent(
+            name=name,
+            type=ResolvedComponent.HEADER,
+            schema={
+                "schema": {"type": "string"},
+                "description": str(description),
+                "required": required,
+            },
+            object=name,
+        )
+        self.registry.register_on_missing(component)
+        return component
 
     def error_response(self, status: int) -> dict[str, Any]:
         """The response object of a status this operation can answer besides its own."""
         if status == 304:
-            response: dict[str, Any] = {
-                "description": str(_("Not Modified: the representation you hold is current.")),
-            }
-            headers = self._get_response_headers_for_code("304")
-            if headers:
-                response["headers"] = headers
-            return response
+            return {"description": str(_("Not Modified: the representation you hold is current."))}
         return self.problem_response(status)
 
     def error_statuses(self) -> set[int]:
@@ -360,26 +339,16 @@ class ProblemAutoSchema(AutoSchema):
         method = self.method
         detail = self.is_detail()
         authenticators = list(self.view.get_authenticators())
-        refusals = [permission_refusal(p, method) for p in self.view.get_permissions()]
-        view_level = self.refused_at_view_level()
-        # Object permissions are checked only where DRF looks up one object.
-        object_level = max((r.object for r in refusals), default=Denial.NOBODY) if detail else 0
-        hides = getattr(self.view, "hide_denied_objects", False) or any(r.hides for r in refusals)
-        refused = max(view_level, object_level)
+        for refusal in self.refusals():
+            # Object permissions are checked only where DRF looks up one object.
+            if detail or refusal.level is RefusalLevel.VIEW:
+                statuses.add(refusal.answer(authenticates=bool(authenticators))[0])
         sessions = [
             a for a in authenticators if isinstance(a, authentication.SessionAuthentication)
         ]
-        if len(sessions) < len(authenticators) or (authenticators and refused):
-            # Wrong credentials for a scheme that takes them; or no credentials where a
-            # permission refuses: DRF raises NotAuthenticated when the view has authentication
-            # classes (RFC 9110 §15.5.2).
+        if len(sessions) < len(authenticators):
+            # Credentials of a scheme that takes them in the request can be wrong.
             statuses.add(401)
-        if (
-            view_level is Denial.ANYONE
-            or (object_level is Denial.ANYONE and not hides)
-            or (refused and not authenticators)
-        ):
-            statuses.add(403)
         if sessions and method not in SAFE_METHODS:
             # SessionAuthentication refuses an unsafe request without its CSRF token.
             statuses.add(403)
@@ -397,6 +366,8 @@ class ProblemAutoSchema(AutoSchema):
             # A malformed or missing key (400), a key in flight or whose answer was lost (409),
             # a key reused for other content (422).
             statuses |= {400, 409, 422}
+        if self.conflicts():
+            statuses.add(409)
         preconditions = self.preconditions()
         if preconditions in (Preconditions.READ_OBJECT, Preconditions.READ_LIST):
             statuses |= {304, 412}
@@ -411,32 +382,52 @@ class ProblemAutoSchema(AutoSchema):
                 statuses.add(428 if self._conditional_view.is_precondition_required() else 409)
         return statuses
 
+    def conflicts(self) -> bool:
+        """Whether the write can conflict with the stored state (409, RFC 9110 §15.5.10).
+
+        A DELETE, when a PROTECT or RESTRICT reference can refuse it; a write with content,
+        when a unique constraint can refuse it (DRF validates uniqueness first, so only a
+        concurrent write gets through to the database's refusal).
+        """
+        # Only a generic view names its model; asking another view would warn.
+        model = get_view_model(self.view) if isinstance(self.view, GenericAPIView) else None
+        if model is None:
+            return False
+        if self.method == "DELETE":
+            return self.is_detail() and deletion_can_be_refused(model)
+        if self.method in SAFE_METHODS or not self._get_request_body():
+            return False
+        return has_unique_constraint(model)
+
+    def names_created_resource(self) -> bool:
+        """Whether a 201 carries ``Location``: DRF's create adds it from a ``url`` field."""
+        view = self.view
+        if not self._is_create_operation() or not isinstance(view, CreateModelMixin):
+            return False
+        if type(view).get_success_headers is not CreateModelMixin.get_success_headers:
+            # The view names the created resource itself, as the demo does.
+            return True
+        serializer = self.get_response_serializers()
+        fields = getattr(force_instance(serializer), "fields", {})
+        return api_settings.URL_FIELD_NAME in fields
+
     def problem_response(self, status: int) -> dict[str, Any]:
-        """The response object of one error status: the shared problem component and headers."""
-        component = self.problem_component(validation=status == 400)
-        response: dict[str, Any] = {
+        """The response object of one error status: its problem component."""
+        component = self.problem_component(status)
+        return {
             "description": reason_phrase(status),
             "content": {PROBLEM_JSON: {"schema": component.ref}},
         }
-        headers = {}
-        if status == 401:
-            # RFC 9110 §15.5.2: a 401 MUST carry at least one challenge.
-            headers[WWW_AUTHENTICATE] = _header(
-                str(_("The challenges of the schemes to retry with.")), required=True
-            )
-        if status in (429, 503):
-            # RFC 6585 §4 and RFC 9110 §10.2.3: how long to wait, when the server knows.
-            headers[RETRY_AFTER] = _header(str(_("Seconds to wait before retrying.")))
-        if headers:
-            response["headers"] = headers
-        return response
 
-    def problem_component(self, *, validation: bool = False) -> ResolvedComponent:
-        """The shared ``Problem`` component, or its ``ValidationProblem`` variant (``errors``)."""
+    def problem_component(self, status: int) -> ResolvedComponent:
+        """The component of a status's problems: ``Problem``, or its variant with members."""
         problem = self._component(PROBLEM_COMPONENT, _PROBLEM_SCHEMA)
-        if not validation:
+        variant = PROBLEM_COMPONENTS.get(status)
+        if variant is None:
             return problem
-        return self._component(VALIDATION_PROBLEM_COMPONENT, _VALIDATION_PROBLEM_SCHEMA)
+        if status == 400:
+            self._component(INVALID_MEMBER_COMPONENT, _INVALID_MEMBER_SCHEMA)
+        return self._component(variant.name, variant.schema())
 
     def _component(self, name: str, schema: dict[str, Any]) -> ResolvedComponent:
         component = ResolvedComponent(
@@ -533,3 +524,36 @@ class ProblemAutoSchema(AutoSchema):
 
 def _accepts_anything(media_types: Iterable[str]) -> bool:
     return any(media_type == "*/*" for media_type in media_types)
+
+
+def deletion_can_be_refused(model: type[models.Model], seen: frozenset[Any] = frozenset()) -> bool:
+    """Whether deleting a ``model`` row can raise ``ProtectedError`` or ``RestrictedError``.
+
+    Through the documented ``Options.get_fields()``: a reverse relation whose ``on_delete`` is
+    PROTECT or RESTRICT refuses; one that CASCADEs deletes rows that may be protected in turn.
+    """
+    for relation in model._meta.get_fields():
+        if not (relation.auto_created and not relation.concrete):
+            continue
+        on_delete = getattr(relation, "on_delete", None)
+        if on_delete in (models.PROTECT, models.RESTRICT):
+            return True
+        related = relation.related_model
+        if (
+            on_delete is models.CASCADE
+            and related is not None
+            and related not in seen
+            and deletion_can_be_refused(related, seen | {model})
+        ):
+            return True
+    return False
+
+
+def has_unique_constraint(model: type[models.Model]) -> bool:
+    """Whether a write of ``model`` can break a unique constraint besides the primary key."""
+    meta = model._meta
+    return (
+        any(field.unique and not field.primary_key for field in meta.concrete_fields)
+        or bool(meta.unique_together)
+        or any(isinstance(c, models.UniqueConstraint) for c in meta.constraints)
+    )

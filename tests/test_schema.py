@@ -1,9 +1,10 @@
 """The OpenAPI integration: each operation lists the errors its view's configuration can give.
 
-The demo's whole schema is compared with ``tests/schema/demo.yaml``. After a deliberate change,
-regenerate that file with::
+The demo's whole schema is compared with ``tests/schema/demo.yaml``: the demo as the tests
+install it, with ``tests.testapp``, whose ``Label`` protects articles from deletion (409). After
+a deliberate change, regenerate that file with::
 
-    python manage.py spectacular --file tests/schema/demo.yaml
+    DJANGO_SETTINGS_MODULE=tests.settings python manage.py spectacular --file tests/schema/demo.yaml
 
 and review the diff.
 """
@@ -31,13 +32,14 @@ from rest_framework.response import Response
 from demo_project.articles.models import Article
 from django_http_errors import permissions as ours
 from django_http_errors.models import IdempotencyKey
+from django_http_errors.permissions import OBJECT, Refusal, refusals
 from django_http_errors.schema import (
+    INVALID_MEMBER_COMPONENT,
+    PRECONDITION_FAILED_COMPONENT,
+    PRECONDITION_REQUIRED_COMPONENT,
     PROBLEM_COMPONENT,
     VALIDATION_PROBLEM_COMPONENT,
-    Denial,
     ProblemAutoSchema,
-    Refusal,
-    permission_refusal,
 )
 from tests.conftest import basic
 from tests.testapp.models import Label
@@ -87,7 +89,8 @@ def statuses(view: type, method: str, route: str = "labels/{id}/") -> set[int]:
 def test_open_view_lists_only_what_any_view_can_answer() -> None:
     view = make_view()
     assert statuses(view, "get") == {200, 404, 406, 500, 503}
-    assert statuses(view, "put") == {200, 400, 404, 406, 415, 500, 503}
+    # Label's unique name: a concurrent write can break it past DRF's validator (409).
+    assert statuses(view, "put") == {200, 400, 404, 406, 409, 415, 500, 503}
 
 
 def test_a_list_without_lookup_or_pagination_has_no_404() -> None:
@@ -104,11 +107,12 @@ def test_a_paginated_list_has_404_for_a_missing_page() -> None:
 
 def test_credentials_that_can_be_wrong_give_401_with_a_challenge() -> None:
     view = make_view(authentication_classes=[authentication.BasicAuthentication])
-    operation = schema_of(view)["paths"]["/labels/{id}/"]["get"]
+    document = schema_of(view)
+    operation = document["paths"]["/labels/{id}/"]["get"]
     assert "401" in operation["responses"]
     assert "403" not in operation["responses"]
-    header = operation["responses"]["401"]["headers"]["WWW-Authenticate"]
-    assert header["required"] is True
+    assert "WWW-Authenticate" in operation["responses"]["401"]["headers"]
+    assert document["components"]["headers"]["WWW-Authenticate"]["required"] is True
 
 
 def test_session_alone_cannot_fail_so_no_401_unless_a_permission_refuses() -> None:
@@ -149,60 +153,219 @@ def test_a_parser_of_anything_means_no_415() -> None:
     assert 415 not in statuses(make_view(parser_classes=[Anything]), "put")
 
 
-def test_one_shared_problem_component() -> None:
-    document = schema_of(make_view(authentication_classes=[authentication.BasicAuthentication]))
+def test_each_problem_with_members_has_its_component() -> None:
+    from django_http_errors.mixins import ConditionalUpdateMixin
+
+    view = make_view(
+        type("ConditionalLabels", (ConditionalUpdateMixin, generics.RetrieveUpdateAPIView), {}),
+        authentication_classes=[authentication.BasicAuthentication],
+        precondition_required=True,
+    )
+    document = schema_of(view)
     components = document["components"]["schemas"]
-    assert set(components) >= {PROBLEM_COMPONENT, VALIDATION_PROBLEM_COMPONENT}
+    by_status = {
+        "400": VALIDATION_PROBLEM_COMPONENT,
+        "412": PRECONDITION_FAILED_COMPONENT,
+        "428": PRECONDITION_REQUIRED_COMPONENT,
+    }
     for method, operation in document["paths"]["/labels/{id}/"].items():
         for code, response in operation["responses"].items():
             if int(code) < 400:
                 continue
             (media_type,) = response["content"]
-            expected = VALIDATION_PROBLEM_COMPONENT if code == "400" else PROBLEM_COMPONENT
+            expected = by_status.get(code, PROBLEM_COMPONENT)
             assert media_type == "application/problem+json", (method, code)
             assert response["content"][media_type]["schema"] == {
                 "$ref": f"#/components/schemas/{expected}"
             }
-    variant = components[VALIDATION_PROBLEM_COMPONENT]["allOf"]
-    assert variant[0] == {"$ref": PROBLEM_REF}
-    assert "errors" in variant[1]["properties"]
+    members = {}
+    for name in by_status.values():
+        base, own = components[name]["allOf"]
+        assert base == {"$ref": PROBLEM_REF}
+        members.update(own["properties"])
+    assert set(members) == {"errors", "etag", "required_headers"}
+    assert members["errors"]["items"] == {
+        "$ref": f"#/components/schemas/{INVALID_MEMBER_COMPONENT}"
+    }
+    assert components[INVALID_MEMBER_COMPONENT]["required"] == ["pointer", "detail", "code"]
+    assert set(components[PROBLEM_COMPONENT]["properties"]) == {
+        "type",
+        "title",
+        "status",
+        "detail",
+        "instance",
+        "code",
+        "request_id",
+    }
 
 
-# Permissions: whom each can refuse
+def test_response_headers() -> None:
+    view = make_view(
+        generics.ListCreateAPIView,
+        pagination_class=None,
+        authentication_classes=[authentication.BasicAuthentication],
+        throttle_classes=[throttling.AnonRateThrottle],
+    )
+    document = schema_of(view, "labels/")
+    headers = document["components"]["headers"]
+    operations = document["paths"]["/labels/"]
+    for operation in operations.values():
+        for code, response in operation["responses"].items():
+            # RequestIDMiddleware is installed: every response carries the id.
+            ref = response["headers"]["X-Request-ID"]
+            assert ref == {"$ref": "#/components/headers/X-Request-ID"}, code
+    assert headers["X-Request-ID"]["required"] is True
+    post = operations["post"]["responses"]
+    assert "WWW-Authenticate" in post["401"]["headers"]
+    assert headers["WWW-Authenticate"]["required"] is True
+    assert "Retry-After" in post["429"]["headers"]
+    assert "Retry-After" in post["503"]["headers"]
+    # DRF's create names the created resource only from a url field, which Label lacks.
+    assert "Location" not in post["201"]["headers"]
+
+
+def test_no_request_id_header_without_the_middleware(settings: Any) -> None:
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "RequestID" not in m]
+    operation = schema_of(make_view())["paths"]["/labels/{id}/"]["get"]
+    assert "headers" not in operation["responses"]["200"]
+
+
+def test_409_where_a_reference_protects_or_a_unique_constraint_refuses() -> None:
+    protected = make_view(
+        generics.RetrieveDestroyAPIView,
+        queryset=Article.objects.all(),
+        serializer_class=type(
+            "S",
+            (serializers.ModelSerializer,),
+            {"Meta": type("Meta", (), {"model": Article, "fields": ["id", "title"]})},
+        ),
+    )
+    # tests.testapp's Label protects its article (on_delete=PROTECT).
+    assert 409 in statuses(protected, "delete", "articles/{id}/")
+    assert 409 not in statuses(protected, "get", "articles/{id}/")
+    # Label's name is unique: a write with content can conflict; a read or a delete cannot.
+    assert 409 in statuses(make_view(generics.CreateAPIView), "post", "labels/")
+    assert 409 not in statuses(make_view(generics.RetrieveDestroyAPIView), "delete")
+
+
+# Permissions: how each can refuse, as the schema asks them
+
+ANON = {"anonymous": True}
 
 
 @pytest.mark.parametrize(
     ("permission", "method", "expected"),
     [
-        (permissions.AllowAny(), "PUT", Refusal(Denial.NOBODY)),
-        (permissions.IsAuthenticated(), "GET", Refusal(Denial.ANONYMOUS)),
-        (permissions.IsAuthenticatedOrReadOnly(), "GET", Refusal(Denial.NOBODY)),
-        (permissions.IsAuthenticatedOrReadOnly(), "PUT", Refusal(Denial.ANONYMOUS)),
-        (permissions.IsAdminUser(), "GET", Refusal(Denial.ANYONE)),
+        (permissions.AllowAny(), "PUT", set()),
+        (permissions.IsAuthenticated(), "GET", {Refusal("permission_denied", **ANON)}),
+        (permissions.IsAuthenticatedOrReadOnly(), "GET", set()),
+        (permissions.IsAuthenticatedOrReadOnly(), "PUT", {Refusal("permission_denied", **ANON)}),
+        (
+            permissions.IsAdminUser(),
+            "GET",
+            {Refusal("permission_denied", **ANON), Refusal("permission_denied")},
+        ),
         (
             (permissions.IsAuthenticated | permissions.IsAdminUser)(),
             "GET",
-            Refusal(Denial.ANONYMOUS),
+            {Refusal("permission_denied", **ANON)},
         ),
-        ((permissions.IsAuthenticated & permissions.IsAdminUser)(), "GET", Refusal(Denial.ANYONE)),
-        ((~permissions.AllowAny)(), "GET", Refusal(Denial.ANYONE, Denial.ANYONE)),
-        (ours.IsOwnerOrReadOnly(), "GET", Refusal(Denial.NOBODY)),
-        (ours.IsOwnerOrReadOnly(), "PATCH", Refusal(Denial.ANONYMOUS, Denial.ANYONE)),
+        (
+            (permissions.IsAuthenticated & permissions.IsAdminUser)(),
+            "GET",
+            {Refusal("permission_denied", **ANON), Refusal("permission_denied")},
+        ),
+        (
+            (~permissions.AllowAny)(),
+            "GET",
+            {
+                Refusal("permission_denied", **ANON),
+                Refusal("permission_denied"),
+                Refusal("permission_denied", OBJECT, **ANON),
+                Refusal("permission_denied", OBJECT),
+            },
+        ),
+        (ours.IsOwnerOrReadOnly(), "GET", set()),
+        (
+            ours.IsOwnerOrReadOnly(),
+            "PATCH",
+            {Refusal("authentication_required", **ANON), Refusal("not_owner", OBJECT)},
+        ),
         (
             ours.hidden(ours.IsOwner)(),
             "GET",
-            Refusal(Denial.ANONYMOUS, Denial.ANYONE, hides=True),
+            {Refusal("authentication_required", **ANON), Refusal("not_owner", OBJECT, hide=True)},
         ),
-        ((ours.IsAuthenticated & ours.IsAdminUser)(), "GET", Refusal(Denial.ANYONE)),
+        (
+            (ours.IsAuthenticated & ours.IsAdminUser)(),
+            "GET",
+            {
+                Refusal("authentication_required", **ANON),
+                Refusal("staff_only", **ANON),
+                Refusal("staff_only"),
+            },
+        ),
         (
             (permissions.IsAuthenticated & ours.IsOwner)(),
             "GET",
-            Refusal(Denial.ANONYMOUS, Denial.ANYONE),
+            {
+                Refusal("permission_denied", **ANON),
+                Refusal("authentication_required", **ANON),
+                Refusal("not_owner", OBJECT),
+            },
+        ),
+        # Issue 12: either may allow, so a stranger is refused by the owner rule, at object
+        # level, with its code; anonymous users by both, before the lookup.
+        (
+            (ours.IsOwner | ours.IsAdminUser)(),
+            "PUT",
+            {Refusal("authentication_required", **ANON), Refusal("not_owner", OBJECT)},
+        ),
+        (
+            (ours.IsOwnerOrReadOnly | ours.IsAdminUser)(),
+            "DELETE",
+            {Refusal("authentication_required", **ANON), Refusal("not_owner", OBJECT)},
+        ),
+        ((ours.IsOwnerOrReadOnly | ours.IsAdminUser)(), "GET", set()),
+        (
+            (ours.IsAdminUser | ours.hidden(ours.IsOwner))(),
+            "GET",
+            {Refusal("staff_only", **ANON), Refusal("staff_only", OBJECT, hide=True)},
+        ),
+        # DRF's own OR of the same rules: the same statuses, DRF's generic code.
+        (
+            (permissions.IsAuthenticated | permissions.IsAdminUser)(),
+            "PUT",
+            {Refusal("permission_denied", **ANON)},
+        ),
+        (
+            (~ours.IsAdminUser)(),
+            "GET",
+            {Refusal("permission_denied", **ANON), Refusal("permission_denied")},
         ),
     ],
 )
-def test_permission_refusal(permission: Any, method: str, expected: Refusal) -> None:
-    assert permission_refusal(permission, method) == expected
+def test_refusals(permission: Any, method: str, expected: set[Refusal]) -> None:
+    assert refusals(permission, method) == expected
+
+
+def test_a_view_that_hides_denied_objects_hides_its_permissions_refusals() -> None:
+    class View:
+        hide_denied_objects = True
+
+    found = refusals(ours.IsOwnerOrReadOnly(), "PUT", View())
+    assert Refusal("not_owner", OBJECT, hide=True) in found
+    # DRF's own classes know nothing of it.
+    assert refusals(permissions.IsAdminUser(), "GET", View()) == refusals(
+        permissions.IsAdminUser(), "GET"
+    )
+
+
+def test_a_refusal_is_401_only_where_the_view_can_authenticate() -> None:
+    refusal = Refusal("authentication_required", anonymous=True)
+    assert refusal.answer(authenticates=True) == (401, "not_authenticated")
+    assert refusal.answer(authenticates=False) == (403, "authentication_required")
+    assert Refusal("not_owner", OBJECT, hide=True).answer(authenticates=True) == (404, "not_found")
 
 
 def test_a_custom_permission_refuses_at_the_levels_it_overrides() -> None:
@@ -212,7 +375,10 @@ def test_a_custom_permission_refuses_at_the_levels_it_overrides() -> None:
         def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
             return False
 
-    assert permission_refusal(ObjectOnly(), "GET") == Refusal(Denial.NOBODY, Denial.ANYONE)
+    assert refusals(ObjectOnly(), "GET") == {
+        Refusal("permission_denied", OBJECT, anonymous=True),
+        Refusal("permission_denied", OBJECT),
+    }
     basic = [authentication.BasicAuthentication]
     listing = make_view(
         generics.ListAPIView,
@@ -287,6 +453,7 @@ def test_extend_schema_overrides_are_kept() -> None:
         "401",
         "404",
         "406",
+        "409",
         "415",
         "500",
         "503",
@@ -377,9 +544,16 @@ class Demo:
         etag: str = response["ETag"]
         return etag
 
-    def write(self, method: str, template: str, data: Any = None, **extra: Any) -> Any:
-        """Alice writing her own fresh article with its current ETag in If-Match."""
-        article = self.article()
+    def write(
+        self,
+        method: str,
+        template: str,
+        data: Any = None,
+        article: Article | None = None,
+        **extra: Any,
+    ) -> Any:
+        """Alice writing her own (fresh) article with its current ETag in If-Match."""
+        article = article or self.article()
         extra.setdefault("HTTP_IF_MATCH", self.etag(article))
         extra.setdefault("content_type", "application/json")
         send = getattr(self.client("alice"), method)
@@ -448,6 +622,12 @@ def observe(demo: Demo) -> dict[tuple[str, str], dict[int, int]]:
         with override_settings(SEARCH_INDEX_URL=url, SEARCH_INDEX_TIMEOUT=timeout):
             article = d.article()
             return alice().post(d.url(PUBLISH, article))
+
+    def delete_protected() -> Any:
+        article = d.article()
+        # tests.testapp's Label protects its article (on_delete=PROTECT).
+        Label.objects.create(name=f"protects {article.pk}", article=article)
+        return d.write("delete", DETAIL, HTTP_IF_MATCH=d.etag(article), article=article)
 
     def publish_raced() -> Any:
         article = d.article()
@@ -549,6 +729,7 @@ def observe(demo: Demo) -> dict[tuple[str, str], dict[int, int]]:
             (403, lambda: d.session_without_csrf().delete(d.url(DETAIL))),
             (404, lambda: alice().delete("/api/articles/999999/")),
             (406, lambda: d.write("delete", DETAIL, **XML)),
+            (409, delete_protected),
             (412, lambda: d.write("delete", DETAIL, HTTP_IF_MATCH='"stale"')),
             (428, lambda: alice().delete(d.url(DETAIL))),
             *server_errors("delete", DETAIL),

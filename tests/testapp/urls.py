@@ -15,6 +15,7 @@ urlpatterns = [
         idempotency_views.KeyedArticleViewSet.as_view({"patch": "partial_update"}),
     ),
     path("", include("tests.testapp.permission_views")),
+    path("schema/", include("tests.testapp.schema_views")),
     path("boom/", views.Boom.as_view()),
     path("write-then-fail/", views.WriteThenFail.as_view()),
     path("raise/<str:name>/", views.Raise.as_view()),

@@ -1,0 +1,77 @@
+"""REDbot's checks (httplint) find nothing to warn about in the demo's article responses.
+
+Each response comes from the demo as shipped, served by gunicorn; httplint reads its raw status
+line, header fields and content, with the request that asked for it, as REDbot would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from httplint import HttpRequestLinter, HttpResponseLinter, levels
+
+from bench.servers import serve
+
+pytestmark = pytest.mark.slow
+
+DETAIL = "/api/articles/1/"  # alice's published article
+LIST = "/api/articles/"
+
+
+@pytest.fixture(scope="module")
+def http(
+    tmp_path_factory: pytest.TempPathFactory, seeded_sqlite_file: Path
+) -> Iterator[httpx.Client]:
+    """A client of the demo as shipped, served by gunicorn on a fresh seeded SQLite database."""
+    database = tmp_path_factory.mktemp("demo-httplint") / "db.sqlite3"
+    database.write_bytes(seeded_sqlite_file.read_bytes())
+    with (
+        serve("gunicorn", f"sqlite:///{database}", settings="demo_project.settings") as base,
+        httpx.Client(base_url=base, timeout=30) as client,
+    ):
+        yield client
+
+
+def warnings_of(response: httpx.Response) -> list[str]:
+    """httplint's warnings and errors about one exchange, as ``Note: summary``."""
+    request = HttpRequestLinter()
+    request.process_request_topline(
+        response.request.method.encode(), str(response.request.url).encode(), b"HTTP/1.1"
+    )
+    request.process_headers(list(response.request.headers.raw))
+    request.finish_content(True)
+    linter = HttpResponseLinter()
+    linter.request = request
+    linter.process_response_topline(
+        response.http_version.encode(),
+        str(response.status_code).encode(),
+        response.reason_phrase.encode(),
+    )
+    linter.process_headers(list(response.headers.raw))
+    linter.feed_content(response.content)
+    linter.finish_content(True)
+    # It judged the exchange (freshness, validators...): an empty list means no warning.
+    assert list(linter.notes)
+    return [
+        f"{type(note).__name__}: {note.summary}"
+        for note in linter.notes
+        if note.level in (levels.WARN, levels.BAD)
+    ]
+
+
+@pytest.mark.parametrize("path", [DETAIL, LIST])
+def test_a_read_has_no_warning(http: httpx.Client, path: str) -> None:
+    response = http.get(path, headers={"Accept": "application/json"})
+    assert response.status_code == 200
+    assert warnings_of(response) == []
+
+
+@pytest.mark.parametrize("path", [DETAIL, LIST])
+def test_a_revalidation_has_no_warning(http: httpx.Client, path: str) -> None:
+    etag = http.get(path, headers={"Accept": "application/json"}).headers["ETag"]
+    response = http.get(path, headers={"Accept": "application/json", "If-None-Match": etag})
+    assert response.status_code == 304
+    assert warnings_of(response) == []
