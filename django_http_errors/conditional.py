@@ -20,6 +20,8 @@ from django_http_errors.etags import (
 )
 
 __all__ = [
+    "GUARDED_METHODS",
+    "READ_METHODS",
     "Outcome",
     "Preconditions",
     "evaluate",
@@ -29,7 +31,11 @@ __all__ = [
 ]
 
 # Methods are case-sensitive tokens (RFC 9110 §9.1): "get" is not GET and never gets a 304.
-_READ_METHODS: Final = frozenset({"GET", "HEAD"})
+#: The methods a 304 answers (§13.1.3, §13.2.2 step 3).
+READ_METHODS: Final = frozenset({"GET", "HEAD"})
+#: The writes to an existing resource that a precondition must guard when one is required
+#: (RFC 6585 §3): a POST creates or acts, and honours the preconditions it is sent.
+GUARDED_METHODS: Final = frozenset({"PUT", "PATCH", "DELETE"})
 
 _DAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _DAY_NAMES_LONG: Final = (
@@ -90,13 +96,16 @@ class Preconditions:
     if_modified_since: str | None = None
     if_unmodified_since: str | None = None
 
-    @property
-    def guards_write(self) -> bool:
-        """Whether the request carries a lost-update precondition, else 428 (RFC 6585 §3)."""
-        # An invalid If-Unmodified-Since is ignored (RFC 9110 §13.1.4), so it guards nothing.
+    def guards_write(self, *, last_modified: float | None) -> bool:
+        """Whether these preconditions guard a write from lost updates, else 428 (RFC 6585 §3).
+
+        If-Match always does. If-Unmodified-Since only when valid and when the resource has a
+        Last-Modified to compare it with: otherwise it is ignored (RFC 9110 §13.1.4).
+        """
         return self.if_match is not None or (
             self.if_unmodified_since is not None
             and parse_http_date(self.if_unmodified_since) is not None
+            and _to_second(last_modified) is not None
         )
 
 
@@ -184,7 +193,7 @@ def evaluate(
     If-Match names the same state in another format has seen everything it could overwrite, so
     it passes too: If-Match guards against lost updates, and none is possible here.
     """
-    is_read = method in _READ_METHODS
+    is_read = method in READ_METHODS
     # Without a current representation there is nothing to compare a validator against.
     current_etag = parse_etag(etag) if exists and etag is not None else None
     others = [tag for tag in map(parse_etag, same_state) if tag is not None] if exists else []

@@ -26,7 +26,14 @@ from rest_framework.request import Request
 from rest_framework.serializers import BaseSerializer
 from rest_framework.viewsets import ViewSetMixin
 
-from .conditional import Outcome, Preconditions, evaluate, last_modified_to_send
+from .conditional import (
+    GUARDED_METHODS,
+    READ_METHODS,
+    Outcome,
+    Preconditions,
+    evaluate,
+    last_modified_to_send,
+)
 from .conf import get_settings
 from .etags import quote_etag
 from .exceptions import Conflict, PreconditionFailed, PreconditionRequired
@@ -48,10 +55,6 @@ ETAG: Final = "ETag"
 LAST_MODIFIED: Final = "Last-Modified"
 CACHE_CONTROL: Final = "Cache-Control"
 
-_READ_METHODS: Final = frozenset({"GET", "HEAD"})
-# The writes RFC 6585 §3's 428 protects against lost updates; POST creates or acts, and a
-# custom action honours the preconditions it is sent without requiring them.
-_GUARDED_METHODS: Final = frozenset({"PUT", "PATCH", "DELETE"})
 
 CONCURRENT_CHANGE_DETAIL = _(
     "The resource was changed by another request while this one was processed. "
@@ -294,7 +297,7 @@ class ConditionalUpdateMixin(_View):
             # DRF's metadata looks the object up as if for a PUT to list the PUT action; an
             # OPTIONS request performs no method that a precondition could guard (§13.2.1).
             return
-        if method in _READ_METHODS and getattr(self, "action", None) not in (None, "retrieve"):
+        if method in READ_METHODS and getattr(self, "action", None) not in (None, "retrieve"):
             # A custom GET action shows something other than the object: its validators do
             # not describe that representation.
             return
@@ -302,7 +305,7 @@ class ConditionalUpdateMixin(_View):
         etag = self.get_etag(obj)
         last_modified = self.get_last_modified(obj)
         same_state: tuple[str, ...] = ()
-        if preconditions.if_match is not None and method not in _READ_METHODS:
+        if preconditions.if_match is not None and method not in READ_METHODS:
             same_state = tuple(self.get_etags_of_state(obj))
         outcome = evaluate(
             method, preconditions, etag=etag, last_modified=last_modified, same_state=same_state
@@ -311,23 +314,20 @@ class ConditionalUpdateMixin(_View):
             raise _NotModified(self._validators(obj, etag))
         if outcome is Outcome.PRECONDITION_FAILED:
             raise PreconditionFailed(etag=etag)
-        # If-Unmodified-Since guards only a resource that has a Last-Modified (§13.1.4).
-        self._guarded_write = preconditions.if_match is not None or (
-            preconditions.guards_write and last_modified is not None
-        )
+        self._guarded_write = preconditions.guards_write(last_modified=last_modified)
         if (
-            method in _GUARDED_METHODS
+            method in GUARDED_METHODS
             and not self._guarded_write
             and self.is_precondition_required()
         ):
             raise PreconditionRequired()
-        if method in _READ_METHODS:
+        if method in READ_METHODS:
             self._object_validators = self._validators(obj, etag)
 
     def paginate_queryset(self, queryset: Any) -> Any:
         """Answer 304 to a list whose weak ETag the client has (RFC 9110 §13.1.2), else a page."""
         method = self.request.method or ""
-        if method in _READ_METHODS and isinstance(queryset, QuerySet):
+        if method in READ_METHODS and isinstance(queryset, QuerySet):
             etag = self.get_collection_etag(queryset)
             if etag is not None:
                 self._collection_etag = etag
@@ -480,7 +480,7 @@ class ConditionalUpdateMixin(_View):
             return response
         method = request.method or ""
         headers: dict[str, str] = {}
-        if method in _READ_METHODS:
+        if method in READ_METHODS:
             if self._object_validators is not None:
                 headers.update(self._object_validators)
             elif self._collection_etag is not None:

@@ -29,6 +29,7 @@ from rest_framework.mixins import CreateModelMixin
 from rest_framework.settings import api_settings
 
 from .challenges import WWW_AUTHENTICATE
+from .conditional import GUARDED_METHODS
 from .conf import request_id_header
 from .exceptions import RETRY_AFTER, PreconditionFailed, PreconditionRequired
 from .idempotency import IDEMPOTENCY_KEY, IdempotencyMixin
@@ -54,7 +55,6 @@ LOCATION = "Location"
 NO_NUL_PATTERN = "^[^\\u0000]*$"
 
 SAFE_METHODS = frozenset(permissions.SAFE_METHODS)
-WRITE_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
 #: The statuses every operation can answer: an unexpected error, an unreachable database.
 ALWAYS = (500, 503)
 
@@ -376,9 +376,9 @@ class ProblemAutoSchema(AutoSchema):
             statuses.add(412)
         elif preconditions is Preconditions.WRITE:
             statuses.add(412)
-            if method in WRITE_METHODS:
-                # RFC 6585 §3: a required precondition that is missing is 428; an optional
-                # one that is missing leaves a concurrent change to the compare-and-swap: 409.
+            if method in GUARDED_METHODS:
+                # A required precondition that is missing is 428; an optional one that is
+                # missing leaves a concurrent change to the compare-and-swap: 409.
                 statuses.add(428 if self._conditional_view.is_precondition_required() else 409)
         return statuses
 

@@ -147,7 +147,10 @@ def test_format_http_date_round_trips(timestamp: float) -> None:
 
 # --- Preconditions.guards_write (RFC 6585 §3) -----------------------------------------------------
 
+NOW = 784111777.0
 
+
+@pytest.mark.parametrize("last_modified", [NOW, None], ids=["last-modified", "no-last-modified"])
 @pytest.mark.parametrize(
     ("preconditions", "expected"),
     [
@@ -163,8 +166,14 @@ def test_format_http_date_round_trips(timestamp: float) -> None:
         pytest.param(Preconditions(if_modified_since=IMF), False, id="if-modified-since"),
     ],
 )
-def test_guards_write(preconditions: Preconditions, expected: bool) -> None:
-    assert preconditions.guards_write is expected
+def test_guards_write(
+    preconditions: Preconditions, expected: bool, last_modified: float | None
+) -> None:
+    # Without a Last-Modified, If-Unmodified-Since is ignored (§13.1.4): it guards nothing.
+    by_date = preconditions.if_match is None
+    if last_modified is None and by_date:
+        expected = False
+    assert preconditions.guards_write(last_modified=last_modified) is expected
 
 
 # --- evaluate: RFC 9110 §13.2.2 -------------------------------------------------------------------
@@ -350,7 +359,7 @@ def test_evaluate_never_raises(
 ) -> None:
     outcome = evaluate(method, preconditions, etag=etag, last_modified=last_modified, exists=exists)
     assert isinstance(outcome, Outcome)
-    assert isinstance(preconditions.guards_write, bool)
+    assert isinstance(preconditions.guards_write(last_modified=last_modified), bool)
 
 
 @hypothesis_settings
