@@ -30,6 +30,14 @@ __all__ = [
     "parse_http_date",
 ]
 
+#: The header fields of conditional requests (RFC 9110 §13.1) and of validators (§8.8).
+IF_MATCH: Final = "If-Match"
+IF_NONE_MATCH: Final = "If-None-Match"
+IF_MODIFIED_SINCE: Final = "If-Modified-Since"
+IF_UNMODIFIED_SINCE: Final = "If-Unmodified-Since"
+ETAG: Final = "ETag"
+LAST_MODIFIED: Final = "Last-Modified"
+
 # Methods are case-sensitive tokens (RFC 9110 §9.1): "get" is not GET and never gets a 304.
 #: The methods a 304 answers (§13.1.3, §13.2.2 step 3).
 READ_METHODS: Final = frozenset({"GET", "HEAD"})

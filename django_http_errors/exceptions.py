@@ -16,6 +16,7 @@ from rest_framework import status
 from rest_framework.exceptions import APIException, PermissionDenied
 
 from .challenges import WWW_AUTHENTICATE, bearer_error, scheme_of, view_challenges
+from .conditional import IF_MATCH, IF_UNMODIFIED_SINCE
 from .problems import ProblemType
 
 if TYPE_CHECKING:
@@ -168,7 +169,7 @@ class PreconditionRequired(ProblemException):
         self,
         detail: Any = None,
         code: str | None = None,
-        required_headers: Sequence[str] = ("If-Match", "If-Unmodified-Since"),
+        required_headers: Sequence[str] = (IF_MATCH, IF_UNMODIFIED_SINCE),
     ):
         super().__init__(detail, code)
         self.required_headers = tuple(required_headers)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
 from rest_framework.serializers import BaseSerializer
 
+from .conditional import ETAG, LAST_MODIFIED
 from .conf import get_settings
 from .exceptions import (
     IdempotencyKeyInUse,
@@ -54,7 +55,7 @@ IDEMPOTENCY_KEY: Final = "Idempotency-Key"
 IDEMPOTENT_REPLAYED: Final = "Idempotent-Replayed"
 #: The headers of the first answer that its replays repeat; the rest (Vary, Allow, the request
 #: id, ...) is the view's and the middleware's to add to each answer anew.
-REPLAYED_HEADERS: Final = ("Content-Type", "Location", "ETag", "Last-Modified")
+REPLAYED_HEADERS: Final = ("Content-Type", "Location", ETAG, LAST_MODIFIED)
 
 _UNSAFE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # A claim can meet a row that is deleted (released or expired) before it is read: try again,

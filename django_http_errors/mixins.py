@@ -27,7 +27,13 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.viewsets import ViewSetMixin
 
 from .conditional import (
+    ETAG,
     GUARDED_METHODS,
+    IF_MATCH,
+    IF_MODIFIED_SINCE,
+    IF_NONE_MATCH,
+    IF_UNMODIFIED_SINCE,
+    LAST_MODIFIED,
     READ_METHODS,
     Outcome,
     Preconditions,
@@ -51,8 +57,6 @@ else:
 
 __all__ = ["ConditionalUpdateMixin"]
 
-ETAG: Final = "ETag"
-LAST_MODIFIED: Final = "Last-Modified"
 CACHE_CONTROL: Final = "Cache-Control"
 
 
@@ -503,10 +507,10 @@ def _preconditions(request: Request) -> Preconditions:
     """The four precondition fields of a request (RFC 9110 §13.1)."""
     headers = request.headers
     return Preconditions(
-        if_match=headers.get("If-Match"),
-        if_none_match=headers.get("If-None-Match"),
-        if_modified_since=headers.get("If-Modified-Since"),
-        if_unmodified_since=headers.get("If-Unmodified-Since"),
+        if_match=headers.get(IF_MATCH),
+        if_none_match=headers.get(IF_NONE_MATCH),
+        if_modified_since=headers.get(IF_MODIFIED_SINCE),
+        if_unmodified_since=headers.get(IF_UNMODIFIED_SINCE),
     )
 
 

@@ -17,12 +17,13 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 
 from .assembly import problem_body
+from .conditional import ETAG, LAST_MODIFIED
 from .problems import PROBLEM_JSON
 
 __all__ = ["ProblemContentNegotiation", "ProblemsOnlyRenderer"]
 
 #: Representation headers of a success that is not sent (RFC 9110 §8.8).
-_OF_THE_REPRESENTATION = ("ETag", "Last-Modified", "Location", "Content-Location")
+_OF_THE_REPRESENTATION = (ETAG, LAST_MODIFIED, "Location", "Content-Location")
 
 
 class ProblemsOnlyRenderer(JSONRenderer):

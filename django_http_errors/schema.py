@@ -29,7 +29,15 @@ from rest_framework.mixins import CreateModelMixin
 from rest_framework.settings import api_settings
 
 from .challenges import WWW_AUTHENTICATE
-from .conditional import GUARDED_METHODS
+from .conditional import (
+    ETAG,
+    GUARDED_METHODS,
+    IF_MATCH,
+    IF_MODIFIED_SINCE,
+    IF_NONE_MATCH,
+    IF_UNMODIFIED_SINCE,
+    LAST_MODIFIED,
+)
 from .conf import request_id_header
 from .exceptions import RETRY_AFTER, PreconditionFailed, PreconditionRequired
 from .idempotency import IDEMPOTENCY_KEY, IdempotencyMixin
@@ -43,12 +51,6 @@ INVALID_MEMBER_COMPONENT = "InvalidMember"
 PRECONDITION_FAILED_COMPONENT = "PreconditionFailedProblem"
 PRECONDITION_REQUIRED_COMPONENT = "PreconditionRequiredProblem"
 
-IF_MATCH = "If-Match"
-IF_NONE_MATCH = "If-None-Match"
-IF_MODIFIED_SINCE = "If-Modified-Since"
-IF_UNMODIFIED_SINCE = "If-Unmodified-Since"
-ETAG = "ETag"
-LAST_MODIFIED = "Last-Modified"
 LOCATION = "Location"
 
 #: A string without NUL, as an ECMA-262 regular expression (OpenAPI 3.0 §4.7.24).
