@@ -253,22 +253,18 @@ class ConditionalUpdateMixin(_View):
     def _variants(self) -> list[str]:
         """The variant suffixes of every representation this view renders."""
         languages = [code for code, _name in settings.LANGUAGES]
-        return sorted(
-            {
-                self._suffix(renderer, language)
-                for renderer in self.get_renderers()
-                for language in languages
-            }
-        )
+        suffixes = set()
+        for renderer in self.get_renderers():
+            for language in languages if _localized(renderer) else [None]:
+                suffixes.add(self._suffix(renderer, language))
+        return sorted(suffixes)
 
     def _suffix(self, renderer: Any, language: str | None) -> str:
         parts = []
         renderers = self.get_renderers()
         if renderer is not None and renderers and renderer.format != renderers[0].format:
             parts.append(str(renderer.format))
-        # Only pages for people change with the language; data is the same in every one.
-        localized = renderer is not None and str(renderer.media_type).startswith("text/html")
-        if localized and language and language != settings.LANGUAGE_CODE:
+        if _localized(renderer) and language and language != settings.LANGUAGE_CODE:
             parts.append(language)
         return "".join(f"-{quote(part, safe='')}" for part in parts)
 
@@ -308,12 +304,21 @@ class ConditionalUpdateMixin(_View):
         preconditions = _preconditions(self.request)
         etag = self.get_etag(obj)
         last_modified = self.get_last_modified(obj)
-        same_state: tuple[str, ...] = ()
-        if preconditions.if_match is not None and method not in READ_METHODS:
-            same_state = tuple(self.get_etags_of_state(obj))
-        outcome = evaluate(
-            method, preconditions, etag=etag, last_modified=last_modified, same_state=same_state
-        )
+        outcome = evaluate(method, preconditions, etag=etag, last_modified=last_modified)
+        if (
+            outcome is Outcome.PRECONDITION_FAILED
+            and preconditions.if_match is not None
+            and method not in READ_METHODS
+        ):
+            # The If-Match may name this state in another representation: worth asking only
+            # once the selected representation's ETag did not match.
+            outcome = evaluate(
+                method,
+                preconditions,
+                etag=etag,
+                last_modified=last_modified,
+                same_state=tuple(self.get_etags_of_state(obj)),
+            )
         if outcome is Outcome.NOT_MODIFIED:
             raise _NotModified(self._validators(obj, etag))
         if outcome is Outcome.PRECONDITION_FAILED:
@@ -512,6 +517,12 @@ def _preconditions(request: Request) -> Preconditions:
         if_modified_since=headers.get(IF_MODIFIED_SINCE),
         if_unmodified_since=headers.get(IF_UNMODIFIED_SINCE),
     )
+
+
+def _localized(renderer: Any) -> bool:
+    """Whether the renderer's output changes with the language: pages for people do; data is
+    the same in every language."""
+    return renderer is not None and str(renderer.media_type).startswith("text/html")
 
 
 def _has_field(model: type[models.Model], name: str) -> bool:
