@@ -187,6 +187,9 @@ _REQUEST_HEADER_DESCRIPTIONS = {
     IF_UNMODIFIED_SINCE: _("An HTTP date; modified since then (and no If-Match) is 412."),
 }
 
+#: A structured-field string (RFC 8941 §3.3.3) of 1 to 255 characters, without escapes; the
+#: bare token form is accepted too, but not documented.
+IDEMPOTENCY_KEY_PATTERN = '^"[ !#-\\[\\]-~]{1,255}"$'
 _IDEMPOTENCY_KEY_DESCRIPTION = _(
     'A unique key, such as a UUID, as a quoted string ("8e03..."), sent again with each retry: '
     "the request is done once and its answer replayed; the same key with other content is "
@@ -234,7 +237,7 @@ class ProblemAutoSchema(AutoSchema):
             own.append(
                 OpenApiParameter(
                     IDEMPOTENCY_KEY,
-                    type=OpenApiTypes.STR,
+                    type={"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN},
                     location=OpenApiParameter.HEADER,
                     required=view.is_idempotency_key_required(),
                     description=str(_IDEMPOTENCY_KEY_DESCRIPTION),
