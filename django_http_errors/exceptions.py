@@ -152,9 +152,7 @@ class PreconditionRequired(ProblemException):
     )
     default_code = "precondition_required"
     title = _("Precondition required")
-    meaning = _(
-        "This resource only accepts conditional writes, so that no update is lost (RFC 6585 §3)."
-    )
+    meaning = _("This resource only accepts conditional writes, so that no update is lost.")
     advice = _("Fetch the resource, then send its ETag in If-Match with the write.")
 
     extension_members: ClassVar[dict[str, dict[str, Any]]] = {
@@ -175,7 +173,7 @@ class PreconditionRequired(ProblemException):
         self.required_headers = tuple(required_headers)
 
     def problem_extensions(self) -> dict[str, Any]:
-        """``required_headers``: what makes the request acceptable (RFC 6585 §3)."""
+        """``required_headers``: what makes the request acceptable."""
         return {"required_headers": list(self.required_headers)}
 
 
@@ -185,7 +183,7 @@ class InsufficientScope(ProblemException, PermissionDenied):
     default_detail = _("The access token does not grant the scope this request needs.")
     default_code = "insufficient_scope"
     title = _("Insufficient scope")
-    meaning = _("The access token is valid but lacks a scope this request needs (RFC 6750 §3.1).")
+    meaning = _("The access token is valid but lacks a scope this request needs.")
     advice = _("Obtain a token with the scope named in WWW-Authenticate.")
 
     header_names: ClassVar[tuple[str, ...]] = (WWW_AUTHENTICATE,)
@@ -197,7 +195,7 @@ class InsufficientScope(ProblemException, PermissionDenied):
         self.scope = scope
 
     def problem_headers(self, request: Any) -> dict[str, str]:
-        """A Bearer challenge naming the missing scope (RFC 6750 §3)."""
+        """A Bearer challenge with ``error="insufficient_scope"``, naming the missing scope."""
         authenticators = getattr(request, "authenticators", ()) or ()
         challenges = view_challenges(authenticators, request)
         bearer = [c for c in challenges if scheme_of(c) == "bearer"]
@@ -292,12 +290,12 @@ class IdempotencyKeyRequired(ProblemException):
         self.required_headers = tuple(required_headers)
 
     def problem_extensions(self) -> dict[str, Any]:
-        """``required_headers``: what makes the request acceptable (RFC 6585 §3)."""
+        """``required_headers``: what makes the request acceptable, as a 428 names them."""
         return {"required_headers": list(self.required_headers)}
 
 
 class MalformedIdempotencyKey(ProblemException):
-    """400: the ``Idempotency-Key`` is not a structured-field string (RFC 8941 §3.3.3)."""
+    """400: the ``Idempotency-Key`` is not a structured-field string."""
 
     status_code = status.HTTP_400_BAD_REQUEST
     default_detail = _(
@@ -366,7 +364,7 @@ class IdempotentAnswerLost(Conflict):
 
 
 class IdempotencyKeyReused(ProblemException):
-    """422: the key was used before for other content (IETF httpapi draft §2.6)."""
+    """422: the key was used before for other content (the draft's error, as for a key in use)."""
 
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = _(
