@@ -80,7 +80,7 @@ def check_settings(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> li
         messages.append(
             Error(
                 f"{SETTING_NAME}['DATABASE_RETRY_AFTER'] must not be negative.",
-                hint="Retry-After is a non-negative number of seconds (RFC 9110 §10.2.3).",
+                hint="Retry-After is a non-negative number of seconds.",
                 id=E004,
             )
         )
@@ -111,8 +111,7 @@ def check_exception_handler(
         messages.append(
             Warning(
                 "The first of DEFAULT_AUTHENTICATION_CLASSES has no WWW-Authenticate challenge, "
-                "so DRF answers 403 where a request is not authenticated (RFC 9110 §15.5.2 "
-                "says 401).",
+                "so DRF answers 403 where a request is not authenticated (HTTP says 401).",
                 hint=f"Set REST_FRAMEWORK['EXCEPTION_HANDLER'] = {HANDLER_PATH!r}.",
                 id=W002,
             )
