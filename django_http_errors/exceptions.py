@@ -143,17 +143,11 @@ class PreconditionFailed(ProblemException):
         return {} if self.etag is None else {"etag": self.etag}
 
 
-class PreconditionRequired(ProblemException):
-    """428: the write must be conditional (RFC 6585 §3); names the headers that make it so."""
+class RequiredHeadersProblem(ProblemException):
+    """A problem that names, in ``required_headers``, the request headers that would cure it."""
 
-    status_code = status.HTTP_428_PRECONDITION_REQUIRED
-    default_detail = _(
-        "This request must be conditional: send the resource's current ETag in If-Match."
-    )
-    default_code = "precondition_required"
-    title = _("Precondition required")
-    meaning = _("This resource only accepts conditional writes, so that no update is lost.")
-    advice = _("Fetch the resource, then send its ETag in If-Match with the write.")
+    #: The headers named when the raiser names none.
+    default_required_headers: ClassVar[tuple[str, ...]] = ()
 
     extension_members: ClassVar[dict[str, dict[str, Any]]] = {
         "required_headers": {
@@ -167,14 +161,31 @@ class PreconditionRequired(ProblemException):
         self,
         detail: Any = None,
         code: str | None = None,
-        required_headers: Sequence[str] = (IF_MATCH, IF_UNMODIFIED_SINCE),
+        required_headers: Sequence[str] | None = None,
     ):
         super().__init__(detail, code)
+        if required_headers is None:
+            required_headers = self.default_required_headers
         self.required_headers = tuple(required_headers)
 
     def problem_extensions(self) -> dict[str, Any]:
         """``required_headers``: what makes the request acceptable."""
         return {"required_headers": list(self.required_headers)}
+
+
+class PreconditionRequired(RequiredHeadersProblem):
+    """428: the write must be conditional (RFC 6585 §3); names the headers that make it so."""
+
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = _(
+        "This request must be conditional: send the resource's current ETag in If-Match."
+    )
+    default_code = "precondition_required"
+    title = _("Precondition required")
+    meaning = _("This resource only accepts conditional writes, so that no update is lost.")
+    advice = _("Fetch the resource, then send its ETag in If-Match with the write.")
+
+    default_required_headers = (IF_MATCH, IF_UNMODIFIED_SINCE)
 
 
 class InsufficientScope(ProblemException, PermissionDenied):
@@ -254,7 +265,7 @@ class GatewayTimeout(ProblemException):
     advice = _("Retry later; nothing was changed by this request.")
 
 
-class IdempotencyKeyRequired(ProblemException):
+class IdempotencyKeyRequired(RequiredHeadersProblem):
     """400: this unsafe request must carry an ``Idempotency-Key`` (IETF httpapi draft §2.7)."""
 
     status_code = status.HTTP_400_BAD_REQUEST
@@ -272,26 +283,7 @@ class IdempotencyKeyRequired(ProblemException):
         "same key again with each retry of this request."
     )
 
-    extension_members: ClassVar[dict[str, dict[str, Any]]] = {
-        "required_headers": {
-            "type": "array",
-            "items": {"type": "string"},
-            "description": "The request headers, any of which makes the request acceptable.",
-        }
-    }
-
-    def __init__(
-        self,
-        detail: Any = None,
-        code: str | None = None,
-        required_headers: Sequence[str] = ("Idempotency-Key",),
-    ):
-        super().__init__(detail, code)
-        self.required_headers = tuple(required_headers)
-
-    def problem_extensions(self) -> dict[str, Any]:
-        """``required_headers``: what makes the request acceptable, as a 428 names them."""
-        return {"required_headers": list(self.required_headers)}
+    default_required_headers = ("Idempotency-Key",)
 
 
 class MalformedIdempotencyKey(ProblemException):
