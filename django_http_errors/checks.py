@@ -11,7 +11,6 @@ from typing import Any
 from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Info, Tags, Warning, register
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.module_loading import import_string
@@ -25,7 +24,7 @@ from .conf import (
     user_settings,
 )
 from .handlers import NOT_INSTALLED_ID, exception_handler
-from .mixins import ConditionalUpdateMixin
+from .mixins import ConditionalUpdateMixin, has_field
 
 HANDLER_PATH = "django_http_errors.handlers.exception_handler"
 MIDDLEWARE_PATH = REQUEST_ID_MIDDLEWARE
@@ -308,7 +307,7 @@ def check_conditional_fields(
         ):
             name = given if given is not None else getattr(defaults, setting)
             # A name of the wrong type is E003's to report.
-            if not isinstance(name, str) or not name or _has_field(model, name):
+            if not isinstance(name, str) or not name or has_field(model, name):
                 continue
             if given is not None or setting in explicit:
                 source = attribute if given is not None else f"{SETTING_NAME}[{setting!r}]"
@@ -374,14 +373,6 @@ def _model_of(view: type) -> type[models.Model] | None:
     meta = getattr(getattr(view, "serializer_class", None), "Meta", None)
     model = getattr(meta, "model", None)
     return model if isinstance(model, type) and issubclass(model, models.Model) else None
-
-
-def _has_field(model: type[models.Model], name: str) -> bool:
-    try:
-        model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return False
-    return True
 
 
 # Idempotency-Key (issue 15): ids from 020 on.

@@ -138,7 +138,7 @@ class ConditionalUpdateMixin(_View):
     def get_version_field(self, model: type[models.Model]) -> str | None:
         """The model's version field, or ``None`` when it has none."""
         name = self.version_field or get_settings().VERSION_FIELD
-        return name if name and _has_field(model, name) else None
+        return name if name and has_field(model, name) else None
 
     def get_last_modified_field(self, model: type[models.Model]) -> str | None:
         """The model's Last-Modified field, or ``None`` when it sends none."""
@@ -146,7 +146,7 @@ class ConditionalUpdateMixin(_View):
             name: str | None = self.last_modified_field
         else:
             name = get_settings().LAST_MODIFIED_FIELD
-        return name if name and _has_field(model, name) else None
+        return name if name and has_field(model, name) else None
 
     def is_precondition_required(self) -> bool:
         """Whether PUT, PATCH and DELETE must be conditional, else 428 Precondition Required."""
@@ -514,7 +514,8 @@ def _preconditions(request: Request) -> Preconditions:
     )
 
 
-def _has_field(model: type[models.Model], name: str) -> bool:
+def has_field(model: type[models.Model], name: str) -> bool:
+    """Whether ``model`` has a field ``name``, by the documented ``Options.get_field``."""
     try:
         model._meta.get_field(name)
     except FieldDoesNotExist:
