@@ -142,11 +142,11 @@ def build_problem(
     headers: dict[str, str] = {}
     extensions: dict[str, Any] = {}
     if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
-        # RFC 9110 §15.5.2: DRF turns this into a 403 when its first authentication class has
-        # no challenge (SessionAuthentication); not being authenticated is a 401 all the same.
+        # DRF turns this into a 403 when its first authentication class has no challenge
+        # (SessionAuthentication); not being authenticated is a 401 all the same.
         status = 401
     if status == 401:
-        # Every 401 MUST carry a challenge (§15.5.2), a project's own 401 exception too; only
+        # Every 401 MUST carry a challenge, a project's own 401 exception too; only
         # NotAuthenticated says that no credentials were sent.
         failed = not isinstance(exc, exceptions.NotAuthenticated)
         headers[WWW_AUTHENTICATE] = challenge_header(request, failed=failed)
@@ -232,7 +232,7 @@ def problem_type_uri(slug: str, request: Any) -> str | None:
     """The type URI of a problem: under ``PROBLEM_TYPE_BASE_URL``, or the app's own page.
 
     Without a base, the page's path: a URI reference that is the same string whatever
-    ``Host`` or scheme the request names, so clients can compare types (RFC 9457 §3.1.1);
+    ``Host`` or scheme the request names, so clients can compare types by it;
     it resolves against the response's URL to the page. Check W006 (``check --deploy``)
     recommends an absolute base in production.
     """

@@ -7,8 +7,9 @@ from typing import Any
 
 from .conf import get_settings
 
-#: RFC 9110 §11.6.1 and §11.6.2.
+#: RFC 9110 §11.6.1: the challenges of a 401, one or several.
 WWW_AUTHENTICATE = "WWW-Authenticate"
+#: RFC 9110 §11.6.2, as Django's ``META`` names it.
 AUTHORIZATION = "HTTP_AUTHORIZATION"
 BEARER = "bearer"
 
@@ -39,9 +40,9 @@ def challenge_header(request: Any, *, failed: bool) -> str:
     """The ``WWW-Authenticate`` value for a 401 (RFC 9110 §15.5.2: at least one challenge).
 
     A request whose credentials failed gets the challenge of the scheme it used (with
-    ``error="invalid_token"`` for Bearer, RFC 6750 §3.1); an anonymous one gets every challenge
-    the view can answer (§11.6.1 allows several), or the ``SESSION_CHALLENGE`` when none of its
-    classes defines one, as with SessionAuthentication alone.
+    ``error="invalid_token"`` for Bearer, its error code for a bad token); an anonymous one gets
+    every challenge the view can answer (the field allows several), or the ``SESSION_CHALLENGE``
+    when none of its classes defines one, as with SessionAuthentication alone.
     """
     challenges = view_challenges(getattr(request, "authenticators", ()) or (), request)
     if failed and challenges:

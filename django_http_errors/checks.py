@@ -11,7 +11,6 @@ from typing import Any
 from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Info, Tags, Warning, register
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.module_loading import import_string
@@ -25,7 +24,7 @@ from .conf import (
     user_settings,
 )
 from .handlers import NOT_INSTALLED_ID, exception_handler
-from .mixins import ConditionalUpdateMixin
+from .mixins import ConditionalUpdateMixin, has_field
 
 HANDLER_PATH = "django_http_errors.handlers.exception_handler"
 MIDDLEWARE_PATH = REQUEST_ID_MIDDLEWARE
@@ -80,7 +79,7 @@ def check_settings(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> li
         messages.append(
             Error(
                 f"{SETTING_NAME}['DATABASE_RETRY_AFTER'] must not be negative.",
-                hint="Retry-After is a non-negative number of seconds (RFC 9110 §10.2.3).",
+                hint="Retry-After is a non-negative number of seconds.",
                 id=E004,
             )
         )
@@ -111,8 +110,7 @@ def check_exception_handler(
         messages.append(
             Warning(
                 "The first of DEFAULT_AUTHENTICATION_CLASSES has no WWW-Authenticate challenge, "
-                "so DRF answers 403 where a request is not authenticated (RFC 9110 §15.5.2 "
-                "says 401).",
+                "so DRF answers 403 where a request is not authenticated (HTTP says 401).",
                 hint=f"Set REST_FRAMEWORK['EXCEPTION_HANDLER'] = {HANDLER_PATH!r}.",
                 id=W002,
             )
@@ -309,7 +307,7 @@ def check_conditional_fields(
         ):
             name = given if given is not None else getattr(defaults, setting)
             # A name of the wrong type is E003's to report.
-            if not isinstance(name, str) or not name or _has_field(model, name):
+            if not isinstance(name, str) or not name or has_field(model, name):
                 continue
             if given is not None or setting in explicit:
                 source = attribute if given is not None else f"{SETTING_NAME}[{setting!r}]"
@@ -375,14 +373,6 @@ def _model_of(view: type) -> type[models.Model] | None:
     meta = getattr(getattr(view, "serializer_class", None), "Meta", None)
     model = getattr(meta, "model", None)
     return model if isinstance(model, type) and issubclass(model, models.Model) else None
-
-
-def _has_field(model: type[models.Model], name: str) -> bool:
-    try:
-        model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return False
-    return True
 
 
 # Idempotency-Key (issue 15): ids from 020 on.

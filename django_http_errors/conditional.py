@@ -1,4 +1,4 @@
-"""Evaluate conditional requests in the order of RFC 9110 §13.2.2: pure, plain values in and out."""
+"""Evaluate conditional requests in the order the standard sets: pure, plain values in and out."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ __all__ = [
     "parse_http_date",
 ]
 
-#: The header fields of conditional requests (RFC 9110 §13.1) and of validators (§8.8).
+#: The header fields of conditional requests and of validators (RFC 9110 §8.8).
 IF_MATCH: Final = "If-Match"
 IF_NONE_MATCH: Final = "If-None-Match"
 IF_MODIFIED_SINCE: Final = "If-Modified-Since"
@@ -39,10 +39,12 @@ ETAG: Final = "ETag"
 LAST_MODIFIED: Final = "Last-Modified"
 
 # Methods are case-sensitive tokens (RFC 9110 §9.1): "get" is not GET and never gets a 304.
-#: The methods a 304 answers (§13.1.3, §13.2.2 step 3).
+#: The methods a 304 answers: If-Modified-Since concerns only them, and a false If-None-Match
+#: is 412 for any other.
 READ_METHODS: Final = frozenset({"GET", "HEAD"})
 #: The writes to an existing resource that a precondition must guard when one is required
-#: (RFC 6585 §3): a POST creates or acts, and honours the preconditions it is sent.
+#: (else the 428 of a required precondition): a POST creates or acts, and honours the
+#: preconditions it is sent.
 GUARDED_METHODS: Final = frozenset({"PUT", "PATCH", "DELETE"})
 
 _DAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -69,7 +71,7 @@ _MONTH_NAMES: Final = (
     "Nov",
     "Dec",
 )
-# HTTP-date is case-sensitive (RFC 9110 §5.6.7) and its digits are ASCII only, hence [0-9], not \d.
+# HTTP-date is case-sensitive and its digits are ASCII only, hence [0-9], not \d.
 _DAY: Final = "|".join(_DAY_NAMES)
 _DAY_LONG: Final = "|".join(_DAY_NAMES_LONG)
 _MONTH: Final = "|".join(_MONTH_NAMES)
@@ -88,7 +90,7 @@ _OWS: Final = " \t"
 
 
 class Outcome(enum.Enum):
-    """What the server does after evaluating the preconditions (RFC 9110 §13.2.2)."""
+    """What the server does after evaluating the preconditions (``evaluate``)."""
 
     PROCEED = "proceed"
     NOT_MODIFIED = "not_modified"
@@ -105,10 +107,10 @@ class Preconditions:
     if_unmodified_since: str | None = None
 
     def guards_write(self, *, last_modified: float | None) -> bool:
-        """Whether these preconditions guard a write from lost updates, else 428 (RFC 6585 §3).
+        """Whether these guard a write from lost updates (else the 428 of a required precondition).
 
         If-Match always does. If-Unmodified-Since only when valid and when the resource has a
-        Last-Modified to compare it with: otherwise it is ignored (RFC 9110 §13.1.4).
+        Last-Modified to compare it with: otherwise ``evaluate`` ignores it.
         """
         return self.if_match is not None or (
             self.if_unmodified_since is not None
@@ -148,7 +150,7 @@ def parse_http_date(value: str, *, now: float | None = None) -> int | None:
 
 
 def _rfc850_year(two_digits: int, rest: tuple[int, int, int, int, int], now: float) -> int:
-    """Expand a two-digit year: more than 50 years ahead means last century (RFC 9110 §5.6.7)."""
+    """Expand an rfc850-date's two-digit year: more than 50 years ahead means last century."""
     today = time.gmtime(now)
     # (year, month, day, hour, minute, second) fifty years from now, compared field by field.
     limit = (today.tm_year + 50, *today[1:6])
@@ -162,7 +164,7 @@ def _rfc850_year(two_digits: int, rest: tuple[int, int, int, int, int], now: flo
 
 
 def format_http_date(timestamp: float) -> str:
-    """Format POSIX seconds as an IMF-fixdate, dropping the fraction (RFC 9110 §5.6.7)."""
+    """Format POSIX seconds as an IMF-fixdate, the preferred HTTP-date, dropping the fraction."""
     # floor, not int(): the second that contains the instant, also before 1970.
     moment = _EPOCH + timedelta(seconds=math.floor(timestamp))
     return (
@@ -197,7 +199,7 @@ def evaluate(
     """Decide PROCEED, 304 or 412 from the preconditions, in the order of RFC 9110 §13.2.2.
 
     ``same_state``: the ETags of the other representations of the current state (other
-    formats). §13.1.1 compares If-Match with the selected representation's ETag; a write whose
+    formats). If-Match is compared with the selected representation's ETag; a write whose
     If-Match names the same state in another format has seen everything it could overwrite, so
     it passes too: If-Match guards against lost updates, and none is possible here.
     """
@@ -207,7 +209,7 @@ def evaluate(
     others = [tag for tag in map(parse_etag, same_state) if tag is not None] if exists else []
     current_second = _to_second(last_modified) if exists else None
 
-    # Step 1: If-Match decides alone; If-Unmodified-Since is then ignored (§13.1.4).
+    # Step 1: If-Match decides alone; If-Unmodified-Since is then ignored.
     if preconditions.if_match is not None:
         if_match = parse_etag_list(preconditions.if_match)
         # Unlike Django, a malformed If-Match fails: it never lets a write through.
@@ -219,7 +221,7 @@ def evaluate(
     ):
         return Outcome.PRECONDITION_FAILED
 
-    # Step 3: If-None-Match; If-Modified-Since is then ignored (§13.1.3).
+    # Step 3: If-None-Match; If-Modified-Since is then ignored.
     if preconditions.if_none_match is not None:
         if_none_match = parse_etag_list(preconditions.if_none_match)
         if if_none_match is None:
@@ -241,7 +243,7 @@ def evaluate(
 
 
 def _to_second(last_modified: float | None) -> int | None:
-    """Truncate Last-Modified to HTTP-date's one-second resolution (RFC 9110 §5.6.7)."""
+    """Truncate Last-Modified to HTTP-date's one-second resolution."""
     # NaN or infinity cannot be sent as Last-Modified, so it is no validator at all.
     if last_modified is None or not math.isfinite(last_modified):
         return None
@@ -258,7 +260,7 @@ def _if_match_passes(
     """If-Match: "*" needs a representation, a list a strong match (RFC 9110 §13.1.1)."""
     if isinstance(if_match, Wildcard):
         return exists
-    # A missing or weak current ETag never matches strongly (§8.8.3.2).
+    # A missing or weak current ETag never matches strongly.
     candidates = [tag for tag in (current, *others) if tag is not None]
     return any(strong_match(tag, have) for tag in if_match for have in candidates)
 

@@ -16,7 +16,7 @@ class HttpErrorsSettings:
     """The library's settings, with their defaults; see the README for each one."""
 
     #: Base URL of the problem type pages; ``None`` serves them from ``django_http_errors.urls``
-    #: when that is included, and falls back to ``about:blank`` (RFC 9457 §4.2.1) when not.
+    #: when that is included, and falls back to ``about:blank`` (the status alone) when not.
     PROBLEM_TYPE_BASE_URL: str | None = None
     #: With ``DEBUG`` on, let an unexpected error reach Django's technical 500 page.
     TECHNICAL_500_IN_DEBUG: bool = False

@@ -1,4 +1,4 @@
-"""Parse, quote and compare entity tags (RFC 9110 §8.8.3): pure, standard library only."""
+"""Parse, quote and compare entity tags: pure, standard library only."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ __all__ = [
     "weak_match",
 ]
 
-# etagc = %x21 / %x23-7E / obs-text (RFC 9110 §8.8.3). Header values reach us as latin-1
+# etagc = %x21 / %x23-7E / obs-text, the entity-tag grammar. Header values reach us as latin-1
 # decoded str (PEP 3333), so obs-text (%x80-FF) is the code points U+0080-U+00FF.
 _ETAGC: Final = r"\x21\x23-\x7e\x80-\xff"
 _OPAQUE_RE: Final = re.compile(f"[{_ETAGC}]*")
@@ -29,7 +29,7 @@ _OWS: Final = " \t"
 
 
 class Wildcard(enum.Enum):
-    """The "*" member of If-Match / If-None-Match: any current representation (RFC 9110 §13.1.1)."""
+    """The "*" member of If-Match / If-None-Match: any current representation."""
 
     ANY = "*"
 
@@ -45,29 +45,28 @@ class EntityTag:
     weak: bool = False
 
     def __post_init__(self) -> None:
-        """Reject an opaque-tag outside etagc so str() is a valid field (RFC 9110 §8.8.3)."""
+        """Reject an opaque-tag outside etagc so str() is a valid field."""
         _check_opaque(self.opaque)
 
     def __str__(self) -> str:
-        """Serialize as the field value `"opaque"` or `W/"opaque"` (RFC 9110 §8.8.3)."""
+        """Serialize as the field value `"opaque"` or `W/"opaque"`."""
         return f'W/"{self.opaque}"' if self.weak else f'"{self.opaque}"'
 
 
 def _check_opaque(opaque: str) -> None:
     if _OPAQUE_RE.fullmatch(opaque) is None:
         raise ValueError(
-            f"opaque-tag {opaque!r} has a character outside etagc "
-            "(%x21 / %x23-7E / %x80-FF, RFC 9110 §8.8.3)"
+            f"opaque-tag {opaque!r} has a character outside etagc (%x21 / %x23-7E / %x80-FF)"
         )
 
 
 def quote_etag(opaque: str, *, weak: bool = False) -> str:
-    """Build an ETag field value; ValueError on a char outside etagc (RFC 9110 §8.8.3)."""
+    """Build an ETag field value; ValueError on a char outside the entity-tag's etagc."""
     return str(EntityTag(opaque, weak=weak))
 
 
 def parse_etag(value: str) -> EntityTag | None:
-    """Parse one entity-tag (an ETag field value), None when malformed (RFC 9110 §8.8.3)."""
+    """Parse one entity-tag (an ETag field value), None when malformed."""
     match = _ENTITY_TAG_RE.fullmatch(value.strip(_OWS))
     if match is None:
         return None
@@ -75,7 +74,7 @@ def parse_etag(value: str) -> EntityTag | None:
 
 
 def parse_etag_list(value: str) -> tuple[EntityTag, ...] | Wildcard | None:
-    """Parse If-Match / If-None-Match: ANY, 1#entity-tag, None if malformed (RFC 9110 §13.1.1)."""
+    """Parse If-Match / If-None-Match by their grammar: ANY, 1#entity-tag, None if malformed."""
     stripped = value.strip(_OWS)
     if stripped == "*":
         return ANY
@@ -117,5 +116,5 @@ def strong_match(a: EntityTag, b: EntityTag) -> bool:
 
 
 def weak_match(a: EntityTag, b: EntityTag) -> bool:
-    """Weak comparison: the opaque-tags equal, weakness ignored (RFC 9110 §8.8.3.2)."""
+    """Weak comparison: the opaque-tags equal, weakness ignored."""
     return a.opaque == b.opaque

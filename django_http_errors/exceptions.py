@@ -143,19 +143,11 @@ class PreconditionFailed(ProblemException):
         return {} if self.etag is None else {"etag": self.etag}
 
 
-class PreconditionRequired(ProblemException):
-    """428: the write must be conditional (RFC 6585 §3); names the headers that make it so."""
+class RequiredHeadersProblem(ProblemException):
+    """A problem that names, in ``required_headers``, the request headers that would cure it."""
 
-    status_code = status.HTTP_428_PRECONDITION_REQUIRED
-    default_detail = _(
-        "This request must be conditional: send the resource's current ETag in If-Match."
-    )
-    default_code = "precondition_required"
-    title = _("Precondition required")
-    meaning = _(
-        "This resource only accepts conditional writes, so that no update is lost (RFC 6585 §3)."
-    )
-    advice = _("Fetch the resource, then send its ETag in If-Match with the write.")
+    #: The headers named when the raiser names none.
+    default_required_headers: ClassVar[tuple[str, ...]] = ()
 
     extension_members: ClassVar[dict[str, dict[str, Any]]] = {
         "required_headers": {
@@ -169,14 +161,31 @@ class PreconditionRequired(ProblemException):
         self,
         detail: Any = None,
         code: str | None = None,
-        required_headers: Sequence[str] = (IF_MATCH, IF_UNMODIFIED_SINCE),
+        required_headers: Sequence[str] | None = None,
     ):
         super().__init__(detail, code)
+        if required_headers is None:
+            required_headers = self.default_required_headers
         self.required_headers = tuple(required_headers)
 
     def problem_extensions(self) -> dict[str, Any]:
-        """``required_headers``: what makes the request acceptable (RFC 6585 §3)."""
+        """``required_headers``: what makes the request acceptable."""
         return {"required_headers": list(self.required_headers)}
+
+
+class PreconditionRequired(RequiredHeadersProblem):
+    """428: the write must be conditional (RFC 6585 §3); names the headers that make it so."""
+
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = _(
+        "This request must be conditional: send the resource's current ETag in If-Match."
+    )
+    default_code = "precondition_required"
+    title = _("Precondition required")
+    meaning = _("This resource only accepts conditional writes, so that no update is lost.")
+    advice = _("Fetch the resource, then send its ETag in If-Match with the write.")
+
+    default_required_headers = (IF_MATCH, IF_UNMODIFIED_SINCE)
 
 
 class InsufficientScope(ProblemException, PermissionDenied):
@@ -185,7 +194,7 @@ class InsufficientScope(ProblemException, PermissionDenied):
     default_detail = _("The access token does not grant the scope this request needs.")
     default_code = "insufficient_scope"
     title = _("Insufficient scope")
-    meaning = _("The access token is valid but lacks a scope this request needs (RFC 6750 §3.1).")
+    meaning = _("The access token is valid but lacks a scope this request needs.")
     advice = _("Obtain a token with the scope named in WWW-Authenticate.")
 
     header_names: ClassVar[tuple[str, ...]] = (WWW_AUTHENTICATE,)
@@ -197,7 +206,7 @@ class InsufficientScope(ProblemException, PermissionDenied):
         self.scope = scope
 
     def problem_headers(self, request: Any) -> dict[str, str]:
-        """A Bearer challenge naming the missing scope (RFC 6750 §3)."""
+        """A Bearer challenge with ``error="insufficient_scope"``, naming the missing scope."""
         authenticators = getattr(request, "authenticators", ()) or ()
         challenges = view_challenges(authenticators, request)
         bearer = [c for c in challenges if scheme_of(c) == "bearer"]
@@ -256,7 +265,7 @@ class GatewayTimeout(ProblemException):
     advice = _("Retry later; nothing was changed by this request.")
 
 
-class IdempotencyKeyRequired(ProblemException):
+class IdempotencyKeyRequired(RequiredHeadersProblem):
     """400: this unsafe request must carry an ``Idempotency-Key`` (IETF httpapi draft §2.7)."""
 
     status_code = status.HTTP_400_BAD_REQUEST
@@ -274,30 +283,11 @@ class IdempotencyKeyRequired(ProblemException):
         "same key again with each retry of this request."
     )
 
-    extension_members: ClassVar[dict[str, dict[str, Any]]] = {
-        "required_headers": {
-            "type": "array",
-            "items": {"type": "string"},
-            "description": "The request headers, any of which makes the request acceptable.",
-        }
-    }
-
-    def __init__(
-        self,
-        detail: Any = None,
-        code: str | None = None,
-        required_headers: Sequence[str] = ("Idempotency-Key",),
-    ):
-        super().__init__(detail, code)
-        self.required_headers = tuple(required_headers)
-
-    def problem_extensions(self) -> dict[str, Any]:
-        """``required_headers``: what makes the request acceptable (RFC 6585 §3)."""
-        return {"required_headers": list(self.required_headers)}
+    default_required_headers = ("Idempotency-Key",)
 
 
 class MalformedIdempotencyKey(ProblemException):
-    """400: the ``Idempotency-Key`` is not a structured-field string (RFC 8941 §3.3.3)."""
+    """400: the ``Idempotency-Key`` is not a structured-field string."""
 
     status_code = status.HTTP_400_BAD_REQUEST
     default_detail = _(
@@ -366,7 +356,7 @@ class IdempotentAnswerLost(Conflict):
 
 
 class IdempotencyKeyReused(ProblemException):
-    """422: the key was used before for other content (IETF httpapi draft §2.6)."""
+    """422: the key was used before for other content (the draft's error, as for a key in use)."""
 
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = _(

@@ -31,7 +31,7 @@ NOT_INSTALLED_ID = "django_http_errors.W011"
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Answer any exception with a problem and its right status (RFC 9457 §3, RFC 9110 §15).
+    """Answer any exception with a problem details object and its right status (RFC 9110 §15).
 
     Every error marks the request's transaction for rollback, so no half-written change
     survives. An unexpected error is a generic 500, logged once with its traceback and signalled
@@ -102,7 +102,7 @@ def rollback_open_transactions() -> None:
 
 
 def _renders_problem_json(request: Any) -> bool:
-    """Render the problem as ``application/problem+json`` (RFC 9457 §3), whatever the view's
+    """Render the problem as ``application/problem+json``, whatever the view's
     renderers (YAML for a schema, HTML templates for API docs), or before negotiation ran.
 
     A person browsing the API keeps the browsable API's page, which shows the problem.

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from django.db import DatabaseError, IntegrityError, connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -35,18 +35,8 @@ from .exceptions import (
     MalformedIdempotencyKey,
 )
 from .idempotency_keys import MalformedKey, parse_idempotency_key, request_fingerprint, scope_digest
-from .mixins import ConditionalUpdateMixin
+from .mixins import ConditionalUpdateMixin, _View
 from .models import IdempotencyKey
-
-if TYPE_CHECKING:
-    from rest_framework.generics import GenericAPIView
-    from rest_framework.mixins import CreateModelMixin, DestroyModelMixin, UpdateModelMixin
-
-    class _View(CreateModelMixin, UpdateModelMixin, DestroyModelMixin, GenericAPIView[Any]):
-        """What the mixin is mixed into, for the type checker only."""
-
-else:
-    _View = object
 
 __all__ = ["IDEMPOTENCY_KEY", "IDEMPOTENT_REPLAYED", "IdempotencyMixin"]
 

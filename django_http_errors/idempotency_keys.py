@@ -1,7 +1,7 @@
 """Parse an ``Idempotency-Key`` and fingerprint a request's content: pure, standard library only.
 
 The key is a structured-field String (IETF httpapi draft "The Idempotency-Key HTTP Header
-Field" §2; RFC 8941 §3.3.3); the bare form that many clients send (``Idempotency-Key: 8e03...``)
+Field" §2); the bare form that many clients send (``Idempotency-Key: 8e03...``)
 is accepted as well and names the same key as its quoted form.
 """
 
@@ -22,7 +22,7 @@ __all__ = [
 #: Longer keys are refused: a UUID (36 characters) is what the draft suggests.
 MAX_KEY_LENGTH: Final = 255
 
-# sf-string (RFC 8941 §3.3.3): DQUOTE *( unescaped / "\" ( DQUOTE / "\" ) ) DQUOTE, where
+# sf-string: DQUOTE *( unescaped / "\" ( DQUOTE / "\" ) ) DQUOTE, where
 # unescaped is a printable ASCII character other than DQUOTE and backslash.
 _SF_STRING_RE: Final = re.compile(r'"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*)"')
 # The bare form: a token (RFC 9110 §5.6.2) with ":", "/" and "=" (base64 keys) besides.

@@ -66,7 +66,7 @@ CONCURRENT_CHANGE_DETAIL = _(
 )
 
 
-#: Representation metadata that a 304 does not carry (RFC 9110 §15.4.5): it describes a
+#: Representation metadata that a 304 does not carry: it describes a
 #: representation the 304 does not send. ``LocaleMiddleware`` would add Content-Language.
 _NOT_ON_304: Final = frozenset({"content-type", "content-length", "content-language"})
 
@@ -97,7 +97,7 @@ class NotModifiedResponse(StreamingHttpResponse):
 
 
 class _NotModified(Exception):
-    """Internal: answer 304 with these headers (RFC 9110 §15.4.5)."""
+    """Internal: answer 304 with these headers."""
 
     def __init__(self, headers: dict[str, str]) -> None:
         super().__init__("304 Not Modified")
@@ -109,7 +109,7 @@ class ConditionalUpdateMixin(_View):
 
     Mix it in before the DRF base class: ``class V(ConditionalUpdateMixin, ModelViewSet)``.
     Preconditions are evaluated in ``get_object()``, after the lookup and the object permission
-    check and before the request body is read (§13.2.1). PUT, PATCH and DELETE write through
+    check and before the request body is read. PUT, PATCH and DELETE write through
     ``conditional_write()``; custom actions that write use it too.
     """
 
@@ -138,7 +138,7 @@ class ConditionalUpdateMixin(_View):
     def get_version_field(self, model: type[models.Model]) -> str | None:
         """The model's version field, or ``None`` when it has none."""
         name = self.version_field or get_settings().VERSION_FIELD
-        return name if name and _has_field(model, name) else None
+        return name if name and has_field(model, name) else None
 
     def get_last_modified_field(self, model: type[models.Model]) -> str | None:
         """The model's Last-Modified field, or ``None`` when it sends none."""
@@ -146,10 +146,10 @@ class ConditionalUpdateMixin(_View):
             name: str | None = self.last_modified_field
         else:
             name = get_settings().LAST_MODIFIED_FIELD
-        return name if name and _has_field(model, name) else None
+        return name if name and has_field(model, name) else None
 
     def is_precondition_required(self) -> bool:
-        """Whether PUT, PATCH and DELETE must be conditional (RFC 6585 §3)."""
+        """Whether PUT, PATCH and DELETE must be conditional, else 428 Precondition Required."""
         if self.precondition_required is not None:
             return self.precondition_required
         return get_settings().PRECONDITION_REQUIRED
@@ -163,7 +163,7 @@ class ConditionalUpdateMixin(_View):
     # Validators
 
     def get_etag(self, obj: Any) -> str:
-        """A strong ETag of ``obj``'s representation (RFC 9110 §8.8.3), without serializing it.
+        """A strong ETag of ``obj``'s representation, without serializing it.
 
         From the primary key and the version field; a model without a version field gets a
         hash of its serialized representation, which costs a serialization per call.
@@ -240,7 +240,7 @@ class ConditionalUpdateMixin(_View):
         return hashlib.sha256(content).hexdigest()[:32]
 
     def _variant(self) -> str:
-        """What tells this representation from others of the same state (RFC 9110 §8.8.3).
+        """What tells this representation's ETag from the others of the same state.
 
         Computed once per request: a list asks for it once per item.
         """
@@ -291,11 +291,11 @@ class ConditionalUpdateMixin(_View):
         return obj
 
     def check_preconditions(self, obj: Any) -> None:
-        """Raise 304, 412 or 428 as RFC 9110 §13.2.2 and RFC 6585 §3 decide for ``obj``."""
+        """Raise 304, 412 or 428 as the evaluation order and a required precondition decide."""
         method = self.request.method or ""
         if getattr(self.request, "_request", self.request).method == "OPTIONS":
             # DRF's metadata looks the object up as if for a PUT to list the PUT action; an
-            # OPTIONS request performs no method that a precondition could guard (§13.2.1).
+            # OPTIONS request performs no method that a precondition could guard.
             return
         if method in READ_METHODS and getattr(self, "action", None) not in (None, "retrieve"):
             # A custom GET action shows something other than the object: its validators do
@@ -334,7 +334,7 @@ class ConditionalUpdateMixin(_View):
             self._object_validators = self._validators(obj, etag)
 
     def paginate_queryset(self, queryset: Any) -> Any:
-        """Answer 304 to a list whose weak ETag the client has (RFC 9110 §13.1.2), else a page."""
+        """Answer 304 to a list whose weak ETag the client has in If-None-Match, else a page."""
         method = self.request.method or ""
         if method in READ_METHODS and isinstance(queryset, QuerySet):
             etag = self.get_collection_etag(queryset)
@@ -356,12 +356,12 @@ class ConditionalUpdateMixin(_View):
             self.check_collection_preconditions()
 
     def check_collection_preconditions(self) -> None:
-        """Raise 412 when a POST's If-Match or If-None-Match is false (RFC 9110 §13.1.1, §13.1.2).
+        """Raise 412 when a POST's If-Match or If-None-Match is false.
 
-        Evaluated before the body is parsed (§13.2.1). The list's current representation has a
-        weak ETag only: no If-Match tag matches it strongly, ``*`` does, and If-None-Match with
-        ``*`` or the list's ETag is false. The list has no Last-Modified, so If-Unmodified-Since
-        is ignored (§13.1.4), and a POST without these headers costs no query.
+        Evaluated before the body is parsed, as in ``get_object()``. The list's current
+        representation has a weak ETag only: no If-Match tag matches it strongly, ``*`` does, and
+        If-None-Match with ``*`` or the list's ETag is false. The list has no Last-Modified, so
+        If-Unmodified-Since is ignored, and a POST without these headers costs no query.
         """
         preconditions = _preconditions(self.request)
         if preconditions.if_match is None and preconditions.if_none_match is None:
@@ -470,7 +470,7 @@ class ConditionalUpdateMixin(_View):
 
     # DRF accepts any HttpResponseBase here (its stubs say Response): a 304 must not render.
     def handle_exception(self, exc: Exception) -> HttpResponseBase:  # type: ignore[override]
-        """Answer the internal 304 with no body and no Content-Type (RFC 9110 §15.4.5)."""
+        """Answer the internal 304 as a ``NotModifiedResponse``: no body, no Content-Type."""
         if isinstance(exc, _NotModified):
             # DRF and the middleware add Vary as they would on the 200.
             response = NotModifiedResponse()
@@ -483,7 +483,7 @@ class ConditionalUpdateMixin(_View):
     def finalize_response(  # type: ignore[override]
         self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
     ) -> HttpResponseBase:
-        """Add the validators of the new state (RFC 9110 §8.8, §9.3.4) and Cache-Control."""
+        """Add the validators of the new state (a PUT gets none: RFC 9110 §9.3.4), Cache-Control."""
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[arg-type]
         if not 200 <= response.status_code < 300 or getattr(response, "exception", False):
             return response
@@ -496,8 +496,8 @@ class ConditionalUpdateMixin(_View):
                 headers[ETAG] = self._collection_etag
             headers[CACHE_CONTROL] = self.get_cache_control()
         elif method == "PATCH" and self._looked_up is not None:
-            # After a change the validators describe the new representation (§8.8). A PUT
-            # gets none (§9.3.4): what is stored is not exactly what was sent.
+            # After a change the validators describe the new representation. A PUT gets
+            # none: what is stored is not exactly what was sent.
             headers.update(self._validators(self._looked_up))
         elif response.status_code == 201 and self._last_serializer is not None:
             created = getattr(self._last_serializer, "instance", None)
@@ -509,7 +509,7 @@ class ConditionalUpdateMixin(_View):
 
 
 def _preconditions(request: Request) -> Preconditions:
-    """The four precondition fields of a request (RFC 9110 §13.1)."""
+    """The four precondition fields of a request."""
     headers = request.headers
     return Preconditions(
         if_match=headers.get(IF_MATCH),
@@ -525,7 +525,8 @@ def _localized(renderer: Any) -> bool:
     return renderer is not None and str(renderer.media_type).startswith("text/html")
 
 
-def _has_field(model: type[models.Model], name: str) -> bool:
+def has_field(model: type[models.Model], name: str) -> bool:
+    """Whether ``model`` has a field ``name``, by the documented ``Options.get_field``."""
     try:
         model._meta.get_field(name)
     except FieldDoesNotExist:

@@ -1,4 +1,4 @@
-"""Content negotiation for clients that accept nothing but problems (RFC 9110 §12.5.1).
+"""Content negotiation for clients that accept nothing but problems.
 
 A generated client that lists only ``application/problem+json`` in ``Accept`` (the one media
 type an OpenAPI document gives for a DELETE's responses) still gets its errors, its 204 and its
@@ -22,7 +22,7 @@ from .problems import PROBLEM_JSON
 
 __all__ = ["ProblemContentNegotiation", "ProblemsOnlyRenderer"]
 
-#: Representation headers of a success that is not sent (RFC 9110 §8.8).
+#: Representation headers of a success that is not sent.
 _OF_THE_REPRESENTATION = (ETAG, LAST_MODIFIED, "Location", "Content-Location")
 
 
@@ -30,7 +30,7 @@ class ProblemsOnlyRenderer(JSONRenderer):
     """Renders for a client that accepts only problems: errors, and successes without content.
 
     A safe request whose success has content answers 406 instead (RFC 9110 §15.5.7); an unsafe
-    one keeps its answer, as JSON, disregarding ``Accept`` as §12.5.1 allows: the write was
+    one keeps its answer, as JSON, disregarding ``Accept`` as RFC 9110 §12.5.1 allows: the write was
     done, and a 406 would hide it from the client.
     """
 

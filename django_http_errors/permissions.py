@@ -5,7 +5,7 @@ They are drop-in replacements for DRF's, with three differences:
 - a composed permission denies with the message and code of the operand that denied (DRF's
   composition drops them);
 - an object the user may not know about can be hidden: it is answered exactly like a missing
-  one (RFC 9110 §15.5.5 allows a 404 in place of a 403), with the very ``Http404`` that DRF's
+  one (HTTP allows a 404 in place of a 403 to hide it), with the very ``Http404`` that DRF's
   ``get_object`` raises for a missing object;
 - ownership classes (``IsOwner``, ``IsOwnerOrReadOnly``) with a configurable owner field.
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     #: A text, or a lazily translated one (Django's ``gettext_lazy``).
     Text: TypeAlias = str | Promise
 
-#: RFC 9457 §3: the media type of a problem details JSON object.
+#: The media type of a problem details JSON object.
 PROBLEM_JSON = "application/problem+json"
 #: RFC 9457 §4.2.1: the type that means "nothing more than the status code".
 ABOUT_BLANK = "about:blank"
@@ -37,7 +37,7 @@ class ProblemType:
 
 
 def reason_phrase(status: int) -> str:
-    """The status's reason phrase: the title of an ``about:blank`` problem (RFC 9457 §4.2.1)."""
+    """The status's reason phrase: the title of an ``about:blank`` problem."""
     try:
         return HTTPStatus(status).phrase
     except ValueError:

@@ -103,7 +103,7 @@ class ProblemComponent:
     required: tuple[str, ...] = ()
 
     def schema(self) -> dict[str, Any]:
-        """``allOf`` the base problem and this type's members (RFC 9457 §3.2)."""
+        """``allOf`` the base problem and this type's extension members."""
         extension: dict[str, Any] = {"type": "object", "properties": self.members}
         if self.required:
             extension["required"] = list(self.required)
@@ -156,7 +156,7 @@ _INVALID_MEMBER_SCHEMA: dict[str, Any] = {
 
 
 class Preconditions(enum.Enum):
-    """How ``ConditionalUpdateMixin`` treats an operation (RFC 9110 §13.2)."""
+    """How ``ConditionalUpdateMixin`` treats an operation."""
 
     #: Not at all: the view does not use the mixin, or the operation is not one it guards.
     NONE = "none"
@@ -173,7 +173,7 @@ class Preconditions(enum.Enum):
 _REQUEST_HEADERS = {
     Preconditions.READ_OBJECT: (IF_MATCH, IF_NONE_MATCH, IF_MODIFIED_SINCE, IF_UNMODIFIED_SINCE),
     Preconditions.READ_LIST: (IF_MATCH, IF_NONE_MATCH),
-    # The list has no Last-Modified, so a POST ignores If-Unmodified-Since (RFC 9110 §13.1.4).
+    # The list has no Last-Modified, so a POST ignores If-Unmodified-Since.
     Preconditions.CREATE: (IF_MATCH, IF_NONE_MATCH),
     Preconditions.WRITE: (IF_MATCH, IF_NONE_MATCH, IF_UNMODIFIED_SINCE),
 }
@@ -205,9 +205,9 @@ _RESPONSE_HEADERS: dict[str, tuple[Any, bool]] = {
         _("When the resource last changed, to the second; withheld while that second runs."),
         False,
     ),
-    # RFC 9110 §15.5.2: a 401 MUST carry at least one challenge.
+    # A 401 MUST carry at least one challenge.
     WWW_AUTHENTICATE: (_("The challenges of the schemes to retry with."), True),
-    # RFC 6585 §4 and RFC 9110 §10.2.3: how long to wait, when the server knows.
+    # Of a 429 or a 503: how long to wait, when the server knows.
     RETRY_AFTER: (_("Seconds to wait before retrying."), False),
 }
 #: The request id's header is named by the REQUEST_ID_HEADER setting.
@@ -388,7 +388,7 @@ class ProblemAutoSchema(AutoSchema):
         return statuses
 
     def conflicts(self) -> bool:
-        """Whether the write can conflict with the stored state (409, RFC 9110 §15.5.10).
+        """Whether the write can conflict with the stored state (409 ``Conflict``).
 
         A DELETE, when a PROTECT or RESTRICT reference can refuse it; a write with content,
         when a unique constraint can refuse it (DRF validates uniqueness first, so only a
@@ -457,7 +457,7 @@ class ProblemAutoSchema(AutoSchema):
         )
 
     def negotiates_renderers(self) -> bool:
-        """Whether DRF answers 406 to an ``Accept`` no renderer serves (RFC 9110 §15.5.7)."""
+        """Whether DRF answers 406 Not Acceptable to an ``Accept`` no renderer serves."""
         return isinstance(
             self.view.get_content_negotiator(), negotiation.DefaultContentNegotiation
         ) and not _accepts_anything(r.media_type for r in self.view.get_renderers())
@@ -494,14 +494,14 @@ class ProblemAutoSchema(AutoSchema):
         return Preconditions.NONE
 
     def validator_headers(self) -> dict[str, list[str]]:
-        """Which success responses carry ``ETag`` and ``Last-Modified`` (RFC 9110 §8.8)."""
+        """Which success responses carry ``ETag`` and ``Last-Modified``, as the mixin sends them."""
         preconditions = self.preconditions()
         codes = {
             Preconditions.READ_OBJECT: ["200", "304"],
             Preconditions.READ_LIST: ["200", "304"],
             Preconditions.CREATE: ["201"],
-            # After a change the validators describe the new state (§8.8); a PUT gets none,
-            # as what is stored is not exactly what was sent (§9.3.4).
+            # After a change the validators describe the new state; a PUT gets none, as what
+            # is stored is not exactly what was sent.
             Preconditions.WRITE: ["200"] if self.method == "PATCH" else [],
         }.get(preconditions, [])
         if not codes:

@@ -14,10 +14,10 @@ HASHING_REPRESENTATION: Final = "django_http_errors.hashing_representation"
 
 
 class ETagField(serializers.CharField):
-    """Read-only: the object's ETag, the same value as the view's ETag header (RFC 9110 §8.8.3).
+    """Read-only: the object's ETag, the same entity-tag as the view's ETag header.
 
     The view in the serializer context computes it (``ConditionalUpdateMixin.get_etag``), so
-    list items and PUT responses, which carry no ETag header (§9.3.4), give their validator too.
+    list items and PUT responses, which carry no ETag header, give their validator too.
     Outside such a view the field is ``null``.
     """
 

@@ -51,8 +51,8 @@ def _error_classes() -> tuple[tuple[type[BaseException], ...], ...]:
 
 
 def upstream_exception(exc: BaseException) -> APIException | None:
-    """504 when the upstream did not answer in time (RFC 9110 §15.6.5), 502 when it refused
-    or answered with an error (§15.6.3); ``None`` for anything else."""
+    """504 when the upstream did not answer in time (``GatewayTimeout``), 502 when it refused
+    or answered with an error (``BadGateway``); ``None`` for anything else."""
     timeouts, failures, mistakes = _error_classes()
     if isinstance(exc, mistakes):
         return None

@@ -61,7 +61,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """``handler500``: the DRF handler's mapping for an error that escaped every view.
 
     A database that cannot be reached fails here rather than in the view: ``ATOMIC_REQUESTS``
-    connects before the view runs, so this answers 503 (RFC 9110 §15.6.4) for it, and 500 with
+    connects before the view runs, so this answers 503 (``ServiceUnavailable``) for it, and 500 with
     a generic body for anything unknown. Django has already logged the error with its traceback
     and sent ``got_request_exception``; this only answers.
     """
