@@ -187,8 +187,8 @@ _REQUEST_HEADER_DESCRIPTIONS = {
     IF_UNMODIFIED_SINCE: _("An HTTP date; modified since then (and no If-Match) is 412."),
 }
 
-#: A structured-field string (RFC 8941 §3.3.3) of 1 to 255 characters, without escapes; the
-#: bare token form is accepted too, but not documented.
+#: A structured-field string of 1 to 255 characters without escapes, as idempotency_keys
+#: parses it; the bare token form is accepted too, but not documented.
 IDEMPOTENCY_KEY_PATTERN = '^"[ !#-\\[\\]-~]{1,255}"$'
 _IDEMPOTENCY_KEY_DESCRIPTION = _(
     'A unique key, such as a UUID, as a quoted string ("8e03..."), sent again with each retry: '
