@@ -17,13 +17,14 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router, transaction
 from django.db.models import Count, F, Max, QuerySet, Sum
+from django.db.models.signals import post_save, pre_save
 from django.http import Http404, HttpResponseBase, StreamingHttpResponse
 from django.http.response import ResponseHeaders
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework.mixins import CreateModelMixin
 from rest_framework.request import Request
-from rest_framework.serializers import BaseSerializer
+from rest_framework.serializers import BaseSerializer, ModelSerializer
 from rest_framework.viewsets import ViewSetMixin
 
 from .conditional import (
@@ -449,11 +450,39 @@ class ConditionalUpdateMixin(_View):
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         """DRF's save through ``conditional_write()``: a concurrent change is 412, never lost.
 
-        An override that saves itself wraps its save the same way:
+        When nothing but the model's fields would run in the save (a plain ``ModelSerializer``,
+        the model's own ``save()``, no ``pre_save``/``post_save`` receiver, no many-to-many
+        value, no parent table), the compare-and-swap carries the change itself: one
+        ``UPDATE ... SET <every field> WHERE pk = %s AND version = %s``, the one statement
+        DRF's own save runs. An override that saves itself wraps its save the same way:
         ``with self.conditional_write(serializer.instance): serializer.save(...)``.
         """
-        with self.conditional_write(serializer.instance):
+        instance: Any = serializer.instance
+        version_field = self.get_version_field(type(instance))
+        if version_field is not None and _saves_fields_only(serializer, instance):
+            with self.write_transaction(type(instance)):
+                self._swap_with(instance, serializer.validated_data, version_field)
+            return
+        with self.conditional_write(instance):
             super().perform_update(serializer)
+
+    def _swap_with(self, obj: Any, changes: dict[str, Any], version_field: str) -> None:
+        """``ModelSerializer.update()`` and ``Model.save()`` as one conditional UPDATE."""
+        model = type(obj)
+        seen = getattr(obj, version_field)
+        for name, value in changes.items():
+            setattr(obj, name, value)
+        setattr(obj, version_field, seen + 1)
+        values = {
+            field.attname: field.pre_save(obj, False)  # auto_now and friends, as save() does
+            for field in _concrete_fields(model)
+            if not field.primary_key
+        }
+        manager = model._default_manager.db_manager(router.db_for_write(model, instance=obj))
+        if manager.filter(pk=obj.pk, **{version_field: seen}).update(**values):
+            return
+        setattr(obj, version_field, seen)
+        self._refuse_stale_write(manager.filter(pk=obj.pk).first())
 
     def perform_destroy(self, instance: Any) -> None:
         """Delete through ``conditional_write()``, so a concurrent change is 412, not lost."""
@@ -517,6 +546,30 @@ def _preconditions(request: Request) -> Preconditions:
         if_modified_since=headers.get(IF_MODIFIED_SINCE),
         if_unmodified_since=headers.get(IF_UNMODIFIED_SINCE),
     )
+
+
+def _concrete_fields(model: type[models.Model]) -> list[Any]:
+    """The fields that are columns of the model's table (``Options.get_fields()``)."""
+    return [f for f in model._meta.get_fields() if getattr(f, "concrete", False)]
+
+
+def _saves_fields_only(serializer: BaseSerializer[Any], instance: Any) -> bool:
+    """Whether saving ``serializer`` would only write ``instance``'s own columns, so that one
+    UPDATE can do it: DRF's and Django's own methods, nothing listening, no relation set."""
+    model = type(instance)
+    if not (
+        isinstance(serializer, ModelSerializer)
+        and type(serializer).save is BaseSerializer.save
+        and type(serializer).update is ModelSerializer.update
+        and model.save is models.Model.save
+        and not pre_save.has_listeners(model)
+        and not post_save.has_listeners(model)
+    ):
+        return False
+    fields = {f.name: f for f in _concrete_fields(model)}
+    if any(getattr(f.remote_field, "parent_link", False) for f in fields.values()):
+        return False  # multi-table inheritance: the version may live in another table
+    return all(name in fields for name in serializer.validated_data)
 
 
 def _localized(renderer: Any) -> bool:

@@ -170,7 +170,27 @@ def test_a_write_runs_its_statements_in_one_transaction(
     response = patch(client, url(article), {"body": "changed"}, **{"If-Match": etag})
     assert response.status_code == 200
     changed = writes(statements)
-    # The compare-and-swap, then the save: both inside the transaction.
+    # A plain ModelSerializer: the compare-and-swap carries the change, as DRF's one UPDATE.
+    assert len(changed) == 1
+    assert changed[0].upper().startswith("UPDATE")
+    assert '"version"' in changed[0].split("WHERE")[1]
+    assert set(changed) <= set(in_transaction(statements))
+    article.refresh_from_db()
+    assert (article.body, article.version) == ("changed", 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_serializer_of_its_own_saves_after_the_compare_and_swap(
+    token_of: Callable[[str], str], article: Article, statements: list[tuple[str, bool]]
+) -> None:
+    client = Client(HTTP_AUTHORIZATION=token_of("alice"))
+    etag = Client().get(url(article))["ETag"]
+    statements.clear()
+    path = f"/test/conditional/failing-articles/{article.pk}/"
+    response = patch(client, path, {"body": "changed"}, **{"If-Match": etag})
+    assert response.status_code == 200
+    changed = writes(statements)
+    # Its update() may do anything: the claim first, then its own save.
     assert [sql.split()[0].upper() for sql in changed] == ["UPDATE", "UPDATE"]
     assert set(changed) <= set(in_transaction(statements))
 
