@@ -18,8 +18,8 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from bench.servers import sqlite_database
 from demo_project.articles.models import Article
+from demo_project.servers import sqlite_database
 
 
 @pytest.fixture

@@ -31,8 +31,8 @@ from django.core.management import call_command
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
-from bench.servers import gunicorn
 from demo_project.articles.models import Article
+from demo_project.servers import gunicorn
 from tests.conftest import basic
 
 ROOT = Path(__file__).resolve().parent.parent

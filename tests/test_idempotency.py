@@ -29,10 +29,10 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from bench.servers import gunicorn
 from demo_project.articles import views as article_views
 from demo_project.articles.models import Article
 from demo_project.articles.views import ArticleViewSet
+from demo_project.servers import gunicorn
 from django_http_errors import idempotency
 from django_http_errors.models import IdempotencyKey
 from tests.conftest import basic, problem
