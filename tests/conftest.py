@@ -20,6 +20,7 @@ from rest_framework.authtoken.models import Token
 
 from demo_project.articles.models import Article
 from demo_project.servers import sqlite_database
+from tests.testapp.models import Post
 
 
 @pytest.fixture
@@ -67,6 +68,17 @@ def article(seeded: dict[str, User]) -> Article:
 def draft(seeded: dict[str, User]) -> Article:
     """Alice's draft."""
     return Article.objects.get(title="Alice's draft")
+
+
+@pytest.fixture
+def alices_post(seeded: dict[str, User]) -> Post:
+    """Alice's post in the test app (``/test/conditional/posts/``), last changed an hour ago."""
+    post = Post.objects.create(
+        owner=seeded["alice"], title="Hello from alice", body="A published article."
+    )
+    Post.objects.filter(pk=post.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    post.refresh_from_db()
+    return post
 
 
 def problem(response: Any) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from demo_project.articles.serializers import ArticleSerializer
 from django_http_errors.conditional import format_http_date
 from django_http_errors.mixins import ConditionalUpdateMixin
 from tests.conftest import problem
-from tests.testapp.models import Note
+from tests.testapp.models import Note, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -346,29 +346,35 @@ def test_post_to_the_collection_needs_no_precondition(as_user: Callable[[str], C
 # Compare-and-swap when another request commits between lookup and write
 
 
-@pytest.mark.parametrize(
-    ("headers", "status"),
-    [({"If-Match": "*"}, 412), ({}, 409)],
-    ids=["precondition", "no-precondition"],
-)
+def overtaken_write(client: Client, method: str, post: Post, **headers: str) -> Any:
+    """A write that another request overtakes between its checks and its swap."""
+    path = f"/test/conditional/overtaken-posts/{post.pk}/"
+    return write(client, method, path, {"body": "lost?"}, **headers)
+
+
 @pytest.mark.parametrize("method", ["PATCH", "DELETE"])
-def test_a_write_overtaken_by_another_is_refused(
-    as_user: Callable[[str], Client],
-    article: Article,
-    method: str,
-    headers: dict[str, str],
-    status: int,
+def test_a_conditional_write_overtaken_by_another_is_412_with_the_etag_that_won(
+    as_user: Callable[[str], Client], alices_post: Post, method: str
 ) -> None:
-    path = f"/test/conditional/overtaken-articles/{article.pk}/"
-    response = write(as_user("alice"), method, path, {"body": "lost?"}, **headers)
-    assert response.status_code == status, response.content
+    response = overtaken_write(as_user("alice"), method, alices_post, **{"If-Match": "*"})
+    assert response.status_code == 412, response.content
     body = problem(response)
-    # The error rolls the request back, the simulated overtaking write with it; what matters
-    # is that this request's own write did not happen.
-    article.refresh_from_db()
-    assert article.body == "A published article."
-    if status == 412:
-        assert body["etag"] == f'"{article.pk}.2"'
+    # This request's own write did not happen; the one that overtook it stays.
+    alices_post.refresh_from_db()
+    assert (alices_post.body, alices_post.version) == ("A published article.", 2)
+    # The 412 names the state that won: the ETag a read of it gives.
+    assert body["etag"] == Client().get(f"/test/conditional/posts/{alices_post.pk}/")["ETag"]
+
+
+@pytest.mark.parametrize("method", ["PATCH", "DELETE"])
+def test_an_unconditional_write_overtaken_by_another_is_409(
+    as_user: Callable[[str], Client], alices_post: Post, method: str
+) -> None:
+    response = overtaken_write(as_user("alice"), method, alices_post)
+    assert response.status_code == 409, response.content
+    assert problem(response)["code"] == "conflict"
+    alices_post.refresh_from_db()
+    assert (alices_post.body, alices_post.version) == ("A published article.", 2)
 
 
 # publish: a custom action
