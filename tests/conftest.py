@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import shutil
 import time
 from collections.abc import Callable
@@ -15,6 +16,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -81,6 +83,12 @@ def alices_post(seeded: dict[str, User]) -> Post:
     return post
 
 
+def etag_of(versioned: Any) -> str:
+    """The ETag ConditionalUpdateMixin gives a versioned object as stored now: key and version."""
+    versioned.refresh_from_db()
+    return f'"{versioned.pk}.{versioned.version}"'
+
+
 def problem(response: Any) -> dict[str, Any]:
     """The problem body of a response, after checking it is one (RFC 9457 §3)."""
     assert response["Content-Type"] == "application/problem+json", response["Content-Type"]
@@ -89,6 +97,21 @@ def problem(response: Any) -> dict[str, Any]:
     for member in ("type", "title", "detail", "code"):
         assert member in body, member
     return body
+
+
+def data_queries(queries: CaptureQueriesContext) -> list[str]:
+    """The SQL statements that read or write data, without transaction control."""
+    control = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")
+    return [q["sql"] for q in queries if not q["sql"].upper().startswith(control)]
+
+
+def write(client: Client, method: str, path: str, data: Any = None, **headers: str) -> Any:
+    """Send a JSON write with the given request headers."""
+    send = getattr(client, method.lower())
+    if data is None:
+        return send(path, headers=headers)
+    body = data if isinstance(data, str) else json.dumps(data)
+    return send(path, body, content_type="application/json", headers=headers)
 
 
 @pytest.fixture(scope="session")

@@ -95,12 +95,11 @@ class PostSerializer(serializers.ModelSerializer[Post]):
 
 
 class PostViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Post]):
-    """Conditional writes on a versioned model; only the owner and staff write."""
+    """Conditional writes (as ``HTTP_ERRORS`` says) on a versioned model; owner and staff write."""
 
     queryset = Post.objects.all()
     serializer_class = PostSerializer
     permission_classes = [IsOwnerOrReadOnly | IsAdminUser]
-    precondition_required = True
 
     def perform_create(self, serializer: BaseSerializer[Post]) -> None:
         with self.write_transaction(Post):
