@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.signals import got_request_exception
 from django.db import connections
 from django.test import Client, override_settings
@@ -590,3 +591,40 @@ def test_german_client_gets_german_titles_and_drf_details(seeded: object) -> Non
     assert body["title"] == "Anmeldung erforderlich"
     assert body["detail"] == "Anmeldedaten fehlen."
     assert body["code"] == "not_authenticated"
+
+
+# Django's suspicious operations and a recursion error, raised inside a DRF view
+
+
+@pytest.mark.parametrize(
+    ("exc", "status", "code"),
+    [
+        pytest.param(RequestDataTooBig("Too big."), 413, "content_too_large", id="data-too-big"),
+        pytest.param(TooManyFieldsSent("Too many."), 400, "bad_request", id="too-many-fields"),
+        pytest.param(SuspiciousOperation("Odd: hunter2"), 400, "bad_request", id="suspicious"),
+    ],
+)
+def test_suspicious_operations_in_a_drf_view_are_4xx_and_logged(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    exc: Exception,
+    status: int,
+    code: str,
+) -> None:
+    """As Django's handler400 answers them for a plain view, logged to ``django.security``."""
+    monkeypatch.setitem(testviews.RAISED, "it", lambda: testviews._raise(exc))
+    with caplog.at_level(logging.ERROR, logger="django.security"):
+        response = Client().get("/test/raise/it/")
+    assert response.status_code == status
+    body = problem(response)
+    assert body["code"] == code
+    assert "hunter2" not in response.content.decode()
+    [record] = [r for r in caplog.records if r.name.startswith("django.security.")]
+    assert record.name == f"django.security.{type(exc).__name__}"
+
+
+def test_a_recursion_error_outside_a_parser_is_still_a_500(db: None) -> None:
+    """Only content nested too deeply for the parser is the client's fault."""
+    response = Client(raise_request_exception=False).get("/test/raise/recursion/")
+    assert response.status_code == 500
+    assert problem(response)["code"] == "server_error"
