@@ -6,7 +6,6 @@ The database comes from ``DATABASE_URL`` (SQLite in memory when unset), as the d
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import dj_database_url
 import django
@@ -57,25 +56,22 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict[str, Any]:
-    config: dict[str, Any] = dict(
-        dj_database_url.parse(os.environ.get("DATABASE_URL") or "sqlite://:memory:")
+# SQLite in memory unless DATABASE_URL names a database; TEST_DATABASE_NAME names the test one.
+_TEST_NAME = os.environ.get("TEST_DATABASE_NAME")
+DATABASES = {
+    "default": dj_database_url.config(
+        default="sqlite://:memory:", test_options={"NAME": _TEST_NAME} if _TEST_NAME else {}
     )
-    # ConditionalUpdateMixin's writes open their own transactions: the tests prove it does,
-    # so no request-wide transaction may hide a missing one.
-    config["ATOMIC_REQUESTS"] = False
-    if config["ENGINE"] == "django.db.backends.sqlite3":
-        options = config.setdefault("OPTIONS", {})
-        # The race tests' servers write concurrently to one file: writers queue, never deadlock.
-        options.setdefault("timeout", 20)
-        if django.VERSION >= (5, 1):
-            options.setdefault("transaction_mode", "IMMEDIATE")
-    if os.environ.get("TEST_DATABASE_NAME"):
-        config["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
-    return config
-
-
-DATABASES = {"default": _database()}
+}
+# ConditionalUpdateMixin's writes open their own transactions: the tests prove it does, so no
+# request-wide transaction may hide a missing one.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The race tests' servers write to one file at once: writers wait, and from Django 5.1 take
+    # the write lock as their transaction begins, so they queue instead of deadlocking.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    if django.VERSION >= (5, 1):
+        DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -120,13 +116,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "django_http_errors.middleware.RequestIDFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+        "request_id": {"format": "[%(request_id)s] %(levelname)s %(name)s: %(message)s"}
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_id"],
-            "formatter": "plain",
+            "formatter": "request_id",
         }
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
