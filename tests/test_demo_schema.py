@@ -27,7 +27,7 @@ from openapi_spec_validator import validate
 from demo_project import settings as demo_settings
 from demo_project.articles.models import Article
 from django_http_errors.models import IdempotencyKey
-from tests.conftest import basic
+from tests.conftest import basic, problem
 from tests.testapp.models import Label
 
 EXPECTED = Path(__file__).parent / "schema" / "demo.yaml"
@@ -81,6 +81,24 @@ def test_docs_page_uses_local_assets_only() -> None:
     for asset in assets:
         assert asset.startswith("/static/"), asset
         assert Client().get(asset).status_code == 200, asset
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "accept", "status"),
+    [
+        ("get", "/api/schema/", "text/html", 406),
+        ("post", "/api/schema/", "*/*", 405),
+        ("post", "/api/docs/", "*/*", 405),
+        ("delete", "/api/docs/", "text/html", 405),
+    ],
+)
+def test_the_schema_and_docs_answer_their_errors_as_problems(
+    method: str, path: str, accept: str, status: int
+) -> None:
+    response = getattr(Client(), method)(path, headers={"Accept": accept})
+    assert problem(response)["status"] == status
+    if status == 405:
+        assert "GET" in response["Allow"]
 
 
 # The demo: what the schema lists is what real requests get, in both directions
