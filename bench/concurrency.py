@@ -19,7 +19,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.servers import gunicorn, postgres_url, scratch_database
+from bench.servers import SETTINGS, postgres_url
+from demo_project.servers import gunicorn, scratch_database
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -114,8 +115,8 @@ def race(
 def run(database_url: str, clients: int, writes: int, workers: int) -> list[RaceResult]:
     """Both variants against one gunicorn on a scratch database."""
     with (
-        scratch_database(database_url, "django_http_errors_bench") as url,
-        gunicorn(url, "--workers", str(workers), "--threads", "4") as base,
+        scratch_database(database_url, "django_http_errors_bench", settings=SETTINGS) as url,
+        gunicorn(url, "--workers", str(workers), "--threads", "4", settings=SETTINGS) as base,
     ):
         ids = [a["id"] for a in httpx.get(f"{base}/api/articles/").json()["results"]]
         admin = ("admin", "admin-password")

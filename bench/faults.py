@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from bench.servers import TcpProxy, gunicorn, postgres_url, scratch_database, with_database
+from bench.servers import SETTINGS, TcpProxy, postgres_url
+from demo_project.servers import gunicorn, scratch_database, with_database
 
 RESULTS = Path(__file__).resolve().parent / "results"
 INDEX_TIMEOUT = 1.0
@@ -84,14 +85,14 @@ def run(database_url: str) -> list[Check]:
     proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 5432)
     proxy.start()
     checks: list[Check] = []
-    with scratch_database(database_url, "django_http_errors_faults") as url:
+    with scratch_database(database_url, "django_http_errors_faults", settings=SETTINGS) as url:
         proxied = with_database(url, "django_http_errors_faults", host="127.0.0.1", port=proxy.port)
         env = {
             "SEARCH_INDEX_URL": f"http://127.0.0.1:{index.server_address[1]}/documents/",
             "SEARCH_INDEX_TIMEOUT": str(INDEX_TIMEOUT),
         }
         with (
-            gunicorn(proxied, "--workers", "2", **env) as base,
+            gunicorn(proxied, "--workers", "2", settings=SETTINGS, **env) as base,
             httpx.Client(base_url=base, auth=("admin", "admin-password"), timeout=30) as http,
         ):
             drafts = [a for a in http.get("/api/articles/").json()["results"] if not a["published"]]

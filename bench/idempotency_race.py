@@ -36,15 +36,16 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from bench.servers import gunicorn, postgres_url, scratch_database
+from bench.servers import SETTINGS, postgres_url
+from demo_project.servers import gunicorn, scratch_database
 
 RESULTS = Path(__file__).resolve().parent / "results"
 ALICE = ("alice", "alice-password")
 BOB = ("bob", "bob-password")
 #: Each variant: the settings gunicorn serves it with, and the create's path.
 VARIANTS = {
-    "django-http-errors": ("bench.settings", "/keyed/articles/"),
-    "drf-idempotency @idempotent": ("bench.settings", "/peer/articles/"),
+    "django-http-errors": (SETTINGS, "/keyed/articles/"),
+    "drf-idempotency @idempotent": (SETTINGS, "/peer/articles/"),
     # The middleware handles every POST before DRF authenticates: it gets the demo's plain
     # ArticleViewSet create, without this library's mixin (see PlainCreateViewSet).
     "drf-idempotency middleware": (
@@ -235,7 +236,9 @@ def run(database_url: str, clients: int, lost_clients: int, creates: int) -> lis
     """Every race against each variant, on a gunicorn of its settings."""
     outcomes = []
     with (
-        scratch_database(database_url, "django_http_errors_idempotency_race") as url,
+        scratch_database(
+            database_url, "django_http_errors_idempotency_race", settings=SETTINGS
+        ) as url,
         slow_search_index(2.5) as index,
     ):
         for variant, (settings, path) in VARIANTS.items():

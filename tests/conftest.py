@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import shutil
 import time
 from collections.abc import Callable
@@ -15,11 +16,13 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from bench.servers import sqlite_database
 from demo_project.articles.models import Article
+from demo_project.servers import sqlite_database
+from tests.testapp.models import Post
 
 
 @pytest.fixture
@@ -69,6 +72,23 @@ def draft(seeded: dict[str, User]) -> Article:
     return Article.objects.get(title="Alice's draft")
 
 
+@pytest.fixture
+def alices_post(seeded: dict[str, User]) -> Post:
+    """Alice's post in the test app (``/test/conditional/posts/``), last changed an hour ago."""
+    post = Post.objects.create(
+        owner=seeded["alice"], title="Hello from alice", body="A published article."
+    )
+    Post.objects.filter(pk=post.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    post.refresh_from_db()
+    return post
+
+
+def etag_of(versioned: Any) -> str:
+    """The ETag ConditionalUpdateMixin gives a versioned object as stored now: key and version."""
+    versioned.refresh_from_db()
+    return f'"{versioned.pk}.{versioned.version}"'
+
+
 def problem(response: Any) -> dict[str, Any]:
     """The problem body of a response, after checking it is one (RFC 9457 §3)."""
     assert response["Content-Type"] == "application/problem+json", response["Content-Type"]
@@ -77,6 +97,21 @@ def problem(response: Any) -> dict[str, Any]:
     for member in ("type", "title", "detail", "code"):
         assert member in body, member
     return body
+
+
+def data_queries(queries: CaptureQueriesContext) -> list[str]:
+    """The SQL statements that read or write data, without transaction control."""
+    control = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")
+    return [q["sql"] for q in queries if not q["sql"].upper().startswith(control)]
+
+
+def write(client: Client, method: str, path: str, data: Any = None, **headers: str) -> Any:
+    """Send a JSON write with the given request headers."""
+    send = getattr(client, method.lower())
+    if data is None:
+        return send(path, headers=headers)
+    body = data if isinstance(data, str) else json.dumps(data)
+    return send(path, body, content_type="application/json", headers=headers)
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bench.servers import serve
+from demo_project.servers import serve
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from httplint import HttpRequestLinter, HttpResponseLinter, levels
 
-from bench.servers import serve
+from demo_project.servers import serve
 
 pytestmark = pytest.mark.slow
 

@@ -19,7 +19,13 @@ from typing import Any
 import httpx
 import pytest
 
-from bench.servers import PRODUCTION_SERVER, gunicorn, scratch_database, sqlite_database, token_of
+from demo_project.servers import (
+    PRODUCTION_SERVER,
+    gunicorn,
+    scratch_database,
+    sqlite_database,
+    token_of,
+)
 from tests.index_server import SearchIndex
 
 ROOT = Path(__file__).resolve().parent.parent

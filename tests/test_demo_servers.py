@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bench.servers import SERVERS, serve
+from demo_project.servers import SERVERS, serve
 from tests.conftest import basic
 
 pytestmark = pytest.mark.slow

@@ -1,6 +1,6 @@
 """Slow clients and a slow search index delay no other request on the documented server.
 
-The documented command (gunicorn, gthread workers: bench.servers.PRODUCTION_SERVER) serves
+The documented command (gunicorn, gthread workers: demo_project.servers.PRODUCTION_SERVER) serves
 other requests as fast while 4 clients trickle their headers or bodies, and while 4
 publications wait for an index that never answers. gunicorn's default sync workers, a
 process per request, are shown stalling under the same tricklers: the measure can fail.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.servers import PRODUCTION_SERVER, gunicorn, sqlite_database, token_of
-from bench.slow_clients import sample, silent_index, tricklers, waiting_publications
+from demo_project.servers import PRODUCTION_SERVER, gunicorn, sqlite_database, token_of
+from demo_project.slow_clients import sample, silent_index, tricklers, waiting_publications
 
 pytestmark = pytest.mark.slow
 

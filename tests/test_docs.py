@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from bench.servers import serve
+from demo_project.servers import serve
 from django_http_errors import checks
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -29,14 +29,14 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from bench.servers import gunicorn
 from demo_project.articles import views as article_views
 from demo_project.articles.models import Article
 from demo_project.articles.views import ArticleViewSet
+from demo_project.servers import gunicorn
 from django_http_errors import idempotency
 from django_http_errors.models import IdempotencyKey
 from tests.conftest import basic, problem
-from tests.testapp.models import Note
+from tests.testapp.models import Note, Post
 
 ARTICLES = "/api/articles/"
 NOTES = "/test/idempotent/notes/"
@@ -378,10 +378,10 @@ def test_safe_methods_ignore_the_key(alice: Client, article: Article) -> None:
 
 
 def test_a_retried_conditional_write_replays_instead_of_failing_412(
-    alice: Client, article: Article
+    alice: Client, alices_post: Post
 ) -> None:
-    url = f"/test/idempotent/articles/{article.pk}/"
-    etag = alice.get(f"{ARTICLES}{article.pk}/")["ETag"]
+    url = f"/test/idempotent/posts/{alices_post.pk}/"
+    etag = alice.get(f"/test/conditional/posts/{alices_post.pk}/")["ETag"]
     key = new_key()
 
     def patch() -> Any:
@@ -397,8 +397,8 @@ def test_a_retried_conditional_write_replays_instead_of_failing_412(
     retry = patch()
     assert first.status_code == retry.status_code == 200
     assert retry["ETag"] == first["ETag"]
-    article.refresh_from_db()
-    assert article.version == 2
+    alices_post.refresh_from_db()
+    assert alices_post.version == 2
 
 
 def test_a_retried_conditional_publish_replays_instead_of_failing_412(

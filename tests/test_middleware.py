@@ -13,7 +13,7 @@ import httpx
 import pytest
 from django.test import Client, override_settings
 
-from bench.servers import gunicorn, sqlite_database, token_of
+from demo_project.servers import gunicorn, sqlite_database, token_of
 from django_http_errors.middleware import RequestIDFilter, current_request_id, lacks_length
 from tests.conftest import problem
 

@@ -1,9 +1,9 @@
 """Safe writes over real requests: no date loses an update; transactions around writes only.
 
-Without ``ATOMIC_REQUESTS`` (the demo's setting), ``ConditionalUpdateMixin`` opens the one
-transaction of a write after authentication, permissions, the lookup, the preconditions and the
-body's validation: a refused request runs no statement in a transaction, and an error during the
-write rolls back all it wrote.
+Without ``ATOMIC_REQUESTS`` (as the tests run, and the demo), ``ConditionalUpdateMixin`` opens
+the one transaction of a write after authentication, permissions, the lookup, the preconditions
+and the body's validation: a refused request runs no statement in a transaction, and an error
+during the write rolls back all it wrote.
 """
 
 from __future__ import annotations
@@ -17,16 +17,19 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from demo_project.articles.models import Article
 from tests.conftest import problem
+from tests.testapp.models import Post
 
 JSON = "application/json"
 ROUNDS = 20
 
 
-def url(article: Article) -> str:
-    """The article's detail URL."""
-    return f"/api/articles/{article.pk}/"
+POSTS = "/test/conditional/posts/"
+
+
+def url(post: Post) -> str:
+    """The post's detail URL."""
+    return f"{POSTS}{post.pk}/"
 
 
 def patch(client: Client, path: str, content: dict[str, Any], **headers: str) -> Any:
@@ -41,11 +44,11 @@ def next_second() -> None:
 
 @pytest.mark.django_db
 def test_a_date_never_overwrites_or_keeps_a_change_its_client_has_not_seen(
-    as_user: Callable[[str], Client], article: Article
+    as_user: Callable[[str], Client], alices_post: Post
 ) -> None:
     """Read; another client writes in the same second; write or revalidate with the date."""
     alice, admin = as_user("alice"), as_user("admin")
-    path = url(article)
+    path = url(alices_post)
     dated = withheld = 0
     for round_ in range(ROUNDS):
         next_second()
@@ -72,8 +75,8 @@ def test_a_date_never_overwrites_or_keeps_a_change_its_client_has_not_seen(
             revalidated = alice.get(path, headers={"If-Modified-Since": date})
             assert revalidated.status_code == 200, (round_, date)
             assert revalidated.json()["body"] == f"second {round_}"
-        article.refresh_from_db()
-        assert article.body == f"second {round_}"
+        alices_post.refresh_from_db()
+        assert alices_post.body == f"second {round_}"
     # Both ways a date can fail were tried: withheld in the second of the change, sent after.
     assert dated > 0
     assert withheld > 0
@@ -107,7 +110,7 @@ def writes(statements: list[tuple[str, bool]]) -> list[str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_demo_runs_without_atomic_requests() -> None:
+def test_the_tests_run_without_atomic_requests() -> None:
     assert connection.settings_dict["ATOMIC_REQUESTS"] is False
 
 
@@ -115,7 +118,7 @@ def test_the_demo_runs_without_atomic_requests() -> None:
 def test_a_401_and_an_unknown_url_run_no_statement(
     seeded: Any, statements: list[tuple[str, bool]]
 ) -> None:
-    created = Client().post("/api/articles/", {"title": "x"}, content_type=JSON)
+    created = Client().post(POSTS, {"title": "x"}, content_type=JSON)
     assert created.status_code == 401
     assert Client().get("/no/such/page/").status_code == 404
     assert statements == []
@@ -134,7 +137,7 @@ def test_a_401_and_an_unknown_url_run_no_statement(
 )
 def test_a_refused_write_begins_no_transaction_and_takes_no_lock(
     token_of: Callable[[str], str],
-    article: Article,
+    alices_post: Post,
     statements: list[tuple[str, bool]],
     headers: dict[str, str],
     content: dict[str, Any],
@@ -142,32 +145,32 @@ def test_a_refused_write_begins_no_transaction_and_takes_no_lock(
 ) -> None:
     user = "bob" if status == 403 else "alice"
     client = Client(HTTP_AUTHORIZATION=token_of(user))
-    etag = Client().get(url(article))["ETag"]
+    etag = Client().get(url(alices_post))["ETag"]
     statements.clear()
     sent = {name: value.format(etag=etag) for name, value in headers.items()}
-    response = patch(client, url(article), content, **sent)
+    response = patch(client, url(alices_post), content, **sent)
     assert response.status_code == status, response.content
-    assert statements, "the lookup reads the article"
+    assert statements, "the lookup reads the post"
     assert in_transaction(statements) == []
     assert writes(statements) == []
 
 
 @pytest.mark.django_db(transaction=True)
-def test_reads_begin_no_transaction(article: Article, statements: list[tuple[str, bool]]) -> None:
-    assert Client().get(url(article)).status_code == 200
-    assert Client().get("/api/articles/").status_code == 200
+def test_reads_begin_no_transaction(alices_post: Post, statements: list[tuple[str, bool]]) -> None:
+    assert Client().get(url(alices_post)).status_code == 200
+    assert Client().get(POSTS).status_code == 200
     assert statements
     assert in_transaction(statements) == []
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_write_runs_its_statements_in_one_transaction(
-    token_of: Callable[[str], str], article: Article, statements: list[tuple[str, bool]]
+    token_of: Callable[[str], str], alices_post: Post, statements: list[tuple[str, bool]]
 ) -> None:
     client = Client(HTTP_AUTHORIZATION=token_of("alice"))
-    etag = Client().get(url(article))["ETag"]
+    etag = Client().get(url(alices_post))["ETag"]
     statements.clear()
-    response = patch(client, url(article), {"body": "changed"}, **{"If-Match": etag})
+    response = patch(client, url(alices_post), {"body": "changed"}, **{"If-Match": etag})
     assert response.status_code == 200
     changed = writes(statements)
     # A plain ModelSerializer: the compare-and-swap carries the change, as DRF's one UPDATE.
@@ -197,24 +200,24 @@ def test_a_serializer_of_its_own_saves_after_the_compare_and_swap(
 
 @pytest.mark.django_db(transaction=True)
 def test_validation_that_fails_after_saving_leaves_nothing_behind(
-    as_user: Callable[[str], Client], article: Article
+    as_user: Callable[[str], Client], alices_post: Post
 ) -> None:
-    path = f"/test/conditional/failing-articles/{article.pk}/"
-    etag = Client().get(url(article))["ETag"]
+    path = f"/test/conditional/failing-posts/{alices_post.pk}/"
+    etag = Client().get(url(alices_post))["ETag"]
     response = patch(as_user("alice"), path, {"body": "invalid after saving"}, **{"If-Match": etag})
     assert response.status_code == 400
     assert problem(response)["errors"][0]["pointer"] == "#/body"
-    article.refresh_from_db()
-    assert (article.body, article.version) == ("A published article.", 1)
+    alices_post.refresh_from_db()
+    assert (alices_post.body, alices_post.version) == ("A published article.", 1)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_an_action_that_fails_after_writing_leaves_nothing_behind(
-    token_of: Callable[[str], str], article: Article
+    token_of: Callable[[str], str], alices_post: Post
 ) -> None:
-    path = f"/test/conditional/failing-articles/{article.pk}/fail_after_write/"
+    path = f"/test/conditional/failing-posts/{alices_post.pk}/fail_after_write/"
     client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=token_of("alice"))
     response = client.post(path)
     assert response.status_code == 500
-    article.refresh_from_db()
-    assert (article.title, article.version) == ("Hello from alice", 1)
+    alices_post.refresh_from_db()
+    assert (alices_post.title, alices_post.version) == ("Hello from alice", 1)

@@ -8,15 +8,14 @@ from . import conditional_views
 
 router = SimpleRouter()
 router.register("notes", conditional_views.NoteViewSet, basename="note")
+router.register("posts", conditional_views.PostViewSet, basename="post")
 router.register(
-    "overtaken-articles", conditional_views.OvertakenArticleViewSet, basename="overtaken-article"
+    "overtaken-posts", conditional_views.OvertakenPostViewSet, basename="overtaken-post"
 )
 router.register("plain-articles", conditional_views.PlainArticleViewSet, basename="plain-article")
 router.register(
     "versioned-pages", conditional_views.VersionedPageViewSet, basename="versioned-page"
 )
-router.register(
-    "failing-articles", conditional_views.FailingArticleViewSet, basename="failing-article"
-)
+router.register("failing-posts", conditional_views.FailingPostViewSet, basename="failing-post")
 
 urlpatterns = router.urls

@@ -1,4 +1,4 @@
-"""Views for the conditional-request tests: a model without a version, races, plain DRF."""
+"""Views for the conditional-request tests: versioned posts, a model without a version, races."""
 
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from demo_project.articles.models import Article
-from demo_project.articles.serializers import ArticleSerializer
-from demo_project.articles.views import ArticleViewSet
 from django_http_errors.mixins import ConditionalUpdateMixin
+from django_http_errors.permissions import IsAdminUser, IsOwnerOrReadOnly
 from django_http_errors.serializers import ETagField
-from tests.testapp.models import Note, VersionedPage
+from tests.testapp.models import Note, Post, VersionedPage
 
 
 class NoteSerializer(serializers.ModelSerializer[Note]):
@@ -38,18 +37,6 @@ class NoteViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Note]):
     permission_classes = [AllowAny]
     authentication_classes = []
     precondition_required = True
-
-
-class OvertakenArticleViewSet(ArticleViewSet):
-    """Another request commits a change between this one's lookup and its write."""
-
-    precondition_required = False
-
-    def get_object(self) -> Any:
-        """Look up and check preconditions, then let a concurrent writer overtake."""
-        article = super().get_object()
-        Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
-        return article
 
 
 class PlainArticleSerializer(serializers.ModelSerializer[Article]):
@@ -95,26 +82,62 @@ class VersionedPageViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Version
     precondition_required = True
 
 
-class ValidatedAfterSavingSerializer(ArticleSerializer):
-    """Saves the article, then finds the change invalid: the save must not survive."""
+class PostSerializer(serializers.ModelSerializer[Post]):
+    """A post and its ETag, from its version."""
 
-    def update(self, instance: Article, validated_data: dict[str, Any]) -> Article:
-        article = super().update(instance, validated_data)
-        if article.body == "invalid after saving":
+    etag = ETagField()
+
+    class Meta:
+        model = Post
+        fields = ["id", "title", "body", "version", "etag", "updated_at"]
+        read_only_fields = ["version", "updated_at"]
+        extra_kwargs = {"title": {"min_length": 1}}
+
+
+class PostViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Post]):
+    """Conditional writes (as ``HTTP_ERRORS`` says) on a versioned model; owner and staff write."""
+
+    queryset = Post.objects.all()
+    serializer_class = PostSerializer
+    permission_classes = [IsOwnerOrReadOnly | IsAdminUser]
+
+    def perform_create(self, serializer: BaseSerializer[Post]) -> None:
+        with self.write_transaction(Post):
+            serializer.save(owner=self.request.user)
+
+
+class OvertakenPostViewSet(PostViewSet):
+    """Another request commits a change between this one's lookup and its write."""
+
+    precondition_required = False
+
+    def get_object(self) -> Any:
+        """Look up and check preconditions, then let a concurrent writer overtake."""
+        post = super().get_object()
+        Post.objects.filter(pk=post.pk).update(version=F("version") + 1)
+        return post
+
+
+class ValidatedAfterSavingSerializer(PostSerializer):
+    """Saves the post, then finds the change invalid: the save must not survive."""
+
+    def update(self, instance: Post, validated_data: dict[str, Any]) -> Post:
+        post = super().update(instance, validated_data)
+        if post.body == "invalid after saving":
             raise serializers.ValidationError({"body": "Found invalid after saving."})
-        return article
+        return post
 
 
-class FailingArticleViewSet(ArticleViewSet):
+class FailingPostViewSet(PostViewSet):
     """Writes that fail after writing, without ATOMIC_REQUESTS."""
 
     serializer_class = ValidatedAfterSavingSerializer
 
     @action(detail=True, methods=["post"])
     def fail_after_write(self, request: Request, pk: str | None = None) -> Response:
-        """Change the article inside conditional_write(), then fail."""
-        article = self.get_object()
-        with self.conditional_write(article):
-            article.title = "half done"
-            article.save()
+        """Change the post inside conditional_write(), then fail."""
+        post = self.get_object()
+        with self.conditional_write(post):
+            post.title = "half done"
+            post.save()
             raise RuntimeError("after the write")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
 
-from demo_project.articles.views import ArticleViewSet
 from django_http_errors.idempotency import IdempotencyMixin
-from tests.testapp.conditional_views import NoteSerializer
+from tests.testapp.conditional_views import NoteSerializer, PostViewSet
 from tests.testapp.models import Note
 
 
@@ -19,7 +18,5 @@ class OpenNotes(IdempotencyMixin, generics.ListCreateAPIView[Note]):
     permission_classes = [AllowAny]
 
 
-class KeyedArticleViewSet(ArticleViewSet):
-    """The demo's articles, with a key honoured on every unsafe method."""
-
-    idempotent_methods = IdempotencyMixin.idempotent_methods
+class KeyedPostViewSet(IdempotencyMixin, PostViewSet):
+    """Conditional writes on posts, with a key honoured on every unsafe method."""

@@ -1,7 +1,8 @@
-"""Models the tests need beyond the demo's Article."""
+"""The test app's models: each exists for the behaviour one group of tests needs."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -41,3 +42,21 @@ class VersionedPage(Page):
 
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
+
+
+class Post(models.Model):
+    """The tests' own article: an owner, a version that feeds the ETag, a change date."""
+
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, default="")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title

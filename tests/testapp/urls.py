@@ -11,8 +11,8 @@ urlpatterns = [
     path("conditional/", include("tests.testapp.conditional_urls")),
     path("idempotent/notes/", idempotency_views.OpenNotes.as_view()),
     path(
-        "idempotent/articles/<int:pk>/",
-        idempotency_views.KeyedArticleViewSet.as_view({"patch": "partial_update"}),
+        "idempotent/posts/<int:pk>/",
+        idempotency_views.KeyedPostViewSet.as_view({"patch": "partial_update"}),
     ),
     path("", include("tests.testapp.permission_views")),
     path("schema/", include("tests.testapp.schema_views")),

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
 from collections.abc import Callable
 
 import pytest
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.test import Client, RequestFactory, override_settings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
@@ -23,7 +22,6 @@ from rest_framework.request import Request
 from demo_project.articles.models import Article
 from django_http_errors.conditional import format_http_date
 from tests.conftest import problem
-from tests.testapp import views as testviews
 
 pytestmark = pytest.mark.django_db
 
@@ -432,40 +430,6 @@ def test_an_unknown_query_parameter_is_ignored(seeded: object) -> None:
     response = Client().get(f"{ARTICLES}?colour=blue&page_size=%00&{'x' * 4096}=1")
     assert response.status_code == 200
     assert response.json()["count"] == 2
-
-
-@pytest.mark.parametrize(
-    ("exc", "status", "code"),
-    [
-        pytest.param(RequestDataTooBig("Too big."), 413, "content_too_large", id="data-too-big"),
-        pytest.param(TooManyFieldsSent("Too many."), 400, "bad_request", id="too-many-fields"),
-        pytest.param(SuspiciousOperation("Odd: hunter2"), 400, "bad_request", id="suspicious"),
-    ],
-)
-def test_suspicious_operations_in_a_drf_view_are_4xx_and_logged(
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-    exc: Exception,
-    status: int,
-    code: str,
-) -> None:
-    """As Django's handler400 answers them for a plain view, logged to ``django.security``."""
-    monkeypatch.setitem(testviews.RAISED, "it", lambda: testviews._raise(exc))
-    with caplog.at_level(logging.ERROR, logger="django.security"):
-        response = Client().get("/test/raise/it/")
-    assert response.status_code == status
-    body = problem(response)
-    assert body["code"] == code
-    assert "hunter2" not in response.content.decode()
-    [record] = [r for r in caplog.records if r.name.startswith("django.security.")]
-    assert record.name == f"django.security.{type(exc).__name__}"
-
-
-def test_a_recursion_error_outside_a_parser_is_still_a_500(db: None) -> None:
-    """Only content nested too deeply for the parser is the client's fault."""
-    response = Client(raise_request_exception=False).get("/test/raise/recursion/")
-    assert response.status_code == 500
-    assert problem(response)["code"] == "server_error"
 
 
 # Arbitrary precondition fields on a read and on a write never make the server fail: whatever

@@ -5,7 +5,7 @@ Requests go through the demo's WSGI application, on the test database. Each oper
 wrong ones too), the path's id drawn from articles that exist and from one that does not.
 Run just this with::
 
-    pytest tests/test_schemathesis.py -s
+    pytest tests/test_demo_schemathesis.py -s
 
 and it prints the operations, cases and failures.
 """
@@ -29,7 +29,7 @@ from schemathesis.config import SchemathesisConfig  # noqa: E402
 from schemathesis.core.failures import FailureGroup  # noqa: E402
 
 from demo_project.articles.models import Article  # noqa: E402
-from tests.test_schema import demo_schema  # noqa: E402
+from tests.test_demo_schema import demo_schema  # noqa: E402
 
 EXAMPLES = 25
 #: Schema-valid requests may still fail a precondition: a random If-Match matches no ETag

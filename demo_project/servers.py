@@ -1,0 +1,176 @@
+"""How the demo is served for real: scratch databases, and gunicorn or uvicorn on a free port.
+
+The demo is how the library is proven over real HTTP, by the demo's tests (tests/test_demo*.py)
+and by the benchmarks (bench/) alike: both start their servers from here, each with the
+settings it names (the demo's by default).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+#: The documented production command's worker options (README, docs/upstream.md): a thread
+#: per request, so a slow client or a slow upstream holds one thread, never a process.
+PRODUCTION_SERVER = ("--worker-class", "gthread", "--workers", "4", "--threads", "8")
+
+
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def with_database(url: str, name: str, *, host: str | None = None, port: int | None = None) -> str:
+    """The same server URL naming another database (and, optionally, another host:port)."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if host is not None and port is not None:
+        credentials = netloc.rsplit("@", 1)[0] + "@" if "@" in netloc else ""
+        netloc = f"{credentials}{host}:{port}"
+    return urlunsplit((parts.scheme, netloc, f"/{name}", parts.query, parts.fragment))
+
+
+@contextlib.contextmanager
+def scratch_database(
+    server_url: str, name: str, *, settings: str = "demo_project.settings"
+) -> Iterator[str]:
+    """A fresh PostgreSQL database, migrated and seeded, dropped afterwards; yields its URL."""
+    import psycopg
+
+    admin = with_database(server_url, "postgres").replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = with_database(server_url, name)
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": settings}
+    for command in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    try:
+        yield url
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def manage(database_url: str, *command: str, settings: str = "demo_project.settings") -> str:
+    """Run a management command of the demo on ``database_url``; what it printed."""
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": settings}
+    env.pop("TEST_DATABASE_NAME", None)
+    done = subprocess.run(
+        [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    return done.stdout.decode()
+
+
+def sqlite_database(path: Path, *, settings: str = "demo_project.settings") -> str:
+    """A fresh SQLite database file at ``path``, migrated and seeded for the demo; its URL.
+
+    Seeded with the settings the server will run with: their password hasher must verify the
+    seeded users' passwords.
+    """
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    manage(url, "migrate", "--noinput", "-v0", settings=settings)
+    manage(url, "seed_demo", settings=settings)
+    return url
+
+
+def token_of(database_url: str, username: str) -> str:
+    """An ``Authorization`` value with the seeded user's DRF token.
+
+    Basic credentials would cost a password hash (half a second) on every request.
+    """
+    query = "from rest_framework.authtoken.models import Token as T; "
+    query += f"print(T.objects.get(user__username={username!r}).key)"
+    # The last line: Django 5.2's shell first says what it imported.
+    return f"Token {manage(database_url, 'shell', '-c', query).split()[-1]}"
+
+
+#: The servers the demo's contract holds under: WSGI through gunicorn, ASGI through uvicorn.
+SERVERS = ("gunicorn", "uvicorn")
+
+
+@contextlib.contextmanager
+def gunicorn(
+    database_url: str, *args: str, settings: str = "demo_project.settings", **env: str
+) -> Iterator[str]:
+    """gunicorn serving the demo on a free local port; yields its base URL once it answers.
+
+    ``args`` go to gunicorn (``--workers 4``); ``env`` to the server's environment. What the
+    server logs (errors with their tracebacks) is shown only if it fails to start.
+    """
+    with serve("gunicorn", database_url, *args, settings=settings, **env) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serve(
+    server: str, database_url: str, *args: str, settings: str = "demo_project.settings", **env: str
+) -> Iterator[str]:
+    """``server`` (gunicorn or uvicorn) serving the demo on a free port; yields its base URL.
+
+    ``args`` go to the server; ``env`` to its environment. What the server logs is shown only
+    if it fails to start.
+    """
+    port = free_port()
+    environ = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": settings,
+        "PYTHONPATH": str(ROOT),
+        **env,
+    }
+    environ.pop("TEST_DATABASE_NAME", None)  # the server uses the database it is given
+    if server == "gunicorn":
+        command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"]
+        command += ["--log-level", "warning", *args, "demo_project.wsgi:application"]
+    elif server == "uvicorn":
+        command = [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port)]
+        command += ["--log-level", "warning", *args, "demo_project.asgi:application"]
+    else:
+        raise ValueError(f"unknown server {server!r}; one of {SERVERS}")
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=log, stderr=log)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if httpx.get(f"{base}/api/health/", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    log.seek(0)
+                    raise RuntimeError(f"{server} did not start:\n{log.read()[-4000:]}")
+                time.sleep(0.1)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
