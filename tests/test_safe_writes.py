@@ -178,18 +178,18 @@ def test_a_write_runs_its_statements_in_one_transaction(
     assert changed[0].upper().startswith("UPDATE")
     assert '"version"' in changed[0].split("WHERE")[1]
     assert set(changed) <= set(in_transaction(statements))
-    article.refresh_from_db()
-    assert (article.body, article.version) == ("changed", 2)
+    alices_post.refresh_from_db()
+    assert (alices_post.body, alices_post.version) == ("changed", 2)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_serializer_of_its_own_saves_after_the_compare_and_swap(
-    token_of: Callable[[str], str], article: Article, statements: list[tuple[str, bool]]
+    token_of: Callable[[str], str], alices_post: Post, statements: list[tuple[str, bool]]
 ) -> None:
     client = Client(HTTP_AUTHORIZATION=token_of("alice"))
-    etag = Client().get(url(article))["ETag"]
+    etag = Client().get(url(alices_post))["ETag"]
     statements.clear()
-    path = f"/test/conditional/failing-articles/{article.pk}/"
+    path = f"/test/conditional/failing-posts/{alices_post.pk}/"
     response = patch(client, path, {"body": "changed"}, **{"If-Match": etag})
     assert response.status_code == 200
     changed = writes(statements)
