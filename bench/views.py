@@ -210,17 +210,8 @@ class PlainCreateViewSet(viewsets.ModelViewSet[Article]):
         serializer.save(owner=self.request.user)
 
 
-class PeerIdempotentArticleViewSet(viewsets.ModelViewSet[Article]):
+class PeerIdempotentArticleViewSet(PlainCreateViewSet):
     """drf-idempotency's ``@idempotent()`` on a plain DRF create of the demo's articles."""
-
-    serializer_class = ArticleSerializer
-    permission_classes = ArticleViewSet.permission_classes
-    get_queryset = ArticleViewSet.get_queryset
-    get_success_headers = ArticleViewSet.get_success_headers
-
-    def perform_create(self, serializer: serializers.BaseSerializer[Article]) -> None:
-        slow_upstream(self.request)
-        serializer.save(owner=self.request.user)
 
     @idempotent()
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
