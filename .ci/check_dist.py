@@ -14,7 +14,7 @@ PACKAGE = "django_http_errors"
 # Anything of the package a user's project needs at run time; the .po sources stay in the repo.
 WHEEL_MEMBER = re.compile(
     rf"""^(
-        {PACKAGE}/([a-z_]+/)*[a-z_]+\.py
+        {PACKAGE}/([a-z_]+/)*[a-z0-9_]+\.py
       | {PACKAGE}/py\.typed
       | {PACKAGE}/templates/{PACKAGE}/[a-z_]+\.html
       | {PACKAGE}/locale/[a-zA-Z_]+/LC_MESSAGES/django\.mo
@@ -25,6 +25,7 @@ WHEEL_MEMBER = re.compile(
 REQUIRED = [
     f"{PACKAGE}/__init__.py",
     f"{PACKAGE}/py.typed",
+    f"{PACKAGE}/migrations/0001_initial.py",
     f"{PACKAGE}/templates/{PACKAGE}/problem_type.html",
     f"{PACKAGE}/locale/de/LC_MESSAGES/django.mo",
 ]
