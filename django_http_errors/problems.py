@@ -36,8 +36,22 @@ class ProblemType:
         return self.code.replace("_", "-")
 
 
+#: The phrases RFC 9110 §15 gives where Python before 3.13 still spells RFC 7231's.
+_RFC_9110_PHRASES = {
+    413: "Content Too Large",
+    414: "URI Too Long",
+    416: "Range Not Satisfiable",
+    422: "Unprocessable Content",
+}
+
+
 def reason_phrase(status: int) -> str:
-    """The status's reason phrase: the title of an ``about:blank`` problem."""
+    """The status's reason phrase: the title of an ``about:blank`` problem.
+
+    The same on every Python: the OpenAPI document and the titles do not change with it.
+    """
+    if status in _RFC_9110_PHRASES:
+        return _RFC_9110_PHRASES[status]
     try:
         return HTTPStatus(status).phrase
     except ValueError:

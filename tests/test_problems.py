@@ -57,7 +57,15 @@ def test_absent_optional_members_are_left_out() -> None:
 
 
 @pytest.mark.parametrize(
-    ("status", "phrase"), [(404, "Not Found"), (503, "Service Unavailable"), (599, "Error")]
+    ("status", "phrase"),
+    [
+        (404, "Not Found"),
+        (503, "Service Unavailable"),
+        (599, "Error"),
+        # RFC 9110's phrases on every Python (before 3.13 Python says "Unprocessable Entity").
+        (413, "Content Too Large"),
+        (422, "Unprocessable Content"),
+    ],
 )
 def test_reason_phrase_is_the_title_of_about_blank(status: int, phrase: str) -> None:
     assert reason_phrase(status) == phrase
