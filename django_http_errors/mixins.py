@@ -476,7 +476,8 @@ class ConditionalUpdateMixin(_View):
         values = {
             field.attname: field.pre_save(obj, False)  # auto_now and friends, as save() does
             for field in _concrete_fields(model)
-            if not field.primary_key
+            # Django's save() writes neither the key nor a column the database computes.
+            if not field.primary_key and not getattr(field, "generated", False)
         }
         manager = model._default_manager.db_manager(router.db_for_write(model, instance=obj))
         if manager.filter(pk=obj.pk, **{version_field: seen}).update(**values):
