@@ -7,6 +7,7 @@ the write's own transaction, and its answer stored once the response is final. S
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import secrets
@@ -275,15 +276,14 @@ def _claim(keyed: _KeyedRequest) -> _Claim:
         now = timezone.now()
         owner = secrets.token_hex(16)
         expires_at = now + timedelta(seconds=settings.IDEMPOTENCY_KEY_EXPIRY)
-        try:
-            # Committed at once (outside ATOMIC_REQUESTS), so that other processes see it: in
-            # autocommit the INSERT is a transaction of its own; inside another transaction
-            # (ATOMIC_REQUESTS, a test) a savepoint keeps it usable after an IntegrityError.
+        # Committed at once (outside ATOMIC_REQUESTS), so that other processes see it: in
+        # autocommit the INSERT is a transaction of its own; inside another transaction
+        # (ATOMIC_REQUESTS, a test) a savepoint keeps it usable after an IntegrityError.
+        # An IntegrityError means another request holds the key: look at its row.
+        with contextlib.suppress(IntegrityError):
             with _savepoint_if_in_transaction(using):
                 _insert(keyed, owner, now, expires_at, using)
             return _Claim(keyed.scope, owner, using)
-        except IntegrityError:
-            pass
         held = keys.filter(scope=keyed.scope).first()
         if held is None:
             continue
