@@ -6,6 +6,7 @@ import enum
 import math
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Final
@@ -105,6 +106,16 @@ class Preconditions:
     if_none_match: str | None = None
     if_modified_since: str | None = None
     if_unmodified_since: str | None = None
+
+    @classmethod
+    def of(cls, headers: Mapping[str, str]) -> Preconditions:
+        """The four fields of a request's headers (a case-insensitive mapping, as Django's)."""
+        return cls(
+            if_match=headers.get(IF_MATCH),
+            if_none_match=headers.get(IF_NONE_MATCH),
+            if_modified_since=headers.get(IF_MODIFIED_SINCE),
+            if_unmodified_since=headers.get(IF_UNMODIFIED_SINCE),
+        )
 
     def guards_write(self, *, last_modified: float | None) -> bool:
         """Whether these guard a write from lost updates (else the 428 of a required precondition).

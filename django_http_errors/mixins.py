@@ -8,7 +8,9 @@ import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
 
@@ -22,7 +24,7 @@ from django.http import Http404, HttpResponseBase, StreamingHttpResponse
 from django.http.response import ResponseHeaders
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from rest_framework.mixins import CreateModelMixin
+from rest_framework.mixins import CreateModelMixin, ListModelMixin, RetrieveModelMixin
 from rest_framework.request import Request
 from rest_framework.serializers import BaseSerializer, ModelSerializer
 from rest_framework.viewsets import ViewSetMixin
@@ -30,10 +32,6 @@ from rest_framework.viewsets import ViewSetMixin
 from .conditional import (
     ETAG,
     GUARDED_METHODS,
-    IF_MATCH,
-    IF_MODIFIED_SINCE,
-    IF_NONE_MATCH,
-    IF_UNMODIFIED_SINCE,
     LAST_MODIFIED,
     READ_METHODS,
     Outcome,
@@ -44,7 +42,7 @@ from .conditional import (
 from .conf import get_settings
 from .etags import quote_etag
 from .exceptions import Conflict, PreconditionFailed, PreconditionRequired
-from .serializers import HASHING_REPRESENTATION
+from .serializers import ETagField
 
 if TYPE_CHECKING:
     from rest_framework.generics import GenericAPIView
@@ -97,12 +95,27 @@ class NotModifiedResponse(StreamingHttpResponse):
         )
 
 
-class _NotModified(Exception):
-    """Internal: answer 304 with these headers."""
+@dataclass
+class _Conditions:
+    """What one request's preconditions decided, and the validators its answer carries.
 
-    def __init__(self, headers: dict[str, str]) -> None:
-        super().__init__("304 Not Modified")
-        self.headers = headers
+    Decided once, where the representation is known (the object's lookup, the list's query),
+    and applied once, as the answer is finalized: the shape of Django's ``condition()``.
+    """
+
+    #: The answer's ETag and Last-Modified: the selected representation's (a read), or the
+    #: new state's (a PATCH, a 201).
+    validators: dict[str, str] = field(default_factory=dict)
+    #: The read's preconditions are false: the answer is 304 (RFC 9110 §15.4.5).
+    not_modified: bool = False
+    #: The write carried a precondition: losing a race is 412, else 409.
+    guarded: bool = False
+    #: The object a read looked up, so that the handler's own lookup is not a second query.
+    read: Any = None
+    #: The object a write looked up, whose new state a PATCH's answer describes.
+    written: Any = None
+    #: The serializer of a create, whose instance a 201's validators describe.
+    serializer: Any = None
 
 
 class ConditionalUpdateMixin(_View):
@@ -126,13 +139,10 @@ class ConditionalUpdateMixin(_View):
     #: ``Cache-Control`` of GET and HEAD answers; ``None``: the ``CACHE_CONTROL`` setting.
     cache_control: str | None = None
 
-    # Per request: DRF makes a new view instance for each one.
-    _object_validators: dict[str, str] | None = None
-    _collection_etag: str | None = None
-    _guarded_write: bool = False
-    _looked_up: models.Model | None = None
-    _last_serializer: BaseSerializer[Any] | None = None
-    _variant_suffix: str | None = None
+    @cached_property
+    def _conditions(self) -> _Conditions:
+        """This request's: DRF makes a new view instance for each request."""
+        return _Conditions()
 
     # Configuration
 
@@ -171,7 +181,7 @@ class ConditionalUpdateMixin(_View):
         Representations in another format get another ETag, and so do HTML pages in another
         language; the JSON of a state is the same in every language, and so is its ETag.
         """
-        return quote_etag(self._state_tag(obj) + self._variant())
+        return quote_etag(self._state_tag(obj) + self._variant)
 
     def get_etags_of_state(self, obj: Any) -> list[str]:
         """The ETags of every representation of ``obj``'s current state, in every format.
@@ -229,27 +239,28 @@ class ConditionalUpdateMixin(_View):
             self.request.META.get("QUERY_STRING", ""),
             getattr(user, "pk", None),
             sorted(state.items()),
-            self._variant(),
+            self._variant,
         ]
         digest = hashlib.sha256(json.dumps(key, cls=DjangoJSONEncoder).encode()).hexdigest()
         return quote_etag(digest[:32], weak=True)
 
     def _representation_hash(self, obj: Any) -> str:
-        context = {**self.get_serializer_context(), HASHING_REPRESENTATION: True}
-        data = self.get_serializer_class()(obj, context=context).data
+        serializer = self.get_serializer_class()(obj, context=self.get_serializer_context())
+        fields = getattr(serializer, "fields", {})
+        for name in [name for name, f in fields.items() if isinstance(f, ETagField)]:
+            fields.pop(name)  # the ETag is no part of what it is computed from
+        data = serializer.data
         content = json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True).encode()
         return hashlib.sha256(content).hexdigest()[:32]
 
+    @cached_property
     def _variant(self) -> str:
         """What tells this representation's ETag from the others of the same state.
 
         Computed once per request: a list asks for it once per item.
         """
-        if self._variant_suffix is None:
-            renderer = getattr(self.request, "accepted_renderer", None)
-            language = translation.get_language()
-            self._variant_suffix = self._suffix(renderer, language)
-        return self._variant_suffix
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return self._suffix(renderer, translation.get_language())
 
     def _variants(self) -> list[str]:
         """The variant suffixes of every representation this view renders."""
@@ -278,8 +289,45 @@ class ConditionalUpdateMixin(_View):
 
     # Preconditions
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """DRF's authentication, permission and throttle checks, then the preconditions that
+        can be decided before the handler: a create's, and a read's of the object or the list.
+
+        A read whose preconditions are false is answered 304 in the handler's place (DRF calls
+        the method's handler after ``initial()``), so nothing is serialized for it.
+        """
+        super().initial(request, *args, **kwargs)
+        if self._creates():
+            self.check_collection_preconditions()
+        elif request.method in READ_METHODS:
+            self.check_read_preconditions()
+            if self._conditions.not_modified:
+                setattr(self, (request.method or "").lower(), _not_modified)
+
+    def check_read_preconditions(self) -> None:
+        """Look up what DRF's retrieve or list shows, and decide its preconditions.
+
+        Other handlers (a custom GET action, a view's own ``get()``) decide when they call
+        ``get_object()`` or ``paginate_queryset()``: their 304 replaces the 2xx they return.
+        """
+        action = getattr(self, "action", None)
+        kwarg = getattr(self, "lookup_url_kwarg", None) or getattr(self, "lookup_field", "pk")
+        if action == "retrieve" or (
+            action is None and isinstance(self, RetrieveModelMixin) and kwarg in self.kwargs
+        ):
+            self.get_object()
+        elif action == "list" or (action is None and isinstance(self, ListModelMixin)):
+            self.check_list_preconditions(self.filter_queryset(self.get_queryset()))
+
     def get_object(self) -> Any:
-        """DRF's lookup and object permission check, then the preconditions (RFC 9110 §13.2.1)."""
+        """DRF's lookup and object permission check, then the preconditions (RFC 9110 §13.2.1).
+
+        A read's lookup is done once: the handler gets the object ``initial()`` looked up.
+        """
+        conditions = self._conditions
+        reads = self.request.method in READ_METHODS
+        if reads and conditions.read is not None:
+            return conditions.read
         try:
             obj = super().get_object()
         except OverflowError as exc:
@@ -287,12 +335,16 @@ class ConditionalUpdateMixin(_View):
             # Django 4.2's SQLite backend raises this instead (fixed in Django 5.0).
             model = self.get_queryset().model
             raise Http404(f"No {model._meta.object_name} matches the given query.") from exc
-        self._looked_up = obj
         self.check_preconditions(obj)
+        if reads:
+            conditions.read = obj
+        else:
+            conditions.written = obj
         return obj
 
     def check_preconditions(self, obj: Any) -> None:
-        """Raise 304, 412 or 428 as the evaluation order and a required precondition decide."""
+        """Decide 304, or raise 412 or 428, as the evaluation order and a required
+        precondition say; a read's validators are kept for its answer."""
         method = self.request.method or ""
         if getattr(self.request, "_request", self.request).method == "OPTIONS":
             # DRF's metadata looks the object up as if for a PUT to list the PUT action; an
@@ -302,7 +354,7 @@ class ConditionalUpdateMixin(_View):
             # A custom GET action shows something other than the object: its validators do
             # not describe that representation.
             return
-        preconditions = _preconditions(self.request)
+        preconditions = Preconditions.of(self.request.headers)
         etag = self.get_etag(obj)
         last_modified = self.get_last_modified(obj)
         outcome = evaluate(method, preconditions, etag=etag, last_modified=last_modified)
@@ -320,41 +372,33 @@ class ConditionalUpdateMixin(_View):
                 last_modified=last_modified,
                 same_state=tuple(self.get_etags_of_state(obj)),
             )
-        if outcome is Outcome.NOT_MODIFIED:
-            raise _NotModified(self._validators(obj, etag))
         if outcome is Outcome.PRECONDITION_FAILED:
             raise PreconditionFailed(etag=etag)
-        self._guarded_write = preconditions.guards_write(last_modified=last_modified)
-        if (
-            method in GUARDED_METHODS
-            and not self._guarded_write
-            and self.is_precondition_required()
-        ):
+        conditions = self._conditions
+        conditions.guarded = preconditions.guards_write(last_modified=last_modified)
+        if method in GUARDED_METHODS and not conditions.guarded and self.is_precondition_required():
             raise PreconditionRequired()
         if method in READ_METHODS:
-            self._object_validators = self._validators(obj, etag)
+            conditions.validators = self._validators(obj, etag)
+            conditions.not_modified = outcome is Outcome.NOT_MODIFIED
 
     def paginate_queryset(self, queryset: Any) -> Any:
-        """Answer 304 to a list whose weak ETag the client has in If-None-Match, else a page."""
-        method = self.request.method or ""
-        if method in READ_METHODS and isinstance(queryset, QuerySet):
-            etag = self.get_collection_etag(queryset)
-            if etag is not None:
-                self._collection_etag = etag
-                outcome = evaluate(
-                    method, _preconditions(self.request), etag=etag, last_modified=None
-                )
-                if outcome is Outcome.NOT_MODIFIED:
-                    raise _NotModified({ETAG: etag})
-                if outcome is Outcome.PRECONDITION_FAILED:
-                    raise PreconditionFailed(etag=etag)
+        """The list's preconditions (if ``initial()`` has not decided them), then a page."""
+        if not self._conditions.validators and self.request.method in READ_METHODS:
+            self.check_list_preconditions(queryset)
         return super().paginate_queryset(queryset)
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        """DRF's authentication, permission and throttle checks, then a create's preconditions."""
-        super().initial(request, *args, **kwargs)
-        if self._creates():
-            self.check_collection_preconditions()
+    def check_list_preconditions(self, queryset: Any) -> None:
+        """Decide 304, or raise 412, from a list's weak ETag; keep it for the answer."""
+        etag = self.get_collection_etag(queryset) if isinstance(queryset, QuerySet) else None
+        if etag is None:
+            return
+        preconditions = Preconditions.of(self.request.headers)
+        outcome = evaluate(self.request.method or "", preconditions, etag=etag, last_modified=None)
+        if outcome is Outcome.PRECONDITION_FAILED:
+            raise PreconditionFailed(etag=etag)
+        self._conditions.validators = {ETAG: etag}
+        self._conditions.not_modified = outcome is Outcome.NOT_MODIFIED
 
     def check_collection_preconditions(self) -> None:
         """Raise 412 when a POST's If-Match or If-None-Match is false.
@@ -364,7 +408,7 @@ class ConditionalUpdateMixin(_View):
         If-None-Match with ``*`` or the list's ETag is false. The list has no Last-Modified, so
         If-Unmodified-Since is ignored, and a POST without these headers costs no query.
         """
-        preconditions = _preconditions(self.request)
+        preconditions = Preconditions.of(self.request.headers)
         if preconditions.if_match is None and preconditions.if_none_match is None:
             return
         etag = self.get_collection_etag(self.filter_queryset(self.get_queryset()))
@@ -438,7 +482,7 @@ class ConditionalUpdateMixin(_View):
 
     def _refuse_stale_write(self, current: Any) -> None:
         """Another request changed the row first: 412 with its ETag, or 409."""
-        if self._guarded_write:
+        if self._conditions.guarded:
             raise PreconditionFailed(etag=None if current is None else self.get_etag(current))
         raise Conflict(CONCURRENT_CHANGE_DETAIL)
 
@@ -495,42 +539,34 @@ class ConditionalUpdateMixin(_View):
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
         """DRF's serializer, remembered so a 201 can carry the created object's ETag."""
         serializer = super().get_serializer(*args, **kwargs)
-        self._last_serializer = serializer
+        self._conditions.serializer = serializer
         return serializer
-
-    # DRF accepts any HttpResponseBase here (its stubs say Response): a 304 must not render.
-    def handle_exception(self, exc: Exception) -> HttpResponseBase:  # type: ignore[override]
-        """Answer the internal 304 as a ``NotModifiedResponse``: no body, no Content-Type."""
-        if isinstance(exc, _NotModified):
-            # DRF and the middleware add Vary as they would on the 200.
-            response = NotModifiedResponse()
-            for name, value in exc.headers.items():
-                response[name] = value
-            response[CACHE_CONTROL] = self.get_cache_control()
-            return response
-        return super().handle_exception(exc)
 
     def finalize_response(  # type: ignore[override]
         self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
     ) -> HttpResponseBase:
-        """Add the validators of the new state (a PUT gets none: RFC 9110 §9.3.4), Cache-Control."""
+        """Apply what the preconditions decided: the 304, or the validators of a success (of the
+        new state after a change; a PUT gets none: RFC 9110 §9.3.4), and Cache-Control."""
+        conditions = self._conditions
+        if conditions.not_modified and 200 <= response.status_code < 300:
+            # A handler that decided late (a custom GET action) did its work for nothing.
+            response = NotModifiedResponse()
+        # DRF adds Allow and Vary as it would on the 200.
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[arg-type]
-        if not 200 <= response.status_code < 300 or getattr(response, "exception", False):
+        status = response.status_code
+        if not (200 <= status < 300 or status == 304) or getattr(response, "exception", False):
             return response
         method = request.method or ""
         headers: dict[str, str] = {}
         if method in READ_METHODS:
-            if self._object_validators is not None:
-                headers.update(self._object_validators)
-            elif self._collection_etag is not None:
-                headers[ETAG] = self._collection_etag
+            headers.update(conditions.validators)
             headers[CACHE_CONTROL] = self.get_cache_control()
-        elif method == "PATCH" and self._looked_up is not None:
+        elif method == "PATCH" and conditions.written is not None:
             # After a change the validators describe the new representation. A PUT gets
             # none: what is stored is not exactly what was sent.
-            headers.update(self._validators(self._looked_up))
-        elif response.status_code == 201 and self._last_serializer is not None:
-            created = getattr(self._last_serializer, "instance", None)
+            headers.update(self._validators(conditions.written))
+        elif response.status_code == 201 and conditions.serializer is not None:
+            created = getattr(conditions.serializer, "instance", None)
             if isinstance(created, models.Model):
                 headers.update(self._validators(created))
         for name, value in headers.items():
@@ -538,15 +574,9 @@ class ConditionalUpdateMixin(_View):
         return response
 
 
-def _preconditions(request: Request) -> Preconditions:
-    """The four precondition fields of a request."""
-    headers = request.headers
-    return Preconditions(
-        if_match=headers.get(IF_MATCH),
-        if_none_match=headers.get(IF_NONE_MATCH),
-        if_modified_since=headers.get(IF_MODIFIED_SINCE),
-        if_unmodified_since=headers.get(IF_UNMODIFIED_SINCE),
-    )
+def _not_modified(request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    """The handler of a read whose preconditions are false: 304, no content."""
+    return NotModifiedResponse()
 
 
 def _concrete_fields(model: type[models.Model]) -> list[Any]:

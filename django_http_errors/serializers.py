@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 
 from rest_framework import serializers
 
-__all__ = ["HASHING_REPRESENTATION", "ETagField"]
-
-#: Serializer context key set while a view hashes a representation into its ETag: the ETag
-#: cannot be part of what it is computed from.
-HASHING_REPRESENTATION: Final = "django_http_errors.hashing_representation"
+__all__ = ["ETagField"]
 
 
 class ETagField(serializers.CharField):
@@ -29,8 +25,6 @@ class ETagField(serializers.CharField):
 
     def to_representation(self, value: Any) -> str | None:  # type: ignore[override]
         """Ask the view for the object's ETag."""
-        if self.context.get(HASHING_REPRESENTATION):
-            return None
         get_etag = getattr(self.context.get("view"), "get_etag", None)
         if get_etag is None:
             return None

@@ -9,6 +9,7 @@ import importlib
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from rest_framework.exceptions import APIException
@@ -100,6 +101,18 @@ class _Deadline:
         if self.passed:
             raise GatewayTimeout()
 
+    @contextlib.contextmanager
+    def bounding(self, errors: type[Exception], timeouts: type[Exception]) -> Iterator[None]:
+        """The exchange inside: a client error past the deadline, or a client timeout, is 504;
+        so is an answer that came back after it (see ``check``)."""
+        try:
+            yield
+        except errors as exc:
+            if self.passed or isinstance(exc, timeouts):
+                raise GatewayTimeout() from exc
+            raise
+        self.check()
+
     def __enter__(self) -> _Deadline:
         self._timer.start()
         return self
@@ -141,15 +154,11 @@ def request_with_httpx(method: str, url: str, *, timeout: float, **kwargs: Any) 
                 if isinstance(sock, socket.socket):
                     deadline.watch(sock)
 
-        try:
-            with httpx.Client(timeout=deadline.remaining()) as client:
-                response = client.request(method, url, extensions={"trace": trace}, **kwargs)
-        except httpx.HTTPError as exc:
-            if deadline.passed or isinstance(exc, httpx.TimeoutException):
-                raise GatewayTimeout() from exc
-            raise
-        deadline.check()
-        return response
+        with (
+            deadline.bounding(httpx.HTTPError, httpx.TimeoutException),
+            httpx.Client(timeout=deadline.remaining()) as client,
+        ):
+            return client.request(method, url, extensions={"trace": trace}, **kwargs)
 
 
 def request_with_requests(method: str, url: str, *, timeout: float, **kwargs: Any) -> Any:
@@ -165,15 +174,9 @@ def request_with_requests(method: str, url: str, *, timeout: float, **kwargs: An
         adapter = _deadline_adapter(deadline)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
-        try:
+        with deadline.bounding(requests.RequestException, requests.Timeout):
             remaining = deadline.remaining()
-            response = session.request(method, url, timeout=(remaining, remaining), **kwargs)
-        except requests.RequestException as exc:
-            if deadline.passed or isinstance(exc, requests.Timeout):
-                raise GatewayTimeout() from exc
-            raise
-        deadline.check()
-        return response
+            return session.request(method, url, timeout=(remaining, remaining), **kwargs)
 
 
 def _deadline_adapter(deadline: _Deadline) -> Any:

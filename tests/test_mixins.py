@@ -124,8 +124,41 @@ def test_304_costs_one_query_and_no_serialization(
     assert response.status_code == 304
     assert len(data_queries(queries)) == 1, data_queries(queries)
     assert serialized == []
-    assert Client().get(url(alices_post)).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get(url(alices_post)).status_code == 200
+    assert len(data_queries(queries)) == 1, "the 200 looks the post up once"
     assert serialized
+
+
+def test_a_list_304_costs_its_aggregate_query_only(alices_post: Post) -> None:
+    etag = Client().get("/test/conditional/posts/")["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get("/test/conditional/posts/", headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert len(data_queries(queries)) == 1, data_queries(queries)
+
+
+@pytest.mark.parametrize(
+    "path", ["/test/conditional/post-view/{pk}/", "/test/conditional/recent-posts/recent/"]
+)
+def test_a_handler_that_decides_late_is_answered_304_all_the_same(
+    alices_post: Post, path: str
+) -> None:
+    path = path.format(pk=alices_post.pk)
+    first = Client().get(path)
+    assert first.status_code == 200
+    assert first["Cache-Control"] == "private, no-cache"
+    response = Client().get(path, headers={"If-None-Match": first["ETag"]})
+    assert response.status_code == 304
+    assert response["ETag"] == first["ETag"]
+    assert response["Cache-Control"] == "private, no-cache"
+    assert b"".join(response.streaming_content) == b""
+    assert "Content-Type" not in response
+    assert response["Vary"] == first["Vary"]
+    changed = Client().get(path, headers={"If-None-Match": '"other"'})
+    assert changed.status_code == 200
+    assert changed.content == first.content
 
 
 def test_representations_in_other_formats_have_other_etags_and_languages_only_for_pages(

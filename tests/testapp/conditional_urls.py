@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from . import conditional_views
@@ -17,5 +18,9 @@ router.register(
     "versioned-pages", conditional_views.VersionedPageViewSet, basename="versioned-page"
 )
 router.register("failing-posts", conditional_views.FailingPostViewSet, basename="failing-post")
+router.register("recent-posts", conditional_views.RecentPostViewSet, basename="recent-post")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("post-view/<int:pk>/", conditional_views.PostView.as_view()),
+    *router.urls,
+]

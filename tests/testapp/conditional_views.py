@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import F
-from rest_framework import serializers, viewsets
+from rest_framework import generics, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -141,3 +141,23 @@ class FailingPostViewSet(PostViewSet):
             post.title = "half done"
             post.save()
             raise RuntimeError("after the write")
+
+
+class PostView(ConditionalUpdateMixin, generics.GenericAPIView[Post]):
+    """A generic view whose own ``get()`` looks the post up: its preconditions are decided
+    when it calls ``get_object()``, inside the handler."""
+
+    queryset = Post.objects.all()
+    serializer_class = PostSerializer
+
+    def get(self, request: Request, pk: str) -> Response:
+        return Response({"title": self.get_object().title})
+
+
+class RecentPostViewSet(PostViewSet):
+    """A custom list action: its list's preconditions are decided in ``paginate_queryset()``."""
+
+    @action(detail=False, methods=["get"])
+    def recent(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset().order_by("-id"))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
