@@ -21,6 +21,7 @@ from .conf import (
     SETTING_NAMES,
     HttpErrorsSettings,
     get_settings,
+    raw_setting,
     user_settings,
 )
 from .handlers import NOT_INSTALLED_ID, exception_handler
@@ -45,7 +46,7 @@ SQLITE_ENGINE = "django.db.backends.sqlite3"
 @register(Tags.compatibility)
 def check_settings(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
     """``HTTP_ERRORS`` must be a dict of known names with values of the right type."""
-    value = getattr(settings, SETTING_NAME, {})
+    value = raw_setting()
     if not isinstance(value, dict):
         return [
             Error(
@@ -384,9 +385,7 @@ def check_idempotency_settings(
     app_configs: Sequence[AppConfig] | None, **kwargs: Any
 ) -> list[CheckMessage]:
     """A key must outlive its lease, or a retry could run a request that is still running."""
-    value = getattr(settings, SETTING_NAME, {})
-    if not isinstance(value, dict):
-        return []
+    value = user_settings()
     defaults = HttpErrorsSettings()
     expiry = value.get("IDEMPOTENCY_KEY_EXPIRY", defaults.IDEMPOTENCY_KEY_EXPIRY)
     lease = value.get("IDEMPOTENCY_KEY_LEASE", defaults.IDEMPOTENCY_KEY_LEASE)

@@ -58,9 +58,14 @@ def request_id_header() -> str | None:
     return get_settings().REQUEST_ID_HEADER
 
 
+def raw_setting() -> object:
+    """``HTTP_ERRORS`` as the project wrote it, whatever its type (the checks judge it)."""
+    return getattr(settings, SETTING_NAME, {})
+
+
 def user_settings() -> dict[str, Any]:
-    """The raw ``HTTP_ERRORS`` dict as the project wrote it."""
-    value = getattr(settings, SETTING_NAME, {})
+    """The raw ``HTTP_ERRORS`` dict as the project wrote it; ``{}`` when it is no dict."""
+    value = raw_setting()
     return value if isinstance(value, dict) else {}
 
 
