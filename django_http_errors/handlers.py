@@ -31,7 +31,7 @@ NOT_INSTALLED_ID = "django_http_errors.W011"
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Answer any exception with a problem details object and its right status (RFC 9110 §15).
+    """Answer any exception with a problem details object and its right status.
 
     Every error marks the request's transaction for rollback, so no half-written change
     survives. An unexpected error is a generic 500, logged once with its traceback and signalled

@@ -106,7 +106,7 @@ class _Conditions:
     #: The answer's ETag and Last-Modified: the selected representation's (a read), or the
     #: new state's (a PATCH, a 201).
     validators: dict[str, str] = field(default_factory=dict)
-    #: The read's preconditions are false: the answer is 304 (RFC 9110 §15.4.5).
+    #: The read's preconditions are false: the answer is a 304.
     not_modified: bool = False
     #: The write carried a precondition: losing a race is 412, else 409.
     guarded: bool = False
