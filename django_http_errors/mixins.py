@@ -15,18 +15,16 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router, transaction
-from django.db.models import Count, F, Max, QuerySet, Sum
-from django.db.models.signals import post_save, pre_save
+from django.db.models import Count, Max, QuerySet, Sum
 from django.http import Http404, HttpResponseBase, StreamingHttpResponse
 from django.http.response import ResponseHeaders
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework.mixins import CreateModelMixin, ListModelMixin, RetrieveModelMixin
 from rest_framework.request import Request
-from rest_framework.serializers import BaseSerializer, ModelSerializer
+from rest_framework.serializers import BaseSerializer
 from rest_framework.viewsets import ViewSetMixin
 
 from .conditional import (
@@ -43,6 +41,7 @@ from .conf import get_settings
 from .etags import quote_etag
 from .exceptions import Conflict, PreconditionFailed, PreconditionRequired
 from .serializers import ETagField
+from .writes import has_field, saves_fields_only, stored, swap_fields, swap_version
 
 if TYPE_CHECKING:
     from rest_framework.generics import GenericAPIView
@@ -460,23 +459,15 @@ class ConditionalUpdateMixin(_View):
             yield obj
 
     def _compare_and_swap(self, obj: Any) -> None:
-        model = type(obj)
-        manager = model._default_manager.db_manager(router.db_for_write(model, instance=obj))
-        version_field = self.get_version_field(model)
+        version_field = self.get_version_field(type(obj))
         if version_field is not None:
-            seen = getattr(obj, version_field)
-            swapped = manager.filter(pk=obj.pk, **{version_field: seen}).update(
-                **{version_field: F(version_field) + 1}
-            )
-            if swapped:
-                # The block's save() writes the same value; the object shows the new version.
-                setattr(obj, version_field, seen + 1)
+            if swap_version(obj, version_field):
                 return
-            current = manager.filter(pk=obj.pk).first()
+            current = stored(obj)
         else:
-            seen_etag = self.get_etag(obj)
-            current = manager.select_for_update().filter(pk=obj.pk).first()
-            if current is not None and self.get_etag(current) == seen_etag:
+            seen = self.get_etag(obj)
+            current = stored(obj, lock=True)
+            if current is not None and self.get_etag(current) == seen:
                 return
         self._refuse_stale_write(current)
 
@@ -503,31 +494,13 @@ class ConditionalUpdateMixin(_View):
         """
         instance: Any = serializer.instance
         version_field = self.get_version_field(type(instance))
-        if version_field is not None and _saves_fields_only(serializer, instance):
+        if version_field is not None and saves_fields_only(serializer, instance):
             with self.write_transaction(type(instance)):
-                self._swap_with(instance, serializer.validated_data, version_field)
+                if not swap_fields(instance, serializer.validated_data, version_field):
+                    self._refuse_stale_write(stored(instance))
             return
         with self.conditional_write(instance):
             super().perform_update(serializer)
-
-    def _swap_with(self, obj: Any, changes: dict[str, Any], version_field: str) -> None:
-        """``ModelSerializer.update()`` and ``Model.save()`` as one conditional UPDATE."""
-        model = type(obj)
-        seen = getattr(obj, version_field)
-        for name, value in changes.items():
-            setattr(obj, name, value)
-        setattr(obj, version_field, seen + 1)
-        values = {
-            field.attname: field.pre_save(obj, False)  # auto_now and friends, as save() does
-            for field in _concrete_fields(model)
-            # Django's save() writes neither the key nor a column the database computes.
-            if not field.primary_key and not getattr(field, "generated", False)
-        }
-        manager = model._default_manager.db_manager(router.db_for_write(model, instance=obj))
-        if manager.filter(pk=obj.pk, **{version_field: seen}).update(**values):
-            return
-        setattr(obj, version_field, seen)
-        self._refuse_stale_write(manager.filter(pk=obj.pk).first())
 
     def perform_destroy(self, instance: Any) -> None:
         """Delete through ``conditional_write()``, so a concurrent change is 412, not lost."""
@@ -579,40 +552,7 @@ def _not_modified(request: Request, *args: Any, **kwargs: Any) -> HttpResponseBa
     return NotModifiedResponse()
 
 
-def _concrete_fields(model: type[models.Model]) -> list[Any]:
-    """The fields that are columns of the model's table (``Options.get_fields()``)."""
-    return [f for f in model._meta.get_fields() if getattr(f, "concrete", False)]
-
-
-def _saves_fields_only(serializer: BaseSerializer[Any], instance: Any) -> bool:
-    """Whether saving ``serializer`` would only write ``instance``'s own columns, so that one
-    UPDATE can do it: DRF's and Django's own methods, nothing listening, no relation set."""
-    model = type(instance)
-    if not (
-        isinstance(serializer, ModelSerializer)
-        and type(serializer).save is BaseSerializer.save
-        and type(serializer).update is ModelSerializer.update
-        and model.save is models.Model.save
-        and not pre_save.has_listeners(model)
-        and not post_save.has_listeners(model)
-    ):
-        return False
-    fields = {f.name: f for f in _concrete_fields(model)}
-    if any(getattr(f.remote_field, "parent_link", False) for f in fields.values()):
-        return False  # multi-table inheritance: the version may live in another table
-    return all(name in fields for name in serializer.validated_data)
-
-
 def _localized(renderer: Any) -> bool:
     """Whether the renderer's output changes with the language: pages for people do; data is
     the same in every language."""
     return renderer is not None and str(renderer.media_type).startswith("text/html")
-
-
-def has_field(model: type[models.Model], name: str) -> bool:
-    """Whether ``model`` has a field ``name``, by the documented ``Options.get_field``."""
-    try:
-        model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return False
-    return True

@@ -1,0 +1,100 @@
+"""The compare-and-swap that conditional writes rest on, on Django's public ``QuerySet`` API:
+one ``UPDATE`` whose ``WHERE`` names the version the request read, and its row count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, router
+from django.db.models import F
+from django.db.models.signals import post_save, pre_save
+from rest_framework.serializers import BaseSerializer, ModelSerializer
+
+__all__ = ["has_field", "saves_fields_only", "stored", "swap_fields", "swap_version"]
+
+
+def swap_version(obj: Any, version_field: str) -> bool:
+    """Bump ``obj``'s version where the row still has the one ``obj`` holds; whether it did.
+
+    ``UPDATE ... SET version = version + 1 WHERE pk = %s AND version = %s``: of any number of
+    requests that read one version, on any number of processes, one finds the row.
+    """
+    seen = getattr(obj, version_field)
+    if (
+        _rows(obj)
+        .filter(pk=obj.pk, **{version_field: seen})
+        .update(**{version_field: F(version_field) + 1})
+    ):
+        # A save() that follows writes the same value; the object shows the new version.
+        setattr(obj, version_field, seen + 1)
+        return True
+    return False
+
+
+def swap_fields(obj: Any, changes: dict[str, Any], version_field: str) -> bool:
+    """``ModelSerializer.update()`` and ``Model.save()`` as one conditional UPDATE; whether the
+    row still had ``obj``'s version (if not, ``obj`` keeps it)."""
+    seen = getattr(obj, version_field)
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    setattr(obj, version_field, seen + 1)
+    values = {
+        field.attname: field.pre_save(obj, False)  # auto_now and friends, as save() does
+        for field in _concrete_fields(type(obj))
+        # Django's save() writes neither the key nor a column the database computes.
+        if not field.primary_key and not getattr(field, "generated", False)
+    }
+    if _rows(obj).filter(pk=obj.pk, **{version_field: seen}).update(**values):
+        return True
+    setattr(obj, version_field, seen)
+    return False
+
+
+def stored(obj: Any, *, lock: bool = False) -> Any:
+    """``obj``'s row as stored now, ``None`` if it is gone; with ``lock``, locked until the
+    transaction ends (``SELECT ... FOR UPDATE``)."""
+    rows = _rows(obj)
+    return (rows.select_for_update() if lock else rows).filter(pk=obj.pk).first()
+
+
+def saves_fields_only(serializer: BaseSerializer[Any], instance: Any) -> bool:
+    """Whether saving ``serializer`` would only write ``instance``'s own columns, so that one
+    UPDATE can do it: DRF's and Django's own methods, nothing listening, no relation set."""
+    model = type(instance)
+    if not (
+        isinstance(serializer, ModelSerializer)
+        and type(serializer).save is BaseSerializer.save
+        and type(serializer).update is ModelSerializer.update
+        and model.save is models.Model.save
+        and not pre_save.has_listeners(model)
+        and not post_save.has_listeners(model)
+    ):
+        return False
+    fields = {f.name: f for f in _concrete_fields(model)}
+    if any(getattr(f.remote_field, "parent_link", False) for f in fields.values()):
+        return False  # multi-table inheritance: the version may live in another table
+    return all(name in fields for name in serializer.validated_data)
+
+
+def has_field(model: type[models.Model], name: str) -> bool:
+    """Whether ``model`` has a field ``name``, by the documented ``Options.get_field``."""
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def _rows(obj: Any) -> models.QuerySet[Any]:
+    """The rows of ``obj``'s model on the database ``obj`` is written to."""
+    model: type[models.Model] = type(obj)
+    rows: models.QuerySet[Any] = model._default_manager.db_manager(
+        router.db_for_write(model, instance=obj)
+    ).all()
+    return rows
+
+
+def _concrete_fields(model: type[models.Model]) -> list[Any]:
+    """The fields that are columns of the model's table (``Options.get_fields()``)."""
+    return [f for f in model._meta.get_fields() if getattr(f, "concrete", False)]

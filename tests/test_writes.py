@@ -1,0 +1,100 @@
+"""The compare-and-swap on the database itself: one UPDATE whose WHERE names the version read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models.signals import pre_save
+from django.utils import timezone
+
+from django_http_errors.writes import (
+    has_field,
+    saves_fields_only,
+    stored,
+    swap_fields,
+    swap_version,
+)
+from tests.testapp.conditional_views import PostSerializer
+from tests.testapp.models import Note, Post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def post() -> Post:
+    owner = User.objects.create_user("writer")
+    created = Post.objects.create(owner=owner, title="First", body="one")
+    Post.objects.filter(pk=created.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    created.refresh_from_db()
+    return created
+
+
+def test_of_two_copies_of_one_version_only_the_first_swaps(post: Post) -> None:
+    other = Post.objects.get(pk=post.pk)
+    assert swap_version(post, "version") is True
+    assert post.version == 2
+    assert swap_version(other, "version") is False
+    assert other.version == 1
+    assert Post.objects.get(pk=post.pk).version == 2
+
+
+def test_swap_fields_writes_the_change_the_version_and_auto_now_in_one_update(
+    post: Post, django_assert_num_queries: Any
+) -> None:
+    before = post.updated_at
+    with django_assert_num_queries(1):
+        assert swap_fields(post, {"title": "Second"}, "version") is True
+    row = Post.objects.get(pk=post.pk)
+    assert (row.title, row.body, row.version) == ("Second", "one", 2)
+    assert row.updated_at > before
+
+
+def test_a_stale_swap_of_fields_writes_nothing_and_keeps_the_version_read(post: Post) -> None:
+    stale = Post.objects.get(pk=post.pk)
+    assert swap_version(post, "version") is True
+    assert swap_fields(stale, {"title": "Lost"}, "version") is False
+    assert stale.version == 1
+    assert Post.objects.get(pk=post.pk).title == "First"
+
+
+def test_stored_is_the_row_as_it_is_now_or_none(post: Post) -> None:
+    Post.objects.filter(pk=post.pk).update(title="Changed elsewhere")
+    with transaction.atomic():
+        current = stored(post, lock=True)
+        assert current is not None
+        assert current.title == "Changed elsewhere"
+    Post.objects.filter(pk=post.pk).delete()
+    assert stored(post) is None
+
+
+@pytest.fixture
+def listening() -> Iterator[None]:
+    def receiver(**kwargs: Any) -> None:
+        """Anything at all: its presence is what counts."""
+
+    pre_save.connect(receiver, sender=Post)
+    yield
+    pre_save.disconnect(receiver, sender=Post)
+
+
+def test_only_a_plain_serializer_on_a_plain_model_folds_into_one_update(post: Post) -> None:
+    serializer = PostSerializer(post, data={"title": "Third"}, partial=True)
+    assert serializer.is_valid()
+    assert saves_fields_only(serializer, post) is True
+
+
+@pytest.mark.usefixtures("listening")
+def test_a_receiver_of_the_save_keeps_the_save(post: Post) -> None:
+    serializer = PostSerializer(post, data={"title": "Third"}, partial=True)
+    assert serializer.is_valid()
+    assert saves_fields_only(serializer, post) is False
+
+
+def test_has_field() -> None:
+    assert has_field(Post, "version")
+    assert not has_field(Note, "version")
