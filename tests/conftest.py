@@ -1,4 +1,9 @@
-"""Fixtures shared by the tests: the seeded demo users and HTTP clients for them."""
+"""Fixtures shared by the tests.
+
+The library's tests use the test app's own: ``users`` and ``alices_post``, with ``client_as`` and
+``token_for``. The demo's tests (test_demo*.py) use the demo's: ``seeded`` (``seed_demo``),
+``article``, ``draft``, ``as_user``, ``token_of`` and the seeded SQLite file for servers.
+"""
 
 from __future__ import annotations
 
@@ -24,10 +29,28 @@ from demo_project.articles.models import Article
 from demo_project.servers import sqlite_database
 from tests.testapp.models import Post
 
+#: The users both the library's and the demo's tests sign in as: name, staff and superuser.
+USERS = [("alice", False), ("bob", False), ("admin", True)]
+
 
 @pytest.fixture
-def seeded(db: None) -> dict[str, User]:
-    """The demo's users and articles, as ``seed_demo`` creates them."""
+def users(db: None) -> dict[str, User]:
+    """alice, bob and admin (staff and superuser), each with password ``<name>-password`` and a
+    DRF token: the demo's users, made directly."""
+    made = {}
+    for username, staff in USERS:
+        user = User.objects.create_user(
+            username, password=f"{username}-password", is_staff=staff, is_superuser=staff
+        )
+        Token.objects.create(user=user)
+        made[username] = user
+    return made
+
+
+@pytest.fixture
+def seeded(users: dict[str, User]) -> dict[str, User]:
+    """The demo's users and articles, as ``seed_demo`` creates them (it keeps the users it finds:
+    they are as it would make them)."""
     call_command("seed_demo", stdout=io.StringIO())
     # Last changed an hour ago, as stored articles usually are: a change in the second still
     # running has no Last-Modified yet (RFC 9110 §8.8.2.2).
@@ -40,43 +63,58 @@ def basic(username: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
 
 
+def token_header(username: str) -> str:
+    """``Authorization`` value for a user's DRF token."""
+    return f"Token {Token.objects.get(user__username=username).key}"
+
+
+def basic_client(username: str) -> Client:
+    """A test client that sends a user's Basic credentials (``<name>-password``) on every
+    request."""
+    return Client(HTTP_AUTHORIZATION=basic(username, f"{username}-password"))
+
+
+@pytest.fixture
+def token_for(users: dict[str, User]) -> Callable[[str], str]:
+    """``Authorization`` value for one of ``users``' DRF token."""
+    return token_header
+
+
+@pytest.fixture
+def client_as(users: dict[str, User]) -> Callable[[str], Client]:
+    """A test client that sends one of ``users``' Basic credentials on every request."""
+    return basic_client
+
+
 @pytest.fixture
 def token_of(seeded: dict[str, User]) -> Callable[[str], str]:
-    """``Authorization`` value for a seeded user's DRF token."""
-
-    def _token(username: str) -> str:
-        return f"Token {Token.objects.get(user__username=username).key}"
-
-    return _token
+    """``Authorization`` value for a seeded demo user's DRF token."""
+    return token_header
 
 
 @pytest.fixture
 def as_user(seeded: dict[str, User]) -> Callable[[str], Client]:
-    """A test client that sends a seeded user's Basic credentials on every request."""
-
-    def _client(username: str) -> Client:
-        return Client(HTTP_AUTHORIZATION=basic(username, f"{username}-password"))
-
-    return _client
+    """A test client that sends a seeded demo user's Basic credentials on every request."""
+    return basic_client
 
 
 @pytest.fixture
 def article(seeded: dict[str, User]) -> Article:
-    """Alice's published article."""
+    """Alice's published article in the demo."""
     return Article.objects.get(title="Hello from alice")
 
 
 @pytest.fixture
 def draft(seeded: dict[str, User]) -> Article:
-    """Alice's draft."""
+    """Alice's draft in the demo."""
     return Article.objects.get(title="Alice's draft")
 
 
 @pytest.fixture
-def alices_post(seeded: dict[str, User]) -> Post:
+def alices_post(users: dict[str, User]) -> Post:
     """Alice's post in the test app (``/test/conditional/posts/``), last changed an hour ago."""
     post = Post.objects.create(
-        owner=seeded["alice"], title="Hello from alice", body="A published article."
+        owner=users["alice"], title="Hello from alice", body="A published article."
     )
     Post.objects.filter(pk=post.pk).update(updated_at=timezone.now() - timedelta(hours=1))
     post.refresh_from_db()
@@ -116,7 +154,8 @@ def write(client: Client, method: str, path: str, data: Any = None, **headers: s
 
 @pytest.fixture(scope="session")
 def seeded_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite file migrated and seeded once per run, for servers to start from a copy."""
+    """A SQLite file of the demo, migrated and seeded once per run, for servers to start from a
+    copy."""
     path = tmp_path_factory.mktemp("seeded") / "db.sqlite3"
     sqlite_database(path, settings="demo_project.settings")
     # Last-Modified is withheld during the second of the last change; the seeded articles'

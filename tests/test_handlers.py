@@ -54,8 +54,8 @@ def closed_port() -> int:
 # --- DRF's own exceptions, through the demo ---------------------------------------------------
 
 
-def test_invalid_fields_are_400_with_pointers(as_user: Callable[[str], Client]) -> None:
-    response = as_user("alice").post(POSTS, {"title": ""}, content_type=JSON)
+def test_invalid_fields_are_400_with_pointers(client_as: Callable[[str], Client]) -> None:
+    response = client_as("alice").post(POSTS, {"title": ""}, content_type=JSON)
     assert response.status_code == 400
     body = problem(response)
     assert body["code"] == "invalid"
@@ -68,14 +68,14 @@ def test_invalid_fields_are_400_with_pointers(as_user: Callable[[str], Client]) 
     assert body["detail"] == "This field may not be blank."
 
 
-def test_no_credentials_is_401_with_a_challenge(seeded: object) -> None:
+def test_no_credentials_is_401_with_a_challenge(users: object) -> None:
     response = Client().post(POSTS, {"title": "x"}, content_type=JSON)
     assert response.status_code == 401
     assert response["WWW-Authenticate"]
     assert problem(response)["code"] == "not_authenticated"
 
 
-def test_wrong_password_is_401_with_the_basic_challenge(seeded: object) -> None:
+def test_wrong_password_is_401_with_the_basic_challenge(users: object) -> None:
     client = Client(HTTP_AUTHORIZATION=basic("alice", "wrong"))
     response = client.post(POSTS, {"title": "x"}, content_type=JSON)
     assert response.status_code == 401
@@ -83,10 +83,10 @@ def test_wrong_password_is_401_with_the_basic_challenge(seeded: object) -> None:
     assert problem(response)["code"] == "authentication_failed"
 
 
-def test_writing_someone_elses_article_is_403(
-    as_user: Callable[[str], Client], alices_post: Post
+def test_writing_someone_elses_post_is_403(
+    client_as: Callable[[str], Client], alices_post: Post
 ) -> None:
-    bob = as_user("bob")
+    bob = client_as("bob")
     url = f"{POSTS}{alices_post.pk}/"
     # With the ETag bob read: refused for who he is, not for a missing precondition.
     etag = bob.get(url)["ETag"]
@@ -95,7 +95,7 @@ def test_writing_someone_elses_article_is_403(
     assert problem(response)["code"] == "not_owner"  # the code of the permission that denied
 
 
-def test_unknown_id_is_404_with_instance(seeded: object) -> None:
+def test_unknown_id_is_404_with_instance(users: object) -> None:
     response = Client().get(f"{POSTS}999999/")
     assert response.status_code == 404
     body = problem(response)
@@ -103,14 +103,14 @@ def test_unknown_id_is_404_with_instance(seeded: object) -> None:
     assert body["instance"] == f"{POSTS}999999/"
 
 
-def test_wrong_method_is_405_with_allow(as_user: Callable[[str], Client]) -> None:
-    response = as_user("alice").put(POSTS, {}, content_type=JSON)
+def test_wrong_method_is_405_with_allow(client_as: Callable[[str], Client]) -> None:
+    response = client_as("alice").put(POSTS, {}, content_type=JSON)
     assert response.status_code == 405
     assert {"GET", "POST"} <= {m.strip() for m in response["Allow"].split(",")}
     assert problem(response)["code"] == "method_not_allowed"
 
 
-def test_unservable_accept_is_406_still_a_problem(seeded: object) -> None:
+def test_unservable_accept_is_406_still_a_problem(users: object) -> None:
     response = Client().get(POSTS, HTTP_ACCEPT="text/csv")
     assert response.status_code == 406
     assert problem(response)["code"] == "not_acceptable"
@@ -130,14 +130,14 @@ def test_a_view_whose_first_renderer_is_html_answers_errors_as_problems(
     assert problem(response)["status"] == status
 
 
-def test_unsupported_content_type_is_415(as_user: Callable[[str], Client]) -> None:
-    response = as_user("alice").post(POSTS, "title=x", content_type="text/csv")
+def test_unsupported_content_type_is_415(client_as: Callable[[str], Client]) -> None:
+    response = client_as("alice").post(POSTS, "title=x", content_type="text/csv")
     assert response.status_code == 415
     assert problem(response)["code"] == "unsupported_media_type"
 
 
-def test_malformed_json_is_400_parse_error(as_user: Callable[[str], Client]) -> None:
-    response = as_user("alice").post(POSTS, '{"title": ', content_type=JSON)
+def test_malformed_json_is_400_parse_error(client_as: Callable[[str], Client]) -> None:
+    response = client_as("alice").post(POSTS, '{"title": ', content_type=JSON)
     assert response.status_code == 400
     body = problem(response)
     assert body["code"] == "parse_error"
@@ -497,14 +497,14 @@ def test_unreachable_database_retry_after_is_a_setting(tmp_path: Path) -> None:
 # --- Negotiation and i18n ---------------------------------------------------------------------
 
 
-def test_browsable_api_renders_errors_as_html(seeded: object) -> None:
+def test_browsable_api_renders_errors_as_html(users: object) -> None:
     response = Client().get(f"{POSTS}999999/", HTTP_ACCEPT="text/html")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
     assert b"not_found" in response.content
 
 
-def test_german_client_gets_german_titles_and_drf_details(seeded: object) -> None:
+def test_german_client_gets_german_titles_and_drf_details(users: object) -> None:
     response = Client().post(POSTS, {"title": "x"}, content_type=JSON, HTTP_ACCEPT_LANGUAGE="de")
     assert response.status_code == 401
     body = problem(response)

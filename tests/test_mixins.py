@@ -185,12 +185,12 @@ def test_representations_in_other_formats_have_other_etags_and_languages_only_fo
 
 
 def test_if_match_of_another_representation_of_the_current_state_lets_a_write_through(
-    as_user: Callable[[str], Client], alices_post: Post
+    client_as: Callable[[str], Client], alices_post: Post
 ) -> None:
     page = Client().get(url(alices_post) + "?format=api", headers={"Accept-Language": "de"})["ETag"]
     stale_page = page.replace(f".{alices_post.version}-", f".{alices_post.version - 1}-")
     assert stale_page != page
-    alice = as_user("alice")
+    alice = client_as("alice")
     refused = write(alice, "PATCH", url(alices_post), {"body": "x"}, **{"If-Match": stale_page})
     assert refused.status_code == 412
     changed = write(alice, "PATCH", url(alices_post), {"body": "y"}, **{"If-Match": page})
@@ -204,9 +204,9 @@ def test_if_match_of_another_representation_of_the_current_state_lets_a_write_th
 
 
 def test_put_with_if_match_carries_no_validators_but_the_body_does(
-    as_user: Callable[[str], Client], alices_post: Post
+    client_as: Callable[[str], Client], alices_post: Post
 ) -> None:
-    alice = as_user("alice")
+    alice = client_as("alice")
     response = write(
         alice,
         "PUT",
@@ -223,10 +223,10 @@ def test_put_with_if_match_carries_no_validators_but_the_body_does(
 
 
 def test_patch_with_if_match_carries_the_new_etag(
-    as_user: Callable[[str], Client], alices_post: Post
+    client_as: Callable[[str], Client], alices_post: Post
 ) -> None:
     response = write(
-        as_user("alice"),
+        client_as("alice"),
         "PATCH",
         url(alices_post),
         {"body": "more"},
@@ -239,9 +239,9 @@ def test_patch_with_if_match_carries_the_new_etag(
     assert "Last-Modified" not in response
 
 
-def test_delete_with_if_match_is_204(as_user: Callable[[str], Client], alices_post: Post) -> None:
+def test_delete_with_if_match_is_204(client_as: Callable[[str], Client], alices_post: Post) -> None:
     response = write(
-        as_user("alice"), "DELETE", url(alices_post), **{"If-Match": etag_of(alices_post)}
+        client_as("alice"), "DELETE", url(alices_post), **{"If-Match": etag_of(alices_post)}
     )
     assert response.status_code == 204
     assert not Post.objects.filter(pk=alices_post.pk).exists()
@@ -249,31 +249,30 @@ def test_delete_with_if_match_is_204(as_user: Callable[[str], Client], alices_po
 
 @pytest.mark.parametrize("if_match", ["*", '"other", {etag}', " {etag} "])
 def test_if_match_star_and_lists_pass(
-    as_user: Callable[[str], Client], alices_post: Post, if_match: str
+    client_as: Callable[[str], Client], alices_post: Post, if_match: str
 ) -> None:
     value = if_match.format(etag=etag_of(alices_post))
     response = write(
-        as_user("alice"), "PATCH", url(alices_post), {"body": "x"}, **{"If-Match": value}
+        client_as("alice"), "PATCH", url(alices_post), {"body": "x"}, **{"If-Match": value}
     )
     assert response.status_code == 200, response.content
 
 
 @pytest.mark.parametrize("date", ["{last_modified}", FUTURE_DATE], ids=["equal", "later"])
 def test_if_unmodified_since_not_older_passes_and_satisfies_the_requirement(
-    as_user: Callable[[str], Client], alices_post: Post, date: str
+    client_as: Callable[[str], Client], alices_post: Post, date: str
 ) -> None:
     value = date.format(last_modified=last_modified_of(alices_post))
-    response = write(
-        as_user("alice"), "PATCH", url(alices_post), {"body": "x"}, **{"If-Unmodified-Since": value}
-    )
+    headers = {"If-Unmodified-Since": value}
+    response = write(client_as("alice"), "PATCH", url(alices_post), {"body": "x"}, **headers)
     assert response.status_code == 200, response.content
 
 
 def test_if_match_makes_if_unmodified_since_ignored(
-    as_user: Callable[[str], Client], alices_post: Post
+    client_as: Callable[[str], Client], alices_post: Post
 ) -> None:
     response = write(
-        as_user("alice"),
+        client_as("alice"),
         "PATCH",
         url(alices_post),
         {"body": "x"},
@@ -303,11 +302,11 @@ def test_if_match_makes_if_unmodified_since_ignored(
 )
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
 def test_failing_precondition_is_412_with_the_current_etag(
-    as_user: Callable[[str], Client], alices_post: Post, method: str, headers: dict[str, str]
+    client_as: Callable[[str], Client], alices_post: Post, method: str, headers: dict[str, str]
 ) -> None:
     etag = etag_of(alices_post)
     sent = {name: value.format(etag=etag) for name, value in headers.items()}
-    response = write(as_user("alice"), method, url(alices_post), {"title": "x"}, **sent)
+    response = write(client_as("alice"), method, url(alices_post), {"title": "x"}, **sent)
     assert response.status_code == 412, response.content
     assert problem(response)["etag"] == etag
     assert etag_of(alices_post) == etag
@@ -315,9 +314,9 @@ def test_failing_precondition_is_412_with_the_current_etag(
 
 @pytest.mark.parametrize("body", ['{"title": ""}', '{"title": '], ids=["invalid", "malformed"])
 def test_stale_if_match_is_412_before_the_body_is_read(
-    as_user: Callable[[str], Client], alices_post: Post, body: str
+    client_as: Callable[[str], Client], alices_post: Post, body: str
 ) -> None:
-    response = write(as_user("alice"), "PUT", url(alices_post), body, **{"If-Match": '"stale"'})
+    response = write(client_as("alice"), "PUT", url(alices_post), body, **{"If-Match": '"stale"'})
     assert response.status_code == 412
 
 
@@ -331,9 +330,9 @@ def test_stale_if_match_is_412_before_the_body_is_read(
     ids=["none", "invalid-date", "if-none-match-only"],
 )
 def test_unconditional_write_is_428_naming_the_headers(
-    as_user: Callable[[str], Client], alices_post: Post, method: str, headers: dict[str, str]
+    client_as: Callable[[str], Client], alices_post: Post, method: str, headers: dict[str, str]
 ) -> None:
-    response = write(as_user("alice"), method, url(alices_post), {"title": "x"}, **headers)
+    response = write(client_as("alice"), method, url(alices_post), {"title": "x"}, **headers)
     assert response.status_code == 428
     body = problem(response)
     assert body["required_headers"] == ["If-Match", "If-Unmodified-Since"]
@@ -345,9 +344,9 @@ def test_unconditional_write_is_428_naming_the_headers(
 
 @override_settings(HTTP_ERRORS={"PRECONDITION_REQUIRED": False})
 def test_without_the_requirement_an_unconditional_write_goes_through(
-    as_user: Callable[[str], Client], alices_post: Post
+    client_as: Callable[[str], Client], alices_post: Post
 ) -> None:
-    response = write(as_user("alice"), "PATCH", url(alices_post), {"body": "x"})
+    response = write(client_as("alice"), "PATCH", url(alices_post), {"body": "x"})
     assert response.status_code == 200
     assert response.json()["version"] == 2
 
@@ -363,9 +362,9 @@ def overtaken_write(client: Client, method: str, post: Post, **headers: str) -> 
 
 @pytest.mark.parametrize("method", ["PATCH", "DELETE"])
 def test_a_conditional_write_overtaken_by_another_is_412_with_the_etag_that_won(
-    as_user: Callable[[str], Client], alices_post: Post, method: str
+    client_as: Callable[[str], Client], alices_post: Post, method: str
 ) -> None:
-    response = overtaken_write(as_user("alice"), method, alices_post, **{"If-Match": "*"})
+    response = overtaken_write(client_as("alice"), method, alices_post, **{"If-Match": "*"})
     assert response.status_code == 412, response.content
     body = problem(response)
     # This request's own write did not happen; the one that overtook it stays.
@@ -377,9 +376,9 @@ def test_a_conditional_write_overtaken_by_another_is_412_with_the_etag_that_won(
 
 @pytest.mark.parametrize("method", ["PATCH", "DELETE"])
 def test_an_unconditional_write_overtaken_by_another_is_409(
-    as_user: Callable[[str], Client], alices_post: Post, method: str
+    client_as: Callable[[str], Client], alices_post: Post, method: str
 ) -> None:
-    response = overtaken_write(as_user("alice"), method, alices_post)
+    response = overtaken_write(client_as("alice"), method, alices_post)
     assert response.status_code == 409, response.content
     assert problem(response)["code"] == "conflict"
     alices_post.refresh_from_db()
@@ -432,10 +431,10 @@ def test_model_without_version_field(db: None) -> None:
 
 
 def test_options_lists_the_put_action_without_a_precondition(
-    as_user: Callable[[str], Client], alices_post: Post
+    client_as: Callable[[str], Client], alices_post: Post
 ) -> None:
     # DRF's metadata looks the object up as if for a PUT; that probe is no write to guard.
-    response = as_user("alice").options(url(alices_post))
+    response = client_as("alice").options(url(alices_post))
     assert response.status_code == 200
     assert "PUT" in response.json()["actions"]
 

@@ -24,10 +24,10 @@ def url(post: Post) -> str:
 
 
 def test_a_delete_accepting_only_problems_is_204_and_deletes(
-    as_user: Callable[[str], Client], alices_post: Post
+    client_as: Callable[[str], Client], alices_post: Post
 ) -> None:
     etag = Client().get(url(alices_post))["ETag"]
-    response = as_user("alice").delete(
+    response = client_as("alice").delete(
         url(alices_post), headers={"Accept": PROBLEMS, "If-Match": etag}
     )
     assert response.status_code == 204
@@ -56,10 +56,10 @@ def test_a_read_with_content_accepting_only_problems_is_a_406_problem(alices_pos
 
 
 def test_a_write_with_content_accepting_only_problems_keeps_its_answer_as_json(
-    as_user: Callable[[str], Client], alices_post: Post
+    client_as: Callable[[str], Client], alices_post: Post
 ) -> None:
     etag = Client().get(url(alices_post))["ETag"]
-    response = as_user("alice").patch(
+    response = client_as("alice").patch(
         url(alices_post),
         '{"body": "changed"}',
         content_type="application/json",

@@ -44,10 +44,10 @@ def next_second() -> None:
 
 @pytest.mark.django_db
 def test_a_date_never_overwrites_or_keeps_a_change_its_client_has_not_seen(
-    as_user: Callable[[str], Client], alices_post: Post
+    client_as: Callable[[str], Client], alices_post: Post
 ) -> None:
     """Read; another client writes in the same second; write or revalidate with the date."""
-    alice, admin = as_user("alice"), as_user("admin")
+    alice, admin = client_as("alice"), client_as("admin")
     path = url(alices_post)
     dated = withheld = 0
     for round_ in range(ROUNDS):
@@ -116,7 +116,7 @@ def test_the_tests_run_without_atomic_requests() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_401_and_an_unknown_url_run_no_statement(
-    seeded: Any, statements: list[tuple[str, bool]]
+    users: Any, statements: list[tuple[str, bool]]
 ) -> None:
     created = Client().post(POSTS, {"title": "x"}, content_type=JSON)
     assert created.status_code == 401
@@ -136,7 +136,7 @@ def test_a_401_and_an_unknown_url_run_no_statement(
     ids=["412", "428", "400", "403"],
 )
 def test_a_refused_write_begins_no_transaction_and_takes_no_lock(
-    token_of: Callable[[str], str],
+    token_for: Callable[[str], str],
     alices_post: Post,
     statements: list[tuple[str, bool]],
     headers: dict[str, str],
@@ -144,7 +144,7 @@ def test_a_refused_write_begins_no_transaction_and_takes_no_lock(
     status: int,
 ) -> None:
     user = "bob" if status == 403 else "alice"
-    client = Client(HTTP_AUTHORIZATION=token_of(user))
+    client = Client(HTTP_AUTHORIZATION=token_for(user))
     etag = Client().get(url(alices_post))["ETag"]
     statements.clear()
     sent = {name: value.format(etag=etag) for name, value in headers.items()}
@@ -165,9 +165,9 @@ def test_reads_begin_no_transaction(alices_post: Post, statements: list[tuple[st
 
 @pytest.mark.django_db(transaction=True)
 def test_a_write_runs_its_statements_in_one_transaction(
-    token_of: Callable[[str], str], alices_post: Post, statements: list[tuple[str, bool]]
+    token_for: Callable[[str], str], alices_post: Post, statements: list[tuple[str, bool]]
 ) -> None:
-    client = Client(HTTP_AUTHORIZATION=token_of("alice"))
+    client = Client(HTTP_AUTHORIZATION=token_for("alice"))
     etag = Client().get(url(alices_post))["ETag"]
     statements.clear()
     response = patch(client, url(alices_post), {"body": "changed"}, **{"If-Match": etag})
@@ -184,9 +184,9 @@ def test_a_write_runs_its_statements_in_one_transaction(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_serializer_of_its_own_saves_after_the_compare_and_swap(
-    token_of: Callable[[str], str], alices_post: Post, statements: list[tuple[str, bool]]
+    token_for: Callable[[str], str], alices_post: Post, statements: list[tuple[str, bool]]
 ) -> None:
-    client = Client(HTTP_AUTHORIZATION=token_of("alice"))
+    client = Client(HTTP_AUTHORIZATION=token_for("alice"))
     etag = Client().get(url(alices_post))["ETag"]
     statements.clear()
     path = f"/test/conditional/failing-posts/{alices_post.pk}/"
@@ -200,11 +200,12 @@ def test_a_serializer_of_its_own_saves_after_the_compare_and_swap(
 
 @pytest.mark.django_db(transaction=True)
 def test_validation_that_fails_after_saving_leaves_nothing_behind(
-    as_user: Callable[[str], Client], alices_post: Post
+    client_as: Callable[[str], Client], alices_post: Post
 ) -> None:
     path = f"/test/conditional/failing-posts/{alices_post.pk}/"
     etag = Client().get(url(alices_post))["ETag"]
-    response = patch(as_user("alice"), path, {"body": "invalid after saving"}, **{"If-Match": etag})
+    alice = client_as("alice")
+    response = patch(alice, path, {"body": "invalid after saving"}, **{"If-Match": etag})
     assert response.status_code == 400
     assert problem(response)["errors"][0]["pointer"] == "#/body"
     alices_post.refresh_from_db()
@@ -213,10 +214,10 @@ def test_validation_that_fails_after_saving_leaves_nothing_behind(
 
 @pytest.mark.django_db(transaction=True)
 def test_an_action_that_fails_after_writing_leaves_nothing_behind(
-    token_of: Callable[[str], str], alices_post: Post
+    token_for: Callable[[str], str], alices_post: Post
 ) -> None:
     path = f"/test/conditional/failing-posts/{alices_post.pk}/fail_after_write/"
-    client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=token_of("alice"))
+    client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=token_for("alice"))
     response = client.post(path)
     assert response.status_code == 500
     alices_post.refresh_from_db()
