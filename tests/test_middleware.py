@@ -39,7 +39,7 @@ def filtered(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     "given", ["abc-123", "5f0c0c3f-bb6d-4c5e-9a4d-2f0e1b7a9c11", "trace:1/2+3=4.x_y", "a" * 128]
 )
 def test_a_sane_client_id_is_echoed(given: str) -> None:
-    response = Client().get("/api/no-such-thing/", HTTP_X_REQUEST_ID=given)
+    response = Client().get("/test/no-such-thing/", HTTP_X_REQUEST_ID=given)
     assert response["X-Request-ID"] == given
     assert problem(response)["request_id"] == given
 
@@ -48,7 +48,7 @@ def test_a_sane_client_id_is_echoed(given: str) -> None:
     "given", ["", "a" * 129, "two words", "line\nbreak", "tab\there", "<script>", "é"]
 )
 def test_an_insane_client_id_is_replaced(given: str) -> None:
-    response = Client().get("/api/no-such-thing/", HTTP_X_REQUEST_ID=given)
+    response = Client().get("/test/no-such-thing/", HTTP_X_REQUEST_ID=given)
     generated = response["X-Request-ID"]
     assert generated != given
     assert len(generated) == 32
@@ -58,19 +58,19 @@ def test_an_insane_client_id_is_replaced(given: str) -> None:
 
 def test_every_request_gets_its_own_generated_id() -> None:
     client = Client()
-    ids = {client.get("/api/no-such-thing/")["X-Request-ID"] for _ in range(3)}
+    ids = {client.get("/test/no-such-thing/")["X-Request-ID"] for _ in range(3)}
     assert len(ids) == 3
 
 
 def test_the_id_is_on_successful_responses_too() -> None:
-    response = Client().get("/api/health/", HTTP_X_REQUEST_ID="ok-1")
+    response = Client().get("/test/perm/open/", HTTP_X_REQUEST_ID="ok-1")
     assert response.status_code == 200
     assert response["X-Request-ID"] == "ok-1"
 
 
 def test_the_header_name_is_a_setting() -> None:
     with override_settings(HTTP_ERRORS={"REQUEST_ID_HEADER": "X-Correlation-ID"}):
-        response = Client().get("/api/no-such-thing/", HTTP_X_CORRELATION_ID="corr-9")
+        response = Client().get("/test/no-such-thing/", HTTP_X_CORRELATION_ID="corr-9")
     assert response["X-Correlation-ID"] == "corr-9"
     assert problem(response)["request_id"] == "corr-9"
 
@@ -78,7 +78,7 @@ def test_the_header_name_is_a_setting() -> None:
 def test_a_4xx_log_record_carries_the_id(caplog: pytest.LogCaptureFixture) -> None:
     # Django logs a 4xx after the middleware chain has returned: the id comes from the request.
     with filtered(caplog):
-        Client().get("/api/no-such-thing/", HTTP_X_REQUEST_ID="log-404")
+        Client().get("/test/no-such-thing/", HTTP_X_REQUEST_ID="log-404")
     [record] = [r for r in caplog.records if r.name == "django.request"]
     assert record.request_id == "log-404"  # type: ignore[attr-defined]
 

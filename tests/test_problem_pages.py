@@ -32,7 +32,7 @@ def test_every_catalog_type_opens_its_page(entry: ProblemType) -> None:
 
 
 def test_the_type_of_a_real_problem_opens_its_page() -> None:
-    body = problem(Client().get("/api/articles/999999/"))
+    body = problem(Client().get("/test/conditional/posts/999999/"))
     assert body["type"] == "/api/problems/not-found/"
     page = Client().get(urlsplit(body["type"]).path)
     assert page.status_code == 200

@@ -11,12 +11,12 @@ from tests.test_handlers import assert_leaks_nothing, unsafe_client
 pytestmark = pytest.mark.django_db
 
 
-def test_unknown_url_under_the_api_is_a_404_problem() -> None:
-    response = Client().get("/api/no-such-thing/")
+def test_unknown_url_is_a_404_problem() -> None:
+    response = Client().get("/test/no-such-thing/")
     assert response.status_code == 404
     body = problem(response)
     assert body["code"] == "not_found"
-    assert body["instance"] == "/api/no-such-thing/"
+    assert body["instance"] == "/test/no-such-thing/"
     assert "tried" not in response.content.decode()
 
 
@@ -36,7 +36,7 @@ def test_suspicious_operation_is_a_400_problem() -> None:
 
 
 def test_host_not_allowed_is_a_400_problem() -> None:
-    response = Client().get("/api/articles/", HTTP_HOST="evil.example")
+    response = Client().get("/test/perm/open/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     body = problem(response)
     assert body["code"] == "bad_request"
