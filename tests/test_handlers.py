@@ -259,7 +259,7 @@ def test_model_full_clean_is_400_with_errors() -> None:
     assert body["status"] == 400
     assert body["errors"] == [
         {"pointer": "#/name", "detail": "This field cannot be blank.", "code": "blank"},
-        {"pointer": "#/article", "detail": "This field cannot be blank.", "code": "blank"},
+        {"pointer": "#/post", "detail": "This field cannot be blank.", "code": "blank"},
     ]
 
 

@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Permission as AuthPermission
 from django.contrib.auth.models import User
+from django.db.models import Model
 from django.http import Http404
 from django.test import Client, override_settings
 from rest_framework import permissions as drf_permissions
 from rest_framework.generics import get_object_or_404
 from rest_framework.test import APIRequestFactory
 
-from demo_project.articles.models import Article
 from django_http_errors import permissions
 from django_http_errors.permissions import (
     DjangoModelPermissions,
@@ -28,6 +28,7 @@ from django_http_errors.permissions import (
     owner_pk,
 )
 from tests.conftest import basic, problem
+from tests.testapp.models import Post
 from tests.testapp.permission_views import COMPOSITIONS, ORDERS
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ ANONYMOUS_CHALLENGE = {
     "none": None,
 }
 
-#: The code of a 403 for bob writing alice's article: the operand that denied.
+#: The code of a 403 for bob writing alice's post: the operand that denied.
 DENIED_CODE = {
     "single": "not_owner",  # IsOwnerOrReadOnly
     "and": "not_owner",  # IsAuthenticated & IsOwner
@@ -92,7 +93,7 @@ def expected(order: str, request: str, composition: str) -> tuple[int, str | Non
     }[request]
 
 
-def client_for(order: str, username: str | None, token_of: Callable[[str], str]) -> Client:
+def client_for(order: str, username: str | None, token_for: Callable[[str], str]) -> Client:
     """A client authenticated the way the order's first class expects."""
     if username is None:
         return Client()
@@ -101,15 +102,15 @@ def client_for(order: str, username: str | None, token_of: Callable[[str], str])
         client.force_login(User.objects.get(username=username))
         return client
     if order == "token-first":
-        return Client(HTTP_AUTHORIZATION=token_of(username))
+        return Client(HTTP_AUTHORIZATION=token_for(username))
     return Client(HTTP_AUTHORIZATION=basic(username, f"{username}-password"))
 
 
 def send(
-    order: str, request: str, composition: str, article: Article, token_of: Callable[[str], str]
+    order: str, request: str, composition: str, post: Post, token_for: Callable[[str], str]
 ) -> Any:
     variant = "hidden" if request == "hidden object" else "plain"
-    url = f"/test/perm/{order}/{composition}/{variant}/{article.pk}/"
+    url = f"/test/perm/{order}/{composition}/{variant}/{post.pk}/"
     data = {"title": "Changed"}
     credentials = {
         "bad password": basic("alice", "wrong-password"),
@@ -120,7 +121,7 @@ def send(
         client = Client(HTTP_AUTHORIZATION=credentials[request])
     else:
         user = {"authenticated and allowed": "alice", "anonymous": None}.get(request, "bob")
-        client = client_for(order, user, token_of)
+        client = client_for(order, user, token_for)
     return client.patch(url, data, content_type="application/json")
 
 
@@ -131,11 +132,11 @@ def test_the_rule(
     order: str,
     request_kind: str,
     composition: str,
-    article: Article,
-    token_of: Callable[[str], str],
+    alices_post: Post,
+    token_for: Callable[[str], str],
 ) -> None:
     status, challenge, code = expected(order, request_kind, composition)
-    response = send(order, request_kind, composition, article, token_of)
+    response = send(order, request_kind, composition, alices_post, token_for)
     assert response.status_code == status, response.content
     assert response.get("WWW-Authenticate") == challenge
     if status == 200:
@@ -143,9 +144,9 @@ def test_the_rule(
         return
     assert problem(response)["code"] == code
     if status == 404:
-        # The hidden article is answered exactly like an id that matches nothing.
-        variant_url = f"/test/perm/{order}/{composition}/hidden/{missing_pk_like(article)}/"
-        missing = client_for(order, "bob", token_of).patch(
+        # The hidden post is answered exactly like an id that matches nothing.
+        variant_url = f"/test/perm/{order}/{composition}/hidden/{missing_pk_like(alices_post)}/"
+        missing = client_for(order, "bob", token_for).patch(
             variant_url, {"title": "Changed"}, content_type="application/json"
         )
         assert_indistinguishable(response, missing)
@@ -155,11 +156,11 @@ def test_the_rule(
 # Hiding: indistinguishable from missing, whoever asks for it
 
 
-def missing_pk_like(article: Article) -> int:
-    """An id that matches no article and has as many digits as ``article``'s, so that the two
-    problems' ``instance`` (and so their ``Content-Length``) have the same length."""
-    digits = len(str(article.pk))
-    taken = set(Article.objects.values_list("pk", flat=True))
+def missing_pk_like(obj: Model) -> int:
+    """An id that matches no row of ``obj``'s model and has as many digits as ``obj``'s, so that
+    the two problems' ``instance`` (and so their ``Content-Length``) have the same length."""
+    digits = len(str(obj.pk))
+    taken = set(type(obj)._default_manager.values_list("pk", flat=True))
     return next(pk for pk in range(10 ** (digits - 1), 10**digits) if pk not in taken)
 
 
@@ -175,37 +176,37 @@ def assert_indistinguishable(hidden_response: Any, missing_response: Any) -> Non
     assert hidden_response.status_code == 404
 
 
-def test_missing_object_is_what_get_object_raises(article: Article) -> None:
+def test_missing_object_is_what_get_object_raises(alices_post: Post) -> None:
     with pytest.raises(Http404) as raised:
-        get_object_or_404(Article.objects.all(), pk=MISSING_PK)
-    assert str(raised.value) == str(missing_object(article))
-    assert type(raised.value) is type(missing_object(article))
+        get_object_or_404(Post.objects.all(), pk=MISSING_PK)
+    assert str(raised.value) == str(missing_object(alices_post))
+    assert type(raised.value) is type(missing_object(alices_post))
 
 
 def test_view_attribute_hides_denied_objects(
-    article: Article, as_user: Callable[[str], Client]
+    alices_post: Post, client_as: Callable[[str], Client]
 ) -> None:
-    bob = as_user("bob")
+    bob = client_as("bob")
     hidden_response = bob.patch(
-        f"/test/perm/view-hides/{article.pk}/", {"title": "x"}, content_type="application/json"
+        f"/test/perm/view-hides/{alices_post.pk}/", {"title": "x"}, content_type="application/json"
     )
     missing = bob.patch(
-        f"/test/perm/view-hides/{missing_pk_like(article)}/",
+        f"/test/perm/view-hides/{missing_pk_like(alices_post)}/",
         {"title": "x"},
         content_type="application/json",
     )
     assert_indistinguishable(hidden_response, missing)
     # Reading stays allowed, and the owner still writes.
-    assert bob.get(f"/test/perm/view-hides/{article.pk}/").status_code == 200
-    alice = as_user("alice").patch(
-        f"/test/perm/view-hides/{article.pk}/", {"title": "x"}, content_type="application/json"
+    assert bob.get(f"/test/perm/view-hides/{alices_post.pk}/").status_code == 200
+    alice = client_as("alice").patch(
+        f"/test/perm/view-hides/{alices_post.pk}/", {"title": "x"}, content_type="application/json"
     )
     assert alice.status_code == 200
 
 
-def test_anonymous_gets_401_before_any_404(article: Article) -> None:
+def test_anonymous_gets_401_before_any_404(alices_post: Post) -> None:
     """Authentication comes first: a hidden and a missing object are both a 401 to anonymous."""
-    for pk in (article.pk, MISSING_PK):
+    for pk in (alices_post.pk, MISSING_PK):
         response = Client().patch(
             f"/test/perm/session-first/and/hidden/{pk}/", {}, content_type="application/json"
         )
@@ -281,23 +282,23 @@ def test_composition_keeps_the_words_of_the_operand_that_denied(
     expression: Any,
     username: str,
     outcome: tuple[Any, ...],
-    seeded: dict[str, User],
-    article: Article,
+    users: dict[str, User],
+    alices_post: Post,
 ) -> None:
-    assert denial_of(expression, seeded[username], article) == outcome
+    assert denial_of(expression, users[username], alices_post) == outcome
 
 
-def test_a_negation_is_given_its_own_words_by_subclassing(seeded: dict[str, User]) -> None:
+def test_a_negation_is_given_its_own_words_by_subclassing(users: dict[str, User]) -> None:
     class StaffMayNot(~IsAdminUser):  # type: ignore[misc]
         message = "Staff may not do this."
         code = "staff_may_not"
 
-    assert denial_of(StaffMayNot, seeded["admin"]) == (
+    assert denial_of(StaffMayNot, users["admin"]) == (
         False,
         "Staff may not do this.",
         "staff_may_not",
     )
-    assert denial_of(StaffMayNot, seeded["bob"]) == (True, None, None)
+    assert denial_of(StaffMayNot, users["bob"]) == (True, None, None)
 
 
 @pytest.mark.parametrize(
@@ -315,23 +316,23 @@ def test_a_negation_is_given_its_own_words_by_subclassing(seeded: dict[str, User
     ],
 )
 def test_hiding_raises_the_missing_objects_404(
-    expression: Any, username: str, hides: bool, seeded: dict[str, User], article: Article
+    expression: Any, username: str, hides: bool, users: dict[str, User], alices_post: Post
 ) -> None:
     if hides:
         with pytest.raises(Http404) as raised:
-            denial_of(expression, seeded[username], article)
-        assert str(raised.value) == "No Article matches the given query."
+            denial_of(expression, users[username], alices_post)
+        assert str(raised.value) == "No Post matches the given query."
     else:
-        denial_of(expression, seeded[username], article)
+        denial_of(expression, users[username], alices_post)
 
 
-def test_a_hiding_attribute_on_the_class_hides(seeded: dict[str, User], article: Article) -> None:
+def test_a_hiding_attribute_on_the_class_hides(users: dict[str, User], alices_post: Post) -> None:
     class SecretOwner(IsOwner):
         hide_denied_objects = True
 
     with pytest.raises(Http404):
-        denial_of(SecretOwner, seeded["bob"], article)
-    assert denial_of(SecretOwner, seeded["alice"], article) == (True, None, None)
+        denial_of(SecretOwner, users["bob"], alices_post)
+    assert denial_of(SecretOwner, users["alice"], alices_post) == (True, None, None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -365,39 +366,39 @@ def test_each_rule(
     username: str | None,
     method: str,
     allowed: bool,
-    seeded: dict[str, User],
-    article: Article,
+    users: dict[str, User],
+    alices_post: Post,
 ) -> None:
     permission = permission_class()
-    request = drf_request(seeded[username] if username else None, method)
+    request = drf_request(users[username] if username else None, method)
     result = permission.has_permission(request, None) and permission.has_object_permission(
-        request, None, article
+        request, None, alices_post
     )
     assert result is allowed
 
 
 def test_staff_may_be_allowed_and_the_owner_field_may_be_a_path(
-    seeded: dict[str, User], article: Article
+    users: dict[str, User], alices_post: Post
 ) -> None:
     class IsOwnerOrStaff(IsOwner):
         allow_staff = True
 
-    assert denial_of(IsOwnerOrStaff, seeded["admin"], article) == (True, None, None)
-    assert denial_of(IsOwnerOrStaff, seeded["bob"], article)[0] is False
+    assert denial_of(IsOwnerOrStaff, users["admin"], alices_post) == (True, None, None)
+    assert denial_of(IsOwnerOrStaff, users["bob"], alices_post)[0] is False
 
     class Comment:
-        """Something owned through another object: ``comment.article.owner``."""
+        """Something owned through another object: ``comment.post.owner``."""
 
-        def __init__(self, article: Article) -> None:
-            self.article = article
+        def __init__(self, post: Post) -> None:
+            self.post = post
 
-    class IsArticleOwner(IsOwner):
-        owner_field = "article.owner"
+    class IsPostOwner(IsOwner):
+        owner_field = "post.owner"
 
-    assert owner_pk(Comment(article), "article.owner") == seeded["alice"].pk
-    assert denial_of(IsArticleOwner, seeded["alice"], Comment(article)) == (True, None, None)
-    assert denial_of(IsArticleOwner, seeded["bob"], Comment(article))[0] is False
-    assert owner_pk(Comment(article), "article.nothing.owner") is None
+    assert owner_pk(Comment(alices_post), "post.owner") == users["alice"].pk
+    assert denial_of(IsPostOwner, users["alice"], Comment(alices_post)) == (True, None, None)
+    assert denial_of(IsPostOwner, users["bob"], Comment(alices_post))[0] is False
+    assert owner_pk(Comment(alices_post), "post.nothing.owner") is None
 
 
 def test_every_class_states_its_rule_and_has_a_stable_code() -> None:
@@ -409,16 +410,16 @@ def test_every_class_states_its_rule_and_has_a_stable_code() -> None:
             assert value.message, name
 
 
-class ArticlePermissionView:
+class PostPermissionView:
     """Just what the Django model permission classes ask of a view."""
 
     def get_queryset(self) -> Any:
-        return Article.objects.all()
+        return Post.objects.all()
 
 
-def test_django_model_permissions(seeded: dict[str, User], article: Article) -> None:
-    bob = seeded["bob"]
-    view = ArticlePermissionView()
+def test_django_model_permissions(users: dict[str, User], alices_post: Post) -> None:
+    bob = users["bob"]
+    view = PostPermissionView()
     request = drf_request(bob, "patch")
     permission = DjangoModelPermissions()
     assert permission.has_permission(request, view) is False
@@ -426,13 +427,13 @@ def test_django_model_permissions(seeded: dict[str, User], article: Article) -> 
         str(DjangoModelPermissions.message),
         "model_permission_required",
     )
-    bob.user_permissions.add(AuthPermission.objects.get(codename="change_article"))
+    bob.user_permissions.add(AuthPermission.objects.get(codename="change_post"))
     bob = User.objects.get(pk=bob.pk)  # a fresh user: permissions are cached per instance
     assert DjangoModelPermissions().has_permission(drf_request(bob, "patch"), view) is True
 
 
 class ObjectPermissionBackend:
-    """An object-permission backend: bob may read alice's article, and nothing more."""
+    """An object-permission backend: bob may read alice's post, and nothing more."""
 
     def authenticate(self, request: Any, **credentials: Any) -> None:
         return None
@@ -440,14 +441,14 @@ class ObjectPermissionBackend:
     def has_perm(self, user: Any, perm: str, obj: Any = None) -> bool:
         if obj is None:
             return True
-        return user.username == "bob" and perm == "articles.view_article"
+        return user.username == "bob" and perm == "testapp.view_post"
 
 
 @override_settings(
     AUTHENTICATION_BACKENDS=[f"{__name__}.ObjectPermissionBackend"],
 )
 def test_django_object_permissions_hide_what_the_user_may_not_read(
-    seeded: dict[str, User], article: Article
+    users: dict[str, User], alices_post: Post
 ) -> None:
     class ReadableObjectPermissions(DjangoObjectPermissions):
         perms_map = {
@@ -455,19 +456,19 @@ def test_django_object_permissions_hide_what_the_user_may_not_read(
             "GET": ["%(app_label)s.view_%(model_name)s"],
         }
 
-    view = ArticlePermissionView()
+    view = PostPermissionView()
     # bob may read it: his write is a 403 with the class's words.
     permission = ReadableObjectPermissions()
-    request = drf_request(seeded["bob"], "patch")
+    request = drf_request(users["bob"], "patch")
     assert permission.has_permission(request, view)
-    assert permission.has_object_permission(request, view, article) is False
+    assert permission.has_object_permission(request, view, alices_post) is False
     assert permission.code == "object_permission_required"
     # The backend grants alice nothing on this object: it is hidden, exactly like a missing one.
     with pytest.raises(Http404) as raised:
         ReadableObjectPermissions().has_object_permission(
-            drf_request(seeded["alice"], "patch"), view, article
+            drf_request(users["alice"], "patch"), view, alices_post
         )
-    assert str(raised.value) == "No Article matches the given query."
+    assert str(raised.value) == "No Post matches the given query."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -482,7 +483,7 @@ def test_bad_credentials_fail_even_where_nothing_is_required() -> None:
     assert problem(response)["code"] == "authentication_failed"
 
 
-def test_a_session_only_api_sends_the_session_challenge(seeded: dict[str, User]) -> None:
+def test_a_session_only_api_sends_the_session_challenge(users: dict[str, User]) -> None:
     response = Client().get("/test/perm/session-only/")
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == 'Session realm="api"'
@@ -490,15 +491,15 @@ def test_a_session_only_api_sends_the_session_challenge(seeded: dict[str, User])
         response = Client().get("/test/perm/session-only/")
     assert response["WWW-Authenticate"] == 'FormBased realm="articles"'
     client = Client()
-    client.force_login(seeded["alice"])
+    client.force_login(users["alice"])
     assert client.get("/test/perm/session-only/").json() == {"user": "alice"}
 
 
 def test_a_bearer_token_without_the_scope_is_403_with_insufficient_scope(
-    token_of: Callable[[str], str],
+    token_for: Callable[[str], str],
 ) -> None:
     """RFC 6750 §3.1: a valid token lacking a scope is a 403 whose challenge names the scope."""
-    key = token_of("bob").split(" ", 1)[1]
+    key = token_for("bob").split(" ", 1)[1]
     response = Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/test/perm/scoped/")
     assert response.status_code == 403
     assert response["WWW-Authenticate"] == (
@@ -512,11 +513,11 @@ def test_a_bearer_token_without_the_scope_is_403_with_insufficient_scope(
 
 
 def test_csrf_failure_of_a_session_request_stays_403_with_its_own_code(
-    seeded: dict[str, User], article: Article
+    users: dict[str, User], alices_post: Post
 ) -> None:
     client = Client(enforce_csrf_checks=True)
     assert client.login(username="alice", password="alice-password")
-    url = f"/test/perm/session-first/single/plain/{article.pk}/"
+    url = f"/test/perm/session-first/single/plain/{alices_post.pk}/"
     response = client.patch(url, {"title": "x"}, content_type="application/json")
     assert response.status_code == 403
     assert "WWW-Authenticate" not in response

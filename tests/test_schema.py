@@ -15,7 +15,6 @@ from rest_framework import authentication, generics, parsers, permissions, seria
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from demo_project.articles.models import Article
 from django_http_errors import permissions as ours
 from django_http_errors.permissions import OBJECT, Refusal, refusals
 from django_http_errors.schema import (
@@ -26,7 +25,7 @@ from django_http_errors.schema import (
     VALIDATION_PROBLEM_COMPONENT,
     ProblemAutoSchema,
 )
-from tests.testapp.models import Label
+from tests.testapp.models import Label, Post
 
 PROBLEM_REF = f"#/components/schemas/{PROBLEM_COMPONENT}"
 
@@ -216,16 +215,16 @@ def test_no_request_id_header_without_the_middleware(settings: Any) -> None:
 def test_409_where_a_reference_protects_or_a_unique_constraint_refuses() -> None:
     protected = make_view(
         generics.RetrieveDestroyAPIView,
-        queryset=Article.objects.all(),
+        queryset=Post.objects.all(),
         serializer_class=type(
             "S",
             (serializers.ModelSerializer,),
-            {"Meta": type("Meta", (), {"model": Article, "fields": ["id", "title"]})},
+            {"Meta": type("Meta", (), {"model": Post, "fields": ["id", "title"]})},
         ),
     )
-    # tests.testapp's Label protects its article (on_delete=PROTECT).
-    assert 409 in statuses(protected, "delete", "articles/{id}/")
-    assert 409 not in statuses(protected, "get", "articles/{id}/")
+    # tests.testapp's Label protects its post (on_delete=PROTECT).
+    assert 409 in statuses(protected, "delete", "posts/{id}/")
+    assert 409 not in statuses(protected, "get", "posts/{id}/")
     # Label's name is unique: a write with content can conflict; a read or a delete cannot.
     assert 409 in statuses(make_view(generics.CreateAPIView), "post", "labels/")
     assert 409 not in statuses(make_view(generics.RetrieveDestroyAPIView), "delete")

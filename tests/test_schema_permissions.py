@@ -16,8 +16,8 @@ from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 
-from demo_project.articles.models import Article
 from tests.conftest import basic
+from tests.testapp.models import Post
 from tests.testapp.schema_views import AUTHENTICATION, COMPOSITIONS
 
 PREFIX = "/test/schema"
@@ -69,12 +69,11 @@ def clients(authentication: str, users: dict[str, User]) -> list[Callable[[], Cl
 @pytest.mark.parametrize("composition", COMPOSITIONS)
 @pytest.mark.parametrize("authentication", AUTHENTICATION)
 def test_schema_statuses_are_what_requests_get(
-    seeded: dict[str, User], authentication: str, composition: str
+    users: dict[str, User], authentication: str, composition: str
 ) -> None:
     listed = documented(authentication, composition)
-    users = {name: seeded[name] for name in ("alice", "bob", "admin")}
-    article = Article.objects.create(owner=users["alice"], title="Owned by alice")
-    urls = [f"{PREFIX}/{authentication}/{composition}/{pk}/" for pk in (article.pk, 999999)]
+    post = Post.objects.create(owner=users["alice"], title="Owned by alice")
+    urls = [f"{PREFIX}/{authentication}/{composition}/{pk}/" for pk in (post.pk, 999999)]
     observed: dict[str, set[int]] = {method: set() for method in METHODS}
     for method in METHODS:
         for client in clients(authentication, users):

@@ -10,6 +10,8 @@ urlpatterns = [
     path("test/", include("tests.testapp.urls")),
     # Where the demo mounts them, so that the demo's tests find its problem types where it does.
     path("api/problems/", include("django_http_errors.urls")),
+    # The demo's plain-DRF control for its races (test_demo_concurrency.py).
+    path("test/conditional/", include("tests.demo_controls")),
     # The demo's own routes, but for the problem pages mounted above.
     *(
         route

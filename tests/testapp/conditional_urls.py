@@ -13,7 +13,6 @@ router.register("posts", conditional_views.PostViewSet, basename="post")
 router.register(
     "overtaken-posts", conditional_views.OvertakenPostViewSet, basename="overtaken-post"
 )
-router.register("plain-articles", conditional_views.PlainArticleViewSet, basename="plain-article")
 router.register(
     "versioned-pages", conditional_views.VersionedPageViewSet, basename="versioned-page"
 )

@@ -12,7 +12,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from demo_project.articles.models import Article
 from django_http_errors.mixins import ConditionalUpdateMixin
 from django_http_errors.permissions import IsAdminUser, IsOwnerOrReadOnly
 from django_http_errors.serializers import ETagField
@@ -37,30 +36,6 @@ class NoteViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Note]):
     permission_classes = [AllowAny]
     authentication_classes = []
     precondition_required = True
-
-
-class PlainArticleSerializer(serializers.ModelSerializer[Article]):
-    """The article as plain DRF users write it."""
-
-    class Meta:
-        model = Article
-        fields = ["id", "title", "body", "version"]
-        read_only_fields = ["version"]
-
-
-class PlainArticleViewSet(viewsets.ModelViewSet[Article]):
-    """Plain DRF: reads the version, then writes version + 1 (check-then-write)."""
-
-    queryset = Article.objects.all()
-    serializer_class = PlainArticleSerializer
-    permission_classes = [AllowAny]
-    authentication_classes = []
-
-    def perform_update(self, serializer: BaseSerializer[Article]) -> None:
-        """Bump the version as read: two concurrent writers both write the same one."""
-        instance = serializer.instance
-        assert instance is not None
-        serializer.save(version=instance.version + 1)
 
 
 class VersionedPageSerializer(serializers.ModelSerializer[VersionedPage]):

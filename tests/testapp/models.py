@@ -7,12 +7,10 @@ from django.db import models
 
 
 class Label(models.Model):
-    """A row that protects its article from deletion, and a unique name."""
+    """A row that protects its post from deletion, and a unique name."""
 
     name = models.CharField(max_length=50, unique=True)
-    article = models.ForeignKey(
-        "articles.Article", on_delete=models.PROTECT, null=True, related_name="labels"
-    )
+    post = models.ForeignKey("Post", on_delete=models.PROTECT, null=True, related_name="labels")
 
     def __str__(self) -> str:
         return self.name

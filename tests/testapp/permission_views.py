@@ -17,7 +17,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from demo_project.articles.models import Article
 from django_http_errors.exceptions import InsufficientScope
 from django_http_errors.permissions import (
     IsAdminUser,
@@ -27,6 +26,7 @@ from django_http_errors.permissions import (
     hidden,
 )
 from tests.testapp.authentication import BearerAuthentication
+from tests.testapp.models import Post
 
 #: The view's authentication classes, by which one comes first; "none" has none at all.
 ORDERS: dict[str, list[Any]] = {
@@ -60,22 +60,22 @@ COMPOSITIONS: dict[str, dict[str, Any]] = {
 }
 
 
-class ArticleTitleSerializer(serializers.ModelSerializer[Article]):
-    """Just enough of an article to write it."""
+class PostTitleSerializer(serializers.ModelSerializer[Post]):
+    """Just enough of a post to write it."""
 
     class Meta:
-        model = Article
+        model = Post
         fields = ["id", "title"]
 
 
-class ArticleDetail(RetrieveUpdateAPIView[Article]):
-    """An article over every article, so that only permissions decide (the queryset hides none)."""
+class PostDetail(RetrieveUpdateAPIView[Post]):
+    """A post over every post, so that only permissions decide (the queryset hides none)."""
 
-    queryset = Article.objects.all()
-    serializer_class = ArticleTitleSerializer
+    queryset = Post.objects.all()
+    serializer_class = PostTitleSerializer
 
 
-class HidingArticleDetail(ArticleDetail):
+class HidingPostDetail(PostDetail):
     """The same, with the view (not the permission) asking to hide denied objects."""
 
     permission_classes = [IsOwnerOrReadOnly]
@@ -114,10 +114,10 @@ class Open(APIView):
 
 
 def matrix_view(order: str, composition: str, variant: str) -> Any:
-    """The article view for one authentication order, composition and hiding variant."""
+    """The post view for one authentication order, composition and hiding variant."""
     view = type(
-        f"ArticleDetail_{order}_{composition}_{variant}",
-        (ArticleDetail,),
+        f"PostDetail_{order}_{composition}_{variant}",
+        (PostDetail,),
         {
             "authentication_classes": ORDERS[order],
             "permission_classes": [COMPOSITIONS[composition][variant]],
@@ -135,7 +135,7 @@ urlpatterns = [
     for variant in ("plain", "hidden")
 ]
 urlpatterns += [
-    path("perm/view-hides/<int:pk>/", HidingArticleDetail.as_view()),
+    path("perm/view-hides/<int:pk>/", HidingPostDetail.as_view()),
     path("perm/scoped/", Scoped.as_view()),
     path("perm/session-only/", SessionOnly.as_view()),
     path("perm/open/", Open.as_view()),

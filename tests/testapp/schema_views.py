@@ -13,7 +13,6 @@ from rest_framework.authentication import (
 )
 from rest_framework.generics import RetrieveUpdateAPIView
 
-from demo_project.articles.models import Article
 from django_http_errors.permissions import (
     IsAdminUser,
     IsAuthenticated,
@@ -22,7 +21,8 @@ from django_http_errors.permissions import (
     hidden,
 )
 from django_http_errors.schema import ProblemAutoSchema
-from tests.testapp.permission_views import ArticleTitleSerializer
+from tests.testapp.models import Post
+from tests.testapp.permission_views import PostTitleSerializer
 
 #: The authentication classes of each setup.
 AUTHENTICATION: dict[str, list[Any]] = {
@@ -43,14 +43,14 @@ COMPOSITIONS: dict[str, Any] = {
 }
 
 
-def article_view(authentication: str, composition: str) -> Any:
-    """An article view (GET, PUT, PATCH) over every article, so only permissions decide."""
+def post_view(authentication: str, composition: str) -> Any:
+    """A post view (GET, PUT, PATCH) over every post, so only permissions decide."""
     view = type(
-        f"SchemaArticle_{authentication}_{composition}",
+        f"SchemaPost_{authentication}_{composition}",
         (RetrieveUpdateAPIView,),
         {
-            "queryset": Article.objects.all(),
-            "serializer_class": ArticleTitleSerializer,
+            "queryset": Post.objects.all(),
+            "serializer_class": PostTitleSerializer,
             "schema": ProblemAutoSchema(),
             "authentication_classes": AUTHENTICATION[authentication],
             "permission_classes": [COMPOSITIONS[composition]],
@@ -61,7 +61,7 @@ def article_view(authentication: str, composition: str) -> Any:
 
 
 urlpatterns = [
-    path(f"{authentication}/{composition}/<int:pk>/", article_view(authentication, composition))
+    path(f"{authentication}/{composition}/<int:pk>/", post_view(authentication, composition))
     for authentication in AUTHENTICATION
     for composition in COMPOSITIONS
 ]

@@ -22,9 +22,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from demo_project.articles.models import Article
 from django_http_errors.exceptions import BadGateway
-from tests.testapp.models import Label
+from tests.testapp.models import Label, Post
 
 SECRET = "s3cr3t-connection-string-postgres://admin:hunter2@db"
 
@@ -66,10 +65,10 @@ def _full_clean() -> None:
     Label(name="").full_clean()
 
 
-def _delete_protected_article() -> None:
-    article = Article.objects.create(title="Labelled", owner=User.objects.create(username="o"))
-    Label.objects.create(name="protects", article=article)
-    article.delete()
+def _delete_protected_post() -> None:
+    post = Post.objects.create(title="Labelled", owner=User.objects.create(username="o"))
+    Label.objects.create(name="protects", post=post)
+    post.delete()
 
 
 #: Each a callable that raises; the tests name them in ``/test/raise/<name>/``.
@@ -78,7 +77,7 @@ RAISED: dict[str, Callable[[], Any]] = {
     "django-permission-denied": lambda: _raise(DjangoPermissionDenied("Labels are read-only.")),
     "full-clean": _full_clean,
     "validator": lambda: validate_slug("not a slug"),
-    "protected": _delete_protected_article,
+    "protected": _delete_protected_post,
     "restricted": lambda: _raise(RestrictedError("Restricted.", set())),
     "database-error": lambda: _raise(DatabaseError(f"syntax error at {SECRET}")),
     "http-connect": lambda: _raise(httpx.ConnectError(f"refused: {SECRET}")),
