@@ -1,19 +1,15 @@
 """Correlation ids over real requests (in the response header, the problem and the log record),
-and content without a length refused with 411."""
+and content without a length refused with 411 (over a real server in test_demo_middleware.py)."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-import httpx
 import pytest
 from django.test import Client, override_settings
 
-from demo_project.servers import gunicorn, sqlite_database, token_of
 from django_http_errors.middleware import RequestIDFilter, current_request_id, lacks_length
 from tests.conftest import problem
 
@@ -118,38 +114,3 @@ def test_lacks_length(
     transfer_encoding: str | None, content_length: str | None, expected: bool
 ) -> None:
     assert lacks_length(transfer_encoding, content_length) is expected
-
-
-@pytest.mark.slow
-def test_a_chunked_body_is_411_on_a_real_server_and_changes_nothing(tmp_path: Path) -> None:
-    database_url = sqlite_database(tmp_path / "demo.sqlite3")
-    authorization = token_of(database_url, "alice")
-    with gunicorn(database_url, settings="demo_project.settings") as base:
-        listed = httpx.get(f"{base}/api/articles/", headers={"Authorization": authorization})
-        pk = next(a["id"] for a in listed.json()["results"] if a["title"] == "Alice's draft")
-        path = f"{base}/api/articles/{pk}/"
-        etag = httpx.get(path, headers={"Authorization": authorization}).headers["ETag"]
-        content = json.dumps({"title": "sent in chunks"}).encode()
-        headers = {
-            "Authorization": authorization,
-            "If-Match": etag,
-            "Content-Type": "application/json",
-            "X-Request-ID": "chunked-1",
-        }
-        # httpx sends content of unknown length chunked, without Content-Length.
-        chunked = httpx.patch(path, headers=headers, content=iter([content[:5], content[5:]]))
-        after_chunked = httpx.get(path, headers={"Authorization": authorization})
-        # The same request with a length is a valid one.
-        with_length = httpx.patch(path, headers=headers, content=content)
-
-    assert chunked.request.headers["Transfer-Encoding"] == "chunked"
-    assert "Content-Length" not in chunked.request.headers
-    assert chunked.status_code == 411
-    assert chunked.headers["Content-Type"] == "application/problem+json"
-    problem = chunked.json()
-    assert (problem["status"], problem["code"]) == (411, "length_required")
-    assert problem["request_id"] == "chunked-1"
-    assert after_chunked.headers["ETag"] == etag
-    assert after_chunked.json()["title"] == "Alice's draft"
-    assert with_length.status_code == 200
-    assert with_length.json()["title"] == "sent in chunks"
