@@ -1,44 +1,36 @@
-"""Idempotency-Key over real requests: each rule of docs/idempotency.md, then real races.
+"""IdempotencyMixin over real requests to the test app: each rule of docs/idempotency.md.
 
-The demo's ``POST /api/articles/`` and ``POST /api/articles/{id}/publish/`` carry the mixin;
-``/test/idempotent/notes/`` has it alone, on a view that anonymous clients may use.
+``/test/idempotent/posts/`` carries the mixin beside ConditionalUpdateMixin, with hooks around a
+create's write where a test sends its retry or fails; ``/test/idempotent/notes/`` has it alone,
+on a view that anonymous clients may use. The demo's keyed create and publish, and the races
+over real server processes, are in ``tests/test_demo_idempotency.py``.
 """
 
 from __future__ import annotations
 
-import collections
-import contextlib
 import io
 import json
-import os
-import socket
-import threading
-import time
 import uuid
-from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
-import httpx
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client, override_settings
+from django.urls import path
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import ValidationError
 
-from demo_project.articles import views as article_views
-from demo_project.articles.models import Article
-from demo_project.articles.views import ArticleViewSet
-from demo_project.servers import gunicorn
 from django_http_errors import idempotency
 from django_http_errors.models import IdempotencyKey
 from tests.conftest import basic, problem
+from tests.testapp.idempotency_views import KeyedPostViewSet, PostKeyedOnCreateViewSet
 from tests.testapp.models import Note, Post
 
-ARTICLES = "/api/articles/"
+POSTS = "/test/idempotent/posts/"
 NOTES = "/test/idempotent/notes/"
 CONTENT = {"title": "Once", "body": "only once"}
 
@@ -48,29 +40,47 @@ def new_key() -> str:
     return f'"{uuid.uuid4()}"'
 
 
-def post(client: Client, key: str | None, content: Any = CONTENT, path: str = ARTICLES) -> Any:
+def post(client: Client, key: str | None, content: Any = CONTENT, path: str = POSTS) -> Any:
     """POST JSON content with an Idempotency-Key (or none)."""
     headers = {} if key is None else {"HTTP_IDEMPOTENCY_KEY": key}
     return client.post(path, data=json.dumps(content), content_type="application/json", **headers)
 
 
+def client_of(username: str, **options: Any) -> Client:
+    """A client that sends the user's Basic credentials on every request."""
+    return Client(HTTP_AUTHORIZATION=basic(username, f"{username}-password"), **options)
+
+
 @pytest.fixture
-def alice(as_user: Callable[[str], Client]) -> Client:
+def users(db: None) -> dict[str, User]:
+    """Alice and Bob, each with the password ``<name>-password``."""
+    return {
+        name: User.objects.create_user(name, password=f"{name}-password")
+        for name in ("alice", "bob")
+    }
+
+
+@pytest.fixture
+def alice(users: dict[str, User]) -> Client:
     """Alice's client (Basic)."""
-    return as_user("alice")
+    return client_of("alice")
 
 
 @pytest.fixture
-def alice_sees_500(seeded: dict[str, User]) -> Client:
+def alice_sees_500(users: dict[str, User]) -> Client:
     """Alice's client, which gets the 500 rather than the exception behind it."""
-    return Client(
-        HTTP_AUTHORIZATION=basic("alice", "alice-password"), raise_request_exception=False
-    )
+    return client_of("alice", raise_request_exception=False)
+
+
+@pytest.fixture
+def alices_post(users: dict[str, User]) -> Post:
+    """A post of Alice's."""
+    return Post.objects.create(owner=users["alice"], title="Hello from alice", body="A post.")
 
 
 def created() -> int:
-    """How many articles titled as ``CONTENT`` exist."""
-    return Article.objects.filter(title=CONTENT["title"]).count()
+    """How many posts titled as ``CONTENT`` exist."""
+    return Post.objects.filter(title=CONTENT["title"]).count()
 
 
 # The first request, and its retries
@@ -131,14 +141,14 @@ def test_the_key_with_other_content_is_422(alice: Client) -> None:
     response = post(alice, key, {"title": "Other", "body": ""})
     assert response.status_code == 422
     assert problem(response)["code"] == "idempotency_key_reused"
-    assert not Article.objects.filter(title="Other").exists()
+    assert not Post.objects.filter(title="Other").exists()
 
 
 def test_another_content_type_is_other_content(alice: Client) -> None:
     key = new_key()
     post(alice, key)
     response = alice.post(
-        ARTICLES,
+        POSTS,
         data=json.dumps(CONTENT),
         content_type="application/json; charset=utf-8",
         HTTP_IDEMPOTENCY_KEY=key,
@@ -151,13 +161,10 @@ def test_the_key_while_the_first_request_runs_is_409(
 ) -> None:
     key = new_key()
     during: list[Any] = []
-    perform_create = ArticleViewSet.perform_create
-
-    def slow_create(view: ArticleViewSet, serializer: Any) -> None:
-        during.append(post(alice, key))  # the retry arrives while the first is running
-        perform_create(view, serializer)
-
-    monkeypatch.setattr(ArticleViewSet, "perform_create", slow_create)
+    # The retry arrives while the first request is running, before it writes.
+    monkeypatch.setattr(
+        KeyedPostViewSet, "before_writing", lambda view: during.append(post(alice, key))
+    )
     assert post(alice, key).status_code == 201
     assert during[0].status_code == 409
     assert problem(during[0])["code"] == "idempotency_key_in_use"
@@ -171,16 +178,14 @@ def test_a_request_slower_than_the_lease_still_runs_once(
     key = new_key()
     during: list[Any] = []
     started: list[bool] = []
-    perform_create = ArticleViewSet.perform_create
 
-    def slow_create(view: ArticleViewSet, serializer: Any) -> None:
+    def retry_once(view: KeyedPostViewSet) -> None:
         if not started:
             started.append(True)
             # The first request is past its lease: its retry takes the key over and writes.
             during.append(post(alice, key))
-        perform_create(view, serializer)
 
-    monkeypatch.setattr(ArticleViewSet, "perform_create", slow_create)
+    monkeypatch.setattr(KeyedPostViewSet, "before_writing", retry_once)
     slow = post(alice, key)
     assert during[0].status_code == 201
     # The slow one reached its write after losing the key: its write rolled back.
@@ -208,14 +213,13 @@ def test_a_5xx_before_any_write_releases_the_key(
     alice_sees_500: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     key = new_key()
-    perform_create = ArticleViewSet.perform_create
 
-    def broken(view: ArticleViewSet, serializer: Any) -> None:
+    def down(view: KeyedPostViewSet) -> None:
         raise RuntimeError("down")
 
-    monkeypatch.setattr(ArticleViewSet, "perform_create", broken)
+    monkeypatch.setattr(KeyedPostViewSet, "before_writing", down)
     assert post(alice_sees_500, key).status_code == 500
-    monkeypatch.setattr(ArticleViewSet, "perform_create", perform_create)
+    monkeypatch.undo()
     assert post(alice_sees_500, key).status_code == 201
     assert created() == 1
 
@@ -226,10 +230,10 @@ def test_a_5xx_after_the_write_committed_tells_the_retry_to_look_it_up(
 ) -> None:
     key = new_key()
 
-    def broken(view: ArticleViewSet, data: Any) -> dict[str, str]:
+    def broken(view: KeyedPostViewSet) -> None:
         raise RuntimeError("after the write")
 
-    monkeypatch.setattr(ArticleViewSet, "get_success_headers", broken)
+    monkeypatch.setattr(KeyedPostViewSet, "after_writing", broken)
     assert post(alice_sees_500, key).status_code == 500
     monkeypatch.undo()
     retry = post(alice_sees_500, key)
@@ -241,14 +245,12 @@ def test_a_5xx_after_the_write_committed_tells_the_retry_to_look_it_up(
 def test_a_4xx_after_the_write_committed_is_kept_and_replayed(
     alice: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rest_framework.exceptions import ValidationError
-
     key = new_key()
 
-    def refuse(view: ArticleViewSet, data: Any) -> dict[str, str]:
+    def refuse(view: KeyedPostViewSet) -> None:
         raise ValidationError({"title": "refused after the write"})
 
-    monkeypatch.setattr(ArticleViewSet, "get_success_headers", refuse)
+    monkeypatch.setattr(KeyedPostViewSet, "after_writing", refuse)
     first = post(alice, key)
     monkeypatch.undo()
     retry = post(alice, key)
@@ -262,13 +264,10 @@ def test_a_retry_between_the_commit_and_the_stored_answer_is_told_to_wait(
 ) -> None:
     key = new_key()
     during: list[Any] = []
-    keep = idempotency._keep
-
-    def keep_later(claim: Any, response: Any) -> None:
-        during.append(post(alice, key))  # the write has committed; the answer is not stored
-        keep(claim, response)
-
-    monkeypatch.setattr(idempotency, "_keep", keep_later)
+    # The write has committed; the answer is not stored yet.
+    monkeypatch.setattr(
+        KeyedPostViewSet, "after_writing", lambda view: during.append(post(alice, key))
+    )
     first = post(alice, key)
     assert during[0].status_code == 409
     assert problem(during[0])["code"] == "idempotency_key_in_use"
@@ -282,8 +281,14 @@ def test_a_process_that_dies_before_storing_the_answer_never_runs_twice(
     alice: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     key = new_key()
-    monkeypatch.setattr(idempotency, "_keep", lambda claim, response: None)
-    assert post(alice, key).status_code == 201
+
+    def die(view: KeyedPostViewSet) -> None:
+        # As a worker killed mid-request exits: past every handler, so no answer is stored.
+        raise SystemExit(1)
+
+    monkeypatch.setattr(KeyedPostViewSet, "after_writing", die)
+    with pytest.raises(SystemExit):
+        post(alice, key)
     monkeypatch.undo()
     assert IdempotencyKey.objects.get().state == IdempotencyKey.State.WRITTEN
     retry = post(alice, key)
@@ -295,14 +300,14 @@ def test_a_process_that_dies_before_storing_the_answer_never_runs_twice(
 # Scope: user, method, path; expiry
 
 
-def test_a_stored_answer_never_reaches_another_user(as_user: Callable[[str], Client]) -> None:
+def test_a_stored_answer_never_reaches_another_user(users: dict[str, User]) -> None:
     key = new_key()
-    alices = post(as_user("alice"), key)
-    bobs = post(as_user("bob"), key)
+    alices = post(client_of("alice"), key)
+    bobs = post(client_of("bob"), key)
     assert alices.status_code == bobs.status_code == 201
     assert bobs["Location"] != alices["Location"]
     assert idempotency.IDEMPOTENT_REPLAYED not in bobs
-    assert Article.objects.get(pk=bobs.json()["id"]).owner.username == "bob"
+    assert Post.objects.get(pk=bobs.json()["id"]).owner.username == "bob"
 
 
 def test_a_stored_answer_never_reaches_an_anonymous_client(alice: Client) -> None:
@@ -322,18 +327,19 @@ def test_an_anonymous_clients_key_is_refused_where_anonymous_writes_are_allowed(
 
 
 def test_the_same_user_by_another_scheme_is_the_same_client(
-    alice: Client, token_of: Callable[[str], str]
+    alice: Client, users: dict[str, User]
 ) -> None:
+    token = Token.objects.create(user=users["alice"])
     key = new_key()
     first = post(alice, key)
-    retry = post(Client(HTTP_AUTHORIZATION=token_of("alice")), key)
+    retry = post(Client(HTTP_AUTHORIZATION=f"Token {token.key}"), key)
     assert retry.status_code == 201
     assert retry["Location"] == first["Location"]
     assert created() == 1
 
 
-def test_the_mixin_alone_replays_too(seeded: dict[str, User]) -> None:
-    client = Client(HTTP_AUTHORIZATION=basic("bob", "bob-password"))
+def test_the_mixin_alone_replays_too(users: dict[str, User]) -> None:
+    client = client_of("bob")
     key = new_key()
     first = post(client, key, {"text": "hello"}, NOTES)
     retry = post(client, key, {"text": "hello"}, NOTES)
@@ -342,11 +348,14 @@ def test_the_mixin_alone_replays_too(seeded: dict[str, User]) -> None:
     assert Note.objects.count() == 1
 
 
-def test_one_key_on_two_paths_names_two_requests(alice: Client, draft: Article) -> None:
+def test_one_key_on_two_paths_names_two_requests(alice: Client) -> None:
     key = new_key()
     assert post(alice, key).status_code == 201
-    published = alice.post(f"{ARTICLES}{draft.pk}/publish/", HTTP_IDEMPOTENCY_KEY=key)
-    assert published.status_code == 200
+    # Other content under the same key: on the same path a reuse (422), here another request.
+    noted = post(alice, key, {"text": "hello"}, NOTES)
+    assert noted.status_code == 201
+    assert idempotency.IDEMPOTENT_REPLAYED not in noted
+    assert Note.objects.count() == 1
 
 
 def test_an_expired_key_is_free_again(alice: Client) -> None:
@@ -368,20 +377,31 @@ def test_the_expiry_is_a_setting(alice: Client) -> None:
     assert timedelta(seconds=3599) < expires - before < timedelta(seconds=3601)
 
 
-def test_safe_methods_ignore_the_key(alice: Client, article: Article) -> None:
-    response = alice.get(f"{ARTICLES}{article.pk}/", HTTP_IDEMPOTENCY_KEY="not a key")
+def test_safe_methods_ignore_the_key(alice: Client, alices_post: Post) -> None:
+    response = alice.get(f"{POSTS}{alices_post.pk}/", HTTP_IDEMPOTENCY_KEY="not a key")
     assert response.status_code == 200
     assert not IdempotencyKey.objects.exists()
 
 
-# Beside ConditionalUpdateMixin, and the demo's publish
+def test_a_method_outside_idempotent_methods_ignores_the_key(
+    alice: Client, alices_post: Post
+) -> None:
+    url = f"/test/idempotent/posts-keyed-on-create/{alices_post.pk}/"
+    response = alice.delete(
+        url, HTTP_IF_MATCH=alice.get(url)["ETag"], HTTP_IDEMPOTENCY_KEY="not a key"
+    )
+    assert response.status_code == 204
+    assert not IdempotencyKey.objects.exists()
+
+
+# Beside ConditionalUpdateMixin
 
 
 def test_a_retried_conditional_write_replays_instead_of_failing_412(
     alice: Client, alices_post: Post
 ) -> None:
-    url = f"/test/idempotent/posts/{alices_post.pk}/"
-    etag = alice.get(f"/test/conditional/posts/{alices_post.pk}/")["ETag"]
+    url = f"{POSTS}{alices_post.pk}/"
+    etag = alice.get(url)["ETag"]
     key = new_key()
 
     def patch() -> Any:
@@ -401,43 +421,6 @@ def test_a_retried_conditional_write_replays_instead_of_failing_412(
     assert alices_post.version == 2
 
 
-def test_a_retried_conditional_publish_replays_instead_of_failing_412(
-    alice: Client, draft: Article
-) -> None:
-    etag = alice.get(f"{ARTICLES}{draft.pk}/")["ETag"]
-    key = new_key()
-    url = f"{ARTICLES}{draft.pk}/publish/"
-    first = alice.post(url, HTTP_IF_MATCH=etag, HTTP_IDEMPOTENCY_KEY=key)
-    retry = alice.post(url, HTTP_IF_MATCH=etag, HTTP_IDEMPOTENCY_KEY=key)
-    assert first.status_code == retry.status_code == 200
-    assert retry.content == first.content
-    assert alice.post(url, HTTP_IF_MATCH=etag).status_code == 412
-
-
-def test_the_demo_ignores_a_key_on_idempotent_methods(alice: Client, article: Article) -> None:
-    response = alice.delete(
-        f"{ARTICLES}{article.pk}/",
-        HTTP_IF_MATCH=alice.get(f"{ARTICLES}{article.pk}/")["ETag"],
-        HTTP_IDEMPOTENCY_KEY="not a key",
-    )
-    assert response.status_code == 204
-    assert not IdempotencyKey.objects.exists()
-
-
-def test_a_retried_publish_notifies_the_index_once(
-    alice: Client, draft: Article, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    notified: list[int] = []
-    monkeypatch.setattr(article_views, "notify_search_index", lambda a: notified.append(a.pk))
-    key = new_key()
-    url = f"{ARTICLES}{draft.pk}/publish/"
-    first = alice.post(url, HTTP_IDEMPOTENCY_KEY=key)
-    retry = alice.post(url, HTTP_IDEMPOTENCY_KEY=key)
-    assert first.status_code == retry.status_code == 200
-    assert retry.content == first.content
-    assert notified == [draft.pk]
-
-
 # Operations: purging, schema, translations
 
 
@@ -454,24 +437,30 @@ def test_purge_deletes_expired_keys_only(alice: Client) -> None:
     assert IdempotencyKey.objects.count() == 1
 
 
-def test_the_schema_documents_the_header_and_its_problems(db: None) -> None:
-    import yaml
+def test_the_schema_documents_the_header_and_its_problems() -> None:
+    patterns = [
+        path("posts/", KeyedPostViewSet.as_view({"get": "list", "post": "create"})),
+        path("posts/<int:pk>/", KeyedPostViewSet.as_view({"patch": "partial_update"})),
+        path("on-create/<int:pk>/", PostKeyedOnCreateViewSet.as_view({"patch": "partial_update"})),
+    ]
+    schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
 
-    schema = yaml.safe_load(Client().get("/api/schema/").content)
-    for path, method in ((ARTICLES, "post"), (f"{ARTICLES}{{id}}/publish/", "post")):
-        operation = schema["paths"][path][method]
-        headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
-        assert "Idempotency-Key" in headers, path
-        assert {"400", "409", "422"} <= set(operation["responses"]), path
-    listing = schema["paths"][ARTICLES]["get"]
-    assert "Idempotency-Key" not in {p["name"] for p in listing.get("parameters", [])}
+    def headers(route: str, method: str) -> set[str]:
+        operation = schema["paths"][route][method]
+        return {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+
+    for route, method in (("/posts/", "post"), ("/posts/{id}/", "patch")):
+        assert "Idempotency-Key" in headers(route, method), route
+        assert {"400", "409", "422"} <= set(schema["paths"][route][method]["responses"]), route
+    assert "Idempotency-Key" not in headers("/posts/", "get")
+    assert "Idempotency-Key" not in headers("/on-create/{id}/", "patch")
 
 
 def test_the_problems_speak_german(alice: Client) -> None:
     key = new_key()
     post(alice, key)
     response = alice.post(
-        ARTICLES,
+        POSTS,
         data=json.dumps({"title": "Anders"}),
         content_type="application/json",
         HTTP_IDEMPOTENCY_KEY=key,
@@ -480,129 +469,3 @@ def test_the_problems_speak_german(alice: Client) -> None:
     body = problem(response)
     assert body["title"] == "Idempotency-Key wiederverwendet"
     assert "Idempotency-Key" in body["detail"]
-
-
-# Races over real server processes (PostgreSQL)
-
-CLIENTS = 32
-
-
-@pytest.fixture
-def served(transactional_db: None) -> Iterator[tuple[str, dict[str, str]]]:
-    """gunicorn, four workers, on the test database; alice's token header."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...); CI runs it there")
-    call_command("seed_demo", stdout=io.StringIO())
-    token = Token.objects.get(user__username="alice").key
-    database_url = urlsplit(os.environ["DATABASE_URL"])
-    test_database = database_url._replace(path=f"/{connection.settings_dict['NAME']}").geturl()
-    # Four processes of eight threads: all 32 clients are served at the same moment.
-    with gunicorn(
-        test_database, "--workers", "4", "--threads", "8", "--preload", settings="tests.settings"
-    ) as base:
-        yield base, {"Authorization": f"Token {token}"}
-
-
-@pytest.mark.slow
-def test_32_clients_racing_with_one_key_make_one_article(
-    served: tuple[str, dict[str, str]],
-) -> None:
-    base, auth = served
-    key = new_key()
-    content = {"title": "Raced", "body": key}
-    answers: list[httpx.Response] = []
-    errors: list[BaseException] = []
-    together = threading.Barrier(CLIENTS)
-
-    def client() -> None:
-        try:
-            with httpx.Client(base_url=base, headers=auth, timeout=30) as http:
-                together.wait()
-                answers.append(http.post(ARTICLES, json=content, headers={"Idempotency-Key": key}))
-        except BaseException as exc:
-            together.abort()
-            errors.append(exc)
-
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
-    statuses = collections.Counter(a.status_code for a in answers)
-    print(f"\none key, {CLIENTS} clients: statuses {dict(statuses)}")
-    assert set(statuses) <= {201, 409}, statuses
-    assert Article.objects.filter(title="Raced").count() == 1
-    assert len({a.headers["Location"] for a in answers if a.status_code == 201}) == 1
-    for answer in answers:
-        if answer.status_code == 409:
-            assert answer.json()["code"] == "idempotency_key_in_use"
-
-
-def _lose_answer(base: str, auth: dict[str, str], key: str, body: bytes) -> None:
-    """Send the create and drop the connection before the answer: a lost answer."""
-    parts = urlsplit(base)
-    head = (
-        f"POST {ARTICLES} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
-        f"Authorization: {auth['Authorization']}\r\nIdempotency-Key: {key}\r\n"
-        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-        "Connection: close\r\n\r\n"
-    )
-    with socket.create_connection((parts.hostname, parts.port)) as sock:
-        sock.sendall(head.encode() + body)
-
-
-@pytest.mark.slow
-def test_retries_after_lost_answers_make_no_duplicate(
-    served: tuple[str, dict[str, str]],
-) -> None:
-    base, auth = served
-    clients, creates = 8, 20
-    statuses: collections.Counter[int] = collections.Counter()
-    replays: list[bool] = []
-    lock = threading.Lock()
-    errors: list[BaseException] = []
-
-    def client(number: int) -> None:
-        try:
-            with httpx.Client(base_url=base, headers=auth, timeout=30) as http:
-                for attempt in range(creates):
-                    key = new_key()
-                    # A retry repeats the same bytes, as a client's retry does.
-                    body = json.dumps({"title": f"lost {number}.{attempt}", "body": ""}).encode()
-                    sent = {"Idempotency-Key": key, "Content-Type": "application/json"}
-                    if attempt % 2:
-                        _lose_answer(base, auth, key, body)
-                    else:
-                        # A client-side timeout: the server goes on with the request.
-                        with contextlib.suppress(httpx.TimeoutException):
-                            http.post(ARTICLES, content=body, headers=sent, timeout=0.005)
-                    for _retry in range(100):
-                        answer = http.post(ARTICLES, content=body, headers=sent)
-                        with lock:
-                            statuses[answer.status_code] += 1
-                        if answer.status_code != 409:
-                            break
-                        time.sleep(0.02)
-                    assert answer.status_code == 201, answer.text
-                    with lock:
-                        replays.append(answer.headers.get("Idempotent-Replayed") == "true")
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
-    print(
-        f"\nlost answers, {clients}x{creates} creates: retry statuses {dict(statuses)}, "
-        f"{sum(replays)} of {len(replays)} final answers replayed"
-    )
-    assert not any(status >= 500 for status in statuses)
-    titles = collections.Counter(
-        Article.objects.filter(title__startswith="lost ").values_list("title", flat=True)
-    )
-    assert len(titles) == clients * creates
-    assert set(titles.values()) == {1}

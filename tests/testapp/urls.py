@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.urls import include, path
+from rest_framework.routers import SimpleRouter
 
 from . import idempotency_views, views
+
+keyed = SimpleRouter()
+keyed.register("idempotent/posts", idempotency_views.KeyedPostViewSet, basename="keyed-post")
+keyed.register(
+    "idempotent/posts-keyed-on-create",
+    idempotency_views.PostKeyedOnCreateViewSet,
+    basename="post-keyed-on-create",
+)
 
 urlpatterns = [
     path("conditional/", include("tests.testapp.conditional_urls")),
     path("idempotent/notes/", idempotency_views.OpenNotes.as_view()),
-    path(
-        "idempotent/posts/<int:pk>/",
-        idempotency_views.KeyedPostViewSet.as_view({"patch": "partial_update"}),
-    ),
+    *keyed.urls,
     path("", include("tests.testapp.permission_views")),
     path("schema/", include("tests.testapp.schema_views")),
     path("boom/", views.Boom.as_view()),
