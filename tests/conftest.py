@@ -68,10 +68,10 @@ def token_header(username: str) -> str:
     return f"Token {Token.objects.get(user__username=username).key}"
 
 
-def basic_client(username: str) -> Client:
+def basic_client(username: str, **options: Any) -> Client:
     """A test client that sends a user's Basic credentials (``<name>-password``) on every
-    request."""
-    return Client(HTTP_AUTHORIZATION=basic(username, f"{username}-password"))
+    request; ``options`` go to Django's ``Client``."""
+    return Client(HTTP_AUTHORIZATION=basic(username, f"{username}-password"), **options)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -21,12 +22,11 @@ from django.test import Client, override_settings
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ValidationError
 
 from django_http_errors import idempotency
 from django_http_errors.models import IdempotencyKey
-from tests.conftest import basic, problem
+from tests.conftest import basic_client, problem
 from tests.testapp.idempotency_views import KeyedPostViewSet, PostKeyedOnCreateViewSet
 from tests.testapp.models import Note, Post
 
@@ -46,36 +46,16 @@ def post(client: Client, key: str | None, content: Any = CONTENT, path: str = PO
     return client.post(path, data=json.dumps(content), content_type="application/json", **headers)
 
 
-def client_of(username: str, **options: Any) -> Client:
-    """A client that sends the user's Basic credentials on every request."""
-    return Client(HTTP_AUTHORIZATION=basic(username, f"{username}-password"), **options)
-
-
-@pytest.fixture
-def users(db: None) -> dict[str, User]:
-    """Alice and Bob, each with the password ``<name>-password``."""
-    return {
-        name: User.objects.create_user(name, password=f"{name}-password")
-        for name in ("alice", "bob")
-    }
-
-
 @pytest.fixture
 def alice(users: dict[str, User]) -> Client:
     """Alice's client (Basic)."""
-    return client_of("alice")
+    return basic_client("alice")
 
 
 @pytest.fixture
 def alice_sees_500(users: dict[str, User]) -> Client:
     """Alice's client, which gets the 500 rather than the exception behind it."""
-    return client_of("alice", raise_request_exception=False)
-
-
-@pytest.fixture
-def alices_post(users: dict[str, User]) -> Post:
-    """A post of Alice's."""
-    return Post.objects.create(owner=users["alice"], title="Hello from alice", body="A post.")
+    return basic_client("alice", raise_request_exception=False)
 
 
 def created() -> int:
@@ -302,8 +282,8 @@ def test_a_process_that_dies_before_storing_the_answer_never_runs_twice(
 
 def test_a_stored_answer_never_reaches_another_user(users: dict[str, User]) -> None:
     key = new_key()
-    alices = post(client_of("alice"), key)
-    bobs = post(client_of("bob"), key)
+    alices = post(basic_client("alice"), key)
+    bobs = post(basic_client("bob"), key)
     assert alices.status_code == bobs.status_code == 201
     assert bobs["Location"] != alices["Location"]
     assert idempotency.IDEMPOTENT_REPLAYED not in bobs
@@ -327,19 +307,18 @@ def test_an_anonymous_clients_key_is_refused_where_anonymous_writes_are_allowed(
 
 
 def test_the_same_user_by_another_scheme_is_the_same_client(
-    alice: Client, users: dict[str, User]
+    alice: Client, token_for: Callable[[str], str]
 ) -> None:
-    token = Token.objects.create(user=users["alice"])
     key = new_key()
     first = post(alice, key)
-    retry = post(Client(HTTP_AUTHORIZATION=f"Token {token.key}"), key)
+    retry = post(Client(HTTP_AUTHORIZATION=token_for("alice")), key)
     assert retry.status_code == 201
     assert retry["Location"] == first["Location"]
     assert created() == 1
 
 
 def test_the_mixin_alone_replays_too(users: dict[str, User]) -> None:
-    client = client_of("bob")
+    client = basic_client("bob")
     key = new_key()
     first = post(client, key, {"text": "hello"}, NOTES)
     retry = post(client, key, {"text": "hello"}, NOTES)
