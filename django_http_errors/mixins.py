@@ -522,7 +522,7 @@ class ConditionalUpdateMixin(_View):
         new state after a change; a PUT gets none: RFC 9110 §9.3.4), and Cache-Control."""
         conditions = self._conditions
         if conditions.not_modified and 200 <= response.status_code < 300:
-            # A handler that decided late (a custom GET action) did its work for nothing.
+            # A handler that decided late (its own get(), a custom list action) worked for nothing.
             response = NotModifiedResponse()
         # DRF adds Allow and Vary as it would on the 200.
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[arg-type]
