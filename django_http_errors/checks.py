@@ -25,8 +25,7 @@ from .conf import (
     user_settings,
 )
 from .handlers import NOT_INSTALLED_ID, exception_handler
-from .mixins import ConditionalUpdateMixin
-from .writes import has_field
+from .mixins import ConditionalUpdateMixin, has_field
 
 HANDLER_PATH = "django_http_errors.handlers.exception_handler"
 MIDDLEWARE_PATH = REQUEST_ID_MIDDLEWARE

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router, transaction
 from django.db.models import Count, Max, QuerySet, Sum
@@ -41,7 +42,7 @@ from .conf import get_settings
 from .etags import quote_etag
 from .exceptions import Conflict, PreconditionFailed, PreconditionRequired
 from .serializers import ETagField
-from .writes import has_field, saves_fields_only, stored, swap_fields, swap_version
+from .writes import saves_fields_only, stored, swap_fields, swap_version
 
 if TYPE_CHECKING:
     from rest_framework.generics import GenericAPIView
@@ -556,3 +557,12 @@ def _localized(renderer: Any) -> bool:
     """Whether the renderer's output changes with the language: pages for people do; data is
     the same in every language."""
     return renderer is not None and str(renderer.media_type).startswith("text/html")
+
+
+def has_field(model: type[models.Model], name: str) -> bool:
+    """Whether ``model`` has a field ``name``, by the documented ``Options.get_field``."""
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models, router
 from django.db.models import F
 from django.db.models.signals import post_save, pre_save
 from rest_framework.serializers import BaseSerializer, ModelSerializer
 
-__all__ = ["has_field", "saves_fields_only", "stored", "swap_fields", "swap_version"]
+__all__ = ["saves_fields_only", "stored", "swap_fields", "swap_version"]
 
 
 def swap_version(obj: Any, version_field: str) -> bool:
@@ -75,15 +74,6 @@ def saves_fields_only(serializer: BaseSerializer[Any], instance: Any) -> bool:
     if any(getattr(f.remote_field, "parent_link", False) for f in fields.values()):
         return False  # multi-table inheritance: the version may live in another table
     return all(name in fields for name in serializer.validated_data)
-
-
-def has_field(model: type[models.Model], name: str) -> bool:
-    """Whether ``model`` has a field ``name``, by the documented ``Options.get_field``."""
-    try:
-        model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return False
-    return True
 
 
 def _rows(obj: Any) -> models.QuerySet[Any]:

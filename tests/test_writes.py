@@ -13,14 +13,13 @@ from django.db.models.signals import pre_save
 from django.utils import timezone
 
 from django_http_errors.writes import (
-    has_field,
     saves_fields_only,
     stored,
     swap_fields,
     swap_version,
 )
 from tests.testapp.conditional_views import PostSerializer
-from tests.testapp.models import Note, Post
+from tests.testapp.models import Post
 
 pytestmark = pytest.mark.django_db
 
@@ -93,8 +92,3 @@ def test_a_receiver_of_the_save_keeps_the_save(post: Post) -> None:
     serializer = PostSerializer(post, data={"title": "Third"}, partial=True)
     assert serializer.is_valid()
     assert saves_fields_only(serializer, post) is False
-
-
-def test_has_field() -> None:
-    assert has_field(Post, "version")
-    assert not has_field(Note, "version")
