@@ -305,18 +305,24 @@ class ConditionalUpdateMixin(_View):
                 setattr(self, (request.method or "").lower(), _not_modified)
 
     def check_read_preconditions(self) -> None:
-        """Look up what DRF's retrieve or list shows, and decide its preconditions.
+        """Look up what DRF's own retrieve or list shows, and decide its preconditions.
 
-        Other handlers (a custom GET action, a view's own ``get()``) decide when they call
-        ``get_object()`` or ``paginate_queryset()``: their 304 replaces the 2xx they return.
+        Other handlers (a custom GET action, an overridden ``retrieve()``, ``list()`` or
+        ``get()``) decide when they call ``get_object()`` or ``paginate_queryset()``: their 304
+        replaces the 2xx they return.
         """
         action = getattr(self, "action", None)
-        kwarg = getattr(self, "lookup_url_kwarg", None) or getattr(self, "lookup_field", "pk")
-        if action == "retrieve" or (
-            action is None and isinstance(self, RetrieveModelMixin) and kwarg in self.kwargs
-        ):
+        if action is None:
+            # A generic view: DRF's own get() (rest_framework.generics) calls retrieve() when
+            # the URL names an object, else list().
+            get = getattr(type(self), "get", None)
+            if getattr(get, "__module__", None) != "rest_framework.generics":
+                return
+            kwarg = self.lookup_url_kwarg or self.lookup_field
+            action = "retrieve" if kwarg in self.kwargs else "list"
+        if action == "retrieve" and _drf_own(type(self), RetrieveModelMixin, action):
             self.get_object()
-        elif action == "list" or (action is None and isinstance(self, ListModelMixin)):
+        elif action == "list" and _drf_own(type(self), ListModelMixin, action):
             self.check_list_preconditions(self.filter_queryset(self.get_queryset()))
 
     def get_object(self) -> Any:
@@ -551,6 +557,11 @@ class ConditionalUpdateMixin(_View):
 def _not_modified(request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
     """The handler of a read whose preconditions are false: 304, no content."""
     return NotModifiedResponse()
+
+
+def _drf_own(view: type, mixin: type, name: str) -> bool:
+    """Whether the view's ``name`` handler is DRF's ``mixin``'s, not overridden."""
+    return issubclass(view, mixin) and getattr(view, name) is getattr(mixin, name)
 
 
 def _localized(renderer: Any) -> bool:

@@ -161,6 +161,19 @@ def test_a_handler_that_decides_late_is_answered_304_all_the_same(
     assert changed.content == first.content
 
 
+def test_a_view_without_get_answers_a_get_405(db: None) -> None:
+    response = Client().get("/test/conditional/create-post/")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST, OPTIONS"
+
+
+def test_an_overridden_list_that_shows_no_page_gets_no_list_etag(alices_post: Post) -> None:
+    response = Client().get("/test/conditional/counted-posts/", headers={"If-None-Match": "*"})
+    assert response.status_code == 200
+    assert response.json() == {"count": 1}
+    assert "ETag" not in response
+
+
 def test_representations_in_other_formats_have_other_etags_and_languages_only_for_pages(
     alices_post: Post,
 ) -> None:

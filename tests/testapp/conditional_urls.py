@@ -18,8 +18,10 @@ router.register(
 )
 router.register("failing-posts", conditional_views.FailingPostViewSet, basename="failing-post")
 router.register("recent-posts", conditional_views.RecentPostViewSet, basename="recent-post")
+router.register("counted-posts", conditional_views.CountedPostViewSet, basename="counted-post")
 
 urlpatterns = [
     path("post-view/<int:pk>/", conditional_views.PostView.as_view()),
+    path("create-post/", conditional_views.CreatePostView.as_view()),
     *router.urls,
 ]

@@ -136,3 +136,17 @@ class RecentPostViewSet(PostViewSet):
     def recent(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset().order_by("-id"))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class CreatePostView(ConditionalUpdateMixin, generics.CreateAPIView[Post]):
+    """A generic view without GET: a GET is 405, whatever the mixin looks for."""
+
+    queryset = Post.objects.all()
+    serializer_class = PostSerializer
+
+
+class CountedPostViewSet(PostViewSet):
+    """An overridden list that shows no page of posts: the mixin does not decide for it."""
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return Response({"count": self.get_queryset().count()})
