@@ -110,10 +110,9 @@ class _Conditions:
     not_modified: bool = False
     #: The write carried a precondition: losing a race is 412, else 409.
     guarded: bool = False
-    #: The object a read looked up, so that the handler's own lookup is not a second query.
-    read: Any = None
-    #: The object a write looked up, whose new state a PATCH's answer describes.
-    written: Any = None
+    #: The object looked up: a read's handler gets it without a second query, and a PATCH's
+    #: answer describes its new state.
+    looked_up: Any = None
     #: The serializer of a create, whose instance a 201's validators describe.
     serializer: Any = None
 
@@ -332,8 +331,8 @@ class ConditionalUpdateMixin(_View):
         """
         conditions = self._conditions
         reads = self.request.method in READ_METHODS
-        if reads and conditions.read is not None:
-            return conditions.read
+        if reads and conditions.looked_up is not None:
+            return conditions.looked_up
         try:
             obj = super().get_object()
         except OverflowError as exc:
@@ -342,10 +341,7 @@ class ConditionalUpdateMixin(_View):
             model = self.get_queryset().model
             raise Http404(f"No {model._meta.object_name} matches the given query.") from exc
         self.check_preconditions(obj)
-        if reads:
-            conditions.read = obj
-        else:
-            conditions.written = obj
+        conditions.looked_up = obj
         return obj
 
     def check_preconditions(self, obj: Any) -> None:
@@ -541,10 +537,10 @@ class ConditionalUpdateMixin(_View):
         if method in READ_METHODS:
             headers.update(conditions.validators)
             headers[CACHE_CONTROL] = self.get_cache_control()
-        elif method == "PATCH" and conditions.written is not None:
+        elif method == "PATCH" and conditions.looked_up is not None:
             # After a change the validators describe the new representation. A PUT gets
             # none: what is stored is not exactly what was sent.
-            headers.update(self._validators(conditions.written))
+            headers.update(self._validators(conditions.looked_up))
         elif response.status_code == 201 and conditions.serializer is not None:
             created = getattr(conditions.serializer, "instance", None)
             if isinstance(created, models.Model):
