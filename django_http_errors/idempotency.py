@@ -23,7 +23,6 @@ from django.http import HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
-from rest_framework.serializers import BaseSerializer
 
 from .conditional import ETAG, LAST_MODIFIED
 from .conf import get_settings
@@ -36,8 +35,8 @@ from .exceptions import (
     MalformedIdempotencyKey,
 )
 from .idempotency_keys import MalformedKey, parse_idempotency_key, request_fingerprint, scope_digest
-from .mixins import ConditionalUpdateMixin, _View
 from .models import IdempotencyKey
+from .wiring import AnsweredEarly, ViewWiring
 
 __all__ = ["IDEMPOTENCY_KEY", "IDEMPOTENT_REPLAYED", "IdempotencyMixin"]
 
@@ -82,25 +81,17 @@ class _Claim:
     using: str
 
 
-class _Replay(Exception):
-    """Internal: answer with the first request's stored answer, without running the view."""
-
-    def __init__(self, response: HttpResponse) -> None:
-        super().__init__("replay")
-        self.response = response
-
-
-class IdempotencyMixin(_View):
+class IdempotencyMixin(ViewWiring):
     """``Idempotency-Key`` (IETF httpapi draft): each unsafe request is done once per key.
 
-    Mix it in first: ``class V(IdempotencyMixin, ConditionalUpdateMixin, ModelViewSet)``.
-    After authentication, permissions and throttles, and before the preconditions and the
-    body, the key is claimed (a unique row), or the answer of the request that claimed it is
-    replayed (same content), or refused: 422 (other content), 409 (still in flight). Keys
-    belong to the authenticated user, the method and the path, and expire after
-    ``IDEMPOTENCY_KEY_EXPIRY`` seconds. Writes must go through ``write_transaction()``
-    (``perform_create()``, ``perform_update()``, ``perform_destroy()``, ``conditional_write()``):
-    it marks the key written in the write's own transaction.
+    Mix it in before DRF's classes, beside ``ConditionalUpdateMixin`` in either order:
+    ``class V(IdempotencyMixin, ConditionalUpdateMixin, ModelViewSet)``. After authentication,
+    permissions and throttles, and before the preconditions and the body, the key is claimed (a
+    unique row), or the answer of the request that claimed it is replayed (same content), or
+    refused: 422 (other content), 409 (still in flight). Keys belong to the authenticated user,
+    the method and the path, and expire after ``IDEMPOTENCY_KEY_EXPIRY`` seconds. The key is
+    marked written in the write's own transaction, which the view's write handlers run in;
+    a custom action that writes opens it with ``write_transaction()`` or ``conditional_write()``.
     """
 
     #: Refuse the unsafe methods without a key (400); ``None``: ``IDEMPOTENCY_KEY_REQUIRED``.
@@ -124,30 +115,21 @@ class IdempotencyMixin(_View):
         Anonymous clients cannot be told apart, so a stored answer could reach a stranger:
         their keys are refused (400). Override it to scope keys another way (an API client).
         """
-        user: Any = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return None
-        return f"{type(user)._meta.label_lower}:{user.pk}"
+        return principal_of(getattr(request, "user", None))
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        """Read a keyed request's content first; then DRF's checks, which claim the key."""
+    def read_keyed_content(self, request: Request) -> None:
+        """Read a keyed request's content before DRF's checks, which claim the key."""
         if self._takes_key(request):
             # The fingerprint needs the content's bytes, and a CSRF check of a session-
             # authenticated form consumes them; read now, Django keeps them for the parsers.
             self._idempotency_content = request.body
-        super().initial(request, *args, **kwargs)
-
-    def check_throttles(self, request: Request) -> None:
-        """DRF's throttles, the last of its checks; then the key is claimed or replayed.
-
-        So a replay comes before the preconditions and the body: a retried conditional write
-        gets its first answer, not a 412 against its own change.
-        """
-        super().check_throttles(request)
-        self.claim_idempotency_key(request)
 
     def claim_idempotency_key(self, request: Request) -> None:
-        """Claim this request's key, or raise the replay, 400, 409 or 422 that answers it."""
+        """Claim this request's key, or raise the replay, 400, 409 or 422 that answers it.
+
+        After DRF's checks, so a replay comes before the preconditions and the body: a retried
+        conditional write gets its first answer, not a 412 against its own change.
+        """
         method = request.method or ""
         if method not in self.idempotent_methods or method not in _UNSAFE_METHODS:
             return
@@ -181,61 +163,23 @@ class IdempotencyMixin(_View):
         self._idempotency_claim = _claim(keyed)
 
     @contextmanager
-    def write_transaction(self, model: type[models.Model]) -> Iterator[None]:
-        """The write's transaction, in which the key is marked written: both commit, or neither.
+    def join_write(self, model: type[models.Model]) -> Iterator[None]:
+        """The key is marked written in the write's transaction: both commit, or neither.
 
         A request that lost its claim (it ran longer than ``IDEMPOTENCY_KEY_LEASE`` and a
         retry took the key over) is refused here with a 409, so its write rolls back and only
         one write with the key ever commits.
         """
-        parent = getattr(super(), "write_transaction", None)
-        with parent(model) if parent is not None else _atomic_for(model):
+        with super().join_write(model):
             claim = self._idempotency_claim
             written = IdempotencyKey.State.WRITTEN
             if claim is not None and not _update(claim, state=str(written)):
                 raise IdempotencyKeyInUse(LOST_CLAIM_DETAIL)
             yield
 
-    # Without ConditionalUpdateMixin, DRF's writes get a transaction of their own here.
-
-    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
-        """DRF's create, in ``write_transaction()``."""
-        if isinstance(self, ConditionalUpdateMixin):
-            super().perform_create(serializer)
-            return
-        with self.write_transaction(self.get_queryset().model):
-            super().perform_create(serializer)
-
-    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
-        """DRF's update, in ``write_transaction()``."""
-        if isinstance(self, ConditionalUpdateMixin):
-            super().perform_update(serializer)
-            return
-        instance = serializer.instance
-        assert instance is not None, "DRF's update serializes a looked-up instance"
-        with self.write_transaction(type(instance)):
-            super().perform_update(serializer)
-
-    def perform_destroy(self, instance: Any) -> None:
-        """DRF's destroy, in ``write_transaction()``."""
-        if isinstance(self, ConditionalUpdateMixin):
-            super().perform_destroy(instance)
-            return
-        with self.write_transaction(type(instance)):
-            super().perform_destroy(instance)
-
-    # DRF accepts any HttpResponseBase here (its stubs say Response): a replay is not rendered.
-    def handle_exception(self, exc: Exception) -> HttpResponseBase:  # type: ignore[override]
-        """Answer a replay with the stored answer; anything else as the next class does."""
-        if isinstance(exc, _Replay):
-            return exc.response
-        return super().handle_exception(exc)
-
-    def finalize_response(  # type: ignore[override]
-        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
-    ) -> HttpResponseBase:
+    def keep_answer(self, response: HttpResponseBase) -> None:
         """Store the final answer for the retries, or release the key (see ``_keep``)."""
-        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[arg-type]
+        super().keep_answer(response)
         claim = self._idempotency_claim
         if claim is not None:
             self._idempotency_claim = None
@@ -246,7 +190,6 @@ class IdempotencyMixin(_View):
                 # written, or told to look the resource up if something was. This answer is
                 # still the right one for this client.
                 logger.exception("The answer for an Idempotency-Key could not be stored.")
-        return response
 
     def _takes_key(self, request: Request) -> bool:
         method = request.method or ""
@@ -296,7 +239,7 @@ def _claim(keyed: _KeyedRequest) -> _Claim:
             raise IdempotencyKeyReused()
         # Step 3
         if held.state == IdempotencyKey.State.DONE:
-            raise _Replay(_replayed(held))
+            raise AnsweredEarly(_replayed(held))
         leased = held.claimed_at > now - timedelta(seconds=settings.IDEMPOTENCY_KEY_LEASE)
         # Step 4
         if held.state == IdempotencyKey.State.WRITTEN and not leased:
@@ -422,11 +365,28 @@ def _replayed(row: IdempotencyKey) -> HttpResponse:
     return response
 
 
+def principal_of(user: Any) -> str | None:
+    """Who ``user`` is, for owning keys; ``None`` for an anonymous or unidentifiable one.
+
+    Any object DRF hands over as ``request.user``: a model instance (also inside the lazy object
+    of a session login, whose ``_meta`` is the wrapped user's), or a principal without a model
+    (an API key), named by its class and its ``pk`` or ``id``.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    meta = getattr(user, "_meta", None)
+    kind = getattr(meta, "label_lower", None)
+    if kind is None:
+        kind = f"{type(user).__module__}.{type(user).__qualname__}".lower()
+    identity = getattr(user, "pk", None)
+    if identity is None:
+        identity = getattr(user, "id", None)
+    if identity is None:
+        return None
+    return f"{kind}:{identity}"
+
+
 def _savepoint_if_in_transaction(using: str) -> AbstractContextManager[Any]:
     if transaction.get_connection(using).in_atomic_block:
         return transaction.atomic(using=using)
     return nullcontext()
-
-
-def _atomic_for(model: type[models.Model]) -> transaction.Atomic:
-    return transaction.atomic(using=router.db_for_write(model))

@@ -4,6 +4,7 @@ never lose an update because the check and the write are one step in the databas
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import time
 from collections.abc import Iterator
@@ -11,19 +12,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, router, transaction
+from django.db import models, router
 from django.db.models import Count, Max, QuerySet, Sum
 from django.http import Http404, HttpResponseBase, StreamingHttpResponse
 from django.http.response import ResponseHeaders
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from rest_framework.mixins import CreateModelMixin, ListModelMixin, RetrieveModelMixin
+from rest_framework.mixins import (
+    CreateModelMixin,
+    ListModelMixin,
+    RetrieveModelMixin,
+    UpdateModelMixin,
+)
 from rest_framework.request import Request
 from rest_framework.serializers import BaseSerializer
 from rest_framework.viewsets import ViewSetMixin
@@ -42,17 +48,8 @@ from .conf import get_settings
 from .etags import quote_etag
 from .exceptions import Conflict, PreconditionFailed, PreconditionRequired
 from .serializers import ETagField
+from .wiring import ViewWiring
 from .writes import saves_fields_only, stored, swap_fields, swap_version
-
-if TYPE_CHECKING:
-    from rest_framework.generics import GenericAPIView
-    from rest_framework.mixins import DestroyModelMixin, UpdateModelMixin
-
-    class _View(CreateModelMixin, UpdateModelMixin, DestroyModelMixin, GenericAPIView[Any]):
-        """What the mixin is mixed into, for the type checker only."""
-
-else:
-    _View = object
 
 __all__ = ["ConditionalUpdateMixin"]
 
@@ -115,15 +112,22 @@ class _Conditions:
     looked_up: Any = None
     #: The serializer of a create, whose instance a 201's validators describe.
     serializer: Any = None
+    #: The object whose row the write claimed (compare-and-swap), ``None`` before.
+    swapped: Any = None
+    #: The object whose claim DRF's own update makes as it saves (one UPDATE), ``None`` else.
+    pending: Any = None
 
 
-class ConditionalUpdateMixin(_View):
+class ConditionalUpdateMixin(ViewWiring):
     """ETag, Last-Modified, 304/412/428 (RFC 9110 §13.2) and compare-and-swap writes for DRF views.
 
-    Mix it in before the DRF base class: ``class V(ConditionalUpdateMixin, ModelViewSet)``.
-    Preconditions are evaluated in ``get_object()``, after the lookup and the object permission
-    check and before the request body is read. PUT, PATCH and DELETE write through
-    ``conditional_write()``; custom actions that write use it too.
+    Mix it in before DRF's classes (another order is refused as the class is created):
+    ``class V(ConditionalUpdateMixin, ModelViewSet)``. Preconditions are evaluated in
+    ``get_object()``, after the lookup and the object permission check and before the request
+    body is parsed. In a write handler (``update``, ``partial_update``, ``destroy``: DRF's or
+    the view's own) the row is claimed right after the lookup, in the write's transaction, so
+    whatever the view, its mixins, serializer, model or signals then write is guarded. Custom
+    actions that write use ``conditional_write()``.
     """
 
     #: Model field that grows by one on every write and feeds the ETag; ``None``: the
@@ -288,14 +292,13 @@ class ConditionalUpdateMixin(_View):
 
     # Preconditions
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        """DRF's authentication, permission and throttle checks, then the preconditions that
-        can be decided before the handler: a create's, and a read's of the object or the list.
+    def decide_preconditions(self, request: Request) -> None:
+        """After DRF's checks, the preconditions that can be decided before the handler: a
+        create's, and a read's of the object or the list.
 
         A read whose preconditions are false is answered 304 in the handler's place (DRF calls
         the method's handler after ``initial()``), so nothing is serialized for it.
         """
-        super().initial(request, *args, **kwargs)
         if self._creates():
             self.check_collection_preconditions()
         elif request.method in READ_METHODS:
@@ -342,7 +345,26 @@ class ConditionalUpdateMixin(_View):
             raise Http404(f"No {model._meta.object_name} matches the given query.") from exc
         self.check_preconditions(obj)
         conditions.looked_up = obj
+        write = self._write
+        if conditions.swapped is None and (write.open or write.handler in _GUARDED_HANDLERS):
+            # In the write: claim the row now, so that all the handler writes is guarded.
+            if write.handler in ("update", "partial_update") and _saves_in_drfs_update(type(self)):
+                conditions.pending = obj  # DRF's update claims it as it saves: one UPDATE
+            else:
+                self.open_write(type(obj))
+                self._compare_and_swap(obj)
         return obj
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        """DRF's filters; an unsafe request reads from the database it writes to.
+
+        Its lookup and preconditions decide a write: a replica's stale row would give a 412
+        naming an old ETag, or let a stale If-Unmodified-Since through.
+        """
+        queryset = super().filter_queryset(queryset)
+        if self.request.method not in _READ_OR_OPTIONS and isinstance(queryset, QuerySet):
+            return queryset.using(router.db_for_write(queryset.model))
+        return queryset
 
     def check_preconditions(self, obj: Any) -> None:
         """Decide 304, or raise 412 or 428, as the evaluation order and a required
@@ -431,46 +453,35 @@ class ConditionalUpdateMixin(_View):
     # Writes
 
     @contextmanager
-    def write_transaction(self, model: type[models.Model]) -> Iterator[None]:
-        """The one transaction of an unsafe request's write, on ``model``'s database.
-
-        DRF calls ``perform_create()``, ``perform_update()`` and ``perform_destroy()`` after
-        authentication, permissions, the lookup, the preconditions and the body's validation,
-        so a request refused before its write begins no transaction and takes no lock. An error
-        raised inside rolls back all that the block wrote. Inside ``ATOMIC_REQUESTS`` it is a
-        savepoint of the request's transaction, which the exception handler rolls back on any
-        error, as before. Override it to add
-        work that must commit with the write, or nothing.
-        """
-        with transaction.atomic(using=router.db_for_write(model)):
-            yield
-
-    @contextmanager
     def conditional_write(self, obj: Any) -> Iterator[Any]:
         """Write ``obj`` only if it is still the version the preconditions saw (compare-and-swap).
 
-        Enter it before changing ``obj`` and write inside it: in ``write_transaction()`` it
-        first claims the row where it still has the version read (``UPDATE ... SET version =
-        version + 1 WHERE pk = %s AND version = %s``, one row or none), or, for a model without
-        a version field, locks the row (``SELECT ... FOR UPDATE``) and compares its ETag; it
+        For a custom action that writes (the write handlers claim their row themselves): enter
+        it before changing ``obj`` and write inside it. In ``write_transaction()`` it first
+        claims the row where it still has the version read (``UPDATE ... SET version = version
+        + 1 WHERE pk = %s AND version = %s``, one row or none), or, for a model without a
+        version field, locks the row (``SELECT ... FOR UPDATE``) and compares its ETag; it
         raises 412 (the request carried a precondition) or 409 (it did not) when another
         request changed the row first. What the block writes commits with the claim, or
-        nothing does. PUT, PATCH, DELETE and custom actions all write through it.
+        nothing does.
         """
         with self.write_transaction(type(obj)):
-            self._compare_and_swap(obj)
+            if self._conditions.swapped is not obj:
+                self._compare_and_swap(obj)
             yield obj
 
     def _compare_and_swap(self, obj: Any) -> None:
         version_field = self.get_version_field(type(obj))
         if version_field is not None:
             if swap_version(obj, version_field):
+                self._conditions.swapped = obj
                 return
             current = stored(obj)
         else:
             seen = self.get_etag(obj)
             current = stored(obj, lock=True)
             if current is not None and self.get_etag(current) == seen:
+                self._conditions.swapped = obj
                 return
         self._refuse_stale_write(current)
 
@@ -480,35 +491,64 @@ class ConditionalUpdateMixin(_View):
             raise PreconditionFailed(etag=None if current is None else self.get_etag(current))
         raise Conflict(CONCURRENT_CHANGE_DETAIL)
 
-    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
-        """DRF's create in ``write_transaction()``: all that it writes commits, or nothing."""
-        with self.write_transaction(self.get_queryset().model):
-            super().perform_create(serializer)
-
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
-        """DRF's save through ``conditional_write()``: a concurrent change is 412, never lost.
+        """DRF's save; under DRF's own update, the row's claim and the save are one UPDATE.
 
-        When nothing but the model's fields would run in the save (a plain ``ModelSerializer``,
-        the model's own ``save()``, no ``pre_save``/``post_save`` receiver, no many-to-many
-        value, no parent table), the compare-and-swap carries the change itself: one
-        ``UPDATE ... SET <every field> WHERE pk = %s AND version = %s``, the one statement
-        DRF's own save runs. An override that saves itself wraps its save the same way:
-        ``with self.conditional_write(serializer.instance): serializer.save(...)``.
+        When nothing but the model's fields would run in the save (DRF's and this mixin's
+        ``perform_update`` only, a plain ``ModelSerializer``, the model's own ``save()``, no
+        ``pre_save``/``post_save`` receiver, no many-to-many value, no parent table), the
+        compare-and-swap carries the change itself: ``UPDATE ... SET <every field> WHERE pk =
+        %s AND version = %s``, the one statement DRF's own save runs.
         """
+        conditions = self._conditions
         instance: Any = serializer.instance
-        version_field = self.get_version_field(type(instance))
-        if version_field is not None and saves_fields_only(serializer, instance):
-            with self.write_transaction(type(instance)):
+        if instance is not None and conditions.pending is instance:
+            conditions.pending = None
+            version_field = self.get_version_field(type(instance))
+            if version_field is not None and saves_fields_only(serializer, instance):
                 if not swap_fields(instance, serializer.validated_data, version_field):
                     self._refuse_stale_write(stored(instance))
-            return
-        with self.conditional_write(instance):
-            super().perform_update(serializer)
+                conditions.swapped = instance
+                return
+            self._compare_and_swap(instance)
+        elif instance is not None and conditions.swapped is not instance:
+            self._claim_late(instance)
+        super().perform_update(serializer)
 
     def perform_destroy(self, instance: Any) -> None:
-        """Delete through ``conditional_write()``, so a concurrent change is 412, not lost."""
-        with self.conditional_write(instance):
-            super().perform_destroy(instance)
+        """DRF's delete, of the row the write claimed (by a custom action: claimed here)."""
+        if self._conditions.swapped is not instance:
+            self._claim_late(instance)
+        super().perform_destroy(instance)
+
+    def _claim_late(self, instance: Any) -> None:
+        """Claim the row of an object a custom action looked up before its write began."""
+        if self._conditions.looked_up is not instance:
+            raise ImproperlyConfigured(
+                f"{type(self).__qualname__} saves a {type(instance).__name__} it did not look "
+                "up through get_object(), so its preconditions were never evaluated. Call "
+                "get_object() (and super() in an overridden get_object())."
+            )
+        self._compare_and_swap(instance)
+
+    def wrote(self, response: Any) -> None:
+        """A write handler that answered 2xx without claiming its row wrote unguarded: refused.
+
+        It happens when the view's own ``update()``, ``destroy()`` or ``get_object()`` never
+        reaches the mixin's lookup; the write rolls back, loudly, rather than lose an update.
+        """
+        super().wrote(response)
+        status = getattr(response, "status_code", 0)
+        if (
+            self._write.handler in _GUARDED_HANDLERS
+            and 200 <= status < 300
+            and self._conditions.swapped is None
+        ):
+            raise ImproperlyConfigured(
+                f"{type(self).__qualname__}.{self._write.handler}() wrote without looking the "
+                "object up through get_object(), so no precondition or compare-and-swap "
+                "guarded it. Call get_object() (and super() in an overridden get_object())."
+            )
 
     # Responses
 
@@ -518,17 +558,22 @@ class ConditionalUpdateMixin(_View):
         self._conditions.serializer = serializer
         return serializer
 
-    def finalize_response(  # type: ignore[override]
-        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
-    ) -> HttpResponseBase:
-        """Apply what the preconditions decided: the 304, or the validators of a success (of the
-        new state after a change; a PUT gets none: RFC 9110 §9.3.4), and Cache-Control."""
-        conditions = self._conditions
-        if conditions.not_modified and 200 <= response.status_code < 300:
+    def answer_before_finalizing(self, response: HttpResponseBase) -> HttpResponseBase:
+        """The 304 the preconditions decided, in a 2xx's place; DRF then adds Allow and Vary
+        as it would on the 200."""
+        response = super().answer_before_finalizing(response)
+        if self._conditions.not_modified and 200 <= response.status_code < 300:
             # A handler that decided late (its own get(), a custom list action) worked for nothing.
-            response = NotModifiedResponse()
-        # DRF adds Allow and Vary as it would on the 200.
-        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[arg-type]
+            return NotModifiedResponse()
+        return response
+
+    def answer_after_finalizing(
+        self, request: Request, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        """The validators of a success (of the new state after a change; a PUT gets none: RFC
+        9110 §9.3.4), and Cache-Control."""
+        response = super().answer_after_finalizing(request, response)
+        conditions = self._conditions
         status = response.status_code
         if not (200 <= status < 300 or status == 304) or getattr(response, "exception", False):
             return response
@@ -553,6 +598,28 @@ class ConditionalUpdateMixin(_View):
 def _not_modified(request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
     """The handler of a read whose preconditions are false: 304, no content."""
     return NotModifiedResponse()
+
+
+_READ_OR_OPTIONS: Final = READ_METHODS | {"OPTIONS"}
+_GUARDED_HANDLERS: Final = frozenset({"update", "partial_update", "destroy"})
+_drfs_update: dict[type, bool] = {}
+
+
+def _saves_in_drfs_update(view: type) -> bool:
+    """Whether the view's PUT and PATCH run DRF's own ``update()`` and ``perform_update()``
+    (with this mixin's), so that no class of the view's defines a step the one UPDATE skips."""
+    known = _drfs_update.get(view)
+    if known is None:
+        known = all(
+            inspect.unwrap(getattr(view, name)) is getattr(UpdateModelMixin, name)
+            for name in ("update", "partial_update")
+        ) and all(
+            klass in (UpdateModelMixin, ConditionalUpdateMixin)
+            for klass in view.__mro__
+            if "perform_update" in vars(klass)
+        )
+        _drfs_update[view] = known
+    return known
 
 
 def _drf_own(view: type, mixin: type, name: str) -> bool:

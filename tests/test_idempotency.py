@@ -22,7 +22,7 @@ from django.test import Client, override_settings
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from django_http_errors import idempotency
 from django_http_errors.models import IdempotencyKey
@@ -222,15 +222,16 @@ def test_a_5xx_after_the_write_committed_tells_the_retry_to_look_it_up(
     assert created() == 1
 
 
-def test_a_4xx_after_the_write_committed_is_kept_and_replayed(
+def test_a_4xx_answered_after_a_write_that_commits_is_kept_and_replayed(
     alice: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     key = new_key()
 
-    def refuse(view: KeyedPostViewSet) -> None:
-        raise ValidationError({"title": "refused after the write"})
+    def refuse(view: KeyedPostViewSet, response: Response) -> Response:
+        # Returned, not raised: the write commits, and this is its answer.
+        return Response({"title": ["refused after the write"]}, status=400)
 
-    monkeypatch.setattr(KeyedPostViewSet, "after_writing", refuse)
+    monkeypatch.setattr(KeyedPostViewSet, "answer_created", refuse)
     first = post(alice, key)
     monkeypatch.undo()
     retry = post(alice, key)

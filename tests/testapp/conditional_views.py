@@ -82,15 +82,18 @@ class PostViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Post]):
 
 
 class OvertakenPostViewSet(PostViewSet):
-    """Another request commits a change between this one's lookup and its write."""
+    """Another writer changes the row between this request's lookup and its claim of it.
+
+    The change is made on the request's own connection, so it rolls back with the refused
+    write; a writer on another connection keeps it (the race tests show that).
+    """
 
     precondition_required = False
 
-    def get_object(self) -> Any:
-        """Look up and check preconditions, then let a concurrent writer overtake."""
-        post = super().get_object()
-        Post.objects.filter(pk=post.pk).update(version=F("version") + 1)
-        return post
+    def check_object_permissions(self, request: Request, obj: Any) -> None:
+        """DRF's object permissions, right after the lookup; then the other writer's change."""
+        super().check_object_permissions(request, obj)
+        Post.objects.filter(pk=obj.pk).update(version=F("version") + 1)
 
 
 class ValidatedAfterSavingSerializer(PostSerializer):

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponseBase
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.reverse import reverse
-from rest_framework.serializers import BaseSerializer
 
 from django_http_errors.idempotency import IdempotencyMixin
 from tests.testapp.conditional_views import NoteSerializer, PostViewSet
-from tests.testapp.models import Note, Post
+from tests.testapp.models import Note
 
 
 class OpenNotes(IdempotencyMixin, generics.ListCreateAPIView[Note]):
@@ -25,9 +27,10 @@ class OpenNotes(IdempotencyMixin, generics.ListCreateAPIView[Note]):
 class KeyedPostViewSet(IdempotencyMixin, PostViewSet):
     """Conditional writes on posts, with a key honoured on every unsafe method.
 
-    A create runs ``before_writing()`` before its write's transaction and ``after_writing()``
-    once it has committed. Both do nothing here: a test replaces one to act at that moment (send
-    the retry that arrives then, or fail there), as a slow or failing view would.
+    A create runs ``before_writing()`` once its key is claimed, before its write's
+    transaction, and ``after_writing()`` once it has committed, before its answer is stored.
+    Both do nothing here: a test replaces one to act at that moment (send the retry that
+    arrives then, or fail there), as a slow or failing view would.
     """
 
     def before_writing(self) -> None:
@@ -36,10 +39,26 @@ class KeyedPostViewSet(IdempotencyMixin, PostViewSet):
     def after_writing(self) -> None:
         """A create's moment after its write committed, before its answer is stored."""
 
-    def perform_create(self, serializer: BaseSerializer[Post]) -> None:
-        self.before_writing()
-        super().perform_create(serializer)
-        self.after_writing()
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """DRF's create, whose answer ``answer_created()`` may replace."""
+        return self.answer_created(super().create(request, *args, **kwargs))
+
+    def answer_created(self, response: Response) -> Response:
+        """A create's answer, as the view returns it from its write."""
+        return response
+
+    def decide_preconditions(self, request: Request) -> None:
+        super().decide_preconditions(request)
+        if request.method == "POST":
+            self.before_writing()
+
+    def answer_after_finalizing(
+        self, request: Request, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        response = super().answer_after_finalizing(request, response)
+        if request.method == "POST" and response.status_code == 201:
+            self.after_writing()
+        return response
 
     def get_success_headers(self, data: Any) -> dict[str, str]:
         """A 201 names the created post (RFC 9110 §15.3.2), so a replay can be compared."""

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import idempotency_views, views
+from . import codebase_views, idempotency_views, views
 
 keyed = SimpleRouter()
 keyed.register("idempotent/posts", idempotency_views.KeyedPostViewSet, basename="keyed-post")
@@ -16,7 +16,16 @@ keyed.register(
     basename="post-keyed-on-create",
 )
 
+codebases = SimpleRouter()
+codebases.register("codebase/plain/posts", codebase_views.PLAIN, basename="plain-post")
+codebases.register(
+    "codebase/unguarded/posts", codebase_views.UnguardedPostViewSet, basename="unguarded-post"
+)
+for order, view in codebase_views.ORDERS.items():
+    codebases.register(f"codebase/{order}/posts", view, basename=f"{order}-post")
+
 urlpatterns = [
+    *codebases.urls,
     path("conditional/", include("tests.testapp.conditional_urls")),
     path("idempotent/notes/", idempotency_views.OpenNotes.as_view()),
     *keyed.urls,
