@@ -29,6 +29,7 @@ __all__ = [
     "format_http_date",
     "last_modified_to_send",
     "parse_http_date",
+    "validator_second",
 ]
 
 #: The header fields of conditional requests and of validators (RFC 9110 §8.8).
@@ -184,16 +185,29 @@ def format_http_date(timestamp: float) -> str:
     )
 
 
-def last_modified_to_send(last_modified: float | None, *, now: float) -> str | None:
-    """The Last-Modified to send, or None while its second is still running (RFC 9110 §8.8.2.2).
+def validator_second(changed_at: float, *, clock_skew: int) -> float:
+    """The date a change is known to be past by every clock: its whole second, plus one, plus
+    the largest difference between the clocks that stamp changes and hand out dates.
 
-    An HTTP-date names a whole second, so a change later in the same second would share the
-    date: a client holding it could then overwrite that change with If-Unmodified-Since, or
-    keep a stale copy with If-Modified-Since. A date sent only once its second is over is later
-    than every change it covers and earlier than every change to come, so both stay exact.
+    An HTTP-date names a whole second, and a client may send back any date it was given
+    (Last-Modified, the ``Date`` of an answer, a date in the content), stamped by another
+    server's clock. Compared with this date, If-Unmodified-Since passes and If-Modified-Since
+    gives 304 only for a date no clock could have read before the change: a date from before
+    it, or from its own second, fails (412, or a full answer), which is safe; none after it
+    overwrites or hides it, while the clocks differ by no more than ``clock_skew`` seconds.
     """
-    second = _to_second(last_modified)
-    if second is None or second >= math.floor(now):
+    return float(math.floor(changed_at) + 1 + clock_skew)
+
+
+def last_modified_to_send(validator: float | None, *, now: float) -> str | None:
+    """The Last-Modified to send (a ``validator_second``), or None until its second has come.
+
+    An origin server sends no Last-Modified later than its answer's date (RFC 9110 §8.8.2.1).
+    Sent from its second on, the date is later than every change it covers and earlier than
+    every change to come, so If-Unmodified-Since and If-Modified-Since with it stay exact.
+    """
+    second = _to_second(validator)
+    if second is None or second > math.floor(now):
         return None
     return format_http_date(second)
 

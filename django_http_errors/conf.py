@@ -40,6 +40,11 @@ class HttpErrorsSettings:
     #: Seconds after which a request still in flight with a key is taken for dead: a retry may
     #: take the key over, and the first request's write, if it comes later, rolls back.
     IDEMPOTENCY_KEY_LEASE: int = 60
+    #: Seconds by which the clocks of the app servers may differ. A change's Last-Modified is
+    #: the second after it by every server's clock (withheld until then), and the dates of
+    #: If-Unmodified-Since and If-Modified-Since are compared with that; an Idempotency-Key's
+    #: lease and expiry are counted from the latest a server's clock may say.
+    CLOCK_SKEW: int = 1
     #: Default of ``IdempotencyMixin.idempotency_key_required``: refuse unsafe requests
     #: without a key (400) on every view that uses the mixin.
     IDEMPOTENCY_KEY_REQUIRED: bool = False

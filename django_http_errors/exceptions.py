@@ -331,9 +331,19 @@ class IdempotencyKeyInUse(Conflict):
     title = _("Idempotency-Key in use")
     meaning = _("A request with this Idempotency-Key is still being processed.")
     advice = _(
-        "Retry the same request with the same key in a moment: once the first one is "
-        "done, you get its answer."
+        "Retry the same request with the same key after the seconds in Retry-After: once the "
+        "first one is done, you get its answer."
     )
+
+    header_names: ClassVar[tuple[str, ...]] = (RETRY_AFTER,)
+
+    def __init__(self, detail: Any = None, code: str | None = None, retry_after: int = 1) -> None:
+        super().__init__(detail, code)
+        self.retry_after = retry_after
+
+    def problem_headers(self, request: Any) -> dict[str, str]:
+        """``Retry-After``: when the first request's lease ends, at the latest."""
+        return {RETRY_AFTER: str(self.retry_after)}
 
 
 class IdempotentAnswerLost(Conflict):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
 import secrets
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -213,6 +214,10 @@ def _claim(keyed: _KeyedRequest) -> _Claim:
     6. In flight: 409.
     """
     settings = get_settings()
+    # Rows are stamped by the clock of the server that wrote them: a lease or an expiry is
+    # over only once it is over by every server's clock.
+    skew = timedelta(seconds=settings.CLOCK_SKEW)
+    lease = timedelta(seconds=settings.IDEMPOTENCY_KEY_LEASE)
     using = router.db_for_write(IdempotencyKey)
     keys = IdempotencyKey._default_manager.db_manager(using)
     for _attempt in range(_CLAIM_ATTEMPTS):
@@ -231,8 +236,8 @@ def _claim(keyed: _KeyedRequest) -> _Claim:
         if held is None:
             continue
         # Step 1
-        if held.expires_at <= now:
-            keys.filter(pk=held.pk, expires_at__lte=now).delete()
+        if held.expires_at <= now - skew:
+            keys.filter(pk=held.pk, expires_at__lte=now - skew).delete()
             continue
         # Step 2
         if held.fingerprint != keyed.fingerprint:
@@ -240,7 +245,8 @@ def _claim(keyed: _KeyedRequest) -> _Claim:
         # Step 3
         if held.state == IdempotencyKey.State.DONE:
             raise AnsweredEarly(_replayed(held))
-        leased = held.claimed_at > now - timedelta(seconds=settings.IDEMPOTENCY_KEY_LEASE)
+        lease_ends = held.claimed_at + lease + skew
+        leased = lease_ends > now
         # Step 4
         if held.state == IdempotencyKey.State.WRITTEN and not leased:
             raise IdempotentAnswerLost()
@@ -252,9 +258,16 @@ def _claim(keyed: _KeyedRequest) -> _Claim:
             if taken:
                 return _Claim(held.scope, owner, using)
             continue
-        # Step 6
+        # Step 6: in flight, retry when its lease ends; written, its answer comes at once.
+        if held.state == IdempotencyKey.State.IN_FLIGHT:
+            raise IdempotencyKeyInUse(retry_after=_seconds_until(lease_ends, now))
         raise IdempotencyKeyInUse()
     raise IdempotencyKeyInUse()
+
+
+def _seconds_until(moment: datetime, now: datetime) -> int:
+    """Whole seconds from ``now`` to ``moment``, at least 1: a Retry-After."""
+    return max(1, math.ceil((moment - now).total_seconds()))
 
 
 def _keep(claim: _Claim, response: HttpResponseBase) -> None:

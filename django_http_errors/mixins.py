@@ -43,6 +43,7 @@ from .conditional import (
     Preconditions,
     evaluate,
     last_modified_to_send,
+    validator_second,
 )
 from .conf import get_settings
 from .etags import quote_etag
@@ -205,14 +206,20 @@ class ConditionalUpdateMixin(ViewWiring):
         return f"{quote(str(obj.pk), safe='')}.{getattr(obj, version_field)}"
 
     def get_last_modified(self, obj: Any) -> float | None:
-        """``obj``'s Last-Modified as POSIX seconds, ``None`` when it has none (RFC 9110 §8.8.2)."""
+        """``obj``'s Last-Modified as POSIX seconds, ``None`` when it has none (RFC 9110 §8.8.2).
+
+        The stored change date is stamped by one app server's clock, and a client may hold
+        dates from others (``Date``, the body's dates): the date the preconditions stand behind
+        is the first whole second after the change by every server's clock, ``CLOCK_SKEW``
+        included (see ``validator_second``).
+        """
         name = self.get_last_modified_field(type(obj))
         value = getattr(obj, name, None) if name else None
         if not isinstance(value, datetime):
             return None
         if timezone.is_naive(value):
             value = timezone.make_aware(value)
-        return value.timestamp()
+        return validator_second(value.timestamp(), clock_skew=get_settings().CLOCK_SKEW)
 
     def get_collection_etag(self, queryset: QuerySet[Any]) -> str | None:
         """A weak ETag of a list from one aggregate query, ``None`` when nothing tracks changes.

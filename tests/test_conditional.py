@@ -16,6 +16,7 @@ from django_http_errors.conditional import (
     format_http_date,
     last_modified_to_send,
     parse_http_date,
+    validator_second,
 )
 from django_http_errors.etags import parse_etag_list
 
@@ -404,35 +405,72 @@ def test_evaluate_huge_if_none_match() -> None:
     ) is (NOT_MODIFIED)
 
 
-# Last-Modified is sent only once its second is over (RFC 9110 §8.8.2.2)
+# Last-Modified: the second after the change by every clock, sent once that second has come
 
 
 @pytest.mark.parametrize(
-    ("last_modified", "now", "sent"),
+    ("changed_at", "clock_skew", "validator"),
     [
-        (784111777.0, 784111778.0, "Sun, 06 Nov 1994 08:49:37 GMT"),
-        (784111777.9, 784111778.0, "Sun, 06 Nov 1994 08:49:37 GMT"),
-        (784111777.0, 784111777.99, None),
-        (784111777.5, 784111777.6, None),
-        # A clock behind the stored date: the second is not over here either.
-        (784111779.0, 784111778.0, None),
+        (784111777.0, 0, 784111778.0),
+        (784111777.9, 0, 784111778.0),
+        (784111777.9, 1, 784111779.0),
+        (784111777.0, 2, 784111780.0),
+        (-0.5, 0, 0.0),
+    ],
+)
+def test_a_change_is_dated_the_second_after_it_by_every_clock(
+    changed_at: float, clock_skew: int, validator: float
+) -> None:
+    assert validator_second(changed_at, clock_skew=clock_skew) == validator
+
+
+@pytest.mark.parametrize(
+    ("validator", "now", "sent"),
+    [
+        (784111778.0, 784111778.0, "Sun, 06 Nov 1994 08:49:38 GMT"),
+        (784111778.0, 784111779.5, "Sun, 06 Nov 1994 08:49:38 GMT"),
+        (784111778.0, 784111777.99, None),
+        # A clock behind the date: not sent yet, never later than the answer's Date.
+        (784111780.0, 784111778.0, None),
         (None, 784111778.0, None),
         (float("nan"), 784111778.0, None),
     ],
-    ids=[
-        "next-second",
-        "fraction-dropped",
-        "same-second",
-        "same-second-later",
-        "future",
-        "none",
-        "nan",
-    ],
+    ids=["its-second", "later", "before", "future", "none", "nan"],
 )
-def test_last_modified_is_sent_only_once_its_second_is_over(
-    last_modified: float | None, now: float, sent: str | None
+def test_last_modified_is_sent_once_its_second_has_come(
+    validator: float | None, now: float, sent: str | None
 ) -> None:
-    assert last_modified_to_send(last_modified, now=now) == sent
+    assert last_modified_to_send(validator, now=now) == sent
+
+
+def test_a_date_handed_out_in_the_second_of_a_change_never_passes_for_it() -> None:
+    """The dates a client can hold from the change's own second (its Date, the content's
+    date) fail If-Unmodified-Since and earn no 304; the sent Last-Modified passes."""
+    changed_at = 784111777.25
+    validator = validator_second(changed_at, clock_skew=0)
+    for held in (IMF, EARLIER):  # 08:49:37, the change's second; 08:49:36, before it
+        assert (
+            evaluate(
+                "PUT", Preconditions(if_unmodified_since=held), etag=None, last_modified=validator
+            )
+            is FAILED
+        )
+        assert (
+            evaluate(
+                "GET", Preconditions(if_modified_since=held), etag=None, last_modified=validator
+            )
+            is PROCEED
+        )
+    sent = last_modified_to_send(validator, now=validator)
+    assert sent == LATER
+    assert (
+        evaluate("PUT", Preconditions(if_unmodified_since=sent), etag=None, last_modified=validator)
+        is PROCEED
+    )
+    assert (
+        evaluate("GET", Preconditions(if_modified_since=sent), etag=None, last_modified=validator)
+        is NOT_MODIFIED
+    )
 
 
 @pytest.mark.parametrize(

@@ -151,7 +151,7 @@ def test_the_key_while_the_first_request_runs_is_409(
     assert created() == 1
 
 
-@override_settings(HTTP_ERRORS={"IDEMPOTENCY_KEY_LEASE": 0})
+@override_settings(HTTP_ERRORS={"IDEMPOTENCY_KEY_LEASE": 0, "CLOCK_SKEW": 0})
 def test_a_request_slower_than_the_lease_still_runs_once(
     alice: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -204,7 +204,7 @@ def test_a_5xx_before_any_write_releases_the_key(
     assert created() == 1
 
 
-@override_settings(HTTP_ERRORS={"IDEMPOTENCY_KEY_LEASE": 0})
+@override_settings(HTTP_ERRORS={"IDEMPOTENCY_KEY_LEASE": 0, "CLOCK_SKEW": 0})
 def test_a_5xx_after_the_write_committed_tells_the_retry_to_look_it_up(
     alice_sees_500: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -257,7 +257,7 @@ def test_a_retry_between_the_commit_and_the_stored_answer_is_told_to_wait(
     assert created() == 1
 
 
-@override_settings(HTTP_ERRORS={"IDEMPOTENCY_KEY_LEASE": 0})
+@override_settings(HTTP_ERRORS={"IDEMPOTENCY_KEY_LEASE": 0, "CLOCK_SKEW": 0})
 def test_a_process_that_dies_before_storing_the_answer_never_runs_twice(
     alice: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -19,7 +19,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 from rest_framework.test import APIRequestFactory
 
-from django_http_errors.conditional import format_http_date
+from django_http_errors.conditional import format_http_date, validator_second
+from django_http_errors.conf import get_settings
 from django_http_errors.mixins import ConditionalUpdateMixin
 from tests.conftest import data_queries, etag_of, problem, write
 from tests.testapp.conditional_views import PostSerializer, PostViewSet
@@ -37,10 +38,11 @@ def url(post: Post) -> str:
     return f"/test/conditional/posts/{post.pk}/"
 
 
-def last_modified_of(post: Post) -> str:
-    """The post's Last-Modified, truncated to the second (RFC 9110 §5.6.7)."""
+def last_modified_of(post: Any) -> str:
+    """The post's Last-Modified: the second after its change by every clock (``CLOCK_SKEW``)."""
     post.refresh_from_db()
-    return format_http_date(post.updated_at.timestamp())
+    skew = get_settings().CLOCK_SKEW
+    return format_http_date(validator_second(post.updated_at.timestamp(), clock_skew=skew))
 
 
 # Reads: validators, Cache-Control, 304
@@ -426,7 +428,7 @@ def test_model_without_version_field(db: None) -> None:
     response = client.get(path)
     etag = response["ETag"]
     assert response.json()["etag"] == etag
-    assert response["Last-Modified"] == format_http_date(note.updated_at.timestamp())
+    assert response["Last-Modified"] == last_modified_of(note)
     assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
     assert write(client, "PATCH", path, {"text": "x"}).status_code == 428
     changed = write(client, "PATCH", path, {"text": "second"}, **{"If-Match": etag})

@@ -1,0 +1,178 @@
+"""Dates across app servers whose clocks differ, and dates other than Last-Modified.
+
+Two gunicorn servers of the demo share one database, one of them with its clock shifted by half
+a second (libfaketime, from Debian's packages). A client keeps a date the servers gave it (the
+``Last-Modified`` of one, the ``Date`` of an answer, the ``updated_at`` of the body), another
+client changes the article through the other server, and the first sends the date back as
+``If-Modified-Since`` and as the only precondition of a PUT: no stale 304, no lost update.
+Each test runs its 20 rounds at once, one article each.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import io
+import os
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from rest_framework.authtoken.models import Token
+
+from demo_project.servers import gunicorn
+from tests.test_demo_concurrency import SETTINGS, _seed_sqlite
+
+ROUNDS = 20
+LIBFAKETIME = sorted(str(p) for p in Path("/usr/lib").glob("*/faketime/libfaketimeMT.so.1"))
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+@contextmanager
+def two_servers(tmp_path: Path, offset: float) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """Servers A and B on one database, B's clock ``offset`` seconds from A's; alice's token."""
+    if connection.vendor == "postgresql":
+        call_command("seed_demo", stdout=io.StringIO())
+        token = Token.objects.get(user__username="alice").key
+        url = urlsplit(os.environ["DATABASE_URL"])
+        database_url = url._replace(path=f"/{connection.settings_dict['NAME']}").geturl()
+    else:
+        database_url = f"sqlite:///{tmp_path / 'clocks.sqlite3'}"
+        token = _seed_sqlite(database_url)
+    # A constant offset: the monotonic clock moves by it too, which no timer minds.
+    shifted = {"LD_PRELOAD": LIBFAKETIME[0], "FAKETIME": f"{offset:+}"}
+    with (
+        gunicorn(database_url, "--workers", "2", settings=SETTINGS) as a,
+        gunicorn(database_url, "--workers", "2", settings=SETTINGS, **shifted) as b,
+    ):
+        yield a, b, {"Authorization": f"Token {token}"}
+
+
+def in_parallel(rounds: Callable[[int], None]) -> None:
+    """Run ``rounds(n)`` for every round at once; raise the first failure."""
+    errors: list[BaseException] = []
+
+    def run(number: int) -> None:
+        try:
+            rounds(number)
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(ROUNDS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def create(http: httpx.Client, title: str) -> str:
+    created = http.post("/api/articles/", json={"title": title, "body": "first"})
+    assert created.status_code == 201, created.text
+    return urlsplit(created.headers["Location"]).path
+
+
+@pytest.mark.skipif(not LIBFAKETIME, reason="libfaketime is not installed (.ci/run installs it)")
+@pytest.mark.parametrize("offset", [-0.5, 0.5], ids=["B behind", "B ahead"])
+def test_two_servers_half_a_second_apart_give_no_stale_304_and_lose_no_update(
+    tmp_path: Path, offset: float
+) -> None:
+    outcomes: Counter[str] = Counter()
+    lock = threading.Lock()
+    with two_servers(tmp_path, offset) as (a_url, b_url, auth):
+
+        def round_(number: int) -> None:
+            with (
+                httpx.Client(base_url=a_url, headers=auth, timeout=30) as a,
+                httpx.Client(base_url=b_url, headers=auth, timeout=30) as b,
+            ):
+                path = create(a, f"round {number}")
+                # The first Last-Modified server A gives for the new article.
+                deadline = time.monotonic() + 15
+                while "Last-Modified" not in (read := a.get(path)).headers:
+                    assert time.monotonic() < deadline, "no Last-Modified within 15 s"
+                    time.sleep(0.05)
+                since = read.headers["Last-Modified"]
+                # Another client changes it through B, whose clock differs.
+                changed = b.patch(
+                    path,
+                    json={"body": "changed through B"},
+                    headers={"If-Match": read.headers["ETag"]},
+                )
+                assert changed.status_code == 200, changed.text
+                cached = a.get(path, headers={"If-Modified-Since": since})
+                overwrite = a.put(
+                    path,
+                    json={"title": "overwrite", "body": "lost B's change?"},
+                    headers={"If-Unmodified-Since": since},
+                )
+                with lock:
+                    outcomes["stale 304"] += cached.status_code == 304
+                    outcomes["lost update"] += overwrite.status_code == 200
+                    outcomes["rounds"] += 1
+                assert a.get(path).json()["body"] == "changed through B"
+
+        in_parallel(round_)
+    assert outcomes == Counter({"rounds": ROUNDS})
+
+
+def test_dates_from_date_and_from_the_body_lose_no_change_made_in_their_second(
+    tmp_path: Path,
+) -> None:
+    outcomes: Counter[str] = Counter()
+    lock = threading.Lock()
+    with two_servers(tmp_path, 0.0) as (a_url, _b_url, auth):
+        with httpx.Client(base_url=a_url, headers=auth, timeout=30) as http:
+            paths = [create(http, f"round {n}") for n in range(ROUNDS)]
+        # Every round starts just after the same second begins, so that its change falls in
+        # the second its dates name.
+        start = float(int(time.time()) + 2)
+
+        def round_(number: int) -> None:
+            path = paths[number]
+            with httpx.Client(base_url=a_url, headers=auth, timeout=30) as http:
+                time.sleep(max(0.0, start - time.time()))
+                read = http.get(path)
+                changed = http.patch(
+                    path,
+                    json={"body": f"changed in round {number}"},
+                    headers={"If-Match": read.headers["ETag"]},
+                )
+                assert changed.status_code == 200, changed.text
+                updated_at = datetime.fromisoformat(read.json()["updated_at"]).timestamp()
+                dates = {
+                    "Date": read.headers["Date"],
+                    "updated_at": email.utils.formatdate(int(updated_at), usegmt=True),
+                }
+                for source, date in dates.items():
+                    cached = http.get(path, headers={"If-Modified-Since": date})
+                    overwrite = http.put(
+                        path,
+                        json={"title": "overwrite", "body": "lost?"},
+                        headers={"If-Unmodified-Since": date},
+                    )
+                    with lock:
+                        outcomes[f"stale 304 from {source}"] += cached.status_code == 304
+                        outcomes[f"lost update from {source}"] += overwrite.status_code == 200
+                        outcomes["same second"] += (
+                            source == "Date" and changed.headers["Date"] == date
+                        )
+                with lock:
+                    outcomes["rounds"] += 1
+                assert http.get(path).json()["body"] == f"changed in round {number}"
+
+        in_parallel(round_)
+    same_second = outcomes.pop("same second", 0)
+    assert outcomes == Counter({"rounds": ROUNDS})
+    # Most rounds really changed the article in the second their Date names.
+    assert same_second >= ROUNDS // 2
