@@ -26,14 +26,19 @@ from .conf import (
 )
 from .handlers import NOT_INSTALLED_ID, exception_handler
 from .mixins import ConditionalUpdateMixin, has_field
+from .negotiation import ProblemContentNegotiation
 
 HANDLER_PATH = "django_http_errors.handlers.exception_handler"
+NEGOTIATION_PATH = "django_http_errors.negotiation.ProblemContentNegotiation"
+#: DRF's default ``DEFAULT_CONTENT_NEGOTIATION_CLASS``.
+DRF_NEGOTIATION_PATH = "rest_framework.negotiation.DefaultContentNegotiation"
 MIDDLEWARE_PATH = REQUEST_ID_MIDDLEWARE
 
 E001 = "django_http_errors.E001"
 E002 = "django_http_errors.E002"
 E003 = "django_http_errors.E003"
 E004 = "django_http_errors.E004"
+E005 = "django_http_errors.E005"
 W001 = "django_http_errors.W001"
 W002 = "django_http_errors.W002"
 W003 = "django_http_errors.W003"
@@ -96,8 +101,8 @@ def check_exception_handler(
     Without it, DRF also answers 403 instead of 401 to unauthenticated requests whenever the
     first authentication class has no challenge, as SessionAuthentication has none.
     """
-    rest = getattr(settings, "REST_FRAMEWORK", {}) or {}
-    if rest.get("EXCEPTION_HANDLER") in (HANDLER_PATH, exception_handler):
+    rest = _rest_framework()
+    if _handler_is_ours(rest):
         return []
     messages: list[CheckMessage] = [
         Warning(
@@ -117,6 +122,33 @@ def check_exception_handler(
             )
         )
     return messages
+
+
+@register(Tags.compatibility)
+def check_content_negotiation(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """With our handler, DRF's negotiation must be ``ProblemContentNegotiation`` (or a subclass).
+
+    DRF's own answers 406 to a client that accepts only ``application/problem+json`` (the one
+    media type an OpenAPI document gives for a DELETE's responses), before the view runs: the
+    client gets 406 instead of its errors, its 204s and, for a conditional GET, its 304s.
+    """
+    rest = _rest_framework()
+    if not _handler_is_ours(rest):
+        return []
+    given = rest.get("DEFAULT_CONTENT_NEGOTIATION_CLASS", DRF_NEGOTIATION_PATH)
+    if _names_subclass(given, ProblemContentNegotiation):
+        return []
+    return [
+        Error(
+            f"REST_FRAMEWORK['DEFAULT_CONTENT_NEGOTIATION_CLASS'] is {given!r}, not "
+            "ProblemContentNegotiation: a client that accepts only application/problem+json "
+            "gets 406 instead of its errors, its 204s and its 304s.",
+            hint=f"Set REST_FRAMEWORK['DEFAULT_CONTENT_NEGOTIATION_CLASS'] = {NEGOTIATION_PATH!r}.",
+            id=E005,
+        )
+    ]
 
 
 @register(Tags.compatibility, deploy=True)
@@ -208,6 +240,24 @@ def deferred_sqlite_aliases(databases: dict[str, dict[str, Any]]) -> list[str]:
         if str((databases[alias].get("OPTIONS") or {}).get("transaction_mode", "")).upper()
         != "IMMEDIATE"
     ]
+
+
+def _rest_framework() -> dict[str, Any]:
+    return getattr(settings, "REST_FRAMEWORK", {}) or {}
+
+
+def _handler_is_ours(rest: dict[str, Any]) -> bool:
+    return rest.get("EXCEPTION_HANDLER") in (HANDLER_PATH, exception_handler)
+
+
+def _names_subclass(given: Any, base: type) -> bool:
+    """Whether a setting names (by dotted path, as DRF reads it, or as the class) ``base`` or a
+    subclass of it; a path that cannot be imported names neither."""
+    try:
+        found = import_string(given) if isinstance(given, str) else given
+    except ImportError:
+        return False
+    return isinstance(found, type) and issubclass(found, base)
 
 
 def _first_authenticator_has_no_challenge(rest: dict[str, Any]) -> bool:

@@ -17,12 +17,14 @@ from rest_framework.exceptions import NotFound
 from django_http_errors import checks
 from django_http_errors.handlers import exception_handler, warn_if_not_installed
 from django_http_errors.mixins import ConditionalUpdateMixin
+from django_http_errors.negotiation import ProblemContentNegotiation
 from tests.testapp.models import Note
 
 OURS = "django_http_errors."
 REST = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.BasicAuthentication"],
     "EXCEPTION_HANDLER": checks.HANDLER_PATH,
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": checks.NEGOTIATION_PATH,
 }
 
 
@@ -48,6 +50,7 @@ def test_checks_are_registered_and_run_by_manage_py_check() -> None:
     for check in (
         checks.check_settings,
         checks.check_exception_handler,
+        checks.check_content_negotiation,
         checks.check_middleware,
         checks.check_sqlite_transactions,
         checks.check_error_handlers,
@@ -114,6 +117,31 @@ def test_w002_session_first_without_our_handler() -> None:
         ]
     }
     assert ids(REST_FRAMEWORK=rest) == [checks.W001, checks.W002]
+
+
+class ProjectNegotiation(ProblemContentNegotiation):
+    """A project's own negotiation, built on ours."""
+
+
+@pytest.mark.parametrize(
+    "negotiation",
+    [None, checks.DRF_NEGOTIATION_PATH, "myproject.negotiation.Missing"],
+    ids=["drf-default", "drf-named", "unimportable"],
+)
+def test_e005_negotiation_not_ours_with_our_handler(negotiation: str | None) -> None:
+    rest = {k: v for k, v in REST.items() if k != "DEFAULT_CONTENT_NEGOTIATION_CLASS"}
+    if negotiation is not None:
+        rest["DEFAULT_CONTENT_NEGOTIATION_CLASS"] = negotiation
+    assert ids(REST_FRAMEWORK=rest) == [checks.E005]
+
+
+@pytest.mark.parametrize(
+    "negotiation",
+    [ProblemContentNegotiation, ProjectNegotiation, "tests.test_checks.ProjectNegotiation"],
+    ids=["ours-as-a-class", "a-subclass", "a-subclass-by-path"],
+)
+def test_e005_our_negotiation_or_a_subclass_passes(negotiation: object) -> None:
+    assert ids(REST_FRAMEWORK={**REST, "DEFAULT_CONTENT_NEGOTIATION_CLASS": negotiation}) == []
 
 
 def test_w003_middleware_missing() -> None:
