@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.apps import AppConfig
 from django.conf import settings
@@ -15,6 +17,7 @@ from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.module_loading import import_string
 
+from .assembly import problem_type_uri
 from .conf import (
     REQUEST_ID_MIDDLEWARE,
     SETTING_NAME,
@@ -39,6 +42,7 @@ E002 = "django_http_errors.E002"
 E003 = "django_http_errors.E003"
 E004 = "django_http_errors.E004"
 E005 = "django_http_errors.E005"
+E007 = "django_http_errors.E007"
 W001 = "django_http_errors.W001"
 W002 = "django_http_errors.W002"
 W003 = "django_http_errors.W003"
@@ -89,7 +93,39 @@ def check_settings(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> li
                 id=E004,
             )
         )
+    base = value.get("PROBLEM_TYPE_BASE_URL")
+    if isinstance(base, str) and base and not is_absolute_url_or_path(base):
+        messages.append(
+            Error(
+                f"{SETTING_NAME}['PROBLEM_TYPE_BASE_URL'] ({base!r}) is neither an absolute "
+                "URL nor a path from the root: type URIs such as "
+                f"{problem_type_uri('not-found', None)!r} name no page; clients resolve them "
+                "against each response's URL.",
+                hint="Write the absolute URL, scheme and host: e.g. 'https://errors.example.com/'.",
+                id=E007,
+            )
+        )
     return messages
+
+
+#: A host and port read as a scheme and a path: "localhost:8000/problems/".
+_HOST_AND_PORT = re.compile(r"\d+(/|$)")
+
+
+def is_absolute_url_or_path(base: str) -> bool:
+    """Whether a ``PROBLEM_TYPE_BASE_URL`` makes type URIs that name their pages.
+
+    An absolute URI (RFC 3986 §4.3; with its host, for http and https) names them from anywhere;
+    a reference from the root ("/problems/", as the app's own pages give without a base) names
+    them on this site. "errors.example.com" is neither but a relative path: for a response to
+    /api/articles/1, its types resolve to /api/articles/errors.example.com/<slug>.
+    """
+    if base.startswith("/"):
+        return True
+    parts = urlsplit(base)
+    if not parts.scheme or _HOST_AND_PORT.match(parts.path):
+        return False
+    return parts.scheme not in ("http", "https") or bool(parts.netloc)
 
 
 @register(Tags.compatibility)

@@ -100,6 +100,36 @@ def test_e004_negative_retry_after() -> None:
     assert ids(HTTP_ERRORS={"DATABASE_RETRY_AFTER": -1}) == [checks.E004]
 
 
+@pytest.mark.parametrize(
+    "base",
+    [
+        "errors.example.com",
+        "errors.example.com/problems/",
+        "localhost:8000/problems/",
+        "https://",
+        "https:/errors.example.com/",
+        "problems/",
+    ],
+)
+def test_e007_problem_type_base_url_without_scheme(base: str) -> None:
+    assert ids(HTTP_ERRORS={"PROBLEM_TYPE_BASE_URL": base}) == [checks.E007]
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "https://errors.example.com/",
+        "http://localhost:8000/problems/",
+        "urn:example:problems",
+        # From the root, as the app's own pages are without a base (W006 under --deploy).
+        "/problems/",
+        "//errors.example.com/",
+    ],
+)
+def test_e007_absolute_urls_and_paths_from_the_root_pass(base: str) -> None:
+    assert ids(HTTP_ERRORS={"PROBLEM_TYPE_BASE_URL": base}) == []
+
+
 def test_w001_exception_handler_not_ours() -> None:
     rest = {**REST, "EXCEPTION_HANDLER": "rest_framework.views.exception_handler"}
     assert ids(REST_FRAMEWORK=rest) == [checks.W001]
