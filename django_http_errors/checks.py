@@ -191,8 +191,10 @@ def check_content_negotiation(
 def check_problem_type_base(
     app_configs: Sequence[AppConfig] | None, **kwargs: Any
 ) -> list[CheckMessage]:
-    """In production, problem types are absolute URIs: ``PROBLEM_TYPE_BASE_URL`` is set."""
-    if get_settings().PROBLEM_TYPE_BASE_URL:
+    """In production, problem types are absolute URIs: ``PROBLEM_TYPE_BASE_URL`` is an absolute
+    URL, not unset and not a path from the root (which E007 lets pass)."""
+    base = get_settings().PROBLEM_TYPE_BASE_URL
+    if base and not base.startswith("/"):
         return []
     return [
         Warning(
