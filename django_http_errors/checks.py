@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import types
 import typing
@@ -33,6 +34,8 @@ from .negotiation import ProblemContentNegotiation
 
 HANDLER_PATH = "django_http_errors.handlers.exception_handler"
 NEGOTIATION_PATH = "django_http_errors.negotiation.ProblemContentNegotiation"
+#: The module of ``ProblemAutoSchema``, built on drf-spectacular.
+SCHEMA_MODULE = "django_http_errors.schema"
 #: DRF's default ``DEFAULT_CONTENT_NEGOTIATION_CLASS``.
 DRF_NEGOTIATION_PATH = "rest_framework.negotiation.DefaultContentNegotiation"
 MIDDLEWARE_PATH = REQUEST_ID_MIDDLEWARE
@@ -43,6 +46,7 @@ E003 = "django_http_errors.E003"
 E004 = "django_http_errors.E004"
 E005 = "django_http_errors.E005"
 E007 = "django_http_errors.E007"
+E008 = "django_http_errors.E008"
 W001 = "django_http_errors.W001"
 W002 = "django_http_errors.W002"
 W003 = "django_http_errors.W003"
@@ -183,6 +187,32 @@ def check_content_negotiation(
             "gets 406 instead of its errors, its 204s and its 304s.",
             hint=f"Set REST_FRAMEWORK['DEFAULT_CONTENT_NEGOTIATION_CLASS'] = {NEGOTIATION_PATH!r}.",
             id=E005,
+        )
+    ]
+
+
+@register(Tags.compatibility)
+def check_schema_class(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """``ProblemAutoSchema`` is drf-spectacular's ``AutoSchema`` extended: it needs drf-spectacular.
+
+    Without it DRF cannot import the class it is told to use: generating the schema fails with
+    an ``ImportError``, of drf-spectacular or of its dependency uritemplate.
+    """
+    given = _rest_framework().get("DEFAULT_SCHEMA_CLASS")
+    if not (isinstance(given, str) and given.startswith(f"{SCHEMA_MODULE}.")):
+        return []
+    # Found as AppConfig.ready() finds it to load schema.py.
+    if importlib.util.find_spec("drf_spectacular") is not None:
+        return []
+    return [
+        Error(
+            f"REST_FRAMEWORK['DEFAULT_SCHEMA_CLASS'] is {given!r}, which needs drf-spectacular, "
+            "and drf-spectacular is not installed: generating the schema fails with ImportError.",
+            hint="Install drf-spectacular and add 'drf_spectacular' to INSTALLED_APPS, or remove "
+            "REST_FRAMEWORK['DEFAULT_SCHEMA_CLASS'].",
+            id=E008,
         )
     ]
 

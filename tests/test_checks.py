@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import types
 from typing import Any
 
@@ -51,6 +52,7 @@ def test_checks_are_registered_and_run_by_manage_py_check() -> None:
         checks.check_settings,
         checks.check_exception_handler,
         checks.check_content_negotiation,
+        checks.check_schema_class,
         checks.check_middleware,
         checks.check_sqlite_transactions,
         checks.check_error_handlers,
@@ -172,6 +174,20 @@ def test_e005_negotiation_not_ours_with_our_handler(negotiation: str | None) -> 
 )
 def test_e005_our_negotiation_or_a_subclass_passes(negotiation: object) -> None:
     assert ids(REST_FRAMEWORK={**REST, "DEFAULT_CONTENT_NEGOTIATION_CLASS": negotiation}) == []
+
+
+def test_e008_problem_auto_schema_without_drf_spectacular(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # None in sys.modules is how Python marks a module that cannot be imported: the check
+    # finds no drf-spectacular, as in a project that never installed it.
+    monkeypatch.setitem(sys.modules, "drf_spectacular", None)
+    assert ids() == [checks.E008]
+
+
+def test_e008_not_without_our_schema_class(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "drf_spectacular", None)
+    assert ids(REST_FRAMEWORK=REST) == []
 
 
 def test_w003_middleware_missing() -> None:
