@@ -53,6 +53,7 @@ W003 = "django_http_errors.W003"
 W004 = "django_http_errors.W004"
 W005 = "django_http_errors.W005"
 W006 = "django_http_errors.W006"
+W007 = "django_http_errors.W007"
 SQLITE_ENGINE = "django.db.backends.sqlite3"
 
 
@@ -239,15 +240,31 @@ def check_problem_type_base(
 
 @register(Tags.compatibility)
 def check_middleware(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
-    """Request ids need the middleware, or problems and logs carry none."""
-    if MIDDLEWARE_PATH in getattr(settings, "MIDDLEWARE", []):
+    """Request ids need the middleware, first, or problems and logs carry none.
+
+    A middleware above it answers without one: a redirect it makes, the 404 it turns into a
+    redirect (CommonMiddleware's APPEND_SLASH), the 400 problem of a Host it refuses.
+    """
+    middleware = list(_middleware())
+    if MIDDLEWARE_PATH not in middleware:
+        return [
+            Warning(
+                "RequestIDMiddleware is not installed: problems, logs and responses carry no "
+                "request id.",
+                hint=f"Add {MIDDLEWARE_PATH!r} at the top of MIDDLEWARE.",
+                id=W003,
+            )
+        ]
+    above = middleware[: middleware.index(MIDDLEWARE_PATH)]
+    if not above:
         return []
     return [
         Warning(
-            "RequestIDMiddleware is not installed: problems, logs and responses carry no "
+            f"RequestIDMiddleware comes after {', '.join(above)}: what they answer themselves "
+            "(a redirect, a 400 for a disallowed Host) and their log records carry no "
             "request id.",
-            hint=f"Add {MIDDLEWARE_PATH!r} near the top of MIDDLEWARE.",
-            id=W003,
+            hint=f"Move {MIDDLEWARE_PATH!r} to the top of MIDDLEWARE.",
+            id=W007,
         )
     ]
 
@@ -308,6 +325,10 @@ def deferred_sqlite_aliases(databases: dict[str, dict[str, Any]]) -> list[str]:
         if str((databases[alias].get("OPTIONS") or {}).get("transaction_mode", "")).upper()
         != "IMMEDIATE"
     ]
+
+
+def _middleware() -> Sequence[str]:
+    return getattr(settings, "MIDDLEWARE", None) or []
 
 
 def _rest_framework() -> dict[str, Any]:

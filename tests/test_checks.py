@@ -197,6 +197,18 @@ def test_w003_middleware_missing() -> None:
     assert ids(MIDDLEWARE=middleware) == [checks.W003]
 
 
+def test_w007_middleware_not_first() -> None:
+    from django.conf import settings
+
+    first, second, *others = settings.MIDDLEWARE
+    assert first == checks.MIDDLEWARE_PATH
+    middleware = [second, first, *others]
+    assert ids(MIDDLEWARE=middleware) == [checks.W007]
+    with override_settings(MIDDLEWARE=middleware):
+        (message,) = checks.check_middleware(None)
+    assert message.msg.startswith(f"RequestIDMiddleware comes after {second}:")
+
+
 SQLITE = {"ENGINE": checks.SQLITE_ENGINE, "NAME": ":memory:", "ATOMIC_REQUESTS": True}
 
 
