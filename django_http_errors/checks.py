@@ -8,6 +8,7 @@ import types
 import typing
 from collections.abc import Sequence
 from dataclasses import fields
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,6 +40,9 @@ SCHEMA_MODULE = "django_http_errors.schema"
 #: DRF's default ``DEFAULT_CONTENT_NEGOTIATION_CLASS``.
 DRF_NEGOTIATION_PATH = "rest_framework.negotiation.DefaultContentNegotiation"
 MIDDLEWARE_PATH = REQUEST_ID_MIDDLEWARE
+LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
+#: The app's translations, one directory per language.
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 E001 = "django_http_errors.E001"
 E002 = "django_http_errors.E002"
@@ -54,6 +58,7 @@ W004 = "django_http_errors.W004"
 W005 = "django_http_errors.W005"
 W006 = "django_http_errors.W006"
 W007 = "django_http_errors.W007"
+W008 = "django_http_errors.W008"
 SQLITE_ENGINE = "django.db.backends.sqlite3"
 
 
@@ -267,6 +272,32 @@ def check_middleware(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> 
             id=W007,
         )
     ]
+
+
+@register(Tags.compatibility, Tags.translation)
+def check_locale_middleware(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """The app's translations reach a client through LocaleMiddleware, which reads its
+    ``Accept-Language``; without it every problem is in ``LANGUAGE_CODE``."""
+    languages = shipped_languages()
+    if not settings.USE_I18N or not languages or LOCALE_MIDDLEWARE in _middleware():
+        return []
+    return [
+        Warning(
+            f"USE_I18N is on and the app ships translations ({', '.join(languages)}), but "
+            f"LocaleMiddleware is not installed: every problem is in LANGUAGE_CODE "
+            f"({settings.LANGUAGE_CODE!r}), whatever the client's Accept-Language.",
+            hint=f"Add {LOCALE_MIDDLEWARE!r} to MIDDLEWARE, after SessionMiddleware and before "
+            "CommonMiddleware.",
+            id=W008,
+        )
+    ]
+
+
+def shipped_languages() -> list[str]:
+    """The languages the app has translations for."""
+    return sorted(path.parent.name for path in LOCALE_DIR.glob("*/LC_MESSAGES"))
 
 
 @register(Tags.compatibility)

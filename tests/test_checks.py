@@ -54,6 +54,7 @@ def test_checks_are_registered_and_run_by_manage_py_check() -> None:
         checks.check_content_negotiation,
         checks.check_schema_class,
         checks.check_middleware,
+        checks.check_locale_middleware,
         checks.check_sqlite_transactions,
         checks.check_error_handlers,
         checks.check_conditional_fields,
@@ -209,6 +210,17 @@ def test_w007_middleware_not_first() -> None:
     assert message.msg.startswith(f"RequestIDMiddleware comes after {second}:")
 
 
+def test_w008_locale_middleware_missing_with_i18n() -> None:
+    from django.conf import settings
+
+    middleware = [m for m in settings.MIDDLEWARE if m != checks.LOCALE_MIDDLEWARE]
+    assert ids(MIDDLEWARE=middleware) == [checks.W008]
+    with override_settings(MIDDLEWARE=middleware):
+        (message,) = checks.check_locale_middleware(None)
+    assert "the app ships translations (de)" in message.msg
+    assert ids(MIDDLEWARE=middleware, USE_I18N=False) == []
+
+
 SQLITE = {"ENGINE": checks.SQLITE_ENGINE, "NAME": ":memory:", "ATOMIC_REQUESTS": True}
 
 
@@ -282,6 +294,7 @@ def test_every_message_has_a_hint() -> None:
         checks.W001,
         checks.W002,
         checks.W003,
+        checks.W008,
     }
     assert all(m.hint for m in messages)
 
