@@ -230,7 +230,7 @@ def check_problem_type_base(
     """In production, problem types are absolute URIs: ``PROBLEM_TYPE_BASE_URL`` is an absolute
     URL, not unset and not a path from the root (which E007 lets pass)."""
     base = get_settings().PROBLEM_TYPE_BASE_URL
-    if base and not base.startswith("/"):
+    if base and not _is_path(base):
         return []
     return [
         Warning(
@@ -356,6 +356,12 @@ def deferred_sqlite_aliases(databases: dict[str, dict[str, Any]]) -> list[str]:
         if str((databases[alias].get("OPTIONS") or {}).get("transaction_mode", "")).upper()
         != "IMMEDIATE"
     ]
+
+
+def _is_path(base: object) -> bool:
+    """Whether a ``PROBLEM_TYPE_BASE_URL`` is a path from the root; one of the wrong type is
+    E003's to report."""
+    return isinstance(base, str) and base.startswith("/")
 
 
 def _middleware() -> Sequence[str]:

@@ -488,6 +488,8 @@ def test_w006_deploy_check_wants_an_absolute_problem_type_base() -> None:
         assert checks.check_problem_type_base(None) == []
     with override_settings(HTTP_ERRORS={"PROBLEM_TYPE_BASE_URL": "/problems/"}):
         assert [m.id for m in checks.check_problem_type_base(None)] == [checks.W006]
+    with override_settings(HTTP_ERRORS={"PROBLEM_TYPE_BASE_URL": 1}):
+        assert checks.check_problem_type_base(None) == []
     deploy = django_checks.run_checks(include_deployment_checks=True)
     assert checks.W006 in {m.id for m in deploy}
     assert checks.W006 not in {m.id for m in django_checks.run_checks()}
