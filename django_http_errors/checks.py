@@ -16,10 +16,11 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Info, Tags, Warning, register
 from django.db import models
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils.module_loading import import_string
 
-from .assembly import problem_type_uri
+from .assembly import TYPE_URL_NAME, problem_type_uri
+from .catalog import problem_types
 from .conf import (
     REQUEST_ID_MIDDLEWARE,
     SETTING_NAME,
@@ -59,6 +60,7 @@ W005 = "django_http_errors.W005"
 W006 = "django_http_errors.W006"
 W007 = "django_http_errors.W007"
 W008 = "django_http_errors.W008"
+W009 = "django_http_errors.W009"
 SQLITE_ENGINE = "django.db.backends.sqlite3"
 
 
@@ -452,6 +454,45 @@ def check_error_handlers(
             id=W010,
         )
     ]
+
+
+@register(Tags.urls)
+def check_problem_pages(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """Problem types link to the app's pages, served where the URLconf includes them.
+
+    Without a base URL, a type the URLconf cannot reverse is ``about:blank`` and its title only
+    the status's reason phrase; with a base that is a path on this site, its links answer 404.
+    An absolute base may name pages served elsewhere: the check cannot tell, and says nothing.
+    """
+    base = get_settings().PROBLEM_TYPE_BASE_URL
+    if (base and not _is_path(base)) or problem_pages_routed():
+        return []
+    if base:
+        consequence = f"the type URIs under PROBLEM_TYPE_BASE_URL ({base!r}) answer 404"
+    else:
+        consequence = (
+            "every problem's type is about:blank and its title only the status's reason phrase"
+        )
+    return [
+        Warning(
+            f"The problem type pages (django_http_errors.urls) are not in the URLconf: "
+            f"{consequence}.",
+            hint="Add path('problems/', include('django_http_errors.urls')) to the root URLconf.",
+            id=W009,
+        )
+    ]
+
+
+def problem_pages_routed() -> bool:
+    """Whether the root URLconf serves the problem type pages: a type's page reverses."""
+    slug = next(iter(problem_types().values())).slug
+    try:
+        reverse(TYPE_URL_NAME, kwargs={"slug": slug})
+    except NoReverseMatch:
+        return False
+    return True
 
 
 @register(Tags.urls, Tags.models)

@@ -57,6 +57,7 @@ def test_checks_are_registered_and_run_by_manage_py_check() -> None:
         checks.check_locale_middleware,
         checks.check_sqlite_transactions,
         checks.check_error_handlers,
+        checks.check_problem_pages,
         checks.check_conditional_fields,
     ):
         assert check in registered
@@ -314,8 +315,39 @@ def urlconf(*patterns: Any, **handlers: str) -> types.ModuleType:
 OUR_HANDLERS = {name: checks._handler_path(name) for name in checks.ERROR_HANDLERS}
 
 
+PAGES = path("problems/", include("django_http_errors.urls"))
+
+
+@pytest.mark.parametrize(
+    ("base", "consequence"),
+    [(None, "every problem's type is about:blank"), ("/problems/", "answer 404")],
+    ids=["no-base", "a-path"],
+)
+def test_w009_problem_pages_not_in_the_urlconf(base: str | None, consequence: str) -> None:
+    module = urlconf(**OUR_HANDLERS)
+    assert ids(ROOT_URLCONF=module, HTTP_ERRORS={"PROBLEM_TYPE_BASE_URL": base}) == [checks.W009]
+    with override_settings(ROOT_URLCONF=module, HTTP_ERRORS={"PROBLEM_TYPE_BASE_URL": base}):
+        (message,) = checks.check_problem_pages(None)
+    assert consequence in message.msg
+
+
+@pytest.mark.parametrize(
+    ("patterns", "base"),
+    [
+        pytest.param([PAGES], None, id="included"),
+        pytest.param([path("api/", include([PAGES]))], "/api/problems/", id="nested"),
+        pytest.param([], "https://errors.example.com/", id="served-elsewhere"),
+    ],
+)
+def test_w009_pages_included_or_served_elsewhere_pass(
+    patterns: list[Any], base: str | None
+) -> None:
+    module = urlconf(*patterns, **OUR_HANDLERS)
+    assert ids(ROOT_URLCONF=module, HTTP_ERRORS={"PROBLEM_TYPE_BASE_URL": base}) == []
+
+
 def test_w010_error_handlers_not_ours() -> None:
-    assert ids(ROOT_URLCONF=urlconf()) == [checks.W010]
+    assert ids(ROOT_URLCONF=urlconf(PAGES)) == [checks.W010]
     (message,) = _messages(urlconf())
     assert "handler400, handler403, handler404, handler500" in message.msg
     assert "django_http_errors.views.page_not_found" in (message.hint or "")
