@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
 import re
 import types
@@ -28,6 +29,7 @@ from .conf import (
     HttpErrorsSettings,
     get_settings,
     raw_setting,
+    setting_given,
     user_settings,
 )
 from .handlers import NOT_INSTALLED_ID, exception_handler
@@ -61,6 +63,7 @@ W006 = "django_http_errors.W006"
 W007 = "django_http_errors.W007"
 W008 = "django_http_errors.W008"
 W009 = "django_http_errors.W009"
+W012 = "django_http_errors.W012"
 SQLITE_ENGINE = "django.db.backends.sqlite3"
 
 
@@ -138,6 +141,27 @@ def is_absolute_url_or_path(base: str) -> bool:
     if not parts.scheme or _HOST_AND_PORT.match(parts.path):
         return False
     return parts.scheme not in ("http", "https") or bool(parts.netloc)
+
+
+@register(Tags.compatibility)
+def check_setting_name(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """A setting named like ``HTTP_ERRORS`` while ``HTTP_ERRORS`` is unset is a misspelling of it,
+    ignored with every key in it."""
+    if setting_given():
+        return []
+    names = [name for name in dir(settings) if name.isupper()]
+    close = difflib.get_close_matches(SETTING_NAME, names)
+    return [
+        Warning(
+            f"{name} is set and {SETTING_NAME} is not: django-http-errors ignores {name}, and "
+            "every key in it.",
+            hint=f"Rename {name} to {SETTING_NAME}.",
+            id=W012,
+        )
+        for name in close
+    ]
 
 
 @register(Tags.compatibility)

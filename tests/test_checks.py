@@ -50,6 +50,7 @@ def test_checks_are_registered_and_run_by_manage_py_check() -> None:
     registered = django_checks.registry.registry.get_checks()
     for check in (
         checks.check_settings,
+        checks.check_setting_name,
         checks.check_exception_handler,
         checks.check_content_negotiation,
         checks.check_schema_class,
@@ -132,6 +133,25 @@ def test_e007_problem_type_base_url_without_scheme(base: str) -> None:
 )
 def test_e007_absolute_urls_and_paths_from_the_root_pass(base: str) -> None:
     assert ids(HTTP_ERRORS={"PROBLEM_TYPE_BASE_URL": base}) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["HTTP_ERROR", "HTTPERRORS", "HTTP_ERRORS_SETTINGS", "DJANGO_HTTP_ERRORS"]
+)
+def test_w012_a_misspelt_settings_dict(name: str) -> None:
+    with override_settings(**{name: {"PRECONDITION_REQUIRED": True}}):
+        from django.conf import settings
+
+        # The misspelling is all there is: HTTP_ERRORS itself is unset.
+        del settings.HTTP_ERRORS
+        messages = checks.check_setting_name(None)
+    assert [m.id for m in messages] == [checks.W012]
+    assert messages[0].msg.startswith(f"{name} is set and HTTP_ERRORS is not")
+
+
+def test_w012_not_while_http_errors_is_set() -> None:
+    with override_settings(HTTP_ERROR={}):
+        assert checks.check_setting_name(None) == []
 
 
 def test_w001_exception_handler_not_ours() -> None:
