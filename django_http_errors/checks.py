@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Info, Tags, Warning, register
 from django.db import models
@@ -36,6 +36,7 @@ from .handlers import NOT_INSTALLED_ID, exception_handler
 from .mixins import ConditionalUpdateMixin, has_field
 from .negotiation import ProblemContentNegotiation
 
+APP_NAME = "django_http_errors"
 HANDLER_PATH = "django_http_errors.handlers.exception_handler"
 NEGOTIATION_PATH = "django_http_errors.negotiation.ProblemContentNegotiation"
 #: The module of ``ProblemAutoSchema``, built on drf-spectacular.
@@ -52,6 +53,7 @@ E002 = "django_http_errors.E002"
 E003 = "django_http_errors.E003"
 E004 = "django_http_errors.E004"
 E005 = "django_http_errors.E005"
+E006 = "django_http_errors.E006"
 E007 = "django_http_errors.E007"
 E008 = "django_http_errors.E008"
 W001 = "django_http_errors.W001"
@@ -141,6 +143,26 @@ def is_absolute_url_or_path(base: str) -> bool:
     if not parts.scheme or _HOST_AND_PORT.match(parts.path):
         return False
     return parts.scheme not in ("http", "https") or bool(parts.netloc)
+
+
+def check_installed(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
+    """The app must be installed where its pages are routed: their templates, the translations
+    and the checks come with it.
+
+    Not registered: the app's checks are, from its ``ready()``, which never runs without the app.
+    Django's URL checks call it instead, through the pages' own URL pattern (``urls.py``).
+    """
+    if apps.is_installed(APP_NAME):
+        return []
+    return [
+        Error(
+            f"{APP_NAME!r} is not in INSTALLED_APPS, but its problem type pages are in the "
+            "URLconf: they answer 500 (TemplateDoesNotExist), problems are not translated, and "
+            "none of the app's other checks runs.",
+            hint=f"Add {APP_NAME!r} to INSTALLED_APPS.",
+            id=E006,
+        )
+    ]
 
 
 @register(Tags.compatibility)
@@ -446,7 +468,8 @@ def _type_name(hint: Any) -> str:
 # Checks of issue 14: what fails silently.
 E010 = "django_http_errors.E010"
 W010 = "django_http_errors.W010"
-#: Logged by the exception handler, not reported by a check: without the app, none runs.
+#: Logged by the exception handler: without the app, no check runs but E006, and that one
+#: only where the problem pages are routed.
 W011 = NOT_INSTALLED_ID
 I010 = "django_http_errors.I010"
 VIEWS_MODULE = "django_http_errors.views"

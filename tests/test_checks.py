@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import types
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core import checks as django_checks
+from django.core.checks.urls import check_url_config
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
@@ -525,6 +528,33 @@ def test_w011_handler_without_the_app_logs_once(caplog: pytest.LogCaptureFixture
     assert len(records) == 1
     assert checks.W011 in records[0].getMessage()
     assert "INSTALLED_APPS" in records[0].getMessage()
+
+
+# E006: without the app, only the pages' URL pattern can report it
+
+
+def test_e006_the_pages_report_the_app_missing_through_djangos_url_checks() -> None:
+    from django.conf import settings
+
+    without = [app for app in settings.INSTALLED_APPS if app != "django_http_errors"]
+    with override_settings(INSTALLED_APPS=without):
+        messages = check_url_config(None)
+    assert [m.id for m in messages] == [checks.E006]
+    assert messages[0].hint
+
+
+def test_e006_is_reported_by_manage_py_check() -> None:
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--settings=tests.settings_without_app"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"({checks.E006}) 'django_http_errors' is not in INSTALLED_APPS" in result.stderr
 
 
 def test_w011_not_logged_with_the_app_installed(caplog: pytest.LogCaptureFixture) -> None:
