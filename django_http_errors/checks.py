@@ -111,7 +111,7 @@ def check_settings(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> li
             )
         )
     base = value.get("PROBLEM_TYPE_BASE_URL")
-    if isinstance(base, str) and base and not is_absolute_url_or_path(base):
+    if isinstance(base, str) and base and not _is_absolute_url_or_path(base):
         messages.append(
             Error(
                 f"{SETTING_NAME}['PROBLEM_TYPE_BASE_URL'] ({base!r}) is neither an absolute "
@@ -129,7 +129,7 @@ def check_settings(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> li
 _HOST_AND_PORT = re.compile(r"\d+(/|$)")
 
 
-def is_absolute_url_or_path(base: str) -> bool:
+def _is_absolute_url_or_path(base: str) -> bool:
     """Whether a ``PROBLEM_TYPE_BASE_URL`` makes type URIs that name their pages.
 
     An absolute URI (RFC 3986 §4.3; with its host, for http and https) names them from anywhere;
@@ -328,7 +328,7 @@ def check_locale_middleware(
 ) -> list[CheckMessage]:
     """The app's translations reach a client through LocaleMiddleware, which reads its
     ``Accept-Language``; without it every problem is in ``LANGUAGE_CODE``."""
-    languages = shipped_languages()
+    languages = _shipped_languages()
     if not settings.USE_I18N or not languages or LOCALE_MIDDLEWARE in _middleware():
         return []
     return [
@@ -343,7 +343,7 @@ def check_locale_middleware(
     ]
 
 
-def shipped_languages() -> list[str]:
+def _shipped_languages() -> list[str]:
     """The languages the app has translations for."""
     return sorted(path.parent.name for path in LOCALE_DIR.glob("*/LC_MESSAGES"))
 
@@ -514,7 +514,7 @@ def check_problem_pages(
     An absolute base may name pages served elsewhere: the check cannot tell, and says nothing.
     """
     base = get_settings().PROBLEM_TYPE_BASE_URL
-    if (base and not _is_path(base)) or problem_pages_routed():
+    if (base and not _is_path(base)) or _problem_pages_routed():
         return []
     if base:
         consequence = f"the type URIs under PROBLEM_TYPE_BASE_URL ({base!r}) answer 404"
@@ -532,7 +532,7 @@ def check_problem_pages(
     ]
 
 
-def problem_pages_routed() -> bool:
+def _problem_pages_routed() -> bool:
     """Whether the root URLconf serves the problem type pages: a type's page reverses."""
     slug = next(iter(problem_types().values())).slug
     try:
