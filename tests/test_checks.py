@@ -119,7 +119,7 @@ def test_e004_negative_retry_after() -> None:
         "problems/",
     ],
 )
-def test_e007_problem_type_base_url_without_scheme(base: str) -> None:
+def test_e007_problem_type_base_url_neither_absolute_nor_a_path(base: str) -> None:
     assert ids(HTTP_ERRORS={"PROBLEM_TYPE_BASE_URL": base}) == [checks.E007]
 
 
