@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import difflib
+import importlib.util
+import re
 import types
 import typing
 from collections.abc import Sequence
 from dataclasses import fields
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Info, Tags, Warning, register
 from django.db import models
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils.module_loading import import_string
 
+from .assembly import TYPE_URL_NAME, problem_type_uri
+from .catalog import problem_types
 from .conf import (
     REQUEST_ID_MIDDLEWARE,
     SETTING_NAME,
@@ -22,24 +29,43 @@ from .conf import (
     HttpErrorsSettings,
     get_settings,
     raw_setting,
+    setting_given,
     user_settings,
 )
 from .handlers import NOT_INSTALLED_ID, exception_handler
 from .mixins import ConditionalUpdateMixin, has_field
+from .negotiation import ProblemContentNegotiation
 
+APP_NAME = "django_http_errors"
 HANDLER_PATH = "django_http_errors.handlers.exception_handler"
+NEGOTIATION_PATH = "django_http_errors.negotiation.ProblemContentNegotiation"
+#: The module of ``ProblemAutoSchema``, built on drf-spectacular.
+SCHEMA_MODULE = "django_http_errors.schema"
+#: DRF's default ``DEFAULT_CONTENT_NEGOTIATION_CLASS``.
+DRF_NEGOTIATION_PATH = "rest_framework.negotiation.DefaultContentNegotiation"
 MIDDLEWARE_PATH = REQUEST_ID_MIDDLEWARE
+LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
+#: The app's translations, one directory per language.
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 E001 = "django_http_errors.E001"
 E002 = "django_http_errors.E002"
 E003 = "django_http_errors.E003"
 E004 = "django_http_errors.E004"
+E005 = "django_http_errors.E005"
+E006 = "django_http_errors.E006"
+E007 = "django_http_errors.E007"
+E008 = "django_http_errors.E008"
 W001 = "django_http_errors.W001"
 W002 = "django_http_errors.W002"
 W003 = "django_http_errors.W003"
 W004 = "django_http_errors.W004"
 W005 = "django_http_errors.W005"
 W006 = "django_http_errors.W006"
+W007 = "django_http_errors.W007"
+W008 = "django_http_errors.W008"
+W009 = "django_http_errors.W009"
+W012 = "django_http_errors.W012"
 SQLITE_ENGINE = "django.db.backends.sqlite3"
 
 
@@ -84,7 +110,80 @@ def check_settings(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> li
                 id=E004,
             )
         )
+    base = value.get("PROBLEM_TYPE_BASE_URL")
+    if isinstance(base, str) and base and not _is_absolute_url_or_path(base):
+        messages.append(
+            Error(
+                f"{SETTING_NAME}['PROBLEM_TYPE_BASE_URL'] ({base!r}) is neither an absolute "
+                "URL nor a path from the root: type URIs such as "
+                f"{problem_type_uri('not-found', None)!r} name no page; clients resolve them "
+                "against each response's URL.",
+                hint="Write the absolute URL, scheme and host: e.g. 'https://errors.example.com/'.",
+                id=E007,
+            )
+        )
     return messages
+
+
+#: A host and port read as a scheme and a path: "localhost:8000/problems/".
+_HOST_AND_PORT = re.compile(r"\d+(/|$)")
+
+
+def _is_absolute_url_or_path(base: str) -> bool:
+    """Whether a ``PROBLEM_TYPE_BASE_URL`` makes type URIs that name their pages.
+
+    An absolute URI (RFC 3986 §4.3; with its host, for http and https) names them from anywhere;
+    a reference from the root ("/problems/", as the app's own pages give without a base) names
+    them on this site. "errors.example.com" is neither but a relative path: for a response to
+    /api/articles/1, its types resolve to /api/articles/errors.example.com/<slug>.
+    """
+    if base.startswith("/"):
+        return True
+    parts = urlsplit(base)
+    if not parts.scheme or _HOST_AND_PORT.match(parts.path):
+        return False
+    return parts.scheme not in ("http", "https") or bool(parts.netloc)
+
+
+def check_installed(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
+    """The app must be installed where its pages are routed: their templates, the translations
+    and the checks come with it.
+
+    Not registered: the app's checks are, from its ``ready()``, which never runs without the app.
+    Django's URL checks call it instead, through the pages' own URL pattern (``urls.py``).
+    """
+    if apps.is_installed(APP_NAME):
+        return []
+    return [
+        Error(
+            f"{APP_NAME!r} is not in INSTALLED_APPS, but its problem type pages are in the "
+            "URLconf: they answer 500 (TemplateDoesNotExist), problems are not translated, and "
+            "none of the app's other checks runs.",
+            hint=f"Add {APP_NAME!r} to INSTALLED_APPS.",
+            id=E006,
+        )
+    ]
+
+
+@register(Tags.compatibility)
+def check_setting_name(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """A setting named like ``HTTP_ERRORS`` while ``HTTP_ERRORS`` is unset is a misspelling of it,
+    ignored with every key in it."""
+    if setting_given():
+        return []
+    names = [name for name in dir(settings) if name.isupper()]
+    close = difflib.get_close_matches(SETTING_NAME, names)
+    return [
+        Warning(
+            f"{name} is set and {SETTING_NAME} is not: django-http-errors ignores {name}, and "
+            "every key in it.",
+            hint=f"Rename {name} to {SETTING_NAME}.",
+            id=W012,
+        )
+        for name in close
+    ]
 
 
 @register(Tags.compatibility)
@@ -96,8 +195,8 @@ def check_exception_handler(
     Without it, DRF also answers 403 instead of 401 to unauthenticated requests whenever the
     first authentication class has no challenge, as SessionAuthentication has none.
     """
-    rest = getattr(settings, "REST_FRAMEWORK", {}) or {}
-    if rest.get("EXCEPTION_HANDLER") in (HANDLER_PATH, exception_handler):
+    rest = _rest_framework()
+    if _handler_is_ours(rest):
         return []
     messages: list[CheckMessage] = [
         Warning(
@@ -119,12 +218,67 @@ def check_exception_handler(
     return messages
 
 
+@register(Tags.compatibility)
+def check_content_negotiation(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """With our handler, DRF's negotiation must be ``ProblemContentNegotiation`` (or a subclass).
+
+    DRF's own answers 406 to a client that accepts only ``application/problem+json`` (the one
+    media type an OpenAPI document gives for a DELETE's responses), before the view runs: the
+    client gets 406 instead of its errors, its 204s and, for a conditional GET, its 304s.
+    """
+    rest = _rest_framework()
+    if not _handler_is_ours(rest):
+        return []
+    given = rest.get("DEFAULT_CONTENT_NEGOTIATION_CLASS", DRF_NEGOTIATION_PATH)
+    if _names_subclass(given, ProblemContentNegotiation):
+        return []
+    return [
+        Error(
+            f"REST_FRAMEWORK['DEFAULT_CONTENT_NEGOTIATION_CLASS'] is {given!r}, not "
+            "ProblemContentNegotiation: a client that accepts only application/problem+json "
+            "gets 406 instead of its errors, its 204s and its 304s.",
+            hint=f"Set REST_FRAMEWORK['DEFAULT_CONTENT_NEGOTIATION_CLASS'] = {NEGOTIATION_PATH!r}.",
+            id=E005,
+        )
+    ]
+
+
+@register(Tags.compatibility)
+def check_schema_class(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """``ProblemAutoSchema`` is drf-spectacular's ``AutoSchema`` extended: it needs drf-spectacular.
+
+    Without it DRF cannot import the class it is told to use: generating the schema fails with
+    an ``ImportError``, of drf-spectacular or of its dependency uritemplate.
+    """
+    given = _rest_framework().get("DEFAULT_SCHEMA_CLASS")
+    if not (isinstance(given, str) and given.startswith(f"{SCHEMA_MODULE}.")):
+        return []
+    # Found as AppConfig.ready() finds it to load schema.py.
+    if importlib.util.find_spec("drf_spectacular") is not None:
+        return []
+    return [
+        Error(
+            f"REST_FRAMEWORK['DEFAULT_SCHEMA_CLASS'] is {given!r}, which needs drf-spectacular, "
+            "and drf-spectacular is not installed: generating the schema fails with ImportError.",
+            hint="Install drf-spectacular and add 'drf_spectacular' to INSTALLED_APPS, or remove "
+            "REST_FRAMEWORK['DEFAULT_SCHEMA_CLASS'].",
+            id=E008,
+        )
+    ]
+
+
 @register(Tags.compatibility, deploy=True)
 def check_problem_type_base(
     app_configs: Sequence[AppConfig] | None, **kwargs: Any
 ) -> list[CheckMessage]:
-    """In production, problem types are absolute URIs: ``PROBLEM_TYPE_BASE_URL`` is set."""
-    if get_settings().PROBLEM_TYPE_BASE_URL:
+    """In production, problem types are absolute URIs: ``PROBLEM_TYPE_BASE_URL`` is an absolute
+    URL, not unset and not a path from the root (which E007 lets pass)."""
+    base = get_settings().PROBLEM_TYPE_BASE_URL
+    if base and not _is_path(base):
         return []
     return [
         Warning(
@@ -139,17 +293,59 @@ def check_problem_type_base(
 
 @register(Tags.compatibility)
 def check_middleware(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
-    """Request ids need the middleware, or problems and logs carry none."""
-    if MIDDLEWARE_PATH in getattr(settings, "MIDDLEWARE", []):
+    """Request ids need the middleware, first, or problems and logs carry none.
+
+    A middleware above it answers without one: a redirect it makes, the 404 it turns into a
+    redirect (CommonMiddleware's APPEND_SLASH), the 400 problem of a Host it refuses.
+    """
+    middleware = list(_middleware())
+    if MIDDLEWARE_PATH not in middleware:
+        return [
+            Warning(
+                "RequestIDMiddleware is not installed: problems, logs and responses carry no "
+                "request id.",
+                hint=f"Add {MIDDLEWARE_PATH!r} at the top of MIDDLEWARE.",
+                id=W003,
+            )
+        ]
+    above = middleware[: middleware.index(MIDDLEWARE_PATH)]
+    if not above:
         return []
     return [
         Warning(
-            "RequestIDMiddleware is not installed: problems, logs and responses carry no "
+            f"RequestIDMiddleware comes after {', '.join(above)}: what they answer themselves "
+            "(a redirect, a 400 for a disallowed Host) and their log records carry no "
             "request id.",
-            hint=f"Add {MIDDLEWARE_PATH!r} near the top of MIDDLEWARE.",
-            id=W003,
+            hint=f"Move {MIDDLEWARE_PATH!r} to the top of MIDDLEWARE.",
+            id=W007,
         )
     ]
+
+
+@register(Tags.compatibility, Tags.translation)
+def check_locale_middleware(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """The app's translations reach a client through LocaleMiddleware, which reads its
+    ``Accept-Language``; without it every problem is in ``LANGUAGE_CODE``."""
+    languages = _shipped_languages()
+    if not settings.USE_I18N or not languages or LOCALE_MIDDLEWARE in _middleware():
+        return []
+    return [
+        Warning(
+            f"USE_I18N is on and the app ships translations ({', '.join(languages)}), but "
+            f"LocaleMiddleware is not installed: every problem is in LANGUAGE_CODE "
+            f"({settings.LANGUAGE_CODE!r}), whatever the client's Accept-Language.",
+            hint=f"Add {LOCALE_MIDDLEWARE!r} to MIDDLEWARE, after SessionMiddleware and before "
+            "CommonMiddleware.",
+            id=W008,
+        )
+    ]
+
+
+def _shipped_languages() -> list[str]:
+    """The languages the app has translations for."""
+    return sorted(path.parent.name for path in LOCALE_DIR.glob("*/LC_MESSAGES"))
 
 
 @register(Tags.compatibility)
@@ -210,6 +406,34 @@ def deferred_sqlite_aliases(databases: dict[str, dict[str, Any]]) -> list[str]:
     ]
 
 
+def _is_path(base: object) -> bool:
+    """Whether a ``PROBLEM_TYPE_BASE_URL`` is a path from the root; one of the wrong type is
+    E003's to report."""
+    return isinstance(base, str) and base.startswith("/")
+
+
+def _middleware() -> Sequence[str]:
+    return getattr(settings, "MIDDLEWARE", None) or []
+
+
+def _rest_framework() -> dict[str, Any]:
+    return getattr(settings, "REST_FRAMEWORK", {}) or {}
+
+
+def _handler_is_ours(rest: dict[str, Any]) -> bool:
+    return rest.get("EXCEPTION_HANDLER") in (HANDLER_PATH, exception_handler)
+
+
+def _names_subclass(given: Any, base: type) -> bool:
+    """Whether a setting names (by dotted path, as DRF reads it, or as the class) ``base`` or a
+    subclass of it; a path that cannot be imported names neither."""
+    try:
+        found = import_string(given) if isinstance(given, str) else given
+    except ImportError:
+        return False
+    return isinstance(found, type) and issubclass(found, base)
+
+
 def _first_authenticator_has_no_challenge(rest: dict[str, Any]) -> bool:
     classes = rest.get(
         "DEFAULT_AUTHENTICATION_CLASSES",
@@ -244,7 +468,8 @@ def _type_name(hint: Any) -> str:
 # Checks of issue 14: what fails silently.
 E010 = "django_http_errors.E010"
 W010 = "django_http_errors.W010"
-#: Logged by the exception handler, not reported by a check: without the app, none runs.
+#: Logged by the exception handler: without the app, no check runs but E006, and that one
+#: only where the problem pages are routed.
 W011 = NOT_INSTALLED_ID
 I010 = "django_http_errors.I010"
 VIEWS_MODULE = "django_http_errors.views"
@@ -276,6 +501,45 @@ def check_error_handlers(
             id=W010,
         )
     ]
+
+
+@register(Tags.urls)
+def check_problem_pages(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """Problem types link to the app's pages, served where the URLconf includes them.
+
+    Without a base URL, a type the URLconf cannot reverse is ``about:blank`` and its title only
+    the status's reason phrase; with a base that is a path on this site, its links answer 404.
+    An absolute base may name pages served elsewhere: the check cannot tell, and says nothing.
+    """
+    base = get_settings().PROBLEM_TYPE_BASE_URL
+    if (base and not _is_path(base)) or _problem_pages_routed():
+        return []
+    if base:
+        consequence = f"the type URIs under PROBLEM_TYPE_BASE_URL ({base!r}) answer 404"
+    else:
+        consequence = (
+            "every problem's type is about:blank and its title only the status's reason phrase"
+        )
+    return [
+        Warning(
+            f"The problem type pages (django_http_errors.urls) are not in the URLconf: "
+            f"{consequence}.",
+            hint="Add path('problems/', include('django_http_errors.urls')) to the root URLconf.",
+            id=W009,
+        )
+    ]
+
+
+def _problem_pages_routed() -> bool:
+    """Whether the root URLconf serves the problem type pages: a type's page reverses."""
+    slug = next(iter(problem_types().values())).slug
+    try:
+        reverse(TYPE_URL_NAME, kwargs={"slug": slug})
+    except NoReverseMatch:
+        return False
+    return True
 
 
 @register(Tags.urls, Tags.models)

@@ -63,6 +63,11 @@ def request_id_header() -> str | None:
     return get_settings().REQUEST_ID_HEADER
 
 
+def setting_given() -> bool:
+    """Whether the project sets ``HTTP_ERRORS`` at all, if only to its defaults."""
+    return hasattr(settings, SETTING_NAME)
+
+
 def raw_setting() -> object:
     """``HTTP_ERRORS`` as the project wrote it, whatever its type (the checks judge it)."""
     return getattr(settings, SETTING_NAME, {})

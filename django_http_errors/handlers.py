@@ -64,7 +64,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 @functools.cache
 def warn_if_not_installed() -> None:
-    """Say once that the app is missing: its system checks, which would say so, never run."""
+    """Say once that the app is missing: its system checks never run, but E006, and that one
+    only where the problem pages are routed."""
     if not apps.is_installed("django_http_errors"):
         logging.getLogger("django_http_errors").warning(
             "%s: the exception handler is configured but 'django_http_errors' is not in "

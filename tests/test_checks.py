@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import types
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core import checks as django_checks
+from django.core.checks.urls import check_url_config
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
@@ -17,12 +21,14 @@ from rest_framework.exceptions import NotFound
 from django_http_errors import checks
 from django_http_errors.handlers import exception_handler, warn_if_not_installed
 from django_http_errors.mixins import ConditionalUpdateMixin
+from django_http_errors.negotiation import ProblemContentNegotiation
 from tests.testapp.models import Note
 
 OURS = "django_http_errors."
 REST = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.BasicAuthentication"],
     "EXCEPTION_HANDLER": checks.HANDLER_PATH,
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": checks.NEGOTIATION_PATH,
 }
 
 
@@ -47,10 +53,15 @@ def test_checks_are_registered_and_run_by_manage_py_check() -> None:
     registered = django_checks.registry.registry.get_checks()
     for check in (
         checks.check_settings,
+        checks.check_setting_name,
         checks.check_exception_handler,
+        checks.check_content_negotiation,
+        checks.check_schema_class,
         checks.check_middleware,
+        checks.check_locale_middleware,
         checks.check_sqlite_transactions,
         checks.check_error_handlers,
+        checks.check_problem_pages,
         checks.check_conditional_fields,
     ):
         assert check in registered
@@ -97,6 +108,55 @@ def test_e004_negative_retry_after() -> None:
     assert ids(HTTP_ERRORS={"DATABASE_RETRY_AFTER": -1}) == [checks.E004]
 
 
+@pytest.mark.parametrize(
+    "base",
+    [
+        "errors.example.com",
+        "errors.example.com/problems/",
+        "localhost:8000/problems/",
+        "https://",
+        "https:/errors.example.com/",
+        "problems/",
+    ],
+)
+def test_e007_problem_type_base_url_neither_absolute_nor_a_path(base: str) -> None:
+    assert ids(HTTP_ERRORS={"PROBLEM_TYPE_BASE_URL": base}) == [checks.E007]
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "https://errors.example.com/",
+        "http://localhost:8000/problems/",
+        "urn:example:problems",
+        # From the root, as the app's own pages are without a base (W006 under --deploy).
+        "/problems/",
+        "//errors.example.com/",
+    ],
+)
+def test_e007_absolute_urls_and_paths_from_the_root_pass(base: str) -> None:
+    assert ids(HTTP_ERRORS={"PROBLEM_TYPE_BASE_URL": base}) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["HTTP_ERROR", "HTTPERRORS", "HTTP_ERRORS_SETTINGS", "DJANGO_HTTP_ERRORS"]
+)
+def test_w012_a_misspelt_settings_dict(name: str) -> None:
+    with override_settings(**{name: {"PRECONDITION_REQUIRED": True}}):
+        from django.conf import settings
+
+        # The misspelling is all there is: HTTP_ERRORS itself is unset.
+        del settings.HTTP_ERRORS
+        messages = checks.check_setting_name(None)
+    assert [m.id for m in messages] == [checks.W012]
+    assert messages[0].msg.startswith(f"{name} is set and HTTP_ERRORS is not")
+
+
+def test_w012_not_while_http_errors_is_set() -> None:
+    with override_settings(HTTP_ERROR={}):
+        assert checks.check_setting_name(None) == []
+
+
 def test_w001_exception_handler_not_ours() -> None:
     rest = {**REST, "EXCEPTION_HANDLER": "rest_framework.views.exception_handler"}
     assert ids(REST_FRAMEWORK=rest) == [checks.W001]
@@ -116,11 +176,73 @@ def test_w002_session_first_without_our_handler() -> None:
     assert ids(REST_FRAMEWORK=rest) == [checks.W001, checks.W002]
 
 
+class ProjectNegotiation(ProblemContentNegotiation):
+    """A project's own negotiation, built on ours."""
+
+
+@pytest.mark.parametrize(
+    "negotiation",
+    [None, checks.DRF_NEGOTIATION_PATH, "myproject.negotiation.Missing"],
+    ids=["drf-default", "drf-named", "unimportable"],
+)
+def test_e005_negotiation_not_ours_with_our_handler(negotiation: str | None) -> None:
+    rest = {k: v for k, v in REST.items() if k != "DEFAULT_CONTENT_NEGOTIATION_CLASS"}
+    if negotiation is not None:
+        rest["DEFAULT_CONTENT_NEGOTIATION_CLASS"] = negotiation
+    assert ids(REST_FRAMEWORK=rest) == [checks.E005]
+
+
+@pytest.mark.parametrize(
+    "negotiation",
+    [ProblemContentNegotiation, ProjectNegotiation, "tests.test_checks.ProjectNegotiation"],
+    ids=["ours-as-a-class", "a-subclass", "a-subclass-by-path"],
+)
+def test_e005_our_negotiation_or_a_subclass_passes(negotiation: object) -> None:
+    assert ids(REST_FRAMEWORK={**REST, "DEFAULT_CONTENT_NEGOTIATION_CLASS": negotiation}) == []
+
+
+def test_e008_problem_auto_schema_without_drf_spectacular(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # None in sys.modules is how Python marks a module that cannot be imported: the check
+    # finds no drf-spectacular, as in a project that never installed it.
+    monkeypatch.setitem(sys.modules, "drf_spectacular", None)
+    assert ids() == [checks.E008]
+
+
+def test_e008_not_without_our_schema_class(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "drf_spectacular", None)
+    assert ids(REST_FRAMEWORK=REST) == []
+
+
 def test_w003_middleware_missing() -> None:
     from django.conf import settings
 
     middleware = [m for m in settings.MIDDLEWARE if m != checks.MIDDLEWARE_PATH]
     assert ids(MIDDLEWARE=middleware) == [checks.W003]
+
+
+def test_w007_middleware_not_first() -> None:
+    from django.conf import settings
+
+    first, second, *others = settings.MIDDLEWARE
+    assert first == checks.MIDDLEWARE_PATH
+    middleware = [second, first, *others]
+    assert ids(MIDDLEWARE=middleware) == [checks.W007]
+    with override_settings(MIDDLEWARE=middleware):
+        (message,) = checks.check_middleware(None)
+    assert message.msg.startswith(f"RequestIDMiddleware comes after {second}:")
+
+
+def test_w008_locale_middleware_missing_with_i18n() -> None:
+    from django.conf import settings
+
+    middleware = [m for m in settings.MIDDLEWARE if m != checks.LOCALE_MIDDLEWARE]
+    assert ids(MIDDLEWARE=middleware) == [checks.W008]
+    with override_settings(MIDDLEWARE=middleware):
+        (message,) = checks.check_locale_middleware(None)
+    assert "the app ships translations (de)" in message.msg
+    assert ids(MIDDLEWARE=middleware, USE_I18N=False) == []
 
 
 SQLITE = {"ENGINE": checks.SQLITE_ENGINE, "NAME": ":memory:", "ATOMIC_REQUESTS": True}
@@ -196,6 +318,7 @@ def test_every_message_has_a_hint() -> None:
         checks.W001,
         checks.W002,
         checks.W003,
+        checks.W008,
     }
     assert all(m.hint for m in messages)
 
@@ -215,8 +338,39 @@ def urlconf(*patterns: Any, **handlers: str) -> types.ModuleType:
 OUR_HANDLERS = {name: checks._handler_path(name) for name in checks.ERROR_HANDLERS}
 
 
+PAGES = path("problems/", include("django_http_errors.urls"))
+
+
+@pytest.mark.parametrize(
+    ("base", "consequence"),
+    [(None, "every problem's type is about:blank"), ("/problems/", "answer 404")],
+    ids=["no-base", "a-path"],
+)
+def test_w009_problem_pages_not_in_the_urlconf(base: str | None, consequence: str) -> None:
+    module = urlconf(**OUR_HANDLERS)
+    assert ids(ROOT_URLCONF=module, HTTP_ERRORS={"PROBLEM_TYPE_BASE_URL": base}) == [checks.W009]
+    with override_settings(ROOT_URLCONF=module, HTTP_ERRORS={"PROBLEM_TYPE_BASE_URL": base}):
+        (message,) = checks.check_problem_pages(None)
+    assert consequence in message.msg
+
+
+@pytest.mark.parametrize(
+    ("patterns", "base"),
+    [
+        pytest.param([PAGES], None, id="included"),
+        pytest.param([path("api/", include([PAGES]))], "/api/problems/", id="nested"),
+        pytest.param([], "https://errors.example.com/", id="served-elsewhere"),
+    ],
+)
+def test_w009_pages_included_or_served_elsewhere_pass(
+    patterns: list[Any], base: str | None
+) -> None:
+    module = urlconf(*patterns, **OUR_HANDLERS)
+    assert ids(ROOT_URLCONF=module, HTTP_ERRORS={"PROBLEM_TYPE_BASE_URL": base}) == []
+
+
 def test_w010_error_handlers_not_ours() -> None:
-    assert ids(ROOT_URLCONF=urlconf()) == [checks.W010]
+    assert ids(ROOT_URLCONF=urlconf(PAGES)) == [checks.W010]
     (message,) = _messages(urlconf())
     assert "handler400, handler403, handler404, handler500" in message.msg
     assert "django_http_errors.views.page_not_found" in (message.hint or "")
@@ -376,6 +530,33 @@ def test_w011_handler_without_the_app_logs_once(caplog: pytest.LogCaptureFixture
     assert "INSTALLED_APPS" in records[0].getMessage()
 
 
+# E006: without the app, only the pages' URL pattern can report it
+
+
+def test_e006_the_pages_report_the_app_missing_through_djangos_url_checks() -> None:
+    from django.conf import settings
+
+    without = [app for app in settings.INSTALLED_APPS if app != "django_http_errors"]
+    with override_settings(INSTALLED_APPS=without):
+        messages = check_url_config(None)
+    assert [m.id for m in messages] == [checks.E006]
+    assert messages[0].hint
+
+
+def test_e006_is_reported_by_manage_py_check() -> None:
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--settings=tests.settings_without_app"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"({checks.E006}) 'django_http_errors' is not in INSTALLED_APPS" in result.stderr
+
+
 def test_w011_not_logged_with_the_app_installed(caplog: pytest.LogCaptureFixture) -> None:
     warn_if_not_installed.cache_clear()
     with caplog.at_level("WARNING"):
@@ -386,6 +567,10 @@ def test_w011_not_logged_with_the_app_installed(caplog: pytest.LogCaptureFixture
 def test_w006_deploy_check_wants_an_absolute_problem_type_base() -> None:
     assert [m.id for m in checks.check_problem_type_base(None)] == [checks.W006]
     with override_settings(HTTP_ERRORS={"PROBLEM_TYPE_BASE_URL": "https://api.example/p/"}):
+        assert checks.check_problem_type_base(None) == []
+    with override_settings(HTTP_ERRORS={"PROBLEM_TYPE_BASE_URL": "/problems/"}):
+        assert [m.id for m in checks.check_problem_type_base(None)] == [checks.W006]
+    with override_settings(HTTP_ERRORS={"PROBLEM_TYPE_BASE_URL": 1}):
         assert checks.check_problem_type_base(None) == []
     deploy = django_checks.run_checks(include_deployment_checks=True)
     assert checks.W006 in {m.id for m in deploy}
