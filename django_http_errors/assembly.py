@@ -37,6 +37,7 @@ from .catalog import problem_types
 from .challenges import WWW_AUTHENTICATE, challenge_header
 from .conf import get_settings
 from .exceptions import RETRY_AFTER, Conflict, ContentTooLarge, ProblemException, ServiceUnavailable
+from .integrity import Violation, violation_of
 from .pointers import iter_errors
 from .problems import ABOUT_BLANK, Problem, reason_phrase
 from .upstream import upstream_exception
@@ -80,7 +81,7 @@ def as_api_exception(exc: Exception) -> exceptions.APIException | None:
     if isinstance(exc, (ProtectedError, RestrictedError)):
         return Conflict(REFERENCED_DETAIL)
     if isinstance(exc, IntegrityError):
-        return Conflict()
+        return _integrity_conflict(exc)
     if isinstance(exc, (OperationalError, InterfaceError)):
         return ServiceUnavailable(retry_after=get_settings().DATABASE_RETRY_AFTER)
     if isinstance(exc, (DataError, ValueError)) and _raised_in(exc, BaseAuthentication):
@@ -99,6 +100,22 @@ def as_api_exception(exc: Exception) -> exceptions.APIException | None:
         # Python's json recurses once per nesting level: deep content is malformed for us.
         return exceptions.ParseError(TOO_DEEP_DETAIL)
     return upstream_exception(exc)
+
+
+def _integrity_conflict(exc: IntegrityError) -> Conflict | None:
+    """409 for a violation that the stored state makes (RFC 9110 §15.5.10); else ``None``, a 500.
+
+    A duplicate (unique or exclusion constraint: DRF validates uniqueness first, so only a
+    concurrent write gets this far) or a row still referenced conflicts with the state the
+    request met. NOT NULL, CHECK, a reference to a missing row and whatever is not recognised
+    are the server's own writes failing: bugs, logged and reported like any other 500.
+    """
+    violation = violation_of(exc)
+    if violation is Violation.REFERENCED:
+        return Conflict(REFERENCED_DETAIL)
+    if violation in (Violation.UNIQUE, Violation.EXCLUSION):
+        return Conflict()
+    return None
 
 
 def _raised_in(exc: BaseException, kind: type[BaseParser | BaseAuthentication]) -> bool:

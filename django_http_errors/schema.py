@@ -390,9 +390,9 @@ class ProblemAutoSchema(AutoSchema):
     def conflicts(self) -> bool:
         """Whether the write can conflict with the stored state (409 ``Conflict``).
 
-        A DELETE, when a PROTECT or RESTRICT reference can refuse it; a write with content,
-        when a unique constraint can refuse it (DRF validates uniqueness first, so only a
-        concurrent write gets through to the database's refusal).
+        A DELETE, when a PROTECT, RESTRICT or database-only reference can refuse it; a write
+        with content, when a unique constraint can refuse it (DRF validates uniqueness first,
+        so only a concurrent write gets through to the database's refusal).
         """
         # Only a generic view names its model; asking another view would warn.
         model = get_view_model(self.view) if isinstance(self.view, GenericAPIView) else None
@@ -532,16 +532,22 @@ def _accepts_anything(media_types: Iterable[str]) -> bool:
 
 
 def deletion_can_be_refused(model: type[models.Model], seen: frozenset[Any] = frozenset()) -> bool:
-    """Whether deleting a ``model`` row can raise ``ProtectedError`` or ``RestrictedError``.
+    """Whether deleting a ``model`` row can be refused because other rows reference it.
 
     Through the documented ``Options.get_fields()``: a reverse relation whose ``on_delete`` is
-    PROTECT or RESTRICT refuses; one that CASCADEs deletes rows that may be protected in turn.
+    PROTECT or RESTRICT refuses (``ProtectedError``, ``RestrictedError``), one that is
+    DO_NOTHING over a database constraint leaves the refusal to the database (an
+    ``IntegrityError`` the handler answers with 409 where the database says so); one that
+    CASCADEs deletes rows that may be protected in turn.
     """
     for relation in model._meta.get_fields():
         if not (relation.auto_created and not relation.concrete):
             continue
         on_delete = getattr(relation, "on_delete", None)
         if on_delete in (models.PROTECT, models.RESTRICT):
+            return True
+        constrained = getattr(relation.remote_field, "db_constraint", False)
+        if on_delete is models.DO_NOTHING and constrained:
             return True
         related = relation.related_model
         if (

@@ -14,14 +14,14 @@ import pytest
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.signals import got_request_exception
-from django.db import connections
+from django.db import IntegrityError, connection, connections
 from django.test import Client, override_settings
 from rest_framework import exceptions
 
 from django_http_errors import exceptions as ours
 from tests.conftest import basic, problem
 from tests.testapp import views as testviews
-from tests.testapp.models import Label, Post
+from tests.testapp.models import Book, Label, Post, Shelf
 
 pytestmark = pytest.mark.django_db
 
@@ -281,8 +281,26 @@ def test_protected_and_restricted_deletes_are_409(name: str) -> None:
     assert "Restricted." not in body["detail"]
 
 
+@pytest.mark.parametrize(("name", "status"), [("http-connect", 502), ("http-timeout", 504)])
+def test_upstream_errors_in_a_view_are_502_and_504(name: str, status: int) -> None:
+    response = Client().get(f"/test/raise/{name}/")
+    assert response.status_code == status
+    assert_leaks_nothing(response)
+
+
+# --- Integrity errors: 409 for the state the request met, 500 for the server's own bug -------
+# Real transactions: PostgreSQL and SQLite check a foreign key as its transaction commits, which
+# the transaction of a test that is not transactional never does.
+
+
+def only_on(vendor: str) -> None:
+    """Skip the test unless the suite's database is ``vendor``'s."""
+    if connection.vendor != vendor:
+        pytest.skip(f"needs {vendor} (DATABASE_URL); CI runs the suite on SQLite and PostgreSQL")
+
+
 @pytest.mark.django_db(transaction=True)
-def test_integrity_error_is_409_with_a_generic_detail() -> None:
+def test_a_unique_violation_is_409_with_a_generic_detail() -> None:
     client = Client()
     assert client.post("/test/labels/", {"name": "twice"}, content_type=JSON).status_code == 201
     response = client.post("/test/labels/", {"name": "twice"}, content_type=JSON)
@@ -293,11 +311,80 @@ def test_integrity_error_is_409_with_a_generic_detail() -> None:
     assert Label.objects.filter(name="twice").count() == 1
 
 
-@pytest.mark.parametrize(("name", "status"), [("http-connect", 502), ("http-timeout", 504)])
-def test_upstream_errors_in_a_view_are_502_and_504(name: str, status: int) -> None:
-    response = Client().get(f"/test/raise/{name}/")
-    assert response.status_code == status
+#: PostgreSQL and SQLite check a foreign key as its transaction commits: in autocommit at the
+#: DELETE, inside the view; with ATOMIC_REQUESTS after it, so that handler500 answers.
+TRANSACTION_MODES = pytest.mark.parametrize("atomic", [False, True], ids=["autocommit", "atomic"])
+
+
+def delete_referenced_shelf(request: pytest.FixtureRequest, *, atomic: bool) -> Any:
+    """DELETE a shelf that a book still references (DO_NOTHING: only the database refuses)."""
+    shelf = Shelf.objects.create(name="Referenced")
+    Book.objects.create(title="On the shelf", shelf=shelf)
+    if atomic:
+        request.getfixturevalue("atomic_requests")
+    response = unsafe_client().delete(f"/test/shelves/{shelf.pk}/")
+    assert Shelf.objects.filter(pk=shelf.pk).exists()
+    return response
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@TRANSACTION_MODES
+def test_deleting_a_row_the_database_still_references_is_409(
+    request: pytest.FixtureRequest, atomic: bool
+) -> None:
+    only_on("postgresql")
+    response = delete_referenced_shelf(request, atomic=atomic)
+    assert response.status_code == 409
+    body = problem(response)
+    assert body["code"] == "conflict"
+    assert body["detail"] == "The resource is referenced by other resources and cannot be deleted."
+
+
+def assert_reported_500(response: Any, records: list[logging.LogRecord]) -> None:
+    """A generic 500 problem, logged once on django.request with the IntegrityError's
+    traceback."""
+    assert response.status_code == 500
+    body = problem(response)
+    assert body["code"] == "server_error"
+    assert body["detail"] == "The server met an unexpected condition. It has been logged."
     assert_leaks_nothing(response)
+    [record] = [r for r in records if r.name == "django.request"]
+    assert record.levelno == logging.ERROR
+    assert record.exc_info is not None
+    assert isinstance(record.exc_info[1], IntegrityError), record.exc_info
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("name", ["not-null", "check", "missing-reference"])
+def test_a_write_the_database_refuses_as_a_bug_is_a_500_logged_and_signalled(
+    caplog: pytest.LogCaptureFixture, name: str
+) -> None:
+    # A row without its owner, a count below the CHECK's minimum, a reference to no row: the
+    # server's own writes, not a conflict the client could resolve.
+    signalled: list[Any] = []
+    receiver = lambda sender, request, **kwargs: signalled.append(request.path)  # noqa: E731
+    got_request_exception.connect(receiver)
+    try:
+        with caplog.at_level(logging.ERROR, logger="django.request"):
+            response = unsafe_client().get(f"/test/raise/{name}/")
+    finally:
+        got_request_exception.disconnect(receiver)
+    assert_reported_500(response, caplog.records)
+    assert signalled == [f"/test/raise/{name}/"]
+
+
+@pytest.mark.django_db(transaction=True)
+@TRANSACTION_MODES
+def test_sqlite_names_no_direction_so_a_referenced_rows_delete_is_a_500(
+    request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture, atomic: bool
+) -> None:
+    # "FOREIGN KEY constraint failed" is all SQLite says, for a delete as for a dangling
+    # reference: not known to be the client's doing, so reported as a bug.
+    only_on("sqlite")
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = delete_referenced_shelf(request, atomic=atomic)
+    assert_reported_500(response, caplog.records)
 
 
 # --- Validation errors as JSON Pointers -------------------------------------------------------

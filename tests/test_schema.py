@@ -25,7 +25,7 @@ from django_http_errors.schema import (
     VALIDATION_PROBLEM_COMPONENT,
     ProblemAutoSchema,
 )
-from tests.testapp.models import Label, Post
+from tests.testapp.models import Label, Post, Shelf
 
 PROBLEM_REF = f"#/components/schemas/{PROBLEM_COMPONENT}"
 
@@ -225,6 +225,17 @@ def test_409_where_a_reference_protects_or_a_unique_constraint_refuses() -> None
     # tests.testapp's Label protects its post (on_delete=PROTECT).
     assert 409 in statuses(protected, "delete", "posts/{id}/")
     assert 409 not in statuses(protected, "get", "posts/{id}/")
+    # A book refers to its shelf with DO_NOTHING: the database's foreign key refuses the delete.
+    shelves = make_view(
+        generics.RetrieveDestroyAPIView,
+        queryset=Shelf.objects.all(),
+        serializer_class=type(
+            "S",
+            (serializers.ModelSerializer,),
+            {"Meta": type("Meta", (), {"model": Shelf, "fields": ["id", "name"]})},
+        ),
+    )
+    assert 409 in statuses(shelves, "delete", "shelves/{id}/")
     # Label's name is unique: a write with content can conflict; a read or a delete cannot.
     assert 409 in statuses(make_view(generics.CreateAPIView), "post", "labels/")
     assert 409 not in statuses(make_view(generics.RetrieveDestroyAPIView), "delete")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import django
 from django.conf import settings
 from django.db import models
 
@@ -55,6 +58,41 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def check_constraint(condition: models.Q, name: str) -> models.CheckConstraint:
+    """A ``CheckConstraint`` on every supported Django: its ``check`` is ``condition`` from 5.1,
+    and only ``condition`` from 6.0."""
+    keyword = "condition" if django.VERSION >= (5, 1) else "check"
+    options: dict[str, Any] = {keyword: condition}
+    return models.CheckConstraint(name=name, **options)
+
+
+class Shelf(models.Model):
+    """A row that only the database protects from deletion: its books refer to it with
+    DO_NOTHING, so Django deletes it and the foreign key refuses."""
+
+    name = models.CharField(max_length=50)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Book(models.Model):
+    """A row whose constraints the database alone checks: a count that a CHECK keeps from going
+    negative, and its shelf."""
+
+    title = models.CharField(max_length=200)
+    copies = models.IntegerField(default=1)
+    shelf = models.ForeignKey(Shelf, on_delete=models.DO_NOTHING, related_name="books")
+
+    class Meta:
+        constraints = [
+            check_constraint(models.Q(copies__gte=0), name="testapp_book_copies_not_negative")
+        ]
 
     def __str__(self) -> str:
         return self.title

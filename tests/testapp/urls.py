@@ -35,6 +35,7 @@ urlpatterns = [
     path("write-then-fail/", views.WriteThenFail.as_view()),
     path("raise/<str:name>/", views.Raise.as_view()),
     path("labels/", views.CreateLabel.as_view()),
+    path("shelves/<int:pk>/", views.DeleteShelf.as_view()),
     path("write-then-invalid/", views.WriteThenInvalid.as_view()),
     path("orders/", views.Orders.as_view()),
     path("throttled/", views.Throttled.as_view()),

@@ -14,7 +14,7 @@ from django.core.validators import validate_slug
 from django.db import DatabaseError
 from django.db.models import RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse
-from rest_framework import serializers
+from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer, TemplateHTMLRenderer
 from rest_framework.request import Request
@@ -23,7 +23,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from django_http_errors.exceptions import BadGateway
-from tests.testapp.models import Label, Post
+from tests.testapp.models import Book, Label, Post, Shelf
 
 SECRET = "s3cr3t-connection-string-postgres://admin:hunter2@db"
 
@@ -71,6 +71,23 @@ def _delete_protected_post() -> None:
     post.delete()
 
 
+# The database's own constraints, broken by the view's own writes. In autocommit each statement
+# commits, so a foreign key that PostgreSQL and SQLite check at commit refuses at the statement.
+
+
+def _create_post_without_owner() -> None:
+    # The view's own bug: it makes a row without its owner (NOT NULL).
+    Post.objects.create(title="Nobody's")
+
+
+def _create_negative_copies() -> None:
+    Book.objects.create(title="Oversold", copies=-1, shelf=Shelf.objects.create(name="Any"))
+
+
+def _shelve_on_a_missing_shelf() -> None:
+    Book.objects.create(title="Lost", shelf_id=2**31 - 1)
+
+
 #: Each a callable that raises; the tests name them in ``/test/raise/<name>/``.
 RAISED: dict[str, Callable[[], Any]] = {
     "http404": lambda: _raise(Http404("No such label.")),
@@ -79,6 +96,9 @@ RAISED: dict[str, Callable[[], Any]] = {
     "validator": lambda: validate_slug("not a slug"),
     "protected": _delete_protected_post,
     "restricted": lambda: _raise(RestrictedError("Restricted.", set())),
+    "not-null": _create_post_without_owner,
+    "check": _create_negative_copies,
+    "missing-reference": _shelve_on_a_missing_shelf,
     "database-error": lambda: _raise(DatabaseError(f"syntax error at {SECRET}")),
     "http-connect": lambda: _raise(httpx.ConnectError(f"refused: {SECRET}")),
     "http-timeout": lambda: _raise(httpx.ReadTimeout(f"timed out: {SECRET}")),
@@ -100,6 +120,14 @@ class CreateLabel(APIView):
     def post(self, request: Request) -> Response:
         Label.objects.create(name=str(request.data["name"]))
         return Response(status=201)
+
+
+class DeleteShelf(generics.DestroyAPIView[Shelf]):
+    """DRF's destroy of a shelf: its books' DO_NOTHING leaves the refusal to the database."""
+
+    queryset = Shelf.objects.all()
+    permission_classes = [AllowAny]
+    authentication_classes = []
 
 
 class WriteThenInvalid(APIView):
