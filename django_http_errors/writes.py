@@ -39,7 +39,8 @@ def swap_fields(obj: Any, changes: dict[str, Any], version_field: str) -> bool:
         setattr(obj, name, value)
     setattr(obj, version_field, seen + 1)
     values = {
-        field.attname: field.pre_save(obj, False)  # auto_now and friends, as save() does
+        # The version is the one this swap names; a VersionField's pre_save() would add one more.
+        field.attname: seen + 1 if field.name == version_field else field.pre_save(obj, False)
         for field in _concrete_fields(type(obj))
         # Django's save() writes neither the key nor a column the database computes.
         if not field.primary_key and not getattr(field, "generated", False)

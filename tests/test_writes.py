@@ -19,7 +19,7 @@ from django_http_errors.writes import (
     swap_version,
 )
 from tests.testapp.conditional_views import PostSerializer
-from tests.testapp.models import Post
+from tests.testapp.models import Memo, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,8 @@ def test_swap_fields_writes_the_change_the_version_and_auto_now_in_one_update(
     row = Post.objects.get(pk=post.pk)
     assert (row.title, row.body, row.version) == ("Second", "one", 2)
     assert row.updated_at > before
+    # The version is the swap's: a VersionField's pre_save() adds nothing more.
+    assert post.version == 2
 
 
 def test_a_stale_swap_of_fields_writes_nothing_and_keeps_the_version_read(post: Post) -> None:
@@ -59,6 +61,23 @@ def test_a_stale_swap_of_fields_writes_nothing_and_keeps_the_version_read(post: 
     assert swap_fields(stale, {"title": "Lost"}, "version") is False
     assert stale.version == 1
     assert Post.objects.get(pk=post.pk).title == "First"
+
+
+def test_a_swap_then_a_save_of_a_version_field_leave_row_and_object_agreeing(post: Post) -> None:
+    """The claim is a write and the save another: two new versions, each in row and object."""
+    assert swap_version(post, "version") is True
+    post.title = "Second"
+    post.save()
+    assert post.version == Post.objects.get(pk=post.pk).version == 3
+
+
+def test_swaps_on_a_plain_integer_version_write_one_new_version(db: None) -> None:
+    memo = Memo.objects.create(text="first")
+    assert swap_version(memo, "version") is True
+    memo.save()  # a plain field: the save writes the version the claim gave the object
+    assert memo.version == Memo.objects.get(pk=memo.pk).version == 2
+    assert swap_fields(memo, {"text": "second"}, "version") is True
+    assert memo.version == Memo.objects.get(pk=memo.pk).version == 3
 
 
 def test_stored_is_the_row_as_it_is_now_or_none(post: Post) -> None:
