@@ -27,7 +27,8 @@ class VersionField(_PositiveBigIntegerField):
     (a form and an API request, two scripts); the object then holds the number it had plus one.
     ``ConditionalUpdateMixin`` alone checks the version before it writes; this field makes the
     admin, forms and scripts that save through the ORM change it too. Not editable: forms and
-    the admin leave it out. ``QuerySet.update()`` calls no field's ``pre_save()``.
+    the admin leave it out. ``QuerySet.update()`` calls no field's ``pre_save()``: use
+    ``writes.bump_version()``.
     """
 
     description = "Version that every save bumps"

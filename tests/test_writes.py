@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +13,7 @@ from django.db.models.signals import pre_save
 from django.utils import timezone
 
 from django_http_errors.writes import (
+    bump_version,
     saves_fields_only,
     stored,
     swap_fields,
@@ -78,6 +79,37 @@ def test_swaps_on_a_plain_integer_version_write_one_new_version(db: None) -> Non
     assert memo.version == Memo.objects.get(pk=memo.pk).version == 2
     assert swap_fields(memo, {"text": "second"}, "version") is True
     assert memo.version == Memo.objects.get(pk=memo.pk).version == 3
+
+
+def test_bump_version_is_an_update_that_moves_the_version_and_the_change_date(
+    post: Post, django_assert_num_queries: Any
+) -> None:
+    before = post.updated_at
+    with django_assert_num_queries(1):
+        assert bump_version(Post.objects.filter(pk=post.pk), title="Bumped") == 1
+    row = Post.objects.get(pk=post.pk)
+    assert (row.title, row.version) == ("Bumped", 2)
+    assert row.updated_at > before
+
+
+def test_bump_version_keeps_a_change_date_given(post: Post) -> None:
+    earlier = post.updated_at - timedelta(days=1)
+    bump_version(Post.objects.filter(pk=post.pk), updated_at=earlier)
+    assert Post.objects.get(pk=post.pk).updated_at == earlier
+
+
+@pytest.mark.parametrize(
+    ("rows", "changes"),
+    [
+        pytest.param(lambda: Memo.objects.all(), {}, id="no-version-field"),
+        pytest.param(lambda: Post.objects.all(), {"version": 5}, id="version-given"),
+    ],
+)
+def test_bump_version_refuses_what_it_cannot_bump(
+    db: None, rows: Callable[[], Any], changes: dict[str, Any]
+) -> None:
+    with pytest.raises(TypeError):
+        bump_version(rows(), **changes)
 
 
 def test_stored_is_the_row_as_it_is_now_or_none(post: Post) -> None:
