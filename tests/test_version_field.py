@@ -1,6 +1,12 @@
-"""VersionField: every save() of a stored row bumps the version; an insert keeps the default."""
+"""VersionField: every save() of a stored row bumps the version; an insert keeps the default.
+
+And issue 19's acceptance, over real requests: after a change saved by a ``ModelForm`` or the
+admin, the ETag a client holds neither revalidates (304) nor lets a write through (200).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import django
 import pytest
@@ -9,8 +15,10 @@ from django.contrib.auth.models import User
 from django.core import serializers
 from django.core.exceptions import FieldError
 from django.db.models import F
+from django.test import Client
 
 from django_http_errors.models import VersionField
+from tests.conftest import write
 from tests.testapp.models import Post
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +106,47 @@ def test_deconstruct_names_only_what_differs_from_the_defaults(
     assert (path, args, deconstructed) == ("django_http_errors.models.VersionField", [], kwargs)
     rebuilt = VersionField(*args, **deconstructed)
     assert (rebuilt.default, rebuilt.editable) == (field.default, field.editable)
+
+
+# Issue 19: every writer bumps the version
+
+
+class PostForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A plain form of the post, as an HTML page of the project would have."""
+
+    class Meta:
+        model = Post
+        fields = ["title", "body"]
+
+
+def save_with_a_form(post: Post, users: dict[str, User]) -> None:
+    form = PostForm({"title": "Changed elsewhere", "body": post.body}, instance=post)
+    assert form.is_valid(), form.errors
+    form.save()
+
+
+def save_in_the_admin(post: Post, users: dict[str, User]) -> None:
+    staff = Client()
+    staff.force_login(users["admin"])
+    change = f"/test/admin/testapp/post/{post.pk}/change/"
+    response = staff.post(change, {"title": "Changed elsewhere", "body": post.body, "_save": "1"})
+    assert response.status_code == 302, response.content  # saved: back to the list
+
+
+@pytest.mark.parametrize("save", [save_with_a_form, save_in_the_admin], ids=["form", "admin"])
+def test_a_change_saved_elsewhere_is_a_new_state_for_the_api(
+    client_as: Callable[[str], Client],
+    users: dict[str, User],
+    alices_post: Post,
+    save: Callable[[Post, dict[str, User]], None],
+) -> None:
+    path = f"/test/conditional/posts/{alices_post.pk}/"
+    read = Client().get(path)["ETag"]
+    assert Client().get(path, headers={"If-None-Match": read}).status_code == 304
+
+    save(Post.objects.get(pk=alices_post.pk), users)
+
+    assert Client().get(path, headers={"If-None-Match": read}).status_code == 200
+    overwrite = write(client_as("alice"), "PATCH", path, {"title": "Stale"}, **{"If-Match": read})
+    assert overwrite.status_code == 412
+    assert Post.objects.get(pk=alices_post.pk).title == "Changed elsewhere"

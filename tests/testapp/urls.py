@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import idempotency_views, views
+from . import admin, idempotency_views, views
 
 keyed = SimpleRouter()
 keyed.register("idempotent/posts", idempotency_views.KeyedPostViewSet, basename="keyed-post")
@@ -18,6 +18,7 @@ keyed.register(
 
 urlpatterns = [
     path("conditional/", include("tests.testapp.conditional_urls")),
+    path("admin/", admin.site.urls),
     path("idempotent/notes/", idempotency_views.OpenNotes.as_view()),
     *keyed.urls,
     path("", include("tests.testapp.permission_views")),
