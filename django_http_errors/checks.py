@@ -590,7 +590,7 @@ def check_conditional_fields(
                     Info(
                         f"{label}: model {model._meta.label} without a version field "
                         f"({name!r}): hash ETags, a serialization per request.",
-                        hint=f"Add version = PositiveIntegerField(default=1) to "
+                        hint=f"Add version = django_http_errors.fields.VersionField() to "
                         f"{model._meta.label} for ETags without serialization and a "
                         f"compare-and-swap; or silence {I010} if hashes are what you want.",
                         id=I010,
@@ -664,3 +664,47 @@ def check_idempotency_settings(
             id=E020,
         )
     ]
+
+
+# Every writer bumps the version (issue 19).
+W016 = "django_http_errors.W016"
+
+
+@register(Tags.urls, Tags.models)
+def check_version_fields(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """A conditional view's version field is a ``VersionField``, or only the mixin bumps it.
+
+    A plain integer field changes with the mixin's writes alone: after a ``save()`` by a form,
+    the admin or a script, a client's old ETag still matches, so its If-None-Match gets a
+    stale 304 and its If-Match overwrites the change.
+    """
+    from .fields import VersionField
+
+    default = get_settings().VERSION_FIELD
+    seen: set[tuple[type[models.Model], str]] = set()
+    messages: list[CheckMessage] = []
+    for view in _views(get_resolver().url_patterns):
+        model = _model_of(view) if issubclass(view, ConditionalUpdateMixin) else None
+        if model is None:
+            continue
+        # Resolved as the mixin resolves it; a name that is no field is E010's to report.
+        name = getattr(view, "version_field", None) or default
+        if not isinstance(name, str) or not has_field(model, name) or (model, name) in seen:
+            continue
+        seen.add((model, name))
+        if isinstance(model._meta.get_field(name), VersionField):
+            continue
+        messages.append(
+            Warning(
+                f"{model._meta.label}.{name}, the version field of "
+                f"{view.__module__}.{view.__qualname__}, is no VersionField: only the mixin's "
+                "writes bump it, so a save() by a form, the admin or a script leaves the ETag "
+                "clients hold matching (a stale 304, an overwritten change).",
+                hint=f"Declare it as {name} = django_http_errors.fields.VersionField() and run "
+                f"makemigrations; or bump it in every other writer and silence {W016}.",
+                id=W016,
+            )
+        )
+    return messages

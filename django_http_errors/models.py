@@ -1,8 +1,10 @@
-"""What the database keeps of an ``Idempotency-Key``: its claim, then the answer to replay."""
+"""What the database keeps: an ``Idempotency-Key``'s claim, then the answer to replay."""
 
 from __future__ import annotations
 
 from django.db import models
+
+__all__ = ["IdempotencyKey"]
 
 
 class IdempotencyKey(models.Model):

@@ -1,5 +1,6 @@
 """The compare-and-swap that conditional writes rest on, on Django's public ``QuerySet`` API:
-one ``UPDATE`` whose ``WHERE`` names the version the request read, and its row count."""
+one ``UPDATE`` whose ``WHERE`` names the version the request read, and its row count; and the
+version bump of an ``update()``, which no field's ``pre_save()`` sees."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from django.db.models import F
 from django.db.models.signals import post_save, pre_save
 from rest_framework.serializers import BaseSerializer, ModelSerializer
 
-__all__ = ["saves_fields_only", "stored", "swap_fields", "swap_version"]
+from .fields import VersionField
+
+__all__ = ["bump_version", "saves_fields_only", "stored", "swap_fields", "swap_version"]
 
 
 def swap_version(obj: Any, version_field: str) -> bool:
@@ -39,7 +42,8 @@ def swap_fields(obj: Any, changes: dict[str, Any], version_field: str) -> bool:
         setattr(obj, name, value)
     setattr(obj, version_field, seen + 1)
     values = {
-        field.attname: field.pre_save(obj, False)  # auto_now and friends, as save() does
+        # The version is the one this swap names; a VersionField's pre_save() would add one more.
+        field.attname: seen + 1 if field.name == version_field else field.pre_save(obj, False)
         for field in _concrete_fields(type(obj))
         # Django's save() writes neither the key nor a column the database computes.
         if not field.primary_key and not getattr(field, "generated", False)
@@ -48,6 +52,33 @@ def swap_fields(obj: Any, changes: dict[str, Any], version_field: str) -> bool:
         return True
     setattr(obj, version_field, seen)
     return False
+
+
+def bump_version(rows: models.QuerySet[Any], **changes: Any) -> int:
+    """``rows.update(**changes)`` as ``save()`` would write it: each ``VersionField`` one more
+    and each ``auto_now`` field now, in the same statement; the number of rows matched.
+
+    ``update()`` calls no field's ``pre_save()``: without this, an ``update()`` changes rows
+    whose ETag and Last-Modified stay as clients hold them.
+    """
+    model = rows.model
+    fields = _concrete_fields(model)
+    versions = [field for field in fields if isinstance(field, VersionField)]
+    if not versions:
+        raise TypeError(f"{model._meta.label} has no VersionField to bump.")
+    if any(field.name in changes or field.attname in changes for field in versions):
+        raise TypeError("bump_version() sets the version itself; leave it out of the changes.")
+    # auto_now fields compute their value on an instance, as save() has one; a new blank one
+    # serves, since the value is the time alone.
+    blank = model()
+    values = {
+        field.attname: field.pre_save(blank, False)
+        for field in fields
+        if getattr(field, "auto_now", False)
+    }
+    values.update(changes)
+    values.update({field.attname: F(field.attname) + 1 for field in versions})
+    return rows.update(**values)
 
 
 def stored(obj: Any, *, lock: bool = False) -> Any:

@@ -594,3 +594,34 @@ def test_e020_idempotency_lease_not_shorter_than_expiry(given: dict[str, Any]) -
 def test_e020_is_registered_and_passes_the_defaults() -> None:
     assert checks.check_idempotency_settings in django_checks.registry.registry.get_checks()
     assert ids(HTTP_ERRORS={"IDEMPOTENCY_KEY_LEASE": 0}) == []
+
+
+# W016: a version field that only the mixin bumps
+
+
+def test_w016_a_version_field_that_is_no_version_field() -> None:
+    from tests.testapp.conditional_views import PostViewSet
+    from tests.testapp.models import Memo
+
+    class MemoSerializer(serializers.ModelSerializer[Memo]):
+        class Meta:
+            model = Memo
+            fields = ["id", "text", "version"]
+
+    class MemoViews(ConditionalUpdateMixin, viewsets.ModelViewSet[Memo]):
+        queryset = Memo.objects.all()
+        serializer_class = MemoSerializer
+
+    class OtherMemoViews(MemoViews):
+        pass
+
+    router = routers.SimpleRouter()
+    for number, view in enumerate([MemoViews, OtherMemoViews, PostViewSet, NoteViews]):
+        router.register(f"v{number}", view, basename=f"v{number}")
+    with override_settings(ROOT_URLCONF=urlconf(*router.urls)):
+        messages = checks.check_version_fields(None)
+    # Memo's plain integer, once for its two views; Post's VersionField and Note's hash pass.
+    assert [m.id for m in messages] == [checks.W016]
+    assert messages[0].msg.startswith("testapp.Memo.version, the version field of ")
+    assert messages[0].hint
+    assert checks.check_version_fields in django_checks.registry.registry.get_checks()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -13,13 +13,14 @@ from django.db.models.signals import pre_save
 from django.utils import timezone
 
 from django_http_errors.writes import (
+    bump_version,
     saves_fields_only,
     stored,
     swap_fields,
     swap_version,
 )
 from tests.testapp.conditional_views import PostSerializer
-from tests.testapp.models import Post
+from tests.testapp.models import Memo, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,8 @@ def test_swap_fields_writes_the_change_the_version_and_auto_now_in_one_update(
     row = Post.objects.get(pk=post.pk)
     assert (row.title, row.body, row.version) == ("Second", "one", 2)
     assert row.updated_at > before
+    # The version is the swap's: a VersionField's pre_save() adds nothing more.
+    assert post.version == 2
 
 
 def test_a_stale_swap_of_fields_writes_nothing_and_keeps_the_version_read(post: Post) -> None:
@@ -59,6 +62,54 @@ def test_a_stale_swap_of_fields_writes_nothing_and_keeps_the_version_read(post: 
     assert swap_fields(stale, {"title": "Lost"}, "version") is False
     assert stale.version == 1
     assert Post.objects.get(pk=post.pk).title == "First"
+
+
+def test_a_swap_then_a_save_of_a_version_field_leave_row_and_object_agreeing(post: Post) -> None:
+    """The claim is a write and the save another: two new versions, each in row and object."""
+    assert swap_version(post, "version") is True
+    post.title = "Second"
+    post.save()
+    assert post.version == Post.objects.get(pk=post.pk).version == 3
+
+
+def test_swaps_on_a_plain_integer_version_write_one_new_version(db: None) -> None:
+    memo = Memo.objects.create(text="first")
+    assert swap_version(memo, "version") is True
+    memo.save()  # a plain field: the save writes the version the claim gave the object
+    assert memo.version == Memo.objects.get(pk=memo.pk).version == 2
+    assert swap_fields(memo, {"text": "second"}, "version") is True
+    assert memo.version == Memo.objects.get(pk=memo.pk).version == 3
+
+
+def test_bump_version_is_an_update_that_moves_the_version_and_the_change_date(
+    post: Post, django_assert_num_queries: Any
+) -> None:
+    before = post.updated_at
+    with django_assert_num_queries(1):
+        assert bump_version(Post.objects.filter(pk=post.pk), title="Bumped") == 1
+    row = Post.objects.get(pk=post.pk)
+    assert (row.title, row.version) == ("Bumped", 2)
+    assert row.updated_at > before
+
+
+def test_bump_version_keeps_a_change_date_given(post: Post) -> None:
+    earlier = post.updated_at - timedelta(days=1)
+    bump_version(Post.objects.filter(pk=post.pk), updated_at=earlier)
+    assert Post.objects.get(pk=post.pk).updated_at == earlier
+
+
+@pytest.mark.parametrize(
+    ("rows", "changes"),
+    [
+        pytest.param(lambda: Memo.objects.all(), {}, id="no-version-field"),
+        pytest.param(lambda: Post.objects.all(), {"version": 5}, id="version-given"),
+    ],
+)
+def test_bump_version_refuses_what_it_cannot_bump(
+    db: None, rows: Callable[[], Any], changes: dict[str, Any]
+) -> None:
+    with pytest.raises(TypeError):
+        bump_version(rows(), **changes)
 
 
 def test_stored_is_the_row_as_it_is_now_or_none(post: Post) -> None:

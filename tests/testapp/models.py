@@ -8,6 +8,8 @@ import django
 from django.conf import settings
 from django.db import models
 
+from django_http_errors.fields import VersionField
+
 
 class Label(models.Model):
     """A row that protects its post from deletion, and a unique name."""
@@ -41,19 +43,20 @@ class Page(models.Model):
 class VersionedPage(Page):
     """A child table that holds the version field."""
 
-    version = models.PositiveIntegerField(default=1)
+    version = VersionField()
     updated_at = models.DateTimeField(auto_now=True)
 
 
 class Post(models.Model):
-    """The tests' own article: an owner, a version that feeds the ETag, a change date."""
+    """The tests' own article: an owner, a version that every save bumps and that feeds the
+    ETag, a change date."""
 
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True, default="")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
     )
-    version = models.PositiveIntegerField(default=1)
+    version = VersionField()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -96,3 +99,13 @@ class Book(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Memo(models.Model):
+    """A version in a plain integer field, as before VersionField: only the mixin bumps it."""
+
+    text = models.CharField(max_length=200)
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return self.text

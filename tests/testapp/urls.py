@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import codebase_views, idempotency_views, views
+from . import admin, codebase_views, idempotency_views, views
 
 keyed = SimpleRouter()
 keyed.register("idempotent/posts", idempotency_views.KeyedPostViewSet, basename="keyed-post")
@@ -27,6 +27,7 @@ for order, view in codebase_views.ORDERS.items():
 urlpatterns = [
     *codebases.urls,
     path("conditional/", include("tests.testapp.conditional_urls")),
+    path("admin/", admin.site.urls),
     path("idempotent/notes/", idempotency_views.OpenNotes.as_view()),
     *keyed.urls,
     path("", include("tests.testapp.permission_views")),

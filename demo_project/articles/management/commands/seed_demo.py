@@ -15,11 +15,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import F
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from demo_project.articles.models import Article
+from django_http_errors.writes import bump_version
 
 USERS = [
     ("alice", "alice-password", False),
@@ -73,8 +72,6 @@ def _restore(pk: int, seeded: dict[str, Any]) -> None:
         Article.objects.create(pk=pk, **seeded)
         return
     if any(getattr(article, name) != value for name, value in seeded.items()):
-        # Like every writer of a versioned model: the version and the modification time move
-        # with the content (update() sets no auto_now field by itself).
-        Article.objects.filter(pk=pk).update(
-            **seeded, version=F("version") + 1, updated_at=timezone.now()
-        )
+        # An update() that, as save() does, moves the version and the modification time with
+        # the content.
+        bump_version(Article.objects.filter(pk=pk), **seeded)

@@ -1,0 +1,58 @@
+"""Model fields for the models a project protects: importable without the app's own models."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import F
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+
+    # Set from an int or an expression, read as an int (django-stubs' generic fields).
+    _PositiveBigIntegerField = models.PositiveBigIntegerField[int | Combinable, int]
+else:
+    _PositiveBigIntegerField = models.PositiveBigIntegerField
+
+__all__ = ["VersionField"]
+
+
+class VersionField(_PositiveBigIntegerField):
+    """A version that every ``save()`` of a stored row bumps, so the ETag changes with the row.
+
+    Inserted rows keep the default, 1. Saving a stored row writes ``version = version + 1``,
+    computed by the database, so writers that read one version never write the same next one
+    (a form and an API request, two scripts); the object then holds the number it had plus one.
+    ``ConditionalUpdateMixin`` alone checks the version before it writes; this field makes the
+    admin, forms and scripts that save through the ORM change it too. Not editable: forms and
+    the admin leave it out. ``QuerySet.update()`` calls no field's ``pre_save()``: use
+    ``writes.bump_version()``.
+    """
+
+    description = "Version that every save bumps"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("default", 1)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        """The value ``save()`` writes: the version it has on an insert, one more on an update."""
+        value = getattr(model_instance, self.attname)
+        if add or not isinstance(value, int):
+            # An insert keeps its version; an expression the caller assigned is theirs to write.
+            return value
+        setattr(model_instance, self.attname, value + 1)
+        # The database adds the one: a writer that read an older version still moves it on.
+        # Django 6.0+ reads the result back into the object (RETURNING).
+        return F(self.attname) + 1
+
+    def deconstruct(self) -> tuple[str, str, Any, dict[str, Any]]:
+        """What a migration writes: only what differs from this field's own defaults."""
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("default") == 1:
+            del kwargs["default"]
+        if kwargs.pop("editable", True):
+            kwargs["editable"] = True
+        return name, path, args, kwargs
