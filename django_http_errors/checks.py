@@ -708,3 +708,72 @@ def check_version_fields(
             )
         )
     return messages
+
+
+# Lists that show what the detail hides (issue 19).
+W017 = "django_http_errors.W017"
+#: A view sets this to say that its own queryset already leaves out what its permissions hide.
+QUERYSET_EXCLUDES_HIDDEN = "queryset_excludes_hidden_objects"
+#: The methods whose object lookups HiddenFilter filters.
+LOOKUP_METHODS = ("GET", "PUT", "PATCH", "DELETE", "POST")
+
+
+@register(Tags.urls, Tags.security)
+def check_hidden_objects_in_lists(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """What a view's permissions hide from its detail (404), its list must not show.
+
+    DRF asks object permissions only where it looks up one object: a list shows every object of
+    the queryset unless ``HiddenFilter`` (or the view's own queryset) leaves the hidden ones
+    out, and ``HiddenFilter`` can only with the ``object_filter`` of every rule that judges
+    objects. Read from the view's ``permission_classes`` and ``filter_backends``.
+    """
+    # Imported here so that this check stays one block of its own.
+    from .permissions import HiddenFilter, refusals, unfiltered_rules
+
+    messages: list[CheckMessage] = []
+    for view in _views(get_resolver().url_patterns):
+        if getattr(view, QUERYSET_EXCLUDES_HIDDEN, False):
+            continue
+        label = f"{view.__module__}.{view.__qualname__}"
+        # ListModelMixin's list(), or a viewset's own list action.
+        lists = callable(getattr(view, "list", None))
+        filtered = any(
+            isinstance(backend, type) and issubclass(backend, HiddenFilter)
+            for backend in getattr(view, "filter_backends", ())
+        )
+        for permission_class in getattr(view, "permission_classes", ()):
+            permission = permission_class()
+            name = getattr(permission_class, "__name__", type(permission).__name__)
+            missing = unfiltered_rules(permission)
+            methods = LOOKUP_METHODS if filtered else ("GET",)
+            if not any(r.hide for m in methods for r in refusals(permission, m, view)):
+                continue
+            if lists and not filtered:
+                fix = "add HiddenFilter to its filter_backends"
+                if missing:
+                    fix += f" and give {', '.join(missing)} an object_filter(request, view)"
+                messages.append(
+                    Warning(
+                        f"{label}: its list shows every object of its queryset, also those "
+                        f"{name} hides from its detail (404).",
+                        hint=f"Lists leave out what the detail hides: {fix}; or leave them "
+                        f"out in get_queryset() and set {QUERYSET_EXCLUDES_HIDDEN} = True.",
+                        id=W017,
+                    )
+                )
+            elif filtered and missing:
+                messages.append(
+                    Warning(
+                        f"{label}: HiddenFilter cannot leave out what {name} hides; rules in it "
+                        "without an object_filter(request, view) of their own: "
+                        f"{', '.join(missing)}. Requests it hides objects from fail with "
+                        "ImproperlyConfigured.",
+                        hint="Give each an object_filter(request, view) returning the Q of the "
+                        "objects its allows_object allows; a rule that hides nothing can "
+                        "instead have an entry of permission_classes of its own.",
+                        id=W017,
+                    )
+                )
+    return messages

@@ -21,19 +21,30 @@ through ``&``, ``|`` and ``~``; the OpenAPI schema lists the statuses it answers
 A rule lives in ``allows`` (view level) and ``allows_object`` (object level); DRF's
 ``has_permission`` and ``has_object_permission`` apply the message, the code and hiding, so
 subclasses override the former.
+
+DRF asks object permissions only where it looks up one object, so a list would show what the
+detail hides. A rule that judges objects says which it allows as a queryset filter
+(``object_filter``); compositions combine those filters as they combine the rules, and
+``HiddenFilter`` leaves out of the view's queryset what its permissions hide.
 """
 
 from __future__ import annotations
 
 import enum
+import operator
 from collections.abc import Callable, Iterable
+from functools import reduce
 from typing import Any, ClassVar, NamedTuple, cast
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions as drf_permissions
+from rest_framework.filters import BaseFilterBackend
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 __all__ = [
     "SAFE_METHODS",
@@ -43,6 +54,7 @@ __all__ = [
     "DjangoModelPermissions",
     "DjangoObjectPermissions",
     "Hidden",
+    "HiddenFilter",
     "IsAdminUser",
     "IsAuthenticated",
     "IsAuthenticatedOrReadOnly",
@@ -56,12 +68,19 @@ __all__ = [
     "hidden",
     "missing_object",
     "refusals",
+    "unfiltered_rules",
+    "visible_objects",
 ]
 
 DEFAULT_MESSAGE = _("You do not have permission to perform this action.")
 DEFAULT_CODE = "permission_denied"
 AUTHENTICATION_REQUIRED_MESSAGE = _("This request requires authentication.")
 AUTHENTICATION_REQUIRED_CODE = "authentication_required"
+
+#: The filter every object passes (Django drops an empty ``Q`` from a query) and the one none
+#: does (Django answers an empty ``pk__in`` without asking the database).
+EVERY_OBJECT = Q()
+NO_OBJECT = Q(pk__in=[])
 
 
 class Denial(NamedTuple):
@@ -277,12 +296,70 @@ class Permission(drf_permissions.BasePermission, metaclass=PermissionMetaclass):
         found: frozenset[Refusal] = frozenset()
         if cls.allows is not Permission.allows or cls.denial is not Permission.denial:
             found |= _anyone(self.code)
-        if (
-            cls.allows_object is not Permission.allows_object
-            or cls.object_denial is not Permission.object_denial
-        ):
+        if self.judges_objects():
             found |= _anyone(self.code, OBJECT, hide=self.hide_denied_objects)
         return found
+
+    def judges_objects(self) -> bool:
+        """Whether this permission has an object-level rule: a subclass overrides one."""
+        cls = type(self)
+        return (
+            cls.allows_object is not Permission.allows_object
+            or cls.object_denial is not Permission.object_denial
+        )
+
+    def object_filter(self, request: Any, view: Any) -> Q:
+        """The objects the object-level rule allows ``request``, as a queryset filter.
+
+        Asked only where the view-level rule allows the request, so that ``HiddenFilter`` can
+        leave out of a list what the detail hides. Without an object-level rule every object is
+        allowed (``Q()``); a subclass with one says which it allows, the same rule as
+        ``allows_object`` written as a ``Q``, or nothing it hides can be filtered.
+        """
+        if not self.judges_objects():
+            return EVERY_OBJECT
+        raise ImproperlyConfigured(
+            f"{self.rule_name()} judges objects but declares no object_filter(request, view): "
+            "the objects it hides cannot be left out of a queryset."
+        )
+
+    def visible_filter(self, request: Any, view: Any) -> Q:
+        """The objects this permission does not hide from ``request``, as a queryset filter.
+
+        Asked only where the view-level rule allows the request. Which denials hide is read
+        from ``refusals``: none, and every object is visible; all, and the visible ones are
+        those ``object_filter`` allows. A rule that hides some of the objects it denies and not
+        others cannot be filtered: a 403 would become a 404.
+        """
+        hides = {r.hide for r in self.refusals(request.method) if r.level is OBJECT}
+        if True not in hides:
+            return EVERY_OBJECT
+        if False in hides:
+            raise ImproperlyConfigured(
+                f"{self.rule_name()} hides some of the objects it denies and refuses others "
+                "with a 403: no queryset filter can tell them apart."
+            )
+        return self.object_filter(request, view)
+
+    def unfiltered_rules(self) -> list[str]:
+        """The rules in this permission that judge objects but declare no ``object_filter``.
+
+        A subclass that changes the object-level rule and inherits the filter declares none:
+        the inherited filter is another rule's. ``HiddenFilter`` can leave out what a
+        permission hides only when this is empty.
+        """
+        if not self.judges_objects():
+            return []
+        cls = type(self)
+        declared_in = _defined_in(cls, "object_filter")
+        rules_in = [_defined_in(cls, name) for name in ("allows_object", "object_denial")]
+        if declared_in is not Permission and all(issubclass(declared_in, r) for r in rules_in):
+            return []
+        return [self.rule_name()]
+
+    def rule_name(self) -> str:
+        """The name of this rule in messages: its class's."""
+        return type(self).__name__
 
     def denied(self) -> Denial:
         """This permission's own denial."""
@@ -360,6 +437,10 @@ class Composite(Permission):
         """How each operand can refuse a ``method`` request, in order."""
         return [part.refusals(method) for part in self.parts]
 
+    def unfiltered_rules(self) -> list[str]:
+        # A composition is filtered through its operands' filters.
+        return [name for part in self.parts for name in part.unfiltered_rules()]
+
 
 class And(Composite):
     """Allowed when every operand allows; denied with the first denial's message and code.
@@ -383,6 +464,15 @@ class And(Composite):
     def refusals(self, method: str) -> frozenset[Refusal]:
         # Whatever any operand refuses, this refuses.
         return frozenset().union(*self.part_refusals(method))
+
+    # Every operand allowed the request at view level, or this is not asked.
+
+    def object_filter(self, request: Any, view: Any) -> Q:
+        return _all_of(part.object_filter(request, view) for part in self.parts)
+
+    def visible_filter(self, request: Any, view: Any) -> Q:
+        # Hidden when any operand hides it, whatever its place.
+        return _all_of(part.visible_filter(request, view) for part in self.parts)
 
 
 class Or(Composite):
@@ -415,6 +505,20 @@ class Or(Composite):
     def refusals(self, method: str) -> frozenset[Refusal]:
         return either(self.part_refusals(method))
 
+    # Some operand allowed the request at view level; each is asked at both levels, as in
+    # object_denial.
+
+    def object_filter(self, request: Any, view: Any) -> Q:
+        return _any_of(_allowed(part, request, view) for part in self.parts)
+
+    def visible_filter(self, request: Any, view: Any) -> Q:
+        # Hidden when every operand denies and one of them hides: visible when one allows, or
+        # when none hides.
+        unhidden = [_unhidden(part, request, view) for part in self.parts]
+        if all(_is_every_object(q) for q in unhidden):
+            return EVERY_OBJECT
+        return _any_of([self.object_filter(request, view), _all_of(unhidden)])
+
 
 class Not(Composite):
     """Allowed when the operand denies; denied with this class's own message and code.
@@ -442,6 +546,18 @@ class Not(Composite):
         # level never refuses what the view level let through.
         return _anyone(self.code)
 
+    # Allowed at view level, the operand denied there: every object is allowed, and the
+    # operand's filter is never needed.
+
+    def object_filter(self, request: Any, view: Any) -> Q:
+        return EVERY_OBJECT
+
+    def visible_filter(self, request: Any, view: Any) -> Q:
+        return EVERY_OBJECT
+
+    def unfiltered_rules(self) -> list[str]:
+        return []
+
 
 class Hidden(Composite):
     """The operand's rule; an object it denies is answered as missing (404) rather than 403."""
@@ -459,9 +575,20 @@ class Hidden(Composite):
         found = self.parts[0].refusals(method)
         return frozenset(r._replace(hide=True) if r.level is OBJECT else r for r in found)
 
+    def object_filter(self, request: Any, view: Any) -> Q:
+        return self.parts[0].object_filter(request, view)
+
+    def visible_filter(self, request: Any, view: Any) -> Q:
+        # Every object the operand denies is hidden: the visible ones are those it allows.
+        return self.parts[0].object_filter(request, view)
+
 
 def hidden(permission: Any) -> type[Permission]:
-    """``permission``, with objects it denies answered exactly like missing ones (404)."""
+    """``permission``, with objects it denies answered exactly like missing ones (404).
+
+    Its list shows them too unless the view's ``filter_backends`` include ``HiddenFilter``
+    (which needs the rule's ``object_filter``) or its queryset leaves them out.
+    """
     return compose(Hidden, permission)
 
 
@@ -485,9 +612,54 @@ class _Foreign(Permission):
     def refusals(self, method: str) -> frozenset[Refusal]:
         return refusals(self.permission, method)
 
+    def judges_objects(self) -> bool:
+        # Its object-level rule is known only as a method, never as a filter.
+        base = drf_permissions.BasePermission.has_object_permission
+        return getattr(type(self.permission), "has_object_permission", base) is not base
+
+    def rule_name(self) -> str:
+        return type(self.permission).__name__
+
 
 def _as_permission(instance: Any) -> Permission:
     return instance if isinstance(instance, Permission) else _Foreign(instance)
+
+
+def _defined_in(cls: type, name: str) -> type:
+    """The class of ``cls``'s MRO that defines the attribute ``name``."""
+    return next(base for base in cls.__mro__ if name in vars(base))
+
+
+def _allowed(part: Permission, request: Any, view: Any) -> Q:
+    """The objects ``part`` allows, its view-level rule included (as ``Or`` asks it)."""
+    if part.denial(request, view) is not None:
+        return NO_OBJECT
+    return part.object_filter(request, view)
+
+
+def _unhidden(part: Permission, request: Any, view: Any) -> Q:
+    """The objects ``part`` does not hide, its view-level rule included (as ``Or`` asks it)."""
+    denial = part.denial(request, view)
+    if denial is None:
+        return part.visible_filter(request, view)
+    return NO_OBJECT if denial.hide else EVERY_OBJECT
+
+
+def _is_every_object(q: Q) -> bool:
+    # An empty Q filters nothing, negated or not.
+    return not q.children
+
+
+def _all_of(filters: Iterable[Q]) -> Q:
+    return reduce(operator.and_, filters, EVERY_OBJECT)
+
+
+def _any_of(filters: Iterable[Q]) -> Q:
+    # Django's Q() | q is q, as if the empty Q meant "no condition" rather than "every object".
+    filters = list(filters)
+    if any(_is_every_object(q) for q in filters):
+        return EVERY_OBJECT
+    return reduce(operator.or_, filters, NO_OBJECT)
 
 
 def _first(denials: Iterable[Denial | None]) -> Denial | None:
@@ -495,6 +667,62 @@ def _first(denials: Iterable[Denial | None]) -> Denial | None:
     if not found:
         return None
     return found[0]._replace(hide=any(denial.hide for denial in found))
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists: what the detail hides, the list leaves out
+
+
+def visible_objects(request: Any, view: Any) -> Q:
+    """The objects none of ``view``'s permissions hide from ``request``, as a queryset filter.
+
+    Asked once the permissions allowed the request. On a view with ``hide_denied_objects``
+    every object-level denial of ours hides, so only the objects they allow are visible. A
+    permission that hides objects from this request is refused unless every rule in it that
+    judges objects declares its filter, as check ``W017`` reports without a request.
+    """
+    hides_every_denial = getattr(view, "hide_denied_objects", False)
+    filters = []
+    for permission in view.get_permissions():
+        part = _as_permission(permission)
+        hides = any(r.hide for r in refusals(permission, request.method, view))
+        missing = part.unfiltered_rules()
+        if hides and missing:
+            raise ImproperlyConfigured(
+                f"{type(view).__name__}: {part.rule_name()} hides objects, but these rules in "
+                f"it declare no object_filter(request, view): {', '.join(missing)}. What it "
+                "hides cannot be left out of the queryset."
+            )
+        if hides_every_denial and isinstance(permission, Permission):
+            filters.append(_allowed(part, request, view))
+        else:
+            filters.append(_unhidden(part, request, view))
+    return _all_of(filters)
+
+
+def unfiltered_rules(permission: Any) -> list[str]:
+    """The rules in ``permission`` (an instance) that judge objects but declare no filter.
+
+    Empty when ``HiddenFilter`` can leave out whatever ``permission`` hides; DRF's own classes
+    and compositions that judge objects never declare one.
+    """
+    return _as_permission(permission).unfiltered_rules()
+
+
+class HiddenFilter(BaseFilterBackend):
+    """Leaves out of a view's queryset the objects its permissions hide (404 on the detail).
+
+    A list shows only what the detail would show, and looking up a hidden object finds nothing:
+    the same ``Http404`` the permission would raise. Each rule that judges objects in a hiding
+    permission must declare its ``object_filter``; one that does not is refused with
+    ``ImproperlyConfigured`` (and reported by check ``W017``), never silently shown.
+    """
+
+    def filter_queryset(
+        self, request: Request, queryset: QuerySet[Any, Any], view: APIView
+    ) -> QuerySet[Any, Any]:
+        visible: QuerySet[Any, Any] = queryset.filter(visible_objects(request, view))
+        return visible
 
 
 # ---------------------------------------------------------------------------------------------
@@ -570,6 +798,14 @@ class IsOwner(Permission):
             return True
         return bool(owner_pk(obj, self.owner_field) == user.pk)
 
+    def object_filter(self, request: Any, view: Any) -> Q:
+        """The objects whose owner (``owner_field``, its dots read as ``__``) is the user; every
+        object for staff where ``allow_staff``."""
+        user = request.user
+        if self.allow_staff and user.is_staff:
+            return EVERY_OBJECT
+        return Q(**{self.owner_field.replace(".", "__"): user.pk})
+
     def refusals(self, method: str) -> frozenset[Refusal]:
         # Anonymous users are refused before the lookup; others by the object-level rule.
         return _anonymous(AUTHENTICATION_REQUIRED_CODE) | {
@@ -585,6 +821,11 @@ class IsOwnerOrReadOnly(IsOwner):
 
     def allows_object(self, request: Any, view: Any, obj: Any) -> bool:
         return request.method in SAFE_METHODS or super().allows_object(request, view, obj)
+
+    def object_filter(self, request: Any, view: Any) -> Q:
+        if request.method in SAFE_METHODS:
+            return EVERY_OBJECT
+        return super().object_filter(request, view)
 
     def refusals(self, method: str) -> frozenset[Refusal]:
         return frozenset() if method in SAFE_METHODS else super().refusals(method)

@@ -16,13 +16,22 @@ from django.core.management.base import SystemCheckError
 from django.test import override_settings
 from django.urls import include, path
 from rest_framework import generics, routers, serializers, viewsets
+from rest_framework import permissions as drf_permissions
 from rest_framework.exceptions import NotFound
 
 from django_http_errors import checks
 from django_http_errors.handlers import exception_handler, warn_if_not_installed
 from django_http_errors.mixins import ConditionalUpdateMixin
 from django_http_errors.negotiation import ProblemContentNegotiation
-from tests.testapp.models import Note
+from django_http_errors.permissions import (
+    HiddenFilter,
+    IsOwner,
+    IsOwnerOrReadOnly,
+    Permission,
+    hidden,
+)
+from tests.testapp.models import Note, Post
+from tests.testapp.permission_views import PostTitleSerializer
 
 OURS = "django_http_errors."
 REST = {
@@ -63,6 +72,7 @@ def test_checks_are_registered_and_run_by_manage_py_check() -> None:
         checks.check_error_handlers,
         checks.check_problem_pages,
         checks.check_conditional_fields,
+        checks.check_hidden_objects_in_lists,
     ):
         assert check in registered
     with override_settings(HTTP_ERRORS=[]), pytest.raises(SystemCheckError, match="E001"):
@@ -625,3 +635,159 @@ def test_w016_a_version_field_that_is_no_version_field() -> None:
     assert messages[0].msg.startswith("testapp.Memo.version, the version field of ")
     assert messages[0].hint
     assert checks.check_version_fields in django_checks.registry.registry.get_checks()
+
+
+# W017: a list shows what the detail hides
+
+
+class HiddenPostList(generics.ListAPIView[Post]):
+    """Bob's list would show alice's posts, which her detail hides from him."""
+
+    queryset = Post.objects.all()
+    serializer_class = PostTitleSerializer
+    permission_classes = [hidden(IsOwner)]
+
+
+class FilteredPostList(HiddenPostList):
+    filter_backends = [HiddenFilter]
+
+
+class ExcludingPostList(HiddenPostList):
+    """Says that its own queryset leaves the hidden posts out."""
+
+    queryset_excludes_hidden_objects = True
+
+
+class HiddenPostDetail(generics.RetrieveAPIView[Post]):
+    """No list: nothing to leave out."""
+
+    queryset = Post.objects.all()
+    serializer_class = PostTitleSerializer
+    permission_classes = [hidden(IsOwner)]
+
+
+class HiddenPostViews(viewsets.ReadOnlyModelViewSet[Post]):
+    queryset = Post.objects.all()
+    serializer_class = PostTitleSerializer
+    permission_classes = [hidden(IsOwner)]
+
+
+class ViewHidingPostList(HiddenPostList):
+    """The view, not the rule, asks to hide."""
+
+    permission_classes = [IsOwner]
+    hide_denied_objects = True
+
+
+class OwnerPostList(HiddenPostList):
+    """Denies with a 403, hides nothing: every post may be listed."""
+
+    permission_classes = [IsOwner]
+
+
+class ReadablePostList(FilteredPostList):
+    """Hides only from writes; HiddenFilter filters their lookups with IsOwner's filter."""
+
+    permission_classes = [hidden(IsOwnerOrReadOnly)]
+
+
+class TitledOnly(Permission):
+    """Only posts not titled "secret"; no object_filter."""
+
+    def allows_object(self, request: Any, view: Any, obj: Any) -> bool:
+        return bool(obj.title != "secret")
+
+
+class StrictOwner(IsOwner):
+    """Changes IsOwner's rule, and inherits its filter: another rule's."""
+
+    def allows_object(self, request: Any, view: Any, obj: Any) -> bool:
+        return super().allows_object(request, view, obj) and obj.title != "secret"
+
+
+class UnfilterablePostList(FilteredPostList):
+    permission_classes = [hidden(TitledOnly) & IsOwner]
+
+
+class InheritedFilterPostList(FilteredPostList):
+    permission_classes = [hidden(StrictOwner)]
+
+
+class UnfilterablePostDetail(HiddenPostDetail):
+    """No list, but HiddenFilter filters its lookup: it cannot."""
+
+    filter_backends = [HiddenFilter]
+    permission_classes = [hidden(TitledOnly)]
+
+
+class DrfObjectPermissionPostList(HiddenPostList):
+    """DRF's own class hides objects the user may not read: 404 on the detail."""
+
+    permission_classes = [drf_permissions.DjangoObjectPermissions]
+
+
+def hidden_messages(*views: type) -> list[django_checks.CheckMessage]:
+    """W017's messages for a URLconf serving these views."""
+    router = routers.SimpleRouter()
+    patterns: list[Any] = []
+    for number, view in enumerate(views):
+        if issubclass(view, viewsets.ViewSetMixin):
+            router.register(f"v{number}", view, basename=f"v{number}")
+        else:
+            patterns.append(path(f"p{number}/", view.as_view()))
+    with override_settings(ROOT_URLCONF=urlconf(*patterns, *router.urls, **OUR_HANDLERS)):
+        return checks.check_hidden_objects_in_lists(None)
+
+
+@pytest.mark.parametrize(
+    "view", [HiddenPostList, HiddenPostViews, ViewHidingPostList, DrfObjectPermissionPostList]
+)
+def test_w017_a_list_without_hidden_filter_shows_what_the_detail_hides(view: type) -> None:
+    (message,) = hidden_messages(view)
+    assert message.id == checks.W017
+    assert message.msg.startswith(f"{view.__module__}.{view.__qualname__}: its list shows")
+    assert "add HiddenFilter to its filter_backends" in (message.hint or "")
+    assert "queryset_excludes_hidden_objects = True" in (message.hint or "")
+
+
+def test_w017_names_the_rules_a_filter_would_need() -> None:
+    class TitledPostList(HiddenPostList):
+        permission_classes = [hidden(TitledOnly)]
+
+    (message,) = hidden_messages(TitledPostList)
+    assert "give TitledOnly an object_filter(request, view)" in (message.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("view", "unfiltered"),
+    [
+        (UnfilterablePostList, "TitledOnly"),
+        (InheritedFilterPostList, "StrictOwner"),
+        (UnfilterablePostDetail, "TitledOnly"),
+    ],
+)
+def test_w017_hidden_filter_without_the_rules_filters(view: type, unfiltered: str) -> None:
+    (message,) = hidden_messages(view)
+    assert message.id == checks.W017
+    assert f"HiddenFilter cannot leave out what {view.permission_classes[0].__name__}" in (
+        message.msg
+    )
+    assert message.msg.endswith(
+        f"without an object_filter(request, view) of their own: {unfiltered}. Requests it "
+        "hides objects from fail with ImproperlyConfigured."
+    )
+    assert (message.hint or "").startswith("Give each an object_filter(request, view)")
+
+
+@pytest.mark.parametrize(
+    "view",
+    [FilteredPostList, ExcludingPostList, HiddenPostDetail, OwnerPostList, ReadablePostList],
+)
+def test_w017_passes_lists_that_leave_the_hidden_out_or_hide_nothing(view: type) -> None:
+    assert hidden_messages(view) == []
+
+
+def test_w017_is_reported_by_django_and_opted_out_per_view() -> None:
+    views = [path("leaks/", HiddenPostList.as_view()), path("own/", ExcludingPostList.as_view())]
+    reported = ids(ROOT_URLCONF=urlconf(*views, **OUR_HANDLERS))
+    assert [id_ for id_ in reported if id_ != checks.W009] == [checks.W017]

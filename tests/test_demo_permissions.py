@@ -110,3 +110,23 @@ def test_demo_the_draft_is_visible_to_its_owner_and_staff(
 ) -> None:
     for name in ("alice", "admin"):
         assert as_user(name).get(f"/api/articles/{draft.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_the_draft"),
+    [("anonymous", False), ("bob", False), ("alice", True), ("admin", True)],
+)
+def test_demo_the_list_shows_what_the_detail_shows_and_the_draft_only_to_its_readers(
+    who: str, sees_the_draft: bool, as_user: Callable[[str], Client], draft: Article
+) -> None:
+    client = Client() if who == "anonymous" else as_user(who)
+    listed = client.get("/api/articles/")
+    assert listed.status_code == 200
+    shown = {item["id"] for item in listed.json()["results"]}
+    assert (draft.pk in shown) is sees_the_draft
+    readable = {
+        pk
+        for pk in Article.objects.values_list("pk", flat=True)
+        if client.get(f"/api/articles/{pk}/").status_code == 200
+    }
+    assert shown == readable

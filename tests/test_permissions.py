@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission as AuthPermission
 from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model
 from django.http import Http404
 from django.test import Client, override_settings
+from django.urls import path
 from rest_framework import permissions as drf_permissions
 from rest_framework.generics import get_object_or_404
 from rest_framework.test import APIRequestFactory
@@ -27,9 +30,9 @@ from django_http_errors.permissions import (
     missing_object,
     owner_pk,
 )
-from tests.conftest import basic, problem
+from tests.conftest import basic, basic_client, problem
 from tests.testapp.models import Post
-from tests.testapp.permission_views import COMPOSITIONS, ORDERS
+from tests.testapp.permission_views import COMPOSITIONS, HIDING_RULES, ORDERS, FilteredPosts
 
 pytestmark = pytest.mark.django_db
 
@@ -541,3 +544,90 @@ def test_csrf_failure_of_a_session_request_stays_403_with_its_own_code(
         url, {"title": "x"}, content_type="application/json", HTTP_X_CSRFTOKEN=secret
     )
     assert response.status_code == 200, response.content
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists: what the detail hides, the list leaves out (HiddenFilter)
+
+ALICE_AND_BOB = {"alice", "bob"}
+#: Whose posts each user's list shows under a rule, or the status that refuses the whole view.
+OWN: dict[str | None, set[str] | int] = {
+    None: 401,
+    "alice": {"alice"},
+    "bob": {"bob"},
+    "admin": set(),
+}
+OWN_OR_STAFF = {**OWN, "admin": ALICE_AND_BOB}
+SEES: dict[str, dict[str | None, set[str] | int]] = {
+    "hidden-owner": OWN,
+    "hidden-owner-or-staff": OWN_OR_STAFF,
+    "hidden-owner-or-admin": OWN_OR_STAFF,
+    "admin-or-hidden-owner": OWN_OR_STAFF,
+    "hidden-owner-and-authenticated": OWN,
+    "drf-authenticated-and-hidden-owner": OWN,
+    "hidden-owner-and-not-admin": {**OWN, "admin": 403},
+    "hidden-owner-or-anonymous": {**OWN, None: ALICE_AND_BOB},
+    "hidden-owner-or-read-only": dict.fromkeys([None, "alice", "bob", "admin"], ALICE_AND_BOB),
+    "owner-or-hidden-admin": {**dict.fromkeys(["alice", "bob", "admin"], ALICE_AND_BOB), None: 401},
+    "secret-owner": OWN,
+    "view-hides": OWN,
+}
+
+
+def test_every_hiding_rule_has_its_expectations() -> None:
+    assert set(SEES) == set(HIDING_RULES)
+
+
+def send_detail(client: Client, method: str, url: str) -> Any:
+    return getattr(client, method)(url, {"title": "Changed"}, content_type="application/json")
+
+
+@pytest.mark.parametrize("username", [None, "alice", "bob", "admin"])
+@pytest.mark.parametrize("rule", list(HIDING_RULES))
+def test_a_list_shows_what_the_detail_shows_and_nothing_it_hides(
+    rule: str, username: str | None, users: dict[str, User], alices_post: Post
+) -> None:
+    posts = [alices_post, Post.objects.create(owner=users["bob"], title="Hello from bob")]
+    client = Client() if username is None else basic_client(username)
+    base = f"/test/perm/lists/{rule}"
+    sees = SEES[rule][username]
+    listed = client.get(f"{base}/")
+    if isinstance(sees, int):
+        # Refused before any lookup: the list and each detail alike.
+        assert listed.status_code == sees
+        assert {client.get(f"{base}/{post.pk}/").status_code for post in posts} == {sees}
+        return
+    assert listed.status_code == 200, listed.content
+    shown = {item["id"] for item in listed.json()["results"]}
+    assert {post.owner.username for post in posts if post.pk in shown} == sees
+    for post in posts:
+        for method in ("get", "patch"):
+            # Where only the permission decides, and where HiddenFilter has left hidden ones out.
+            alone = send_detail(client, method, f"{base}/unfiltered/{post.pk}/")
+            filtered = send_detail(client, method, f"{base}/{post.pk}/")
+            assert filtered.status_code == alone.status_code, (method, post.title)
+            if method == "get":
+                assert (post.pk in shown) is (alone.status_code != 404), post.title
+            if filtered.status_code == 404:
+                missing = send_detail(client, method, f"{base}/{missing_pk_like(post)}/")
+                assert_indistinguishable(filtered, missing)
+
+
+class TitledOnly(permissions.Permission):
+    """Only posts not titled "secret"; it says no filter for it."""
+
+    def allows_object(self, request: Any, view: Any, obj: Any) -> bool:
+        return bool(obj.title != "secret")
+
+
+def test_a_list_whose_hiding_rule_has_no_filter_is_refused_not_shown(
+    users: dict[str, User], alices_post: Post
+) -> None:
+    view = type("TitledPosts", (FilteredPosts,), {"permission_classes": [hidden(TitledOnly)]})
+    module = types.ModuleType("urlconf_of_an_unfilterable_list")
+    module.urlpatterns = [path("posts/", view.as_view({"get": "list"}))]  # type: ignore[attr-defined]
+    with (
+        override_settings(ROOT_URLCONF=module),
+        pytest.raises(ImproperlyConfigured, match=r"declare no object_filter.*: TitledOnly\."),
+    ):
+        basic_client("bob").get("/posts/")

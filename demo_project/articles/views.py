@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.decorators import action
@@ -17,9 +16,10 @@ from rest_framework.views import APIView
 
 from django_http_errors.idempotency import IdempotencyMixin
 from django_http_errors.mixins import ConditionalUpdateMixin
-from django_http_errors.permissions import IsAdminUser, IsOwnerOrReadOnly
+from django_http_errors.permissions import HiddenFilter, IsAdminUser, IsOwnerOrReadOnly
 
 from .models import Article
+from .permissions import CanSeeArticle
 from .search_index import notify_search_index, withdraw_from_search_index
 from .serializers import ArticleSerializer
 
@@ -27,11 +27,15 @@ from .serializers import ArticleSerializer
 class ArticleViewSet(IdempotencyMixin, ConditionalUpdateMixin, viewsets.ModelViewSet[Article]):
     """Articles: drafts are visible to their owner and staff only; writes are conditional."""
 
+    queryset = Article.objects.select_related("owner")
     serializer_class = ArticleSerializer
     # Creating and publishing honour an Idempotency-Key; PUT, PATCH and DELETE are idempotent.
     idempotent_methods = frozenset({"POST"})
-    # When both deny a write, the first speaks: a stranger gets 403 "not_owner", not "staff_only".
-    permission_classes = [IsOwnerOrReadOnly | IsAdminUser]
+    # Drafts are left out of the list and the lookups (404), so hidden exactly like a missing
+    # article. When both deny a write, the first speaks: a stranger gets 403 "not_owner", not
+    # "staff_only".
+    permission_classes = [CanSeeArticle, IsOwnerOrReadOnly | IsAdminUser]
+    filter_backends = [HiddenFilter]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         """A method this URL never allows is 405 with ``Allow`` for anyone (RFC 9110 §15.5.6)."""
@@ -41,16 +45,6 @@ class ArticleViewSet(IdempotencyMixin, ConditionalUpdateMixin, viewsets.ModelVie
         if method not in self.http_method_names or not hasattr(self, method):
             raise exceptions.MethodNotAllowed(request.method or "")
         super().initial(request, *args, **kwargs)
-
-    def get_queryset(self) -> QuerySet[Article]:
-        articles: QuerySet[Article] = Article.objects.select_related("owner")
-        user = self.request.user
-        if user.is_staff:
-            return articles
-        visible = Q(published=True)
-        if user.is_authenticated:
-            visible |= Q(owner_id=user.pk)
-        return articles.filter(visible)  # type: ignore[no-any-return]
 
     def perform_create(self, serializer: BaseSerializer[Article]) -> None:
         # In the write's transaction, which also marks an Idempotency-Key written.

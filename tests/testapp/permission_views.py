@@ -1,10 +1,12 @@
-"""Views for the permission tests: one per authentication order x composition x hiding."""
+"""Views for the permission tests: one per authentication order x composition x hiding, and
+lists under hiding rules."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.urls import path
+from rest_framework import permissions as drf_permissions
 from rest_framework import serializers
 from rest_framework.authentication import (
     BasicAuthentication,
@@ -12,13 +14,16 @@ from rest_framework.authentication import (
     TokenAuthentication,
 )
 from rest_framework.generics import RetrieveUpdateAPIView
+from rest_framework.mixins import ListModelMixin, RetrieveModelMixin, UpdateModelMixin
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework.viewsets import GenericViewSet
 
 from django_http_errors.exceptions import InsufficientScope
 from django_http_errors.permissions import (
+    HiddenFilter,
     IsAdminUser,
     IsAuthenticated,
     IsOwner,
@@ -126,6 +131,66 @@ def matrix_view(order: str, composition: str, variant: str) -> Any:
     return view.as_view()
 
 
+class IsOwnerOrStaff(IsOwner):
+    """The owner, and staff."""
+
+    allow_staff = True
+
+
+class SecretOwner(IsOwner):
+    """The owner; to anyone else the object does not exist."""
+
+    hide_denied_objects = True
+
+
+#: Rules over posts, each hiding some from some users; the lists must leave out what each hides.
+HIDING_RULES: dict[str, Any] = {
+    "hidden-owner": hidden(IsOwner),
+    "hidden-owner-or-staff": hidden(IsOwnerOrStaff),
+    "hidden-owner-or-admin": hidden(IsOwner | IsAdminUser),
+    "admin-or-hidden-owner": IsAdminUser | hidden(IsOwner),
+    "hidden-owner-and-authenticated": hidden(IsOwner & IsAuthenticated),
+    "drf-authenticated-and-hidden-owner": drf_permissions.IsAuthenticated & hidden(IsOwner),
+    "hidden-owner-and-not-admin": hidden(IsOwner) & ~IsAdminUser,
+    "hidden-owner-or-anonymous": hidden(IsOwner) | ~IsAuthenticated,
+    "hidden-owner-or-read-only": hidden(IsOwnerOrReadOnly),
+    # Hides nothing: a post bob may not write is a 403, and listed.
+    "owner-or-hidden-admin": IsOwner | hidden(IsAdminUser),
+    "secret-owner": SecretOwner,
+    "view-hides": IsOwner,
+}
+
+
+class PostUpdates(RetrieveModelMixin, UpdateModelMixin, GenericViewSet[Post]):
+    """Posts read and written (a detail's GET and PATCH), under one of the hiding rules."""
+
+    queryset = Post.objects.all()
+    serializer_class = PostTitleSerializer
+
+
+class FilteredPosts(ListModelMixin, PostUpdates):
+    """The same posts listed too, with the hidden ones left out of the queryset."""
+
+    filter_backends = [HiddenFilter]
+
+
+def hiding_views(name: str) -> list[Any]:
+    """The list and the detail with ``HiddenFilter``, and the detail where only the permission
+    decides, for one rule."""
+    attributes = {
+        "permission_classes": [HIDING_RULES[name]],
+        "hide_denied_objects": name == "view-hides",
+    }
+    filtered = type(f"FilteredPosts_{name}", (FilteredPosts,), attributes)
+    unfiltered = type(f"PostUpdates_{name}", (PostUpdates,), attributes)
+    detail = {"get": "retrieve", "patch": "partial_update"}
+    return [
+        path(f"perm/lists/{name}/", filtered.as_view({"get": "list"})),
+        path(f"perm/lists/{name}/<int:pk>/", filtered.as_view(detail)),
+        path(f"perm/lists/{name}/unfiltered/<int:pk>/", unfiltered.as_view(detail)),
+    ]
+
+
 urlpatterns = [
     path(
         f"perm/{order}/{composition}/{variant}/<int:pk>/", matrix_view(order, composition, variant)
@@ -140,3 +205,5 @@ urlpatterns += [
     path("perm/session-only/", SessionOnly.as_view()),
     path("perm/open/", Open.as_view()),
 ]
+for name in HIDING_RULES:
+    urlpatterns += hiding_views(name)
