@@ -1,5 +1,5 @@
-"""The demo's deployments (docs/deployment.md): its DATABASE_* variables and the replica's
-router.
+"""The demo's deployments (docs/deployment.md): its DATABASE_* variables, the replica's router,
+and health over every database.
 
 The settings and the router are tested as plain values; the rest over real gunicorn servers.
 """
@@ -197,3 +197,24 @@ def test_the_demo_reads_from_the_replica_and_writes_to_the_primary(
     assert created.status_code == 201, created.text
     assert "Written" in titles(primary)
     assert "Written" not in titles(replica)
+
+
+@pytest.mark.slow
+def test_health_is_503_when_either_database_is_unreachable(
+    replicated: tuple[httpx.Client, Path, Path],
+) -> None:
+    http, primary, replica = replicated
+    assert http.get("/api/health/").json() == {"status": "ok"}
+    for directory in (replica, primary):
+        gone = directory.with_name(directory.name + "-gone")
+        directory.rename(gone)  # SQLite cannot open a file whose directory is elsewhere
+        try:
+            response = http.get("/api/health/")
+        finally:
+            gone.rename(directory)
+        assert response.status_code == 503, (directory.name, response.text)
+        assert response.headers["Content-Type"] == "application/problem+json"
+        assert response.json()["code"] == "service_unavailable"
+        assert int(response.headers["Retry-After"]) >= 0
+    # Back without a restart.
+    assert http.get("/api/health/").status_code == 200
