@@ -1,5 +1,5 @@
 """The demo's deployments (docs/deployment.md): its DATABASE_* variables, the replica's router,
-and health over every database.
+health over every database, and the connection pool's 503 when it has no connection to give.
 
 The settings and the router are tested as plain values; the rest over real gunicorn servers.
 """
@@ -7,23 +7,31 @@ The settings and the router are tested as plain values; the rest over real gunic
 from __future__ import annotations
 
 import contextlib
+import io
+import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import django
 import httpx
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.core.management import call_command
+from django.db import connection, transaction
+from rest_framework.authtoken.models import Token
 
 from demo_project.articles.models import Article
 from demo_project.routers import PRIMARY, REPLICA, PrimaryReplicaRouter
 from demo_project.servers import serve, token_of
 from demo_project.settings import database, databases
+from tests.index_server import SearchIndex
 
 POSTGRES = "postgres://postgres@127.0.0.1:5432/demo"
 SQLITE = "sqlite:///demo.sqlite3"
@@ -218,3 +226,81 @@ def test_health_is_503_when_either_database_is_unreachable(
         assert int(response.headers["Retry-After"]) >= 0
     # Back without a restart.
     assert http.get("/api/health/").status_code == 200
+
+
+# Django's psycopg 3 pool, exhausted
+
+
+@pytest.fixture
+def on_test_database(transactional_db: None) -> tuple[str, str]:
+    """The committed test database, seeded: its URL, and alice's token."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...); CI runs it there")
+    call_command("seed_demo", stdout=io.StringIO())
+    url = urlsplit(os.environ["DATABASE_URL"])
+    test_database = url._replace(path=f"/{connection.settings_dict['NAME']}").geturl()
+    return test_database, f"Token {Token.objects.get(user__username='alice').key}"
+
+
+@pytest.mark.slow
+@POOL_DJANGO
+def test_an_exhausted_pool_is_503_with_retry_after_never_500(
+    on_test_database: tuple[str, str],
+) -> None:
+    database_url, token = on_test_database
+    draft = Article.objects.get(title="Alice's draft")
+    with (
+        # Publishing holds the pool's one connection while the index takes its time.
+        SearchIndex(mode="slow", delay=4) as index,
+        serve(
+            "gunicorn",
+            database_url,
+            *("--worker-class", "gthread", "--workers", "1", "--threads", "4"),
+            settings="demo_project.settings",
+            DATABASE_POOL="min_size=1,max_size=1,timeout=1",
+            SEARCH_INDEX_URL=index.url,
+            SEARCH_INDEX_TIMEOUT="10",
+        ) as base,
+        httpx.Client(base_url=base, timeout=30) as http,
+    ):
+        publishing = _in_background(
+            lambda: http.post(
+                f"/api/articles/{draft.pk}/publish/", headers={"Authorization": token}
+            )
+        )
+        _wait_for(lambda: bool(index.requests("POST")))
+        started = time.monotonic()
+        waited = [http.get(path) for path in ("/api/articles/1/", "/api/health/")]
+        elapsed = time.monotonic() - started
+        published = publishing()
+        after = http.get("/api/articles/1/")
+
+    for response in waited:
+        assert response.status_code == 503, response.text
+        assert response.headers["Content-Type"] == "application/problem+json"
+        assert response.json()["code"] == "service_unavailable"
+        assert response.headers["Retry-After"] == "5"  # DATABASE_RETRY_AFTER's default
+    assert elapsed < 4, "each waited about the pool's timeout, not for the connection"
+    assert published.status_code == 200, published.text
+    assert after.status_code == 200, "the connection went back to the pool"
+
+
+def _in_background(call: Callable[[], httpx.Response]) -> Callable[[], httpx.Response]:
+    """Start ``call`` in a thread; the returned function waits for its answer."""
+    answers: list[httpx.Response] = []
+    thread = threading.Thread(target=lambda: answers.append(call()))
+    thread.start()
+
+    def answer() -> httpx.Response:
+        thread.join()
+        assert answers, "the request failed"
+        return answers[0]
+
+    return answer
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
