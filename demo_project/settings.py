@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 import django
+from django.core.exceptions import ImproperlyConfigured
 
 import django_http_errors
+from demo_project.routers import PRIMARY, REPLICA
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -59,30 +63,127 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict[str, Any]:
+#: Django's own connection settings, which dj-database-url would pass from a URL's query to
+#: the driver as connection options; each has its variable.
+_NOT_IN_THE_URL = {
+    "conn_max_age": "DATABASE_CONN_MAX_AGE",
+    "conn_health_checks": "DATABASE_CONN_MAX_AGE",
+    "disable_server_side_cursors": "DATABASE_DISABLE_SERVER_SIDE_CURSORS",
+    "pool": "DATABASE_POOL",
+}
+#: What DATABASE_POOL may set: psycopg_pool.ConnectionPool's sizes and its wait, in seconds.
+_POOL_OPTIONS = {"min_size": int, "max_size": int, "timeout": float}
+#: psycopg_pool.ConnectionPool's min_size when none is given.
+_POOL_MIN_SIZE = 4
+
+
+def database(url: str, environ: Mapping[str, str]) -> dict[str, Any]:
+    """One database's settings: its URL, and how to connect from the DATABASE_* variables."""
+    conn_max_age = _seconds(environ, "DATABASE_CONN_MAX_AGE")
+    pool = _pool(environ)
     config: dict[str, Any] = dict(
         dj_database_url.parse(
-            os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-            conn_max_age=0,
+            url,
+            conn_max_age=conn_max_age,
+            # A connection kept for reuse, by Django or by the pool, is checked before a request
+            # uses it: a database that restarted costs no request a 503.
+            conn_health_checks=conn_max_age > 0 or bool(pool),
+            # PgBouncer in transaction pooling mode gives each transaction any server
+            # connection: a cursor that outlives its transaction would be lost.
+            disable_server_side_cursors=_flag(environ, "DATABASE_DISABLE_SERVER_SIDE_CURSORS"),
         )
     )
+    options = config.setdefault("OPTIONS", {})
+    for name, variable in _NOT_IN_THE_URL.items():
+        if name in options:
+            raise ImproperlyConfigured(
+                f"{name} in a database URL reaches the driver as a connection option; "
+                f"set {variable} instead."
+            )
     # No ATOMIC_REQUESTS: ConditionalUpdateMixin runs each write in one transaction of its own,
     # begun after the checks and the body's validation, so reads and refusals take no lock.
     config["ATOMIC_REQUESTS"] = False
+    if pool:
+        if config["ENGINE"] != "django.db.backends.postgresql" or django.VERSION < (5, 1):
+            raise ImproperlyConfigured(
+                "DATABASE_POOL is Django's psycopg 3 pool, for PostgreSQL on Django 5.1 or "
+                f"later; this is {config['ENGINE']} on Django {django.get_version()}. "
+                "Unset DATABASE_POOL."
+            )
+        if conn_max_age:
+            raise ImproperlyConfigured(
+                "DATABASE_POOL keeps the connections itself: unset DATABASE_CONN_MAX_AGE."
+            )
+        options["pool"] = pool
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        options = config.setdefault("OPTIONS", {})
         # A writer waits this long for the write lock rather than fail "database is locked".
         options.setdefault("timeout", 20)
         if django.VERSION >= (5, 1):
             # A write transaction takes the write lock when it begins, so two writers queue
             # instead of deadlocking on a read lock's upgrade. Reads run outside transactions.
             options.setdefault("transaction_mode", "IMMEDIATE")
-    if os.environ.get("TEST_DATABASE_NAME"):
-        config["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
+    if environ.get("TEST_DATABASE_NAME"):
+        config["TEST"] = {"NAME": environ["TEST_DATABASE_NAME"]}
     return config
 
 
-DATABASES = {"default": _database()}
+def databases(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """The primary (DATABASE_URL), and the read replica (DATABASE_REPLICA_URL) if there is one."""
+    found = {
+        PRIMARY: database(
+            environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}", environ
+        )
+    }
+    if environ.get("DATABASE_REPLICA_URL"):
+        found[REPLICA] = database(environ["DATABASE_REPLICA_URL"], environ)
+        # The tests' replica is their primary: the replication is not what they test.
+        found[REPLICA]["TEST"] = {"MIRROR": PRIMARY}
+    return found
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool:
+    value = environ.get(name, "")
+    if value not in ("", "0", "1"):
+        raise ImproperlyConfigured(f"{name} is 1 or 0, not {value!r}.")
+    return value == "1"
+
+
+def _seconds(environ: Mapping[str, str], name: str) -> int:
+    value = environ.get(name, "") or "0"
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} is a whole number of seconds, not {value!r}.")
+    return int(value)
+
+
+def _pool(environ: Mapping[str, str]) -> dict[str, int | float] | bool:
+    """DATABASE_POOL: ``1`` for psycopg_pool's defaults, or ``min_size=2,max_size=8,timeout=5``."""
+    value = environ.get("DATABASE_POOL", "")
+    if value in ("", "0", "1"):
+        return value == "1"
+    pool: dict[str, int | float] = {}
+    for item in value.split(","):
+        name, _, number = (part.strip() for part in item.partition("="))
+        try:
+            pool[name] = _POOL_OPTIONS[name](number)
+        except (KeyError, ValueError):
+            raise ImproperlyConfigured(
+                f"DATABASE_POOL is 1, or any of {', '.join(f'{n}=N' for n in _POOL_OPTIONS)} "
+                f"separated by commas, not {value!r}."
+            ) from None
+    # psycopg_pool would refuse these only when the first request asks for a connection.
+    if pool.get("min_size", 0) < 0 or pool.get("max_size", 1) < 1 or pool.get("timeout", 1) <= 0:
+        raise ImproperlyConfigured(f"DATABASE_POOL's sizes and timeout are positive: {value!r}.")
+    if pool.get("max_size", math.inf) < pool.get("min_size", _POOL_MIN_SIZE):
+        raise ImproperlyConfigured(
+            f"DATABASE_POOL's max_size is below its min_size ({_POOL_MIN_SIZE} unless set): "
+            f"{value!r}."
+        )
+    return pool
+
+
+DATABASES = databases(os.environ)
+#: With a replica, reads go to it; writes and every query in a transaction to the primary.
+DATABASE_ROUTERS = ["demo_project.routers.PrimaryReplicaRouter"] if REPLICA in DATABASES else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS: list[dict[str, str]] = []

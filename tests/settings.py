@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import os
 
-import dj_database_url
-import django
-
 from demo_project import settings as demo_settings
 
 SECRET_KEY = "tests-only"
@@ -61,22 +58,16 @@ TEMPLATES = [
 ]
 
 
-# SQLite in memory unless DATABASE_URL names a database; TEST_DATABASE_NAME names the test one.
-_TEST_NAME = os.environ.get("TEST_DATABASE_NAME")
+# The demo's database settings, from DATABASE_URL (SQLite in memory when unset) and the same
+# DATABASE_* variables (docs/deployment.md), so a run through PgBouncer serves the test views
+# as it serves the demo. TEST_DATABASE_NAME names the test database. They set no
+# ATOMIC_REQUESTS: ConditionalUpdateMixin's writes open their own transactions, and the tests
+# prove it does, so no request-wide transaction may hide a missing one.
 DATABASES = {
-    "default": dj_database_url.config(
-        default="sqlite://:memory:", test_options={"NAME": _TEST_NAME} if _TEST_NAME else {}
+    "default": demo_settings.database(
+        os.environ.get("DATABASE_URL") or "sqlite://:memory:", os.environ
     )
 }
-# ConditionalUpdateMixin's writes open their own transactions: the tests prove it does, so no
-# request-wide transaction may hide a missing one.
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The race tests' servers write to one file at once: writers wait, and from Django 5.1 take
-    # the write lock as their transaction begins, so they queue instead of deadlocking.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
-    if django.VERSION >= (5, 1):
-        DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

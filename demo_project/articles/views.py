@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
+from django.db import connections
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.decorators import action
@@ -84,7 +84,7 @@ class ArticleViewSet(IdempotencyMixin, ConditionalUpdateMixin, viewsets.ModelVie
 
 
 class HealthView(APIView):
-    """200 while the database answers; django-http-errors makes it a 503 when it does not."""
+    """200 while every database answers; django-http-errors makes it a 503 when one does not."""
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
@@ -93,6 +93,9 @@ class HealthView(APIView):
         responses={200: inline_serializer("Health", {"status": serializers.CharField()})}
     )
     def get(self, request: Request) -> Response:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        # Every database the deployment reads from, the replica too: a server whose replica
+        # is gone would answer most reads with 503, so it is not healthy.
+        for alias in connections:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT 1")
         return Response({"status": "ok"})
