@@ -27,6 +27,7 @@ for order, view in codebase_views.ORDERS.items():
 urlpatterns = [
     *codebases.urls,
     path("conditional/", include("tests.testapp.conditional_urls")),
+    path("adoption/", include("tests.testapp.adoption_views")),
     path("admin/", admin.site.urls),
     path("idempotent/notes/", idempotency_views.OpenNotes.as_view()),
     *keyed.urls,
