@@ -48,6 +48,10 @@ class HttpErrorsSettings:
     #: Default of ``IdempotencyMixin.idempotency_key_required``: refuse unsafe requests
     #: without a key (400) on every view that uses the mixin.
     IDEMPOTENCY_KEY_REQUIRED: bool = False
+    #: Default of a view's ``drf_error_members``: DRF's own error members (``{"detail": ...}``,
+    #: ``{"<field>": [...]}``) beside the problem's, as ``application/json``, for clients that
+    #: have not moved yet.
+    DRF_ERROR_MEMBERS: bool = False
 
 
 SETTING_NAMES = frozenset(f.name for f in fields(HttpErrorsSettings))

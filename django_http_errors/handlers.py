@@ -23,9 +23,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .assembly import as_api_exception, build_problem, unparseable
+from .compat import keeps_drf_members, with_drf_members
 from .conf import get_settings
 from .problems import PROBLEM_JSON, reason_phrase
 
+#: The media type of DRF's own bodies, which a view that keeps them answers.
+JSON = "application/json"
 #: The id of the warning logged when the handler runs without the app installed.
 NOT_INSTALLED_ID = "django_http_errors.W011"
 
@@ -46,9 +49,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
     problem, headers = build_problem(api_exc, request)
     rollback_open_transactions()
-    response = Response(problem.as_dict(), status=problem.status, headers=headers)
-    if _renders_problem_json(request):
-        response.content_type = PROBLEM_JSON
+    body, media_type = problem.as_dict(), PROBLEM_JSON
+    if keeps_drf_members(context.get("view")):
+        body, media_type = with_drf_members(body, api_exc), JSON
+    response = Response(body, status=problem.status, headers=headers)
+    if _renders_problem_json(request, media_type):
+        response.content_type = media_type
     failed = problem.status >= 500 and not isinstance(exc, exceptions.APIException)
     if failed and request is not None:
         _report(exc, getattr(request, "_request", request), response, signal=api_exc is None)
@@ -102,8 +108,8 @@ def rollback_open_transactions() -> None:
             connection.set_rollback(True)
 
 
-def _renders_problem_json(request: Any) -> bool:
-    """Render the problem as ``application/problem+json``, whatever the view's
+def _renders_problem_json(request: Any, media_type: str = PROBLEM_JSON) -> bool:
+    """Render the problem as ``application/problem+json`` (or ``media_type``), whatever the view's
     renderers (YAML for a schema, HTML templates for API docs), or before negotiation ran.
 
     A person browsing the API keeps the browsable API's page, which shows the problem.
@@ -114,5 +120,5 @@ def _renders_problem_json(request: Any) -> bool:
     if isinstance(request, Request) and not isinstance(renderer, JSONRenderer):
         # DRF's finalize_response renders with the request's renderer when it has one.
         request.accepted_renderer = JSONRenderer()
-        request.accepted_media_type = PROBLEM_JSON
+        request.accepted_media_type = media_type
     return True

@@ -29,6 +29,7 @@ from rest_framework.mixins import CreateModelMixin
 from rest_framework.settings import api_settings
 
 from .challenges import WWW_AUTHENTICATE
+from .compat import keeps_drf_members
 from .conditional import (
     ETAG,
     GUARDED_METHODS,
@@ -40,6 +41,7 @@ from .conditional import (
 )
 from .conf import request_id_header
 from .exceptions import RETRY_AFTER, PreconditionFailed, PreconditionRequired
+from .handlers import JSON
 from .idempotency import IDEMPOTENCY_KEY, IdempotencyMixin
 from .mixins import ConditionalUpdateMixin
 from .permissions import Refusal, RefusalLevel, refusals
@@ -50,6 +52,7 @@ VALIDATION_PROBLEM_COMPONENT = "ValidationProblem"
 INVALID_MEMBER_COMPONENT = "InvalidMember"
 PRECONDITION_FAILED_COMPONENT = "PreconditionFailedProblem"
 PRECONDITION_REQUIRED_COMPONENT = "PreconditionRequiredProblem"
+DRF_MEMBERS_COMPONENT = "ErrorWithDRFMembers"
 
 LOCATION = "Location"
 
@@ -90,6 +93,22 @@ _PROBLEM_SCHEMA: dict[str, Any] = {
     },
     "required": ["type", "title", "status", "detail", "code"],
     "additionalProperties": True,
+}
+
+
+#: The body of a view that keeps DRF's members (``compat``): whatever DRF's handler answered, so
+#: no problem member is promised a type (a field may be named ``title``).
+_DRF_MEMBERS_SCHEMA: dict[str, Any] = {
+    "description": (
+        'DRF\'s own error body ({"detail": "..."}, or {"<field>": ["..."]} for '
+        "invalid content), with the members of the problem (RFC 9457: type, title, status, "
+        "detail, code, errors, ...) whose names it does not use; a list for content invalid as "
+        "a whole. Kept for clients that read DRF's bodies."
+    ),
+    "oneOf": [
+        {"type": "object", "additionalProperties": True},
+        {"type": "array", "items": {}},
+    ],
 }
 
 
@@ -417,7 +436,14 @@ class ProblemAutoSchema(AutoSchema):
         return api_settings.URL_FIELD_NAME in fields
 
     def problem_response(self, status: int) -> dict[str, Any]:
-        """The response object of one error status: its problem component."""
+        """The response object of one error status: its problem component, or DRF's body with
+        the problem members beside it where the view keeps DRF's (``drf_error_members``)."""
+        if keeps_drf_members(self.view):
+            component = self._component(DRF_MEMBERS_COMPONENT, _DRF_MEMBERS_SCHEMA)
+            return {
+                "description": reason_phrase(status),
+                "content": {JSON: {"schema": component.ref}},
+            }
         component = self.problem_component(status)
         return {
             "description": reason_phrase(status),
