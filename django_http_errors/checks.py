@@ -452,8 +452,14 @@ def _first_authenticator_has_no_challenge(rest: dict[str, Any]) -> bool:
 
 
 def _is_instance(value: Any, hint: Any) -> bool:
-    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+    origin = typing.get_origin(hint)
+    if isinstance(hint, types.UnionType) or origin is typing.Union:
         return any(_is_instance(value, arg) for arg in typing.get_args(hint))
+    if origin is typing.Literal:
+        return any(value == arg and type(value) is type(arg) for arg in typing.get_args(hint))
+    if origin in (list, tuple):
+        item = typing.get_args(hint)[0]
+        return isinstance(value, origin) and all(_is_instance(member, item) for member in value)
     if hint is type(None):
         return value is None
     if hint is int:

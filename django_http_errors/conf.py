@@ -52,6 +52,11 @@ class HttpErrorsSettings:
     #: ``{"<field>": [...]}``) beside the problem's, as ``application/json``, for clients that
     #: have not moved yet.
     DRF_ERROR_MEMBERS: bool = False
+    #: Path prefixes (as the URLconf sees them: ``"/api/"``) where Django's error handlers
+    #: (``views.page_not_found``...) answer problems; on other paths they answer the site's
+    #: own pages (``404.html``...). ``None``: every path. Where problems answer, a client that
+    #: prefers ``text/html`` (a browser) gets the page all the same.
+    PROBLEM_PATHS: list[str] | tuple[str, ...] | None = None
 
 
 SETTING_NAMES = frozenset(f.name for f in fields(HttpErrorsSettings))

@@ -8,13 +8,16 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import MethodNotAllowed, ParseError
 
+from .accept import preferred_media_type
 from .assembly import (
     BAD_REQUEST_DETAIL,
     as_api_exception,
@@ -23,8 +26,11 @@ from .assembly import (
     problem_type_uri,
 )
 from .catalog import problem_types
+from .conf import get_settings
 from .handlers import rollback_open_transactions
 from .problems import PROBLEM_JSON, reason_phrase
+
+HTML = "text/html"
 
 
 def problem_response(request: HttpRequest, exc: Exception | None) -> HttpResponse:
@@ -39,12 +45,22 @@ def problem_response(request: HttpRequest, exc: Exception | None) -> HttpRespons
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """``handler400``: a 400 problem, e.g. for a ``SuspiciousOperation`` (RFC 9110 §15.5.1)."""
-    return problem_response(request, ParseError(code="bad_request", detail=BAD_REQUEST_DETAIL))
+    return _answer(
+        request,
+        lambda: defaults.bad_request(request, exception or SuspiciousOperation()),
+        lambda: problem_response(
+            request, ParseError(code="bad_request", detail=BAD_REQUEST_DETAIL)
+        ),
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """``handler403``: a 403 problem keeping the exception's message (RFC 9110 §15.5.4)."""
-    return problem_response(request, PermissionDenied(*_args(exception)))
+    return _answer(
+        request,
+        lambda: defaults.permission_denied(request, exception or PermissionDenied()),
+        lambda: problem_response(request, PermissionDenied(*_args(exception))),
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -54,7 +70,11 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     (``django.views.static.serve`` names the file's path on the server), and Django's docs
     keep these messages for debugging.
     """
-    return problem_response(request, Http404())
+    return _answer(
+        request,
+        lambda: defaults.page_not_found(request, exception or Http404()),
+        lambda: problem_response(request, Http404()),
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -67,7 +87,39 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """
     rollback_open_transactions()
     exc = sys.exc_info()[1]
-    return problem_response(request, exc if isinstance(exc, Exception) else None)
+    return _answer(
+        request,
+        lambda: defaults.server_error(request),
+        lambda: problem_response(request, exc if isinstance(exc, Exception) else None),
+    )
+
+
+def _answer(
+    request: HttpRequest, page: Callable[[], HttpResponse], problem: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """The site's own error page (Django's handler: its template, ``404.html``...) where the
+    request is no API's, else the problem.
+
+    Outside ``PROBLEM_PATHS`` the page answers. Under them a client that prefers ``text/html``
+    to a problem (a browser) gets the page too, and the answer varies with ``Accept`` (RFC 9110
+    §12.5.5).
+    """
+    if not answers_problems(request.path_info):
+        return page()
+    wants_page = preferred_media_type(request.headers.get("Accept"), _NEGOTIATED) == HTML
+    response = page() if wants_page else problem()
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+def answers_problems(path: str) -> bool:
+    """Whether Django's error handlers answer problems on ``path`` (``PROBLEM_PATHS``)."""
+    prefixes = get_settings().PROBLEM_PATHS
+    return prefixes is None or path.startswith(tuple(prefixes))
+
+
+#: What the error handlers can answer, the first of equals preferred: a problem.
+_NEGOTIATED = (PROBLEM_JSON, "application/json", HTML)
 
 
 _PAGE_METHODS = ("GET", "HEAD")

@@ -95,6 +95,9 @@ def test_e002_unknown_key() -> None:
         {"TECHNICAL_500_IN_DEBUG": "yes"},
         {"PROBLEM_TYPE_BASE_URL": 1},
         {"LAST_MODIFIED_FIELD": 3},
+        {"PROBLEM_PATHS": "/api/"},
+        {"PROBLEM_PATHS": ["/api/", 1]},
+        {"DRF_ERROR_MEMBERS": "yes"},
     ],
 )
 def test_e003_wrong_type(given: dict[str, Any]) -> None:
@@ -108,6 +111,9 @@ def test_e003_wrong_type(given: dict[str, Any]) -> None:
         {"PROBLEM_TYPE_BASE_URL": None},
         {"PROBLEM_TYPE_BASE_URL": "https://errors.example/"},
         {"LAST_MODIFIED_FIELD": None},
+        {"PROBLEM_PATHS": ["/api/"]},
+        {"PROBLEM_PATHS": ("/api/", "/admin/api/")},
+        {"PROBLEM_PATHS": None},
     ],
 )
 def test_values_of_the_right_type_pass(given: dict[str, Any]) -> None:
