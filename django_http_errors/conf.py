@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -27,8 +27,9 @@ class HttpErrorsSettings:
     #: Challenge sent on a 401 when no authentication class of the view defines one
     #: (Session-only APIs); a scheme other than Basic keeps browsers from showing a login dialog.
     SESSION_CHALLENGE: str = 'Session realm="api"'
-    #: Default of ``ConditionalUpdateMixin.precondition_required``.
-    PRECONDITION_REQUIRED: bool = False
+    #: Default of ``ConditionalUpdateMixin.precondition_required``: ``True`` (428 without a
+    #: precondition), ``False``, or ``"report"`` (let blind writes through, each reported).
+    PRECONDITION_REQUIRED: bool | Literal["report"] = False
     #: ``Cache-Control`` of responses that carry validators, so clients revalidate.
     CACHE_CONTROL: str = "private, no-cache"
     #: Default of ``ConditionalUpdateMixin.version_field``.

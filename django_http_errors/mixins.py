@@ -34,6 +34,7 @@ from rest_framework.request import Request
 from rest_framework.serializers import BaseSerializer
 from rest_framework.viewsets import ViewSetMixin
 
+from .blind_writes import REPORT, Requirement, report_blind_write, requirement
 from .conditional import (
     ETAG,
     GUARDED_METHODS,
@@ -138,8 +139,9 @@ class ConditionalUpdateMixin(ViewWiring):
     #: ``LAST_MODIFIED_FIELD`` setting; ``""``: send none.
     last_modified_field: str | None = None
     #: Answer 428 to PUT, PATCH and DELETE without ``If-Match`` or ``If-Unmodified-Since``;
-    #: ``None``: the ``PRECONDITION_REQUIRED`` setting.
-    precondition_required: bool | None = None
+    #: ``"report"``: let them through, each reported (``blind_writes``); ``None``: the
+    #: ``PRECONDITION_REQUIRED`` setting.
+    precondition_required: Requirement | None = None
     #: ``Cache-Control`` of GET and HEAD answers; ``None``: the ``CACHE_CONTROL`` setting.
     cache_control: str | None = None
 
@@ -165,9 +167,7 @@ class ConditionalUpdateMixin(ViewWiring):
 
     def is_precondition_required(self) -> bool:
         """Whether PUT, PATCH and DELETE must be conditional, else 428 Precondition Required."""
-        if self.precondition_required is not None:
-            return self.precondition_required
-        return get_settings().PRECONDITION_REQUIRED
+        return requirement(self.precondition_required) is True
 
     def get_cache_control(self) -> str:
         """``Cache-Control`` for reads: revalidate, never guess a freshness (RFC 9111 §4.2.2)."""
@@ -407,8 +407,11 @@ class ConditionalUpdateMixin(ViewWiring):
             raise PreconditionFailed(etag=etag)
         conditions = self._conditions
         conditions.guarded = preconditions.guards_write(last_modified=last_modified)
-        if method in GUARDED_METHODS and not conditions.guarded and self.is_precondition_required():
-            raise PreconditionRequired()
+        if method in GUARDED_METHODS and not conditions.guarded:
+            if self.is_precondition_required():
+                raise PreconditionRequired()
+            if requirement(self.precondition_required) == REPORT:
+                report_blind_write(self.request, self, self.headers)
         if method in READ_METHODS:
             conditions.validators = self._validators(obj, etag)
             conditions.not_modified = outcome is Outcome.NOT_MODIFIED

@@ -98,6 +98,8 @@ def test_e002_unknown_key() -> None:
         {"PROBLEM_PATHS": "/api/"},
         {"PROBLEM_PATHS": ["/api/", 1]},
         {"DRF_ERROR_MEMBERS": "yes"},
+        {"PRECONDITION_REQUIRED": "reprot"},
+        {"PRECONDITION_REQUIRED": 1},
     ],
 )
 def test_e003_wrong_type(given: dict[str, Any]) -> None:
@@ -114,6 +116,7 @@ def test_e003_wrong_type(given: dict[str, Any]) -> None:
         {"PROBLEM_PATHS": ["/api/"]},
         {"PROBLEM_PATHS": ("/api/", "/admin/api/")},
         {"PROBLEM_PATHS": None},
+        {"PRECONDITION_REQUIRED": "report"},
     ],
 )
 def test_values_of_the_right_type_pass(given: dict[str, Any]) -> None:
