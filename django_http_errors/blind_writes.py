@@ -9,6 +9,7 @@ view's log is quiet, its requirement can be turned on (``True``: 428) without br
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import MutableMapping
 from typing import Any, Final, Literal
@@ -44,12 +45,14 @@ def requirement(given: Requirement | None) -> Requirement:
 
 
 def report_blind_write(request: Any, view: Any, headers: MutableMapping[str, str]) -> None:
-    """Log a write that carried no precondition, with who sent it and the view it went to, and
-    mark its answer (``headers``: the view's response headers) with ``Precondition-Missing``."""
+    """Log a write that carried no precondition, with who sent it and the view (a view instance,
+    or a view function) it went to, and mark its answer (``headers``: the view's response
+    headers) with ``Precondition-Missing``."""
     django_request = getattr(request, "_request", request)
     user: Any = getattr(request, "user", None)
     who = user.get_username() if getattr(user, "is_authenticated", False) else "anonymous"
-    view_name = f"{type(view).__module__}.{type(view).__qualname__}"
+    named = view if inspect.isroutine(view) else type(view)  # a function view, or a class's
+    view_name = f"{named.__module__}.{named.__qualname__}"
     client = django_request.META.get("REMOTE_ADDR", "")
     agent = django_request.META.get("HTTP_USER_AGENT", "")
     logger.warning(

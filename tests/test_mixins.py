@@ -32,6 +32,36 @@ JSON = "application/json"
 OLD_DATE = "Sat, 01 Jan 2000 00:00:00 GMT"
 FUTURE_DATE = "Fri, 01 Jan 2100 00:00:00 GMT"
 
+# The §13.2.2 cases over HTTP, by what they answer; tests/test_decorators.py runs them through
+# @conditional too. "{etag}" and "{last_modified}" stand for the post's current values.
+
+#: If-None-Match values that match the current ETag: 304 for GET and HEAD.
+MATCHING_IF_NONE_MATCH = ["{etag}", "W/{etag}", '"other", {etag}', "*"]
+#: If-Modified-Since values and the status of a GET that sends one.
+IF_MODIFIED_SINCE_CASES = [
+    ("{last_modified}", 304),
+    (FUTURE_DATE, 304),
+    (OLD_DATE, 200),
+    ("not a date", 200),
+]
+#: If-Match values a write passes with.
+PASSING_IF_MATCH = ["*", '"other", {etag}', " {etag} "]
+#: Preconditions that fail a PUT, PATCH or DELETE: 412.
+FAILING_PRECONDITIONS = [
+    {"If-Match": '"1.999"'},
+    {"If-Match": "W/{etag}"},
+    {"If-Match": "{etag}x"},
+    {"If-Match": "{etag}, unquoted"},
+    {"If-Match": ""},
+    {"If-Match": "*, {etag}"},
+    {"If-Unmodified-Since": OLD_DATE},
+    {"If-Match": "{etag}", "If-None-Match": "*"},
+    {"If-Match": "{etag}", "If-None-Match": "W/{etag}"},
+    {"If-Unmodified-Since": FUTURE_DATE, "If-None-Match": "{etag}"},
+]
+#: Writes that carry no precondition that guards them: 428 where one is required.
+UNGUARDED_WRITES = [{}, {"If-Unmodified-Since": "yesterday"}, {"If-None-Match": '"other"'}]
+
 
 def url(post: Post) -> str:
     """The post's detail URL."""
@@ -65,7 +95,7 @@ def test_body_etag_equals_the_header(alices_post: Post) -> None:
 
 
 @pytest.mark.parametrize("method", ["get", "head"])
-@pytest.mark.parametrize("if_none_match", ["{etag}", "W/{etag}", '"other", {etag}', "*"], ids=str)
+@pytest.mark.parametrize("if_none_match", MATCHING_IF_NONE_MATCH, ids=str)
 def test_matching_if_none_match_is_304_without_body_or_content_type(
     alices_post: Post, method: str, if_none_match: str
 ) -> None:
@@ -92,10 +122,7 @@ def test_other_if_none_match_is_200(alices_post: Post) -> None:
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize(
-    ("if_modified_since", "status"),
-    [("{last_modified}", 304), (FUTURE_DATE, 304), (OLD_DATE, 200), ("not a date", 200)],
-)
+@pytest.mark.parametrize(("if_modified_since", "status"), IF_MODIFIED_SINCE_CASES)
 def test_if_modified_since(alices_post: Post, if_modified_since: str, status: int) -> None:
     value = if_modified_since.format(last_modified=last_modified_of(alices_post))
     response = Client().get(url(alices_post), headers={"If-Modified-Since": value})
@@ -262,7 +289,7 @@ def test_delete_with_if_match_is_204(client_as: Callable[[str], Client], alices_
     assert not Post.objects.filter(pk=alices_post.pk).exists()
 
 
-@pytest.mark.parametrize("if_match", ["*", '"other", {etag}', " {etag} "])
+@pytest.mark.parametrize("if_match", PASSING_IF_MATCH)
 def test_if_match_star_and_lists_pass(
     client_as: Callable[[str], Client], alices_post: Post, if_match: str
 ) -> None:
@@ -299,22 +326,7 @@ def test_if_match_makes_if_unmodified_since_ignored(
 # 412
 
 
-@pytest.mark.parametrize(
-    "headers",
-    [
-        {"If-Match": '"1.999"'},
-        {"If-Match": "W/{etag}"},
-        {"If-Match": "{etag}x"},
-        {"If-Match": "{etag}, unquoted"},
-        {"If-Match": ""},
-        {"If-Match": "*, {etag}"},
-        {"If-Unmodified-Since": OLD_DATE},
-        {"If-Match": "{etag}", "If-None-Match": "*"},
-        {"If-Match": "{etag}", "If-None-Match": "W/{etag}"},
-        {"If-Unmodified-Since": FUTURE_DATE, "If-None-Match": "{etag}"},
-    ],
-    ids=str,
-)
+@pytest.mark.parametrize("headers", FAILING_PRECONDITIONS, ids=str)
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
 def test_failing_precondition_is_412_with_the_current_etag(
     client_as: Callable[[str], Client], alices_post: Post, method: str, headers: dict[str, str]
@@ -339,11 +351,7 @@ def test_stale_if_match_is_412_before_the_body_is_read(
 
 
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
-@pytest.mark.parametrize(
-    "headers",
-    [{}, {"If-Unmodified-Since": "yesterday"}, {"If-None-Match": '"other"'}],
-    ids=["none", "invalid-date", "if-none-match-only"],
-)
+@pytest.mark.parametrize("headers", UNGUARDED_WRITES, ids=["none", "invalid-date", "inm-only"])
 def test_unconditional_write_is_428_naming_the_headers(
     client_as: Callable[[str], Client], alices_post: Post, method: str, headers: dict[str, str]
 ) -> None:

@@ -28,6 +28,7 @@ urlpatterns = [
     *codebases.urls,
     path("conditional/", include("tests.testapp.conditional_urls")),
     path("adoption/", include("tests.testapp.adoption_views")),
+    path("decorated/", include("tests.testapp.decorated_views")),
     path("admin/", admin.site.urls),
     path("idempotent/notes/", idempotency_views.OpenNotes.as_view()),
     *keyed.urls,
