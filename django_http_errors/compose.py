@@ -65,7 +65,7 @@ def _answered(exc: Exception, response: Response) -> exceptions.APIException:
     """The exception the problem describes: ``exc`` where the handler answered with its own
     status, else one of the handler's status, with its ``detail`` where it gave one."""
     status = response.status_code
-    api = as_api_exception(exc)
+    api = _as_raised(as_api_exception(exc))
     if api is not None and api.status_code == status:
         return api
     if isinstance(api, exceptions.ValidationError):
@@ -86,6 +86,33 @@ def _answered(exc: Exception, response: Response) -> exceptions.APIException:
     # The type of a code is the type of its status: another status is about:blank.
     answered.status_code = status
     return answered
+
+
+def _as_raised(exc: exceptions.APIException | None) -> exceptions.APIException | None:
+    """``exc`` without the members a handler added to its detail.
+
+    DRF's handler answers a validation error with its ``detail`` itself, so a handler that adds
+    a member to its answer adds it to the exception. DRF makes every message of a raised
+    ``ValidationError`` an ``ErrorDetail``; a member that holds none is the handler's.
+    """
+    if not (isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict)):
+        return exc
+    raised = {name: value for name, value in exc.detail.items() if _is_error_detail(value)}
+    if len(raised) == len(exc.detail):
+        return exc
+    cleaned = copy.copy(exc)
+    cleaned.detail = raised
+    return cleaned
+
+
+def _is_error_detail(value: Any) -> bool:
+    if isinstance(value, exceptions.ErrorDetail):
+        return True
+    if isinstance(value, dict):
+        return all(_is_error_detail(member) for member in value.values())
+    if isinstance(value, list):
+        return all(_is_error_detail(member) for member in value)
+    return False
 
 
 def handler_members(exc: exceptions.APIException, data: Any) -> dict[str, Any]:

@@ -119,3 +119,14 @@ def test_a_list_body_has_no_members_of_its_own() -> None:
     result = to_problem(exc, Response(["Whole body."], status=400), context())
     assert result is not None
     assert result.data["errors"] == [{"pointer": "#", "detail": "Whole body.", "code": "invalid"}]
+
+
+def test_a_member_added_to_a_validation_errors_body_is_the_handlers_not_a_field() -> None:
+    # DRF's handler answers with the exception's own detail: adding to the answer adds to it.
+    exc = exceptions.ValidationError({"title": ["This field is required."]})
+    response = answer(exc, error_code="E400")
+    assert "error_code" in exc.detail
+    result = to_problem(exc, response, context())
+    assert result is not None
+    assert [e["pointer"] for e in result.data["errors"]] == ["#/title"]
+    assert result.data["error_code"] == "E400"
