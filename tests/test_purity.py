@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-PURE = ["conditional", "etags", "idempotency_keys", "integrity", "pointers", "problems"]
+PURE = ["accept", "conditional", "etags", "idempotency_keys", "integrity", "pointers", "problems"]
 
 
 @pytest.mark.parametrize("module", PURE)
