@@ -201,6 +201,11 @@ def test_without_read_your_writes_the_lag_shows_until_the_replica_catches_up(
         created = create(http, "Created")
         assert READ_YOUR_WRITES_COOKIE not in http.cookies
         assert http.get(created.headers["Location"]).status_code == 404
+        # A write finds it all the same: its lookup is the primary's.
+        published = http.post(
+            f"{created.headers['Location']}publish/", headers={"If-Match": created.headers["ETag"]}
+        )
+        assert published.status_code == 200, published.text
 
         seen = http.get(existing)
         changed = http.patch(
@@ -210,6 +215,9 @@ def test_without_read_your_writes_the_lag_shows_until_the_replica_catches_up(
         after = http.get(existing)
         assert after.headers["ETag"] == seen.headers["ETag"] != changed.headers["ETag"]
         assert after.json()["title"] == "Changed"
+        # What a client without cookies can ask: this version, or say it is not there yet.
+        asked = http.get(existing, headers={"If-Match": changed.headers["ETag"]})
+        assert asked.status_code == 412
 
         # A lag, not a loss.
         lagging.catch_up()
