@@ -48,6 +48,10 @@ class HttpErrorsSettings:
     #: Default of ``IdempotencyMixin.idempotency_key_required``: refuse unsafe requests
     #: without a key (400) on every view that uses the mixin.
     IDEMPOTENCY_KEY_REQUIRED: bool = False
+    #: Seconds after a successful write (a 2xx to POST, PUT, PATCH or DELETE) during which its
+    #: client's reads go to the primary database: ``ReadYourWritesMiddleware`` marks them and a
+    #: router asks ``routing.reads_from_primary()``. ``0``: off, reads go where the router says.
+    READ_YOUR_WRITES: int = 0
 
 
 SETTING_NAMES = frozenset(f.name for f in fields(HttpErrorsSettings))

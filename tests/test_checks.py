@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core import checks as django_checks
 from django.core.checks.urls import check_url_config
 from django.core.management import call_command
@@ -95,6 +96,9 @@ def test_e002_unknown_key() -> None:
         {"TECHNICAL_500_IN_DEBUG": "yes"},
         {"PROBLEM_TYPE_BASE_URL": 1},
         {"LAST_MODIFIED_FIELD": 3},
+        {"READ_YOUR_WRITES": "30"},
+        {"READ_YOUR_WRITES": True},
+        {"READ_YOUR_WRITES": 2.5},
     ],
 )
 def test_e003_wrong_type(given: dict[str, Any]) -> None:
@@ -108,6 +112,7 @@ def test_e003_wrong_type(given: dict[str, Any]) -> None:
         {"PROBLEM_TYPE_BASE_URL": None},
         {"PROBLEM_TYPE_BASE_URL": "https://errors.example/"},
         {"LAST_MODIFIED_FIELD": None},
+        {"READ_YOUR_WRITES": 0},
     ],
 )
 def test_values_of_the_right_type_pass(given: dict[str, Any]) -> None:
@@ -791,3 +796,27 @@ def test_w017_is_reported_by_django_and_opted_out_per_view() -> None:
     views = [path("leaks/", HiddenPostList.as_view()), path("own/", ExcludingPostList.as_view())]
     reported = ids(ROOT_URLCONF=urlconf(*views, **OUR_HANDLERS))
     assert [id_ for id_ in reported if id_ != checks.W009] == [checks.W017]
+
+
+# E021, W021: read your own writes
+
+
+def test_e021_negative_read_your_writes() -> None:
+    assert ids(HTTP_ERRORS={"READ_YOUR_WRITES": -5}) == [checks.E021]
+    with override_settings(HTTP_ERRORS={"READ_YOUR_WRITES": -5}):
+        assert all(m.hint for m in checks.check_read_your_writes(None))
+
+
+def test_w021_read_your_writes_without_its_middleware() -> None:
+    assert ids(HTTP_ERRORS={"READ_YOUR_WRITES": 5}) == [checks.W021]
+    with override_settings(HTTP_ERRORS={"READ_YOUR_WRITES": 5}):
+        assert all(m.hint for m in checks.check_read_your_writes(None))
+
+
+def test_read_your_writes_with_its_middleware_passes() -> None:
+    middleware = [*settings.MIDDLEWARE, checks.READ_YOUR_WRITES_MIDDLEWARE]
+    assert ids(HTTP_ERRORS={"READ_YOUR_WRITES": 5}, MIDDLEWARE=middleware) == []
+
+
+def test_e021_and_w021_are_registered() -> None:
+    assert checks.check_read_your_writes in django_checks.registry.registry.get_checks()

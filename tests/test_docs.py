@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from django_http_errors import checks
+from django_http_errors.conf import SETTING_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -51,3 +52,10 @@ def test_the_check_table_lists_every_id() -> None:
     }
     # W005 comes with the safe-writes work (docs/writes.md); listed here with the rest.
     assert documented == ours | {"django_http_errors.W005"}
+
+
+def test_the_settings_table_lists_every_setting() -> None:
+    page = (DOCS / "settings.md").read_text()
+    table = page.split("## Settings", 1)[1].split("## System checks", 1)[0]
+    documented = re.findall(r"^\| `([A-Z0-9_]+)` \| ", table, re.MULTILINE)
+    assert sorted(documented) == sorted(SETTING_NAMES)
