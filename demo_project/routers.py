@@ -10,19 +10,24 @@ from typing import Any
 
 from django.db import connections, models
 
+from django_http_errors.routing import reads_from_primary
+
 #: The aliases of the primary (DATABASE_URL) and of its read replica (DATABASE_REPLICA_URL).
 PRIMARY, REPLICA = "default", "replica"
 
 
 class PrimaryReplicaRouter:
-    """Reads go to the replica; writes, and every query inside a transaction, to the primary."""
+    """Reads go to the replica; writes, every query inside a transaction, and the reads of a
+    client that has just written (``READ_YOUR_WRITES``), to the primary."""
 
     def db_for_read(self, model: type[models.Model], **hints: Any) -> str:
-        """The replica, unless the primary has a transaction open in this thread."""
+        """The replica, unless the primary has a transaction open in this thread, or the
+        request's client wrote less than ``READ_YOUR_WRITES`` seconds ago."""
         # A transaction reads what it is about to change (SELECT ... FOR UPDATE, the row a
         # compare-and-swap re-reads): on a replica it would read a copy that may be behind,
-        # and lock nothing.
-        if connections[PRIMARY].in_atomic_block:
+        # and lock nothing. A client that has just written reads its change where it was
+        # made, not a copy that may not have it yet.
+        if connections[PRIMARY].in_atomic_block or reads_from_primary():
             return PRIMARY
         return REPLICA
 

@@ -36,6 +36,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_http_errors.middleware.RequestIDMiddleware",
+    # With READ_YOUR_WRITES, marks the requests of a client that has just written; the
+    # replica's router sends their reads to the primary.
+    "django_http_errors.routing.ReadYourWritesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -215,6 +218,8 @@ REST_FRAMEWORK = {
 
 HTTP_ERRORS = {
     "PRECONDITION_REQUIRED": True,
+    # Seconds a client reads from the primary after its write (docs/deployment.md); 0: off.
+    "READ_YOUR_WRITES": _seconds(os.environ, "READ_YOUR_WRITES"),
 }
 
 SPECTACULAR_SETTINGS = {

@@ -783,3 +783,37 @@ def check_hidden_objects_in_lists(
                     )
                 )
     return messages
+
+
+# Read your own writes (issue 20): ids from 021.
+E021 = "django_http_errors.E021"
+W021 = "django_http_errors.W021"
+READ_YOUR_WRITES_MIDDLEWARE = "django_http_errors.routing.ReadYourWritesMiddleware"
+
+
+@register(Tags.compatibility)
+def check_read_your_writes(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """``READ_YOUR_WRITES`` is a number of seconds, and needs its middleware to do anything."""
+    seconds = user_settings().get("READ_YOUR_WRITES", 0)
+    if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds == 0:
+        return []  # off, or of the wrong type: E003's to report
+    if seconds < 0:
+        return [
+            Error(
+                f"{SETTING_NAME}['READ_YOUR_WRITES'] ({seconds}) must not be negative.",
+                hint="It is the seconds a client reads from the primary after a write; 0 is off.",
+                id=E021,
+            )
+        ]
+    if READ_YOUR_WRITES_MIDDLEWARE in _middleware():
+        return []
+    return [
+        Warning(
+            f"{SETTING_NAME}['READ_YOUR_WRITES'] is set but ReadYourWritesMiddleware is not "
+            "installed: no request is marked, and every read goes where the router sends it.",
+            hint=f"Add {READ_YOUR_WRITES_MIDDLEWARE!r} to MIDDLEWARE, after RequestIDMiddleware.",
+            id=W021,
+        )
+    ]

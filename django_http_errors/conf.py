@@ -58,6 +58,10 @@ class HttpErrorsSettings:
     #: own pages (``404.html``...). ``None``: every path. Where problems answer, a client that
     #: prefers ``text/html`` (a browser) gets the page all the same.
     PROBLEM_PATHS: list[str] | tuple[str, ...] | None = None
+    #: Seconds after a successful write (a 2xx to POST, PUT, PATCH or DELETE) during which its
+    #: client's reads go to the primary database: ``ReadYourWritesMiddleware`` marks them and a
+    #: router asks ``routing.reads_from_primary()``. ``0``: off, reads go where the router says.
+    READ_YOUR_WRITES: int = 0
 
 
 SETTING_NAMES = frozenset(f.name for f in fields(HttpErrorsSettings))

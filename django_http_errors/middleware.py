@@ -8,8 +8,9 @@ import re
 import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Final
+from typing import Any, Final
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
 
 from .conf import get_settings
@@ -42,27 +43,57 @@ def lacks_length(transfer_encoding: str | None, content_length: str | None) -> b
 
 class RequestIDMiddleware:
     """Give every request an id (the client's ``X-Request-ID`` when sane, a new UUID otherwise);
-    answer 411 to content without a length before any view reads it as empty."""
+    answer 411 to content without a length before any view reads it as empty.
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+    Sync and async: under ASGI it runs in the event loop, adding no thread hop to a request.
+    """
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
         self.get_response = get_response
+        if iscoroutinefunction(get_response):
+            markcoroutinefunction(self)
 
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        header = get_settings().REQUEST_ID_HEADER
-        given = request.headers.get(header, "")
-        request_id = given if _SANE_ID.fullmatch(given) else uuid.uuid4().hex
-        request.request_id = request_id  # type: ignore[attr-defined]
+    def __call__(self, request: HttpRequest) -> Any:
+        if iscoroutinefunction(self):
+            return self.__acall__(request)
+        request_id, refused = self._begin(request)
         token = _current_id.set(request_id)
         try:
-            if lacks_length(
-                request.headers.get(TRANSFER_ENCODING), request.headers.get(CONTENT_LENGTH)
-            ):
-                response: HttpResponseBase = problem_response(request, LengthRequired())
-            else:
-                response = self.get_response(request)
+            response = refused or self.get_response(request)
         finally:
             _current_id.reset(token)
-        response[header] = request_id
+        return self._end(response, request_id)
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        request_id, refused = self._begin(request)
+        token = _current_id.set(request_id)
+        try:
+            response = refused or await self.get_response(request)
+        finally:
+            _current_id.reset(token)
+        return self._end(response, request_id)
+
+    def _begin(self, request: HttpRequest) -> tuple[str, HttpResponseBase | None]:
+        """The request's id, and the 411 that answers content without a length."""
+        given = request.headers.get(get_settings().REQUEST_ID_HEADER, "")
+        request_id = given if _SANE_ID.fullmatch(given) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        refused = None
+        if lacks_length(
+            request.headers.get(TRANSFER_ENCODING), request.headers.get(CONTENT_LENGTH)
+        ):
+            token = _current_id.set(request_id)
+            try:
+                refused = problem_response(request, LengthRequired())
+            finally:
+                _current_id.reset(token)
+        return request_id, refused
+
+    def _end(self, response: HttpResponseBase, request_id: str) -> HttpResponseBase:
+        response[get_settings().REQUEST_ID_HEADER] = request_id
         return response
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -54,6 +55,8 @@ from .wiring import ViewWiring
 from .writes import saves_fields_only, stored, swap_fields, swap_version
 
 __all__ = ["ConditionalUpdateMixin"]
+
+logger = logging.getLogger(__name__)
 
 CACHE_CONTROL: Final = "Cache-Control"
 
@@ -144,6 +147,9 @@ class ConditionalUpdateMixin(ViewWiring):
     precondition_required: Requirement | None = None
     #: ``Cache-Control`` of GET and HEAD answers; ``None``: the ``CACHE_CONTROL`` setting.
     cache_control: str | None = None
+    #: The serializer fields a hash ETag covers (a model without a version field); ``None``:
+    #: all but the ETag. Leave out what changes by itself (a duration computed from the clock).
+    etag_fields: Sequence[str] | None = None
 
     @cached_property
     def _conditions(self) -> _Conditions:
@@ -255,13 +261,41 @@ class ConditionalUpdateMixin(ViewWiring):
         return quote_etag(digest[:32], weak=True)
 
     def _representation_hash(self, obj: Any) -> str:
+        data = self._hashed_representation(obj)
+        if settings.DEBUG:
+            self._warn_if_unstable(obj, data)
+        content = json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True).encode()
+        return hashlib.sha256(content).hexdigest()[:32]
+
+    def _hashed_representation(self, obj: Any) -> dict[str, Any]:
+        """What a hash ETag covers: ``etag_fields`` of the representation, or all of it but the
+        ETag itself (no part of what it is computed from)."""
         serializer = self.get_serializer_class()(obj, context=self.get_serializer_context())
         fields = getattr(serializer, "fields", {})
         for name in [name for name, f in fields.items() if isinstance(f, ETagField)]:
-            fields.pop(name)  # the ETag is no part of what it is computed from
-        data = serializer.data
-        content = json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True).encode()
-        return hashlib.sha256(content).hexdigest()[:32]
+            fields.pop(name)
+        if self.etag_fields is not None:
+            for name in [name for name in fields if name not in self.etag_fields]:
+                fields.pop(name)
+        return dict(serializer.data)
+
+    def _warn_if_unstable(self, obj: Any, data: dict[str, Any]) -> None:
+        """In DEBUG, warn when two serializations of one unchanged row differ: a hash of them
+        would change on every read, so If-None-Match never gives 304 and If-Match always
+        fails (a resource nobody can write)."""
+        again = self._hashed_representation(obj)
+        changing = sorted(
+            name for name in data.keys() | again.keys() if data.get(name) != again.get(name)
+        )
+        if changing:
+            logger.warning(
+                "%s: the representation of %s changes between two serializations of the same "
+                "row (%s), so its hash ETag changes on every read. Give the model a version "
+                "field, or name the stable fields in etag_fields.",
+                type(self).__qualname__,
+                obj._meta.label if isinstance(obj, models.Model) else type(obj).__name__,
+                ", ".join(changing),
+            )
 
     @cached_property
     def _variant(self) -> str:

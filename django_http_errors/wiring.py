@@ -236,12 +236,15 @@ def _write_handler(name: str, handler: Callable[..., Any], *, at_once: bool) -> 
             return handler(self, request, *args, **kwargs)
         read_whole_body(request)
         state.handler = name
-        with ExitStack() as stack:
-            state.stack = stack
-            if at_once:
-                self.open_write(self.get_queryset().model)
-            response = handler(self, request, *args, **kwargs)
-            self.wrote(response)
+        try:
+            with ExitStack() as stack:
+                state.stack = stack
+                if at_once:
+                    self.open_write(self.get_queryset().model)
+                response = handler(self, request, *args, **kwargs)
+                self.wrote(response)
+        finally:
+            state.handler = state.stack = None
         return response
 
     setattr(write, _WRAPPED, True)

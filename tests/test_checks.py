@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core import checks as django_checks
 from django.core.checks.urls import check_url_config
 from django.core.management import call_command
@@ -54,8 +55,8 @@ def ids(**overrides: Any) -> list[str]:
 
 def test_the_test_settings_pass_every_check() -> None:
     reported = [m.id for m in django_checks.run_checks() if (m.id or "").startswith(OURS)]
-    # The test app's NoteViewSet is hash mode on purpose.
-    assert reported == [checks.I010]
+    # The test app's NoteViewSet and its two timed variants are hash mode on purpose.
+    assert reported == [checks.I010] * 3
 
 
 def test_checks_are_registered_and_run_by_manage_py_check() -> None:
@@ -72,7 +73,10 @@ def test_checks_are_registered_and_run_by_manage_py_check() -> None:
         checks.check_error_handlers,
         checks.check_problem_pages,
         checks.check_conditional_fields,
+        checks.check_idempotency_settings,
+        checks.check_version_fields,
         checks.check_hidden_objects_in_lists,
+        checks.check_read_your_writes,
     ):
         assert check in registered
     with override_settings(HTTP_ERRORS=[]), pytest.raises(SystemCheckError, match="E001"):
@@ -100,6 +104,9 @@ def test_e002_unknown_key() -> None:
         {"DRF_ERROR_MEMBERS": "yes"},
         {"PRECONDITION_REQUIRED": "reprot"},
         {"PRECONDITION_REQUIRED": 1},
+        {"READ_YOUR_WRITES": "30"},
+        {"READ_YOUR_WRITES": True},
+        {"READ_YOUR_WRITES": 2.5},
     ],
 )
 def test_e003_wrong_type(given: dict[str, Any]) -> None:
@@ -117,6 +124,7 @@ def test_e003_wrong_type(given: dict[str, Any]) -> None:
         {"PROBLEM_PATHS": ("/api/", "/admin/api/")},
         {"PROBLEM_PATHS": None},
         {"PRECONDITION_REQUIRED": "report"},
+        {"READ_YOUR_WRITES": 0},
     ],
 )
 def test_values_of_the_right_type_pass(given: dict[str, Any]) -> None:
@@ -800,3 +808,27 @@ def test_w017_is_reported_by_django_and_opted_out_per_view() -> None:
     views = [path("leaks/", HiddenPostList.as_view()), path("own/", ExcludingPostList.as_view())]
     reported = ids(ROOT_URLCONF=urlconf(*views, **OUR_HANDLERS))
     assert [id_ for id_ in reported if id_ != checks.W009] == [checks.W017]
+
+
+# E021, W021: read your own writes
+
+
+def test_e021_negative_read_your_writes() -> None:
+    assert ids(HTTP_ERRORS={"READ_YOUR_WRITES": -5}) == [checks.E021]
+    with override_settings(HTTP_ERRORS={"READ_YOUR_WRITES": -5}):
+        assert all(m.hint for m in checks.check_read_your_writes(None))
+
+
+def test_w021_read_your_writes_without_its_middleware() -> None:
+    assert ids(HTTP_ERRORS={"READ_YOUR_WRITES": 5}) == [checks.W021]
+    with override_settings(HTTP_ERRORS={"READ_YOUR_WRITES": 5}):
+        assert all(m.hint for m in checks.check_read_your_writes(None))
+
+
+def test_read_your_writes_with_its_middleware_passes() -> None:
+    middleware = [*settings.MIDDLEWARE, checks.READ_YOUR_WRITES_MIDDLEWARE]
+    assert ids(HTTP_ERRORS={"READ_YOUR_WRITES": 5}, MIDDLEWARE=middleware) == []
+
+
+def test_e021_and_w021_are_registered() -> None:
+    assert checks.check_read_your_writes in django_checks.registry.registry.get_checks()

@@ -9,9 +9,12 @@ the write's transaction; a refused order is refused as the class is created.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
@@ -22,6 +25,7 @@ from rest_framework import viewsets
 from django_http_errors.idempotency import IdempotencyMixin
 from django_http_errors.mixins import ConditionalUpdateMixin
 from django_http_errors.models import IdempotencyKey
+from tests.test_demo_concurrency import one_if_match, served
 from tests.testapp import codebase_views
 from tests.testapp.codebase_views import CALLS, ORDERS, AuditMixin, CodebaseViewCode
 from tests.testapp.models import Label, Post
@@ -246,3 +250,18 @@ def test_a_get_object_that_skips_the_mixins_is_refused_and_writes_nothing(
         )
     post.refresh_from_db()
     assert post.title == "Kept"
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_32_racers_with_one_if_match_give_one_200_in_every_order(tmp_path: Path) -> None:
+    """Over gunicorn (4 workers) on a committed database, once per accepted class order."""
+    with served(tmp_path) as server:
+        for order in sorted(ORDERS):
+            created = httpx.post(
+                f"{server.base_url}{base(order)}", json={"title": "Raced"}, headers=server.token
+            )
+            assert created.status_code == 201, created.text
+            path = f"{base(order)}{created.json()['id']}/"
+            statuses = one_if_match(server.base_url, path, server.token)
+            assert statuses == Counter({200: 1, 412: 31}), (order, statuses)

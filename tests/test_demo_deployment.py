@@ -25,12 +25,15 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.http import HttpResponse
+from django.test import RequestFactory, override_settings
 from rest_framework.authtoken.models import Token
 
 from demo_project.articles.models import Article
 from demo_project.routers import PRIMARY, REPLICA, PrimaryReplicaRouter
 from demo_project.servers import serve, token_of
 from demo_project.settings import database, databases
+from django_http_errors.routing import READ_YOUR_WRITES_COOKIE, ReadYourWritesMiddleware
 from tests.index_server import SearchIndex
 
 POSTGRES = "postgres://postgres@127.0.0.1:5432/demo"
@@ -150,6 +153,24 @@ def test_reads_in_a_transaction_go_to_the_primary() -> None:
     with transaction.atomic():
         assert PrimaryReplicaRouter().db_for_read(Article) == PRIMARY
     assert PrimaryReplicaRouter().db_for_read(Article) == REPLICA
+
+
+def test_a_client_that_has_just_written_reads_from_the_primary() -> None:
+    router = PrimaryReplicaRouter()
+    factory = RequestFactory()
+    with override_settings(HTTP_ERRORS={"READ_YOUR_WRITES": 5}):
+        written = ReadYourWritesMiddleware(lambda request: HttpResponse(status=201))(
+            factory.post("/api/articles/")
+        )
+        cookie = written.cookies[READ_YOUR_WRITES_COOKIE].value
+        answer_where = ReadYourWritesMiddleware(
+            lambda request: HttpResponse(router.db_for_read(Article))
+        )
+        writers = answer_where(
+            factory.get("/api/articles/1/", HTTP_COOKIE=f"{READ_YOUR_WRITES_COOKIE}={cookie}")
+        )
+        others = answer_where(factory.get("/api/articles/1/"))
+    assert (writers.content.decode(), others.content.decode()) == (PRIMARY, REPLICA)
 
 
 def test_migrations_run_on_the_primary_only() -> None:

@@ -3,14 +3,22 @@ and content without a length refused with 411 (over a real server in test_demo_m
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from django.test import Client, override_settings
+from asgiref.sync import iscoroutinefunction
+from django.http import HttpRequest, HttpResponse
+from django.test import AsyncClient, Client, RequestFactory, override_settings
 
-from django_http_errors.middleware import RequestIDFilter, current_request_id, lacks_length
+from django_http_errors.middleware import (
+    RequestIDFilter,
+    RequestIDMiddleware,
+    current_request_id,
+    lacks_length,
+)
 from tests.conftest import problem
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +122,39 @@ def test_lacks_length(
     transfer_encoding: str | None, content_length: str | None, expected: bool
 ) -> None:
     assert lacks_length(transfer_encoding, content_length) is expected
+
+
+# Under ASGI the middleware runs in the event loop
+
+
+def test_the_middleware_is_async_where_the_chain_is() -> None:
+    async def inner(request: HttpRequest) -> HttpResponse:
+        return HttpResponse()
+
+    def sync_inner(request: HttpRequest) -> HttpResponse:
+        return HttpResponse()
+
+    assert iscoroutinefunction(RequestIDMiddleware(inner))
+    assert not iscoroutinefunction(RequestIDMiddleware(sync_inner))
+
+
+def test_an_async_request_gets_its_id_in_the_handler_and_the_answer() -> None:
+    seen: list[str | None] = []
+
+    async def inner(request: HttpRequest) -> HttpResponse:
+        seen.append(current_request_id())
+        return HttpResponse()
+
+    request = RequestFactory().get("/", headers={"X-Request-ID": "abc-123"})
+    response = asyncio.run(RequestIDMiddleware(inner)(request))
+    assert seen == ["abc-123"]
+    assert response["X-Request-ID"] == "abc-123"
+    assert current_request_id() is None
+
+
+def test_an_asgi_request_carries_its_id_into_the_problem() -> None:
+    response = asyncio.run(
+        AsyncClient().get("/test/raise/http404/", headers={"X-Request-ID": "async-1"})
+    )
+    assert response["X-Request-ID"] == "async-1"
+    assert problem(response)["request_id"] == "async-1"

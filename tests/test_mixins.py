@@ -6,6 +6,7 @@ The demo's own uses (creating, publishing, its lists) are in ``tests/test_demo_c
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -492,3 +493,40 @@ def test_multi_table_inheritance_swaps_on_the_table_that_holds_the_version(db: N
     assert stale.status_code == 412
     page.refresh_from_db()
     assert (page.title, page.version) == ("Second", 3)
+
+
+# A hash ETag of a representation that changes by itself
+
+
+@pytest.mark.django_db
+def test_debug_warns_of_a_representation_that_changes_by_itself(
+    caplog: pytest.LogCaptureFixture, settings: Any
+) -> None:
+    settings.DEBUG = True
+    note = Note.objects.create(text="timer")
+    with caplog.at_level(logging.WARNING, logger="django_http_errors.mixins"):
+        etag = Client().get(f"/test/conditional/timed-notes/{note.pk}/")["ETag"]
+    assert "read_at" in caplog.text
+    assert "etag_fields" in caplog.text
+    # What the warning is about: the ETag never matches again.
+    again = Client().get(
+        f"/test/conditional/timed-notes/{note.pk}/", headers={"If-None-Match": etag}
+    )
+    assert again.status_code == 200
+
+
+@pytest.mark.django_db
+def test_etag_fields_leave_out_what_changes_by_itself(
+    caplog: pytest.LogCaptureFixture, settings: Any
+) -> None:
+    settings.DEBUG = True
+    note = Note.objects.create(text="timer")
+    path = f"/test/conditional/stable-timed-notes/{note.pk}/"
+    with caplog.at_level(logging.WARNING, logger="django_http_errors.mixins"):
+        etag = Client().get(path)["ETag"]
+        assert Client().get(path, headers={"If-None-Match": etag}).status_code == 304
+    assert "changes between two serializations" not in caplog.text
+    changed = Client().patch(
+        path, {"text": "changed"}, "application/json", headers={"If-Match": etag}
+    )
+    assert changed.status_code == 200, changed.content

@@ -9,6 +9,10 @@ from . import conditional_views
 
 router = SimpleRouter()
 router.register("notes", conditional_views.NoteViewSet, basename="note")
+router.register("timed-notes", conditional_views.TimedNoteViewSet, basename="timed-note")
+router.register(
+    "stable-timed-notes", conditional_views.StableTimedNoteViewSet, basename="stable-timed-note"
+)
 router.register("posts", conditional_views.PostViewSet, basename="post")
 router.register(
     "overtaken-posts", conditional_views.OvertakenPostViewSet, basename="overtaken-post"

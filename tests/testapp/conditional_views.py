@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.db.models import F
@@ -36,6 +37,30 @@ class NoteViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Note]):
     permission_classes = [AllowAny]
     authentication_classes = []
     precondition_required = True
+
+
+class TimedNoteSerializer(NoteSerializer):
+    """A note with a field computed from the clock, as a timer's running duration is."""
+
+    read_at = serializers.SerializerMethodField()
+
+    class Meta(NoteSerializer.Meta):
+        fields = [*NoteSerializer.Meta.fields, "read_at"]
+
+    def get_read_at(self, note: Note) -> float:
+        return time.time()
+
+
+class TimedNoteViewSet(NoteViewSet):
+    """Hash ETags of a representation that changes by itself."""
+
+    serializer_class = TimedNoteSerializer
+
+
+class StableTimedNoteViewSet(TimedNoteViewSet):
+    """The same, with the hash limited to the fields that change only with the row."""
+
+    etag_fields = ["id", "text", "updated_at"]
 
 
 class VersionedPageSerializer(serializers.ModelSerializer[VersionedPage]):
