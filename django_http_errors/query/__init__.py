@@ -3,6 +3,13 @@ range or unknown is 400, and each error names its ``parameter``."""
 
 from __future__ import annotations
 
+from .filters import OrderingFilter, SearchFilter
 from .pagination import CursorPagination, LimitOffsetPagination, PageNumberPagination
 
-__all__ = ["CursorPagination", "LimitOffsetPagination", "PageNumberPagination"]
+__all__ = [
+    "CursorPagination",
+    "LimitOffsetPagination",
+    "OrderingFilter",
+    "PageNumberPagination",
+    "SearchFilter",
+]
