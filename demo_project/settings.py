@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # The browsable API's filter form (its templates).
+    "django_filters",
     "django_http_errors",
     "demo_project.articles",
 ]
@@ -215,6 +217,8 @@ REST_FRAMEWORK = {
 
 HTTP_ERRORS = {
     "PRECONDITION_REQUIRED": True,
+    # A list answers a parameter it does not know with 400 (KnownQueryParametersMixin).
+    "REFUSE_UNKNOWN_QUERY_PARAMETERS": True,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -375,6 +375,7 @@ def test_each_unknown_parameter_is_named_before_any_value_is_read(posts: list[Po
     assert [e["parameter"] for e in errors] == ["colour", "size"]
 
 
+@override_settings(HTTP_ERRORS={})
 def test_the_check_is_off_by_default(posts: list[Post]) -> None:
     assert get(POSTS, "publised=true").status_code == 200
 
@@ -384,6 +385,7 @@ def test_a_view_turns_the_check_off(posts: list[Post]) -> None:
     assert get("/test/query/lenient/posts/", "publised=true").status_code == 200
 
 
+@override_settings(HTTP_ERRORS={})
 def test_a_view_turns_the_check_on(posts: list[Post]) -> None:
     (error,) = refused(get("/test/query/strict/posts/", "publised=true"))
     assert error["parameter"] == "publised"
