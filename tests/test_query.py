@@ -480,3 +480,25 @@ def test_a_writes_400_is_still_the_contents() -> None:
     }
     assert refs["post"] == {"$ref": f"#/components/schemas/{VALIDATION_PROBLEM_COMPONENT}"}
     assert refs["get"] == {"$ref": f"#/components/schemas/{INVALID_QUERY_PROBLEM_COMPONENT}"}
+
+
+@override_settings(**STRICT)
+@pytest.mark.parametrize(
+    ("query", "detail"),
+    [
+        ("ordering=secret", "Nach secret kann nicht sortiert werden."),
+        ("publised=true", "Unbekannter Parameter: Diese Liste akzeptiert nur format, "),
+        (
+            "has_body=maybe",
+            "„maybe“ wird nicht akzeptiert: Senden Sie einen der Werte true, false.",
+        ),
+    ],
+)
+def test_the_problem_speaks_the_clients_language(
+    posts: list[Post], query: str, detail: str
+) -> None:
+    response = get(POSTS, query, HTTP_ACCEPT_LANGUAGE="de")
+    body = problem(response)
+    assert response["Content-Language"] == "de"
+    assert body["title"] == "Ungültige Query-Parameter"
+    assert body["detail"].startswith(detail)
