@@ -216,9 +216,9 @@ REST_FRAMEWORK = {
 }
 
 HTTP_ERRORS = {
-    "PRECONDITION_REQUIRED": True,
     # A list answers a parameter it does not know with 400 (KnownQueryParametersMixin).
     "REFUSE_UNKNOWN_QUERY_PARAMETERS": True,
+    "PRECONDITION_REQUIRED": True,
 }
 
 SPECTACULAR_SETTINGS = {
