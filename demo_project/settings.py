@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # The browsable API's filter form (its templates).
+    "django_filters",
     "django_http_errors",
     "demo_project.articles",
 ]
@@ -217,6 +219,8 @@ REST_FRAMEWORK = {
 }
 
 HTTP_ERRORS = {
+    # A list answers a parameter it does not know with 400 (KnownQueryParametersMixin).
+    "REFUSE_UNKNOWN_QUERY_PARAMETERS": True,
     "PRECONDITION_REQUIRED": True,
     # Seconds a client reads from the primary after its write (docs/deployment.md); 0: off.
     "READ_YOUR_WRITES": _seconds(os.environ, "READ_YOUR_WRITES"),

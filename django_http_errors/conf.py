@@ -27,6 +27,9 @@ class HttpErrorsSettings:
     #: Challenge sent on a 401 when no authentication class of the view defines one
     #: (Session-only APIs); a scheme other than Basic keeps browsers from showing a login dialog.
     SESSION_CHALLENGE: str = 'Session realm="api"'
+    #: Default of ``KnownQueryParametersMixin.refuse_unknown_query_parameters``: a list that
+    #: uses the mixin answers a query parameter it does not know with 400.
+    REFUSE_UNKNOWN_QUERY_PARAMETERS: bool = False
     #: Default of ``ConditionalUpdateMixin.precondition_required``: ``True`` (428 without a
     #: precondition), ``False``, or ``"report"`` (let blind writes through, each reported).
     PRECONDITION_REQUIRED: bool | Literal["report"] = False

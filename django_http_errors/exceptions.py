@@ -8,7 +8,7 @@ schema read them here; adding a problem type is one class (and its translation).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +68,51 @@ class ProblemException(APIException):
 def declared_problem_types() -> dict[str, type[ProblemException]]:
     """The problem types declared by ``ProblemException`` subclasses, by code."""
     return _DECLARED
+
+
+class InvalidQueryParameters(ProblemException):
+    """400: query parameters that are malformed, out of range or unknown; each error names its
+    ``parameter`` where a body's error has its ``pointer``.
+
+    Raise it for a view's own parameters: ``InvalidQueryParameters({"since": ["Enter a valid
+    date."]})``. The keys are the parameters' names as the client sends them.
+    """
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = _("The query string is invalid: each error is listed in errors.")
+    default_code = "invalid_query"
+    title = _("Invalid query parameters")
+    meaning = _(
+        "A query parameter of the URL is malformed, out of range or unknown to this resource; "
+        "each item of errors names one in its parameter member."
+    )
+    advice = _(
+        "Correct or remove the parameters that errors names (each detail says what is "
+        "accepted) and send the request again."
+    )
+
+    def __init__(self, errors: Mapping[str, Any], code: str | None = None) -> None:
+        #: ``(parameter, detail, code)`` of each error, in the order given.
+        self.parameter_errors = [
+            (str(name), str(message), str(getattr(message, "code", None) or "invalid"))
+            for name, messages in errors.items()
+            for message in ([messages] if isinstance(messages, str) else messages)
+        ]
+        # One error is the problem's detail, as one invalid member of a body is.
+        if len(self.parameter_errors) == 1:
+            detail: Any = self.parameter_errors[0][1]
+        else:
+            detail = self.default_detail
+        super().__init__(detail, code)
+
+    def problem_extensions(self) -> dict[str, Any]:
+        """``errors``: one item per message, with the ``parameter`` it is about."""
+        return {
+            "errors": [
+                {"parameter": parameter, "detail": detail, "code": code}
+                for parameter, detail, code in self.parameter_errors
+            ]
+        }
 
 
 class Conflict(ProblemException):

@@ -23,7 +23,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, force_instance, get_view_model
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import Direction, OpenApiParameter
-from rest_framework import authentication, negotiation, pagination, permissions
+from rest_framework import authentication, negotiation, permissions
 from rest_framework.generics import GenericAPIView
 from rest_framework.mixins import CreateModelMixin
 from rest_framework.settings import api_settings
@@ -46,10 +46,13 @@ from .idempotency import IDEMPOTENCY_KEY, IdempotencyMixin
 from .mixins import ConditionalUpdateMixin
 from .permissions import Refusal, RefusalLevel, refusals
 from .problems import PROBLEM_JSON, reason_phrase
+from .query.parameters import query_error_statuses
 
 PROBLEM_COMPONENT = "Problem"
 VALIDATION_PROBLEM_COMPONENT = "ValidationProblem"
 INVALID_MEMBER_COMPONENT = "InvalidMember"
+INVALID_QUERY_PROBLEM_COMPONENT = "InvalidQueryProblem"
+INVALID_PARAMETER_COMPONENT = "InvalidParameter"
 PRECONDITION_FAILED_COMPONENT = "PreconditionFailedProblem"
 PRECONDITION_REQUIRED_COMPONENT = "PreconditionRequiredProblem"
 DRF_MEMBERS_COMPONENT = "ErrorWithDRFMembers"
@@ -171,6 +174,35 @@ _INVALID_MEMBER_SCHEMA: dict[str, Any] = {
         "code": {"type": "string", "description": "A stable machine-readable code."},
     },
     "required": ["pointer", "detail", "code"],
+}
+
+
+#: The 400 of a query the view cannot use (``InvalidQueryParameters``).
+INVALID_QUERY_PROBLEM = ProblemComponent(
+    INVALID_QUERY_PROBLEM_COMPONENT,
+    "Query parameters that are malformed, out of range or unknown (code invalid_query).",
+    {
+        "errors": {
+            "type": "array",
+            "description": "Every invalid query parameter, by name.",
+            "items": {"$ref": f"#/components/schemas/{INVALID_PARAMETER_COMPONENT}"},
+        }
+    },
+    required=("errors",),
+)
+
+_INVALID_PARAMETER_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "One invalid query parameter of the request.",
+    "properties": {
+        "parameter": {
+            "type": "string",
+            "description": "The query parameter's name, as the client sent it: page_size.",
+        },
+        "detail": {"type": "string", "description": "What is wrong, and what is accepted."},
+        "code": {"type": "string", "description": "A stable machine-readable code."},
+    },
+    "required": ["parameter", "detail", "code"],
 }
 
 
@@ -384,6 +416,8 @@ class ProblemAutoSchema(AutoSchema):
             statuses.add(400)
             if self.negotiates_parsers():
                 statuses.add(415)
+        # A list's query string: a malformed or unknown parameter (400), a page past the last.
+        statuses |= self.query_error_statuses()
         if self.view.get_throttles():
             statuses.add(429)
         if self.takes_idempotency_key():
@@ -444,11 +478,33 @@ class ProblemAutoSchema(AutoSchema):
                 "description": reason_phrase(status),
                 "content": {JSON: {"schema": component.ref}},
             }
-        component = self.problem_component(status)
         return {
             "description": reason_phrase(status),
-            "content": {PROBLEM_JSON: {"schema": component.ref}},
+            "content": {PROBLEM_JSON: {"schema": self.problem_schema(status)}},
         }
+
+    def problem_schema(self, status: int) -> dict[str, Any]:
+        """A reference to the status's problem component; a list's 400 is its query string's
+        (a GET has no content to refuse)."""
+        if status == 400 and 400 in self.query_error_statuses():
+            self._component(INVALID_PARAMETER_COMPONENT, _INVALID_PARAMETER_SCHEMA)
+            component = self._component(INVALID_QUERY_PROBLEM.name, INVALID_QUERY_PROBLEM.schema())
+        else:
+            component = self.problem_component(status)
+        ref: dict[str, Any] = component.ref
+        return ref
+
+    def query_error_statuses(self) -> set[int]:
+        """The statuses a list's query string can be refused with: those its paginator and
+        filter backends declare, and 400 where the view refuses unknown parameters."""
+        if not (self.method == "GET" and self._is_list_view()):
+            return set()
+        components = [self._get_paginator(), *(b() for b in self.get_filter_backends())]
+        found = {s for c in components if c is not None for s in query_error_statuses(c)}
+        refuses = getattr(self.view, "is_refusing_unknown_query_parameters", None)
+        if callable(refuses) and refuses():
+            found.add(400)
+        return found
 
     def problem_component(self, status: int) -> ResolvedComponent:
         """The component of a status's problems: ``Problem``, or its variant with members."""
@@ -473,14 +529,7 @@ class ProblemAutoSchema(AutoSchema):
 
     def is_paginated_list(self) -> bool:
         """Whether a list's paginator answers 404 for a page that does not exist."""
-        paginator = self._get_paginator()
-        return (
-            self.method == "GET"
-            and self._is_list_view()
-            and isinstance(
-                paginator, (pagination.PageNumberPagination, pagination.CursorPagination)
-            )
-        )
+        return 404 in self.query_error_statuses()
 
     def negotiates_renderers(self) -> bool:
         """Whether DRF answers 406 Not Acceptable to an ``Accept`` no renderer serves."""

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
     "django_http_errors",
     "tests.testapp",
     # The demo, for its own tests; its AppConfig also puts SQLite in WAL mode.
@@ -92,7 +93,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "django_http_errors.schema.ProblemAutoSchema",
 }
 
-HTTP_ERRORS = {"PRECONDITION_REQUIRED": True}
+# The demo's, as its tests need them.
+HTTP_ERRORS = {"PRECONDITION_REQUIRED": True, "REFUSE_UNKNOWN_QUERY_PARAMETERS": True}
 
 SPECTACULAR_SETTINGS = {
     # The demo's (title, docs from drf-spectacular-sidecar, no schema route in the schema):

@@ -26,6 +26,9 @@ pytestmark = pytest.mark.django_db
 BASE = "/test/adoption/"
 JSON = "application/json"
 DRF_DEFAULTS = {
+    # The suite's: drf-spectacular's extend_schema reads it once, as the decorated views are
+    # imported, and the first request of a test may import them.
+    "DEFAULT_SCHEMA_CLASS": "django_http_errors.schema.ProblemAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",

@@ -141,3 +141,19 @@ def test_errors_parse_into_their_typed_models(use: Callable[[str], Any], alice: 
     assert unguarded.status_code == 428
     assert isinstance(unguarded.parsed, models.PreconditionRequiredProblem)
     assert "If-Match" in unguarded.parsed.required_headers
+
+
+def test_a_query_error_parses_into_its_typed_model(use: Callable[[str], Any], alice: Any) -> None:
+    models = use("models")
+    articles_list = use("api.articles.articles_list")
+    refused = articles_list.sync_detailed(client=alice, page=0)
+    assert refused.status_code == 400
+    assert isinstance(refused.parsed, models.InvalidQueryProblem)
+    (error,) = refused.parsed.errors
+    assert isinstance(error, models.InvalidParameter)
+    assert (error.parameter, error.code) == ("page", "min_value")
+
+    ordering = [models.ArticlesListOrderingItem("-id")]
+    ordered = articles_list.sync_detailed(client=alice, ordering=ordering, published=True)
+    assert ordered.status_code == 200
+    assert [a.id for a in ordered.parsed.results] == [3, 1]

@@ -251,6 +251,7 @@ def observe(demo: Demo) -> dict[tuple[str, str], dict[int, int]]:
         ("get", LIST): [
             (200, lambda: anonymous().get(LIST)),
             (304, lambda: not_modified(LIST)),
+            (400, lambda: anonymous().get(LIST, {"page": "abc"})),
             (401, lambda: wrong().get(LIST)),
             (404, lambda: anonymous().get(LIST, {"page": 999})),
             (406, lambda: anonymous().get(LIST, **XML)),

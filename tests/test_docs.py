@@ -177,7 +177,7 @@ def reference() -> dict[str, list[str]]:
     listed: dict[str, list[str]] = {}
     module = None
     for _, line in prose_lines((DOCS / "reference.md").read_text(), code_spans=True):
-        heading = re.fullmatch(r"### `(django_http_errors(?:\.\w+)?)`", line)
+        heading = re.fullmatch(r"### `(django_http_errors(?:\.\w+)*)`", line)
         if heading:
             module = heading.group(1)
             listed[module] = []

@@ -17,14 +17,22 @@ from rest_framework.views import APIView
 from django_http_errors.idempotency import IdempotencyMixin
 from django_http_errors.mixins import ConditionalUpdateMixin
 from django_http_errors.permissions import HiddenFilter, IsAdminUser, IsOwnerOrReadOnly
+from django_http_errors.query import KnownQueryParametersMixin, OrderingFilter, SearchFilter
+from django_http_errors.query.django_filter import DjangoFilterBackend
 
 from .models import Article
 from .permissions import CanSeeArticle
+from .query import ArticleFilter, ArticlePages
 from .search_index import notify_search_index, withdraw_from_search_index
 from .serializers import ArticleSerializer
 
 
-class ArticleViewSet(IdempotencyMixin, ConditionalUpdateMixin, viewsets.ModelViewSet[Article]):
+class ArticleViewSet(
+    KnownQueryParametersMixin,
+    IdempotencyMixin,
+    ConditionalUpdateMixin,
+    viewsets.ModelViewSet[Article],
+):
     """Articles: drafts are visible to their owner and staff only; writes are conditional."""
 
     queryset = Article.objects.select_related("owner")
@@ -35,7 +43,14 @@ class ArticleViewSet(IdempotencyMixin, ConditionalUpdateMixin, viewsets.ModelVie
     # article. When both deny a write, the first speaks: a stranger gets 403 "not_owner", not
     # "staff_only".
     permission_classes = [CanSeeArticle, IsOwnerOrReadOnly | IsAdminUser]
-    filter_backends = [HiddenFilter]
+    # What the list shows, then what its query string asks for: each malformed value is 400,
+    # and so is a parameter the list does not know (REFUSE_UNKNOWN_QUERY_PARAMETERS is on).
+    filter_backends = [HiddenFilter, DjangoFilterBackend, SearchFilter, OrderingFilter]
+    filterset_class = ArticleFilter
+    search_fields = ["title", "body"]
+    ordering_fields = ["id", "title", "created_at", "updated_at"]
+    ordering = ["id"]
+    pagination_class = ArticlePages
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         """A method this URL never allows is 405 with ``Allow`` for anyone (RFC 9110 §15.5.6)."""

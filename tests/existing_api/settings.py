@@ -9,6 +9,8 @@ from __future__ import annotations
 ROOT_URLCONF = "tests.existing_api.urls"
 
 REST_FRAMEWORK = {
+    # The suite's: drf-spectacular's extend_schema reads it once, as decorated views are imported.
+    "DEFAULT_SCHEMA_CLASS": "django_http_errors.schema.ProblemAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",

@@ -34,6 +34,7 @@ urlpatterns = [
     *keyed.urls,
     path("", include("tests.testapp.permission_views")),
     path("schema/", include("tests.testapp.schema_views")),
+    path("query/", include("tests.testapp.query_views")),
     path("boom/", views.Boom.as_view()),
     path("write-then-fail/", views.WriteThenFail.as_view()),
     path("raise/<str:name>/", views.Raise.as_view()),

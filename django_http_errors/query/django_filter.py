@@ -1,0 +1,131 @@
+"""django-filter's DRF backend, but an invalid value is 400 naming the query parameter sent.
+
+The only module that imports django-filter (an optional dependency): nothing imports it unless a
+view uses ``DjangoFilterBackend``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import QuerySet
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext_lazy as _
+from django_filters import FilterSet
+from django_filters import rest_framework as django_filters_drf
+from django_filters.widgets import SuffixedMultiWidget
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from ..exceptions import InvalidQueryParameters
+
+__all__ = ["DjangoFilterBackend", "filterset_errors", "filterset_parameters"]
+
+NOT_ACCEPTED = _("“%(value)s” is not accepted: send one of %(choices)s.")
+NOT_READABLE = _("“%(value)s” is not a valid value.")
+
+
+class DjangoFilterBackend(django_filters_drf.DjangoFilterBackend):
+    """django-filter's backend; an invalid value, or one its widget cannot read (which
+    django-filter ignores, as ``?published=maybe``), is 400 naming the parameter."""
+
+    query_error_statuses: ClassVar[frozenset[int]] = frozenset({400})
+
+    def filter_queryset(
+        self, request: Request, queryset: QuerySet[Any], view: APIView
+    ) -> QuerySet[Any]:
+        """The filtered queryset, when every filter parameter is valid."""
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        errors = filterset_errors(filterset)
+        if errors and self.raise_exception:
+            raise InvalidQueryParameters(errors)
+        filtered: QuerySet[Any] = filterset.qs
+        return filtered
+
+
+def parameter_names(name: str, widget: forms.Widget) -> list[str]:
+    """The query parameters a filter named ``name`` reads through its form ``widget``: a range
+    reads one per bound (``price_min``, ``price_max``)."""
+    if isinstance(widget, SuffixedMultiWidget):
+        return [widget.suffixed(name, suffix) for suffix in widget.suffixes]
+    if isinstance(widget, forms.MultiWidget):
+        return [f"{name}{suffix}" for suffix in getattr(widget, "widgets_names", ())]
+    return [name]
+
+
+def filterset_parameters(filterset: FilterSet) -> list[str]:
+    """Every query parameter the filterset reads."""
+    return [
+        parameter
+        for name, field in filterset.form.fields.items()
+        for parameter in parameter_names(name, field.widget)
+    ]
+
+
+def filterset_errors(filterset: FilterSet) -> dict[str, list[ErrorDetail]]:
+    """The filterset's errors by the query parameter the client sent, empty when it is valid."""
+    form = filterset.form
+    form.is_valid()
+    data = form.data
+    errors: dict[str, list[ErrorDetail]] = {}
+    for name, failures in form.errors.as_data().items():
+        messages = [ErrorDetail(m, code=e.code) for e in failures for m in e.messages]
+        if name == NON_FIELD_ERRORS:
+            # The form's own check (a FilterSet's clean()): about the parameters it was sent.
+            every = filterset_parameters(filterset)
+            sent = [p for p in every if data.get(p)]
+            for parameter in sent or every:
+                errors.setdefault(parameter, []).extend(messages)
+            continue
+        field = form.fields[name]
+        for parameter, found in _bound_errors(name, field, data, messages).items():
+            errors.setdefault(parameter, []).extend(found)
+    for name, field in form.fields.items():
+        if name not in form.errors and not isinstance(field.widget, forms.MultiWidget):
+            unreadable = _unreadable(name, field.widget, data)
+            if unreadable is not None:
+                errors[name] = [unreadable]
+    return errors
+
+
+def _bound_errors(
+    name: str, field: forms.Field, data: Any, messages: list[ErrorDetail]
+) -> dict[str, list[ErrorDetail]]:
+    """A field's errors by parameter: a range's bounds checked one by one, so that the error
+    names the bound that is wrong (``price_max``), not the filter."""
+    parameters = parameter_names(name, field.widget)
+    if len(parameters) == 1:
+        return {name: messages}
+    errors: dict[str, list[ErrorDetail]] = {}
+    if isinstance(field, forms.MultiValueField):
+        for parameter, bound in zip(parameters, field.fields, strict=False):
+            try:
+                bound.clean(data.get(parameter))
+            except forms.ValidationError as exc:
+                errors[parameter] = [ErrorDetail(m, code=exc.code) for m in exc.messages]
+    if errors:
+        return errors
+    # The bounds are valid apiece; together they are not (the field's own check).
+    sent = [p for p in parameters if data.get(p)]
+    return dict.fromkeys(sent or parameters, messages)
+
+
+def _unreadable(name: str, widget: forms.Widget, data: Any) -> ErrorDetail | None:
+    """The error of a value sent that the widget reads as nothing (django-filter's
+    ``BooleanWidget`` reads ``maybe`` so): the filter would be silently skipped."""
+    value = data.get(name)
+    if not value or widget.value_from_datadict(data, MultiValueDict(), name) is not None:
+        return None
+    choices = [str(key) for key, _label in getattr(widget, "choices", ()) if key not in ("", None)]
+    if choices:
+        message = str(NOT_ACCEPTED % {"value": value, "choices": ", ".join(choices)})
+        code = "invalid_choice"
+    else:
+        message, code = str(NOT_READABLE % {"value": value}), "invalid"
+    error: ErrorDetail = ErrorDetail(message, code=code)
+    return error

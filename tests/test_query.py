@@ -1,0 +1,504 @@
+"""The query string: a malformed, out-of-range or unknown parameter is 400 naming it.
+
+Each list of the test app (tests/testapp/query_views.py) has a twin made of DRF's and
+django-filter's own classes; on valid queries both answer the same, on invalid ones ours name
+the parameter where DRF's answer 404, ignore it or point into a body.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client, RequestFactory, override_settings
+from django.urls import path
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework import generics
+
+from django_http_errors.assembly import problem_body
+from django_http_errors.exceptions import InvalidQueryParameters
+from django_http_errors.query import KnownQueryParametersMixin
+from django_http_errors.schema import (
+    INVALID_PARAMETER_COMPONENT,
+    INVALID_QUERY_PROBLEM_COMPONENT,
+    VALIDATION_PROBLEM_COMPONENT,
+)
+from tests.conftest import problem
+from tests.testapp.models import Post
+from tests.testapp.query_views import PostSerializer
+
+pytestmark = pytest.mark.django_db
+
+POSTS = "/test/query/posts/"
+OFFSETS = "/test/query/offsets/posts/"
+CURSOR = "/test/query/cursor/posts/"
+STRICT = {"HTTP_ERRORS": {"REFUSE_UNKNOWN_QUERY_PARAMETERS": True}}
+
+
+@pytest.fixture
+def posts(users: dict[str, User]) -> list[Post]:
+    """Five posts of alice's and bob's, changed a day apart, one without a body."""
+    made = []
+    now = timezone.now()
+    for number, (owner, title, body) in enumerate(
+        [
+            ("alice", "First", "A body"),
+            ("bob", "Second", "Another"),
+            ("alice", "Second", ""),
+            ("bob", "First", "Words here"),
+            ("alice", "First", "More words"),
+        ]
+    ):
+        post = Post.objects.create(owner=users[owner], title=title, body=body)
+        Post.objects.filter(pk=post.pk).update(updated_at=now - timedelta(days=5 - number))
+        made.append(post)
+    Post.objects.filter(pk=made[1].pk).update(version=3)
+    return made
+
+
+def get(path: str, query: str = "", **extra: Any) -> Any:
+    return Client(raise_request_exception=False).get(f"{path}?{query}" if query else path, **extra)
+
+
+def refused(response: Any) -> list[dict[str, str]]:
+    """The ``errors`` of a 400 for the query string, after checking its shape."""
+    assert response.status_code == 400, response.content
+    body = problem(response)
+    assert body["code"] == "invalid_query"
+    assert body["type"].endswith("/invalid-query/")
+    errors: list[dict[str, str]] = body["errors"]
+    for error in errors:
+        assert set(error) == {"parameter", "detail", "code"}
+    if len(errors) == 1:
+        assert body["detail"] == errors[0]["detail"]
+    return errors
+
+
+def twin(path: str) -> str:
+    """The same list made of DRF's and django-filter's own classes."""
+    return path.replace("/test/query/", "/test/query/drf/")
+
+
+def same_as_drf(path: str, query: str) -> Any:
+    """Our answer, after checking that DRF's classes give the same on the same data."""
+    ours, drfs = get(path, query), get(twin(path), query)
+    assert ours.status_code == drfs.status_code == 200, (ours.content, drfs.content)
+    text = drfs.content.decode().replace("/test/query/drf/", "/test/query/")
+    assert ours.content.decode() == text
+    return ours.json()
+
+
+# The exception a view raises for its own parameters
+
+
+def test_a_views_own_parameter_is_400_naming_it() -> None:
+    (error,) = refused(get("/test/query/since/", "since=yesterday"))
+    assert error["parameter"] == "since"
+    assert error["code"] == "invalid"
+    assert error["detail"].startswith("Date has wrong format.")
+    assert get("/test/query/since/", "since=2026-01-02").json() == {"since": "2026-01-02"}
+
+
+def test_several_errors_are_listed_under_one_detail() -> None:
+    exc = InvalidQueryParameters({"since": "Enter a valid date.", "until": ["No.", "Never."]})
+    body = problem_body(exc, RequestFactory().get("/"))
+    assert body["status"] == 400
+    assert body["detail"] == "The query string is invalid: each error is listed in errors."
+    assert [(e["parameter"], e["detail"]) for e in body["errors"]] == [
+        ("since", "Enter a valid date."),
+        ("until", "No."),
+        ("until", "Never."),
+    ]
+
+
+# Pagination: page number, limit and offset, cursor
+
+
+def forged_cursor() -> str:
+    """A cursor that decodes, at a position no id can have."""
+    return base64.b64encode(b"p=abc").decode()
+
+
+MALFORMED_PAGES = [
+    (POSTS, "page=abc", "page", "invalid"),
+    (POSTS, "page=0", "page", "min_value"),
+    (POSTS, "page=-1", "page", "min_value"),
+    (POSTS, "page=1.5", "page", "invalid"),
+    (POSTS, "page=1e3", "page", "invalid"),
+    (POSTS, "page=" + "9" * 5000, "page", "max_string_length"),
+    (POSTS, "page=%00", "page", "invalid"),
+    (POSTS, "page_size=abc", "page_size", "invalid"),
+    (POSTS, "page_size=0", "page_size", "min_value"),
+    (POSTS, "page_size=11", "page_size", "max_value"),
+    (OFFSETS, "limit=-1", "limit", "min_value"),
+    (OFFSETS, "limit=0", "limit", "min_value"),
+    (OFFSETS, "limit=11", "limit", "max_value"),
+    (OFFSETS, "limit=x", "limit", "invalid"),
+    (OFFSETS, "offset=x", "offset", "invalid"),
+    (OFFSETS, "offset=-1", "offset", "min_value"),
+    (CURSOR, "cursor=abc", "cursor", "invalid"),
+    (CURSOR, "cursor=%E2%82%AC", "cursor", "invalid"),
+    (CURSOR, f"cursor={forged_cursor()}", "cursor", "invalid"),
+    (CURSOR, "page_size=abc", "page_size", "invalid"),
+    (CURSOR, "page_size=11", "page_size", "max_value"),
+]
+
+
+@pytest.mark.parametrize(("path", "query", "parameter", "code"), MALFORMED_PAGES)
+def test_a_malformed_or_out_of_range_page_parameter_is_400(
+    posts: list[Post], path: str, query: str, parameter: str, code: str
+) -> None:
+    (error,) = refused(get(path, query))
+    assert (error["parameter"], error["code"]) == (parameter, code)
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [("page=abc", 404), ("page=0", 404), ("page_size=abc", 200), ("page_size=11", 200)],
+)
+def test_drfs_own_paginator_answers_them_otherwise(
+    posts: list[Post], query: str, status: int
+) -> None:
+    assert get(twin(POSTS), query).status_code == status
+
+
+def test_drfs_own_cursor_paginator_fails_on_a_forged_cursor(posts: list[Post]) -> None:
+    assert get(twin(CURSOR), f"cursor={forged_cursor()}").status_code == 500
+    assert get(twin(CURSOR), "cursor=abc").status_code == 404
+
+
+def test_a_well_formed_page_past_the_last_is_still_404(posts: list[Post]) -> None:
+    response = get(POSTS, "page=4")
+    assert response.status_code == 404
+    assert problem(response)["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        (POSTS, ""),
+        (POSTS, "page=2"),
+        (POSTS, "page=3"),
+        (POSTS, "page=last"),
+        (POSTS, "page=2&page_size=3"),
+        (POSTS, "page_size=10"),
+        (POSTS, "page=&page_size="),
+        (OFFSETS, "limit=3&offset=1"),
+        (OFFSETS, "offset=4"),
+        (OFFSETS, "offset=100"),
+        (OFFSETS, "limit=10"),
+        (CURSOR, ""),
+        (CURSOR, "page_size=4"),
+        (CURSOR, "cursor="),
+    ],
+)
+def test_valid_pages_are_drfs(posts: list[Post], path: str, query: str) -> None:
+    same_as_drf(path, query)
+
+
+def test_a_cursor_walks_as_drfs(posts: list[Post]) -> None:
+    page: str | None = CURSOR
+    seen = []
+    while page:
+        body = same_as_drf(page, "")
+        seen += [post["id"] for post in body["results"]]
+        page = body["next"] and body["next"].replace("http://testserver", "")
+    assert seen == [post.pk for post in posts]
+
+
+# Ordering and search
+
+
+def test_an_unknown_ordering_field_is_400_listing_the_allowed_ones(posts: list[Post]) -> None:
+    (error,) = refused(get(POSTS, "ordering=-secret,title,other"))
+    assert error["parameter"] == "ordering"
+    assert error["code"] == "invalid_choice"
+    assert "-secret, other" in error["detail"]
+    assert "id, title, updated_at" in error["detail"]
+    # DRF leaves it out and answers in the default order.
+    assert get(twin(POSTS), "ordering=secret").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query", ["ordering=title", "ordering=-title,id", "ordering=-updated_at", "ordering=id,"]
+)
+def test_a_valid_ordering_is_drfs(posts: list[Post], query: str) -> None:
+    same_as_drf(POSTS, query)
+
+
+def test_a_nul_in_the_search_names_the_parameter(posts: list[Post]) -> None:
+    (error,) = refused(get(POSTS, "search=a%00b"))
+    assert error == {
+        "parameter": "search",
+        "detail": "Null characters are not allowed.",
+        "code": "null_characters_not_allowed",
+    }
+    # DRF's own answers 400 too, but points into a body that was never sent.
+    assert problem(get(twin(POSTS), "search=a%00b"))["errors"][0]["pointer"] == "#"
+
+
+@pytest.mark.parametrize("query", ["search=words", "search=first%20more", "search="])
+def test_a_valid_search_is_drfs(posts: list[Post], query: str) -> None:
+    same_as_drf(POSTS, query)
+
+
+# django-filter
+
+
+MALFORMED_FILTERS = [
+    ("updated_after=yesterday", "updated_after", "invalid"),
+    ("updated_on=2026-13-01", "updated_on", "invalid"),
+    ("has_body=maybe", "has_body", "invalid_choice"),
+    ("min_version=x", "min_version", "invalid"),
+    ("version_min=x&version_max=3", "version_min", "invalid"),
+    ("version_min=1&version_max=three", "version_max", "invalid"),
+    ("title=Third", "title", "invalid_choice"),
+    ("owner=carol", "owner", "invalid_choice"),
+]
+
+
+@pytest.mark.parametrize(("query", "parameter", "code"), MALFORMED_FILTERS)
+def test_an_invalid_filter_value_is_400_naming_the_parameter_sent(
+    posts: list[Post], query: str, parameter: str, code: str
+) -> None:
+    (error,) = refused(get(POSTS, query))
+    assert (error["parameter"], error["code"]) == (parameter, code)
+
+
+def test_django_filters_own_backend_points_into_a_body_or_ignores_the_value(
+    posts: list[Post],
+) -> None:
+    response = get(twin(POSTS), "updated_after=yesterday")
+    assert problem(response)["errors"][0]["pointer"] == "#/updated_after"
+    # A boolean its widget cannot read is no filter at all: every post.
+    assert get(twin(POSTS), "has_body=maybe").json()["count"] == len(posts)
+
+
+def test_an_unreadable_boolean_says_what_is_accepted(posts: list[Post]) -> None:
+    (error,) = refused(get(POSTS, "has_body=maybe"))
+    assert error["detail"] == "“maybe” is not accepted: send one of true, false."
+
+
+def test_errors_of_several_filters_are_all_listed(posts: list[Post]) -> None:
+    errors = refused(get(POSTS, "updated_after=x&min_version=y"))
+    assert {e["parameter"] for e in errors} == {"updated_after", "min_version"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "updated_after=2000-01-01T00:00:00Z",
+        "updated_on=2000-01-01",
+        "has_body=true",
+        "has_body=false",
+        "has_body=1",
+        "min_version=2",
+        "version_min=1&version_max=1",
+        "version_max=3",
+        "title=First",
+        "owner=alice",
+        "owner=",
+        "owner=alice&title=First&ordering=-id&page_size=1&page=2",
+    ],
+)
+def test_valid_filters_are_drfs(posts: list[Post], query: str) -> None:
+    same_as_drf(POSTS, query)
+
+
+def test_a_date_time_filter_filters(posts: list[Post]) -> None:
+    since = Post.objects.get(pk=posts[3].pk).updated_at
+    query = f"updated_after={since.isoformat().replace('+00:00', 'Z')}"
+    assert [p["id"] for p in same_as_drf(POSTS, query)["results"]] == [posts[4].pk]
+
+
+# Unknown parameters
+
+
+def documented(path: str) -> list[str]:
+    """The query parameters the schema documents for the list at ``path``."""
+    generator = SchemaGenerator(urlconf="tests.urls")
+    document = generator.get_schema(request=None, public=True)
+    operation = document["paths"][path]["get"]
+    return [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
+
+
+#: A valid value of each parameter the lists document.
+VALUES = {
+    "format": "json",
+    "page": "1",
+    "page_size": "2",
+    "limit": "2",
+    "offset": "0",
+    "cursor": "",
+    "ordering": "-id",
+    "search": "words",
+    "updated_after": "2000-01-01T00:00:00Z",
+    "updated_on": "2000-01-01",
+    "has_body": "true",
+    "min_version": "1",
+    "version_min": "1",
+    "version_max": "9",
+    "title": "First",
+    "owner": "alice",
+}
+
+
+@override_settings(**STRICT)
+@pytest.mark.parametrize("path", [POSTS, OFFSETS, CURSOR])
+def test_every_documented_parameter_and_format_is_accepted(posts: list[Post], path: str) -> None:
+    names = documented(path)
+    assert {"ordering", "search", "owner", "version_min", "version_max"} <= set(names)
+    query = "&".join(f"{name}={VALUES[name]}" for name in [*names, "format"])
+    response = get(path, query)
+    assert response.status_code == 200, response.content
+
+
+@override_settings(**STRICT)
+@pytest.mark.parametrize("path", [POSTS, OFFSETS, CURSOR])
+def test_a_typo_is_400_naming_it_and_listing_the_accepted_ones(
+    posts: list[Post], path: str
+) -> None:
+    (error,) = refused(get(path, "publised=true&ordering=id"))
+    assert (error["parameter"], error["code"]) == ("publised", "unknown")
+    accepted = sorted({*documented(path), "format"})
+    assert error["detail"] == f"Unknown parameter: this list takes only {', '.join(accepted)}."
+
+
+@override_settings(**STRICT)
+def test_each_unknown_parameter_is_named_before_any_value_is_read(posts: list[Post]) -> None:
+    errors = refused(get(POSTS, "colour=blue&page=abc&size=3&colour=red"))
+    assert [e["parameter"] for e in errors] == ["colour", "size"]
+
+
+@override_settings(HTTP_ERRORS={})
+def test_the_check_is_off_by_default(posts: list[Post]) -> None:
+    assert get(POSTS, "publised=true").status_code == 200
+
+
+@override_settings(**STRICT)
+def test_a_view_turns_the_check_off(posts: list[Post]) -> None:
+    assert get("/test/query/lenient/posts/", "publised=true").status_code == 200
+
+
+@override_settings(HTTP_ERRORS={})
+def test_a_view_turns_the_check_on(posts: list[Post]) -> None:
+    (error,) = refused(get("/test/query/strict/posts/", "publised=true"))
+    assert error["parameter"] == "publised"
+
+
+@override_settings(**STRICT)
+def test_a_view_allows_a_parameter_of_its_own(posts: list[Post]) -> None:
+    since = "/test/query/since/posts/"
+    assert get(since, "since=2000-01-01&owner=alice").json()["count"] == 3
+    (error,) = refused(get(since, "since=someday"))
+    assert error["parameter"] == "since"
+    assert "since" in refused(get(since, "sinse=2000-01-01"))[0]["detail"]
+
+
+@override_settings(**STRICT)
+def test_an_unpaginated_list_takes_no_page(posts: list[Post]) -> None:
+    (error,) = refused(get("/test/query/unpaginated/posts/", "page=1"))
+    assert error["parameter"] == "page"
+    assert get("/test/query/unpaginated/posts/", "ordering=title").status_code == 200
+
+
+def test_the_mixin_after_drfs_view_is_refused() -> None:
+    with pytest.raises(ImproperlyConfigured, match="KnownQueryParametersMixin"):
+        type("Wrong", (generics.ListAPIView, KnownQueryParametersMixin), {})
+
+
+# The schema
+
+
+def list_operation(path: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    generator = SchemaGenerator(urlconf="tests.urls")
+    document: dict[str, Any] = generator.get_schema(request=None, public=True)
+    return document["paths"][path]["get"], document["components"]["schemas"]
+
+
+def test_the_schema_documents_the_lists_400_and_typed_parameters() -> None:
+    operation, components = list_operation(POSTS)
+    responses = operation["responses"]
+    assert {"400", "404"} <= set(responses)
+    schema = responses["400"]["content"]["application/problem+json"]["schema"]
+    assert schema == {"$ref": f"#/components/schemas/{INVALID_QUERY_PROBLEM_COMPONENT}"}
+    errors = components[INVALID_QUERY_PROBLEM_COMPONENT]["allOf"][1]["properties"]["errors"]
+    assert errors["items"] == {"$ref": f"#/components/schemas/{INVALID_PARAMETER_COMPONENT}"}
+    assert components[INVALID_PARAMETER_COMPONENT]["required"] == ["parameter", "detail", "code"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert parameters["page"]["schema"] == {"type": "integer", "minimum": 1}
+    assert parameters["page_size"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 10}
+    assert parameters["has_body"]["schema"] == {"type": "boolean"}
+    assert parameters["updated_after"]["schema"] == {"type": "string", "format": "date-time"}
+    ordering = parameters["ordering"]
+    assert (ordering["style"], ordering["explode"]) == ("form", False)
+    assert ordering["schema"]["items"]["enum"] == [
+        "id",
+        "-id",
+        "title",
+        "-title",
+        "updated_at",
+        "-updated_at",
+    ]
+
+
+def test_the_schema_knows_which_paginators_answer_404() -> None:
+    assert "404" not in list_operation(CURSOR)[0]["responses"]
+    assert "404" not in list_operation(OFFSETS)[0]["responses"]
+    assert "404" in list_operation(twin(CURSOR))[0]["responses"]
+
+
+def test_the_schema_documents_the_400_drfs_own_filters_give() -> None:
+    operation, _components = list_operation(twin(POSTS))
+    assert "400" in operation["responses"]
+
+
+def test_a_writes_400_is_still_the_contents() -> None:
+    view = type(
+        "Both",
+        (KnownQueryParametersMixin, generics.ListCreateAPIView),
+        {
+            "queryset": Post.objects.all(),
+            "serializer_class": PostSerializer,
+            "refuse_unknown_query_parameters": True,
+            "pagination_class": None,
+        },
+    )
+    generator = SchemaGenerator(patterns=[path("both/", view.as_view())])
+    document: dict[str, Any] = generator.get_schema(request=None, public=True)
+    operations = document["paths"]["/both/"]
+    refs = {
+        method: operations[method]["responses"]["400"]["content"]["application/problem+json"][
+            "schema"
+        ]
+        for method in ("get", "post")
+    }
+    assert refs["post"] == {"$ref": f"#/components/schemas/{VALIDATION_PROBLEM_COMPONENT}"}
+    assert refs["get"] == {"$ref": f"#/components/schemas/{INVALID_QUERY_PROBLEM_COMPONENT}"}
+
+
+@override_settings(**STRICT)
+@pytest.mark.parametrize(
+    ("query", "detail"),
+    [
+        ("ordering=secret", "Nach secret kann nicht sortiert werden."),
+        ("publised=true", "Unbekannter Parameter: Diese Liste akzeptiert nur format, "),
+        (
+            "has_body=maybe",
+            "„maybe“ wird nicht akzeptiert: Senden Sie einen der Werte true, false.",
+        ),
+    ],
+)
+def test_the_problem_speaks_the_clients_language(
+    posts: list[Post], query: str, detail: str
+) -> None:
+    response = get(POSTS, query, HTTP_ACCEPT_LANGUAGE="de")
+    body = problem(response)
+    assert response["Content-Language"] == "de"
+    assert body["title"] == "Ungültige Query-Parameter"
+    assert body["detail"].startswith(detail)
