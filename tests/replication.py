@@ -20,9 +20,11 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import psycopg
+if TYPE_CHECKING:
+    import psycopg
+
 
 from demo_project.servers import free_port
 
@@ -131,6 +133,8 @@ def _connect(url: str) -> psycopg.Connection[Any]:
     url = url.replace("postgres://", "postgresql://", 1)
     if url.endswith("/"):
         url += "postgres"
+    import psycopg  # PostgreSQL only: the SQLite runs install no driver
+
     return psycopg.connect(url, autocommit=True, connect_timeout=10)
 
 
