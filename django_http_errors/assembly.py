@@ -38,6 +38,7 @@ from .challenges import WWW_AUTHENTICATE, challenge_header
 from .conf import get_settings
 from .exceptions import RETRY_AFTER, Conflict, ContentTooLarge, ProblemException, ServiceUnavailable
 from .integrity import Violation, violation_of
+from .media_types import ACCEPT
 from .pointers import iter_errors
 from .problems import ABOUT_BLANK, Problem, reason_phrase
 from .upstream import upstream_exception
@@ -46,6 +47,10 @@ if TYPE_CHECKING:
     from .problems import Text
 
 CSRF_PREFIX = "CSRF Failed"
+VARY = "Vary"
+#: The status of the answer to a client that refused every media type a problem can be sent
+#: as (``media_types.problem_media_type``): RFC 9110 §12.5.1's 406, without content.
+NOT_ACCEPTABLE = 406
 TYPE_URL_NAME = "django_http_errors:problem-type"
 
 SERVER_ERROR_DETAIL = _("The server met an unexpected condition. It has been logged.")
@@ -142,7 +147,7 @@ def build_problem(
 ) -> tuple[Problem, dict[str, str]]:
     """The problem for ``exc`` and the headers that go with it; ``None`` is a generic 500."""
     if exc is None:
-        return _problem(500, "server_error", SERVER_ERROR_DETAIL, request), {}
+        return _problem(500, "server_error", SERVER_ERROR_DETAIL, request), representation_headers()
     status = exc.status_code
     detail: Any = exc.detail
     errors = None
@@ -156,7 +161,7 @@ def build_problem(
         detail = errors[0]["detail"] if len(errors) == 1 else INVALID_DETAIL
         if not isinstance(exc, exceptions.ValidationError):
             errors = None
-    headers: dict[str, str] = {}
+    headers: dict[str, str] = representation_headers()
     extensions: dict[str, Any] = {}
     if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
         # DRF turns this into a 403 when its first authentication class has no challenge
@@ -175,6 +180,19 @@ def build_problem(
         headers[RETRY_AFTER] = str(math.ceil(exc.wait))  # type: ignore[attr-defined]
     problem = _problem(status, _code_of(exc), detail, request, errors, extensions)
     return problem, headers
+
+
+def representation_headers() -> dict[str, str]:
+    """The headers of every problem that describe its representation: it is sent as the
+    ``Accept`` header selects (``media_types.problem_media_type``)."""
+    return {VARY: ACCEPT}
+
+
+def headers_without_content(headers: dict[str, str]) -> dict[str, str]:
+    """The headers of the 406 without content that answers a client that refused every
+    problem media type: those of the representation; the problem's own (a challenge, a
+    ``Retry-After``) describe a status the client does not get."""
+    return {name: value for name, value in headers.items() if name == VARY}
 
 
 def problem_body(exc: exceptions.APIException | None, request: Any) -> dict[str, Any]:

@@ -22,9 +22,16 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .assembly import as_api_exception, build_problem, unparseable
+from .assembly import (
+    NOT_ACCEPTABLE,
+    as_api_exception,
+    build_problem,
+    headers_without_content,
+    unparseable,
+)
 from .conf import get_settings
-from .problems import PROBLEM_JSON, reason_phrase
+from .media_types import problem_media_type
+from .problems import reason_phrase
 
 #: The id of the warning logged when the handler runs without the app installed.
 NOT_INSTALLED_ID = "django_http_errors.W011"
@@ -47,8 +54,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     problem, headers = build_problem(api_exc, request)
     rollback_open_transactions()
     response = Response(problem.as_dict(), status=problem.status, headers=headers)
-    if _renders_problem_json(request):
-        response.content_type = PROBLEM_JSON
+    if not _shows_browsable_api(request):
+        media_type = problem_media_type(getattr(request, "META", {}).get("HTTP_ACCEPT"))
+        if media_type is None:
+            response = Response(status=NOT_ACCEPTABLE, headers=headers_without_content(headers))
+        else:
+            _render_as(request, response, media_type)
     failed = problem.status >= 500 and not isinstance(exc, exceptions.APIException)
     if failed and request is not None:
         _report(exc, getattr(request, "_request", request), response, signal=api_exc is None)
@@ -102,17 +113,17 @@ def rollback_open_transactions() -> None:
             connection.set_rollback(True)
 
 
-def _renders_problem_json(request: Any) -> bool:
-    """Render the problem as ``application/problem+json``, whatever the view's
-    renderers (YAML for a schema, HTML templates for API docs), or before negotiation ran.
+def _shows_browsable_api(request: Any) -> bool:
+    """A person browsing the API keeps the browsable API's page, which shows the problem."""
+    return isinstance(getattr(request, "accepted_renderer", None), BrowsableAPIRenderer)
 
-    A person browsing the API keeps the browsable API's page, which shows the problem.
-    """
+
+def _render_as(request: Any, response: Response, media_type: str) -> None:
+    """Render the problem as JSON labelled ``media_type``, whatever the view's renderers
+    (YAML for a schema, HTML templates for API docs), or before negotiation ran."""
     renderer = getattr(request, "accepted_renderer", None)
-    if isinstance(renderer, BrowsableAPIRenderer):
-        return False
     if isinstance(request, Request) and not isinstance(renderer, JSONRenderer):
         # DRF's finalize_response renders with the request's renderer when it has one.
         request.accepted_renderer = JSONRenderer()
-        request.accepted_media_type = PROBLEM_JSON
-    return True
+        request.accepted_media_type = media_type
+    response.content_type = media_type

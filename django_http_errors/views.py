@@ -17,21 +17,30 @@ from rest_framework.exceptions import MethodNotAllowed, ParseError
 
 from .assembly import (
     BAD_REQUEST_DETAIL,
+    NOT_ACCEPTABLE,
     as_api_exception,
     build_problem,
+    headers_without_content,
     message_of,
     problem_type_uri,
 )
 from .catalog import problem_types
 from .handlers import rollback_open_transactions
-from .problems import PROBLEM_JSON, reason_phrase
+from .media_types import problem_media_type
+from .problems import reason_phrase
 
 
 def problem_response(request: HttpRequest, exc: Exception | None) -> HttpResponse:
     """``exc`` as a problem response, outside DRF: the DRF handler's mapping and body."""
     problem, headers = build_problem(as_api_exception(exc) if exc else None, request)
-    body = json.dumps(problem.as_dict(), cls=DjangoJSONEncoder, separators=(",", ":"))
-    response = HttpResponse(body, status=problem.status, content_type=PROBLEM_JSON)
+    media_type = problem_media_type(request.META.get("HTTP_ACCEPT"))
+    if media_type is None:
+        response = HttpResponse(status=NOT_ACCEPTABLE)
+        del response["Content-Type"]
+        headers = headers_without_content(headers)
+    else:
+        body = json.dumps(problem.as_dict(), cls=DjangoJSONEncoder, separators=(",", ":"))
+        response = HttpResponse(body, status=problem.status, content_type=media_type)
     for name, value in headers.items():
         response[name] = value
     return response

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-PURE = ["conditional", "etags", "idempotency_keys", "integrity", "pointers", "problems"]
+PURE = [
+    "conditional",
+    "etags",
+    "idempotency_keys",
+    "integrity",
+    "media_types",
+    "pointers",
+    "problems",
+]
 
 
 @pytest.mark.parametrize("module", PURE)
