@@ -38,6 +38,7 @@ from .challenges import WWW_AUTHENTICATE, challenge_header
 from .conf import get_settings
 from .exceptions import RETRY_AFTER, Conflict, ContentTooLarge, ProblemException, ServiceUnavailable
 from .integrity import Violation, violation_of
+from .lifetimes import CACHE_CONTROL, problem_cache_control
 from .media_types import ACCEPT
 from .pointers import iter_errors
 from .problems import ABOUT_BLANK, Problem, reason_phrase
@@ -147,7 +148,8 @@ def build_problem(
 ) -> tuple[Problem, dict[str, str]]:
     """The problem for ``exc`` and the headers that go with it; ``None`` is a generic 500."""
     if exc is None:
-        return _problem(500, "server_error", SERVER_ERROR_DETAIL, request), representation_headers()
+        problem = _problem(500, "server_error", SERVER_ERROR_DETAIL, request)
+        return problem, representation_headers(500)
     status = exc.status_code
     detail: Any = exc.detail
     errors = None
@@ -161,12 +163,12 @@ def build_problem(
         detail = errors[0]["detail"] if len(errors) == 1 else INVALID_DETAIL
         if not isinstance(exc, exceptions.ValidationError):
             errors = None
-    headers: dict[str, str] = representation_headers()
     extensions: dict[str, Any] = {}
     if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
         # DRF turns this into a 403 when its first authentication class has no challenge
         # (SessionAuthentication); not being authenticated is a 401 all the same.
         status = 401
+    headers = representation_headers(status)
     if status == 401:
         # Every 401 MUST carry a challenge, a project's own 401 exception too; only
         # NotAuthenticated says that no credentials were sent.
@@ -182,17 +184,19 @@ def build_problem(
     return problem, headers
 
 
-def representation_headers() -> dict[str, str]:
+def representation_headers(status: int) -> dict[str, str]:
     """The headers of every problem that describe its representation: it is sent as the
-    ``Accept`` header selects (``media_types.problem_media_type``)."""
-    return {VARY: ACCEPT}
+    ``Accept`` header selects (``media_types.problem_media_type``), and held as long as
+    ``lifetimes.problem_cache_control`` says for its status."""
+    return {VARY: ACCEPT, CACHE_CONTROL: problem_cache_control(status)}
 
 
 def headers_without_content(headers: dict[str, str]) -> dict[str, str]:
     """The headers of the 406 without content that answers a client that refused every
-    problem media type: those of the representation; the problem's own (a challenge, a
+    problem media type: those of its representation; the problem's own (a challenge, a
     ``Retry-After``) describe a status the client does not get."""
-    return {name: value for name, value in headers.items() if name == VARY}
+    own = {name: value for name, value in headers.items() if name == VARY}
+    return {**representation_headers(NOT_ACCEPTABLE), **own}
 
 
 def problem_body(exc: exceptions.APIException | None, request: Any) -> dict[str, Any]:

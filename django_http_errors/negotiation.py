@@ -17,6 +17,7 @@ from rest_framework.request import Request
 
 from .assembly import problem_body
 from .conditional import ETAG, LAST_MODIFIED
+from .lifetimes import CACHE_CONTROL, problem_cache_control
 from .media_types import accepts, weight
 from .problems import PROBLEM_JSON
 
@@ -53,6 +54,7 @@ class ProblemsOnlyRenderer(JSONRenderer):
             response.status_code = 406
             for name in _OF_THE_REPRESENTATION:
                 response.headers.pop(name, None)
+            response[CACHE_CONTROL] = problem_cache_control(406)
             data = problem_body(NotAcceptable(), request)
         else:
             response["Content-Type"] = JSONRenderer.media_type

@@ -13,6 +13,7 @@ PURE = [
     "etags",
     "idempotency_keys",
     "integrity",
+    "lifetimes",
     "media_types",
     "pointers",
     "problems",
