@@ -34,7 +34,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 
 from .catalog import problem_types
-from .challenges import WWW_AUTHENTICATE, challenge_header
+from .challenges import WWW_AUTHENTICATE, challenge_header, credential_headers
 from .conf import get_settings
 from .exceptions import RETRY_AFTER, Conflict, ContentTooLarge, ProblemException, ServiceUnavailable
 from .integrity import Violation, violation_of
@@ -149,7 +149,7 @@ def build_problem(
     """The problem for ``exc`` and the headers that go with it; ``None`` is a generic 500."""
     if exc is None:
         problem = _problem(500, "server_error", SERVER_ERROR_DETAIL, request)
-        return problem, representation_headers(500)
+        return problem, representation_headers(500, request)
     status = exc.status_code
     detail: Any = exc.detail
     errors = None
@@ -168,7 +168,7 @@ def build_problem(
         # DRF turns this into a 403 when its first authentication class has no challenge
         # (SessionAuthentication); not being authenticated is a 401 all the same.
         status = 401
-    headers = representation_headers(status)
+    headers = representation_headers(status, request)
     if status == 401:
         # Every 401 MUST carry a challenge, a project's own 401 exception too; only
         # NotAuthenticated says that no credentials were sent.
@@ -184,19 +184,24 @@ def build_problem(
     return problem, headers
 
 
-def representation_headers(status: int) -> dict[str, str]:
-    """The headers of every problem that describe its representation: it is sent as the
-    ``Accept`` header selects (``media_types.problem_media_type``), and held as long as
-    ``lifetimes.problem_cache_control`` says for its status."""
-    return {VARY: ACCEPT, CACHE_CONTROL: problem_cache_control(status)}
+def representation_headers(status: int, request: Any) -> dict[str, str]:
+    """The headers of every problem that describe its representation.
+
+    ``Vary``: it is sent as ``Accept`` selects (``media_types.problem_media_type``), and a
+    DRF view's answer depends on who asks, so the fields its authentication classes read the
+    credentials from select it too (``challenges.credential_headers``). ``Cache-Control``:
+    held as long as ``lifetimes.problem_cache_control`` says for its status.
+    """
+    authenticators = getattr(request, "authenticators", None) or ()
+    vary = [ACCEPT, *credential_headers(authenticators, request)]
+    return {VARY: ", ".join(vary), CACHE_CONTROL: problem_cache_control(status)}
 
 
 def headers_without_content(headers: dict[str, str]) -> dict[str, str]:
     """The headers of the 406 without content that answers a client that refused every
-    problem media type: those of its representation; the problem's own (a challenge, a
-    ``Retry-After``) describe a status the client does not get."""
-    own = {name: value for name, value in headers.items() if name == VARY}
-    return {**representation_headers(NOT_ACCEPTABLE), **own}
+    problem media type: what selected it, and its lifetime; the problem's own (a challenge,
+    a ``Retry-After``) describe a status the client does not get."""
+    return {VARY: headers[VARY], CACHE_CONTROL: problem_cache_control(NOT_ACCEPTABLE)}
 
 
 def problem_body(exc: exceptions.APIException | None, request: Any) -> dict[str, Any]:
