@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import override
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import MethodNotAllowed, ParseError
 
@@ -26,8 +27,8 @@ from .assembly import (
 )
 from .catalog import problem_types
 from .handlers import rollback_open_transactions
+from .languages import CONTENT_LANGUAGE, in_language, localized_reason_phrase, problem_language
 from .media_types import problem_media_type
-from .problems import reason_phrase
 
 
 def problem_response(request: HttpRequest, exc: Exception | None) -> HttpResponse:
@@ -106,27 +107,42 @@ def problem_type(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(slug)
     problem = found[0]
     type_uri = problem_type_uri(slug, request) or request.build_absolute_uri()
+    language = problem_language(request)
     example = {
         "type": type_uri,
-        "title": str(problem.title),
+        "title": in_language(problem.title, language),
         "status": problem.status,
         "detail": "…",
         "code": problem.code,
     }
     context = {
         "problem": problem,
-        "reason": reason_phrase(problem.status),
+        "reason": localized_reason_phrase(problem.status),
         "type_uri": type_uri,
         "example": json.dumps(example, ensure_ascii=False, indent=2),
     }
-    return render(request, "django_http_errors/problem_type.html", context)
+    return _localized_page(request, "django_http_errors/problem_type.html", context, language)
 
 
 @_page
 def problem_catalog(request: HttpRequest) -> HttpResponse:
     """The list of every problem type this API can answer with, by status."""
     problems = sorted(problem_types().values(), key=lambda p: p.status)
-    return render(request, "django_http_errors/catalog.html", {"problems": problems})
+    language = problem_language(request)
+    return _localized_page(
+        request, "django_http_errors/catalog.html", {"problems": problems}, language
+    )
+
+
+def _localized_page(
+    request: HttpRequest, template: str, context: dict[str, Any], language: str
+) -> HttpResponse:
+    """A page rendered wholly in ``language``, which its ``lang`` and ``Content-Language`` name
+    (RFC 9110 §8.5), as a problem is."""
+    with override(language):
+        response = render(request, template, {**context, "language": language})
+    response[CONTENT_LANGUAGE] = language
+    return response
 
 
 def _args(exception: Exception | None) -> tuple[Any, ...]:
