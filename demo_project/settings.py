@@ -194,6 +194,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS: list[dict[str, str]] = []
 
 LANGUAGE_CODE = "en"
+#: The languages the demo speaks: those django-http-errors has a catalog for. A client asking
+#: for another gets English, labelled so; Accept-Language's weights choose among these
+#: (`fr-CH, de;q=0.5` is German).
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

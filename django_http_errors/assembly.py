@@ -25,7 +25,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
@@ -34,18 +34,31 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 
 from .catalog import problem_types
-from .challenges import WWW_AUTHENTICATE, challenge_header
+from .challenges import WWW_AUTHENTICATE, challenge_header, credential_headers
 from .conf import get_settings
 from .exceptions import RETRY_AFTER, Conflict, ContentTooLarge, ProblemException, ServiceUnavailable
 from .integrity import Violation, violation_of
+from .languages import (
+    CONTENT_LANGUAGE,
+    in_language,
+    localized_reason_phrase,
+    problem_language,
+    translated_message,
+)
+from .lifetimes import CACHE_CONTROL, problem_cache_control
+from .media_types import ACCEPT
 from .pointers import iter_errors
-from .problems import ABOUT_BLANK, Problem, reason_phrase
+from .problems import ABOUT_BLANK, Problem
 from .upstream import upstream_exception
 
 if TYPE_CHECKING:
     from .problems import Text
 
 CSRF_PREFIX = "CSRF Failed"
+VARY = "Vary"
+#: The status of the answer to a client that refused every media type a problem can be sent
+#: as (``media_types.problem_media_type``): RFC 9110 §12.5.1's 406, without content.
+NOT_ACCEPTABLE = 406
 TYPE_URL_NAME = "django_http_errors:problem-type"
 
 SERVER_ERROR_DETAIL = _("The server met an unexpected condition. It has been logged.")
@@ -73,7 +86,8 @@ def as_api_exception(exc: Exception) -> exceptions.APIException | None:
     if isinstance(exc, exceptions.APIException):
         return exc
     if isinstance(exc, Http404):
-        return exceptions.NotFound(message_of(exc))
+        message = message_of(exc)
+        return exceptions.NotFound(None if message is None else translated_message(message))
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(message_of(exc))
     if isinstance(exc, DjangoValidationError):
@@ -142,9 +156,15 @@ def build_problem(
 ) -> tuple[Problem, dict[str, str]]:
     """The problem for ``exc`` and the headers that go with it; ``None`` is a generic 500."""
     if exc is None:
-        return _problem(500, "server_error", SERVER_ERROR_DETAIL, request), {}
+        problem = _problem(500, "server_error", SERVER_ERROR_DETAIL, request)
+        return problem, representation_headers(500, request)
     status = exc.status_code
     detail: Any = exc.detail
+    if str(detail) == str(exc.default_detail) and problem_language(request) != get_language():
+        # The request's language is one the library does not speak, so the problem is in
+        # English: DRF's default message, given in that language, is given again in English.
+        # (Other messages cannot be: check W013 asks for LANGUAGES the library speaks.)
+        detail = exc.default_detail
     errors = None
     if isinstance(detail, (list, dict)):
         errors = [
@@ -156,12 +176,12 @@ def build_problem(
         detail = errors[0]["detail"] if len(errors) == 1 else INVALID_DETAIL
         if not isinstance(exc, exceptions.ValidationError):
             errors = None
-    headers: dict[str, str] = {}
     extensions: dict[str, Any] = {}
     if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
         # DRF turns this into a 403 when its first authentication class has no challenge
         # (SessionAuthentication); not being authenticated is a 401 all the same.
         status = 401
+    headers = representation_headers(status, request)
     if status == 401:
         # Every 401 MUST carry a challenge, a project's own 401 exception too; only
         # NotAuthenticated says that no credentials were sent.
@@ -175,6 +195,30 @@ def build_problem(
         headers[RETRY_AFTER] = str(math.ceil(exc.wait))  # type: ignore[attr-defined]
     problem = _problem(status, _code_of(exc), detail, request, errors, extensions)
     return problem, headers
+
+
+def representation_headers(status: int, request: Any) -> dict[str, str]:
+    """The headers of every problem that describe its representation.
+
+    ``Vary``: it is sent as ``Accept`` selects (``media_types.problem_media_type``), and a
+    DRF view's answer depends on who asks, so the fields its authentication classes read the
+    credentials from select it too (``challenges.credential_headers``). ``Cache-Control``:
+    held as long as ``lifetimes.problem_cache_control`` says for its status.
+    """
+    authenticators = getattr(request, "authenticators", None) or ()
+    vary = [ACCEPT, *credential_headers(authenticators, request)]
+    return {
+        VARY: ", ".join(vary),
+        CACHE_CONTROL: problem_cache_control(status),
+        CONTENT_LANGUAGE: problem_language(getattr(request, "_request", request)),
+    }
+
+
+def headers_without_content(headers: dict[str, str]) -> dict[str, str]:
+    """The headers of the 406 without content that answers a client that refused every
+    problem media type: what selected it, and its lifetime; the problem's own (a challenge,
+    a ``Retry-After``) describe a status the client does not get."""
+    return {VARY: headers[VARY], CACHE_CONTROL: problem_cache_control(NOT_ACCEPTABLE)}
 
 
 def problem_body(exc: exceptions.APIException | None, request: Any) -> dict[str, Any]:
@@ -200,12 +244,12 @@ def _problem(
     request_id = getattr(request, "request_id", None)
     if request_id:
         extensions["request_id"] = request_id
+    language = problem_language(request)
+    title = problem_type.title if type_uri and problem_type else localized_reason_phrase(status)
     return Problem(
         status=status,
-        title=_localized(problem_type.title, request)
-        if type_uri and problem_type
-        else reason_phrase(status),
-        detail=_localized(detail, request) if isinstance(detail, Promise) else detail,
+        title=_localized(title, language),
+        detail=_localized(detail, language) if isinstance(detail, Promise) else detail,
         code=code,
         type=type_uri or ABOUT_BLANK,
         instance=getattr(request, "path", None),
@@ -215,23 +259,23 @@ def _problem(
 
 
 # Keyed by the lazy text's id; the entry keeps the text alive, so its id is never reused.
-_translations: dict[tuple[int, str | None], tuple[Text, str]] = {}
+_translations: dict[tuple[int, str], tuple[Text, str]] = {}
 
 
-def _localized(text: Text, request: Any) -> str:
-    """A lazy text in the request's language, translated once per text and language.
+def _localized(text: Text, language: str) -> str:
+    """A text in the problem's language, translated once per text and language.
 
-    Titles and generic details are on every error; LocaleMiddleware's ``request.LANGUAGE_CODE``
-    is far cheaper to read than the active language, and a dict lookup than a catalog's.
+    Titles and generic details are on every error: a dict lookup is far cheaper than a
+    catalog's.
     """
-    language = getattr(request, "LANGUAGE_CODE", None) or get_language()
+    if not isinstance(text, Promise):
+        return text
     key = (id(text), language)
     entry = _translations.get(key)
     if entry is None or entry[0] is not text:
         if len(_translations) >= 1024:
             _translations.clear()
-        with override(language):
-            entry = _translations[key] = (text, str(text))
+        entry = _translations[key] = (text, in_language(text, language))
     return entry[1]
 
 

@@ -1,9 +1,12 @@
-"""``WWW-Authenticate`` challenges for a 401, built from the view's authentication classes."""
+"""What the view's authentication classes say of HTTP: the ``WWW-Authenticate`` challenges of a
+401, and the request header fields that carry the credentials they read (for ``Vary``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+
+from rest_framework.authentication import SessionAuthentication
 
 from .conf import get_settings
 
@@ -11,6 +14,9 @@ from .conf import get_settings
 WWW_AUTHENTICATE = "WWW-Authenticate"
 #: RFC 9110 §11.6.2, as Django's ``META`` names it.
 AUTHORIZATION = "HTTP_AUTHORIZATION"
+#: The header fields that carry credentials: a scheme's (RFC 9110 §11.6.2), a session's.
+AUTHORIZATION_HEADER = "Authorization"
+COOKIE = "Cookie"
 BEARER = "bearer"
 
 
@@ -26,6 +32,30 @@ def view_challenges(authenticators: Iterable[Any], request: Any) -> list[str]:
         header = authenticator.authenticate_header(request)
         if header:
             found.append(str(header))
+    return found
+
+
+def credential_headers(authenticators: Iterable[Any], request: Any) -> list[str]:
+    """The request header fields the authentication classes read the credentials from: what
+    an answer that depends on who asks must name in ``Vary`` (RFC 9110 §12.5.5).
+
+    A class's own ``credential_headers`` (a sequence of field names) when it declares one;
+    else ``Cookie`` for ``SessionAuthentication``, and ``Authorization`` for a class with a
+    challenge (``authenticate_header()``), since a challenge is answered in ``Authorization``
+    (RFC 9110 §11.6.2). A class with neither (``RemoteUserAuthentication``) reads no field.
+    """
+    found: list[str] = []
+    for authenticator in authenticators:
+        declared = getattr(authenticator, "credential_headers", None)
+        if declared is not None:
+            names = list(declared)
+        elif isinstance(authenticator, SessionAuthentication):
+            names = [COOKIE]
+        elif authenticator.authenticate_header(request):
+            names = [AUTHORIZATION_HEADER]
+        else:
+            names = []
+        found += [name for name in names if name not in found]
     return found
 
 

@@ -33,6 +33,7 @@ from .conf import (
     user_settings,
 )
 from .handlers import NOT_INSTALLED_ID, exception_handler
+from .languages import SOURCE_LANGUAGE, speaks
 from .mixins import ConditionalUpdateMixin, has_field
 from .negotiation import ProblemContentNegotiation
 
@@ -66,6 +67,7 @@ W007 = "django_http_errors.W007"
 W008 = "django_http_errors.W008"
 W009 = "django_http_errors.W009"
 W012 = "django_http_errors.W012"
+W013 = "django_http_errors.W013"
 SQLITE_ENGINE = "django.db.backends.sqlite3"
 
 
@@ -339,6 +341,33 @@ def check_locale_middleware(
             hint=f"Add {LOCALE_MIDDLEWARE!r} to MIDDLEWARE, after SessionMiddleware and before "
             "CommonMiddleware.",
             id=W008,
+        )
+    ]
+
+
+@register(Tags.compatibility, Tags.translation)
+def check_languages(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
+    """Every language of ``LANGUAGES`` is one the library's strings exist in, so that a problem
+    is in one language: a request in another gets DRF's and Django's messages in it (their
+    catalogs cover most languages) beside the library's English, and only DRF's default
+    messages can be given again in English."""
+    if not settings.USE_I18N or LOCALE_MIDDLEWARE not in _middleware():
+        return []
+    unspoken = [code for code, _name in settings.LANGUAGES if not speaks(code)]
+    if not unspoken:
+        return []
+    shown = ", ".join(unspoken[:8]) + (
+        f" and {len(unspoken) - 8} more" if len(unspoken) > 8 else ""
+    )
+    return [
+        Warning(
+            f"LANGUAGES lists languages django-http-errors has no translations for ({shown}): "
+            "a problem in one of them is labelled English but may carry DRF's or Django's "
+            "messages in that language.",
+            hint=f"Set LANGUAGES to the languages you serve that the library speaks "
+            f"({', '.join([SOURCE_LANGUAGE, *_shipped_languages()])}), or translate its "
+            "catalog into the others in LOCALE_PATHS.",
+            id=W013,
         )
     ]
 

@@ -22,10 +22,17 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .assembly import as_api_exception, build_problem, unparseable
+from .assembly import (
+    NOT_ACCEPTABLE,
+    as_api_exception,
+    build_problem,
+    headers_without_content,
+    unparseable,
+)
 from .compat import keeps_drf_members, with_drf_members
 from .conf import get_settings
-from .problems import PROBLEM_JSON, reason_phrase
+from .media_types import problem_media_type
+from .problems import reason_phrase
 
 #: The media type of DRF's own bodies, which a view that keeps them answers.
 JSON = "application/json"
@@ -49,12 +56,23 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
     problem, headers = build_problem(api_exc, request)
     rollback_open_transactions()
-    body, media_type = problem.as_dict(), PROBLEM_JSON
-    if keeps_drf_members(context.get("view")):
-        body, media_type = with_drf_members(body, api_exc), JSON
+    body = problem.as_dict()
+    old_shape = keeps_drf_members(context.get("view"))
+    if old_shape:
+        body = with_drf_members(body, api_exc)
     response = Response(body, status=problem.status, headers=headers)
-    if _renders_problem_json(request, media_type):
-        response.content_type = media_type
+    if not _shows_browsable_api(request):
+        # Old clients read DRF's members from application/json; the others get the type
+        # their Accept allows.
+        media_type = (
+            JSON
+            if old_shape
+            else problem_media_type(getattr(request, "META", {}).get("HTTP_ACCEPT"))
+        )
+        if media_type is None:
+            response = Response(status=NOT_ACCEPTABLE, headers=headers_without_content(headers))
+        else:
+            _render_as(request, response, media_type)
     failed = problem.status >= 500 and not isinstance(exc, exceptions.APIException)
     if failed and request is not None:
         _report(exc, getattr(request, "_request", request), response, signal=api_exc is None)
@@ -108,17 +126,17 @@ def rollback_open_transactions() -> None:
             connection.set_rollback(True)
 
 
-def _renders_problem_json(request: Any, media_type: str = PROBLEM_JSON) -> bool:
-    """Render the problem as ``application/problem+json`` (or ``media_type``), whatever the view's
-    renderers (YAML for a schema, HTML templates for API docs), or before negotiation ran.
+def _shows_browsable_api(request: Any) -> bool:
+    """A person browsing the API keeps the browsable API's page, which shows the problem."""
+    return isinstance(getattr(request, "accepted_renderer", None), BrowsableAPIRenderer)
 
-    A person browsing the API keeps the browsable API's page, which shows the problem.
-    """
+
+def _render_as(request: Any, response: Response, media_type: str) -> None:
+    """Render the problem as JSON labelled ``media_type``, whatever the view's renderers
+    (YAML for a schema, HTML templates for API docs), or before negotiation ran."""
     renderer = getattr(request, "accepted_renderer", None)
-    if isinstance(renderer, BrowsableAPIRenderer):
-        return False
     if isinstance(request, Request) and not isinstance(renderer, JSONRenderer):
         # DRF's finalize_response renders with the request's renderer when it has one.
         request.accepted_renderer = JSONRenderer()
         request.accepted_media_type = media_type
-    return True
+    response.content_type = media_type

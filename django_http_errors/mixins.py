@@ -24,6 +24,7 @@ from django.db.models import Count, Max, QuerySet, Sum
 from django.http import Http404, HttpResponseBase, StreamingHttpResponse
 from django.http.response import ResponseHeaders
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from rest_framework.mixins import (
     CreateModelMixin,
@@ -36,6 +37,7 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.viewsets import ViewSetMixin
 
 from .blind_writes import REPORT, Requirement, report_blind_write, requirement
+from .challenges import credential_headers
 from .conditional import (
     ETAG,
     GUARDED_METHODS,
@@ -621,6 +623,7 @@ class ConditionalUpdateMixin(ViewWiring):
         status = response.status_code
         if not (200 <= status < 300 or status == 304) or getattr(response, "exception", False):
             return response
+        patch_vary_headers(response, credential_headers(request.authenticators or (), request))
         method = request.method or ""
         headers: dict[str, str] = {}
         if method in READ_METHODS:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.utils.http import parse_header_parameters
 from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -18,6 +17,8 @@ from rest_framework.request import Request
 
 from .assembly import problem_body
 from .conditional import ETAG, LAST_MODIFIED
+from .lifetimes import CACHE_CONTROL, problem_cache_control
+from .media_types import accepts, weight
 from .problems import PROBLEM_JSON
 
 __all__ = ["ProblemContentNegotiation", "ProblemsOnlyRenderer"]
@@ -53,6 +54,7 @@ class ProblemsOnlyRenderer(JSONRenderer):
             response.status_code = 406
             for name in _OF_THE_REPRESENTATION:
                 response.headers.pop(name, None)
+            response[CACHE_CONTROL] = problem_cache_control(406)
             data = problem_body(NotAcceptable(), request)
         else:
             response["Content-Type"] = JSONRenderer.media_type
@@ -60,7 +62,8 @@ class ProblemsOnlyRenderer(JSONRenderer):
 
 
 class ProblemContentNegotiation(DefaultContentNegotiation):
-    """DRF's negotiation; when nothing is acceptable but problems, the problems renderer."""
+    """DRF's negotiation without the media types the client refused (``q=0``, RFC 9110
+    §12.4.2); when nothing is acceptable but problems, the problems renderer."""
 
     def select_renderer(
         self,
@@ -69,9 +72,13 @@ class ProblemContentNegotiation(DefaultContentNegotiation):
         format_suffix: str | None = None,
     ) -> tuple[BaseRenderer, str]:
         """DRF's choice, or ``ProblemsOnlyRenderer`` for ``Accept: application/problem+json``."""
+        # DRF orders the ranges by how specific they are but ignores their weights, so
+        # `application/json;q=0` would select JSON.
+        accept = request.META.get("HTTP_ACCEPT")
+        allowed = [r for r in renderers if weight(accept, r.media_type) != 0]
         try:
             chosen: tuple[BaseRenderer, str] = super().select_renderer(
-                request, renderers, format_suffix
+                request, allowed, format_suffix
             )
             return chosen
         except NotAcceptable:
@@ -81,17 +88,4 @@ class ProblemContentNegotiation(DefaultContentNegotiation):
 
 
 def _accepts_problems(request: Request) -> bool:
-    accept = request.META.get("HTTP_ACCEPT", "")
-    for item in accept.split(","):
-        media_type, params = parse_header_parameters(item)
-        if media_type == PROBLEM_JSON and _quality(params.get("q", "1")) > 0:
-            return True
-    return False
-
-
-def _quality(value: str) -> float:
-    """A weight of Accept (RFC 9110 §12.4.2); an invalid one counts as 0."""
-    try:
-        return float(value)
-    except ValueError:
-        return 0.0
+    return accepts(request.META.get("HTTP_ACCEPT"), PROBLEM_JSON)

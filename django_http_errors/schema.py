@@ -11,16 +11,19 @@ library's handler answer; ``extend_schema`` still overrides any response or para
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 import uritemplate
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import ResolvedComponent, force_instance, get_view_model
+from drf_spectacular.plumbing import ResolvedComponent, force_instance, get_doc, get_view_model
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import Direction, OpenApiParameter
 from rest_framework import authentication, negotiation, permissions
@@ -95,7 +98,9 @@ _PROBLEM_SCHEMA: dict[str, Any] = {
         },
     },
     "required": ["type", "title", "status", "detail", "code"],
-    "additionalProperties": True,
+    # No additionalProperties: JSON Schema allows extension members by default, and `true`
+    # would give typed clients an index signature (openapi-typescript's `[key: string]:
+    # unknown`) under which `"errors" in problem` no longer narrows.
 }
 
 
@@ -117,27 +122,57 @@ _DRF_MEMBERS_SCHEMA: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class ProblemComponent:
-    """A problem type's component: the base ``Problem`` plus its extension members."""
+    """The component of one status's problems: the base ``Problem``, its ``status`` typed as
+    that status, so clients can switch on it, and its extension members."""
 
+    status: int
     name: str
     description: str
-    members: dict[str, Any]
+    members: dict[str, Any] = field(default_factory=dict)
     required: tuple[str, ...] = ()
 
     def schema(self) -> dict[str, Any]:
-        """``allOf`` the base problem and this type's extension members."""
-        extension: dict[str, Any] = {"type": "object", "properties": self.members}
-        if self.required:
-            extension["required"] = list(self.required)
+        """``allOf`` the base problem and this status's ``status`` and extension members."""
+        status = {"type": "integer", "enum": [self.status]}
+        extension: dict[str, Any] = {
+            "type": "object",
+            "properties": {"status": status, **self.members},
+            "required": ["status", *self.required],
+        }
         return {
             "description": self.description,
             "allOf": [{"$ref": f"#/components/schemas/{PROBLEM_COMPONENT}"}, extension],
         }
 
+    @classmethod
+    def of_status(cls, status: int) -> ProblemComponent:
+        """The component of a status whose problems have no members of their own: named
+        after its reason phrase (``NotFoundProblem``)."""
+        phrase = reason_phrase(status)
+        return PROBLEM_COMPONENTS.get(status) or cls(
+            status,
+            f"{_pascal_case(phrase) if _is_registered(status) else f'Status{status}'}Problem",
+            f"A problem of a {status} {phrase} response.",
+        )
+
+
+def _pascal_case(phrase: str) -> str:
+    # "URI Too Long" -> "URITooLong": acronyms stay as they are.
+    return "".join(word[:1].upper() + word[1:] for word in re.split(r"[\s-]+", phrase))
+
+
+def _is_registered(status: int) -> bool:
+    try:
+        HTTPStatus(status)
+    except ValueError:
+        return False
+    return True
+
 
 #: The problems whose bodies have members of their own, by status.
 PROBLEM_COMPONENTS: dict[int, ProblemComponent] = {
     400: ProblemComponent(
+        400,
         VALIDATION_PROBLEM_COMPONENT,
         "Invalid request content (code invalid, with errors) or content that cannot be parsed.",
         {
@@ -149,11 +184,13 @@ PROBLEM_COMPONENTS: dict[int, ProblemComponent] = {
         },
     ),
     412: ProblemComponent(
+        412,
         PRECONDITION_FAILED_COMPONENT,
         "A precondition was false: the resource changed since the client saw it.",
         PreconditionFailed.extension_members,
     ),
     428: ProblemComponent(
+        428,
         PRECONDITION_REQUIRED_COMPONENT,
         "The write must be conditional.",
         PreconditionRequired.extension_members,
@@ -179,6 +216,7 @@ _INVALID_MEMBER_SCHEMA: dict[str, Any] = {
 
 #: The 400 of a query the view cannot use (``InvalidQueryParameters``).
 INVALID_QUERY_PROBLEM = ProblemComponent(
+    400,
     INVALID_QUERY_PROBLEM_COMPONENT,
     "Query parameters that are malformed, out of range or unknown (code invalid_query).",
     {
@@ -238,14 +276,37 @@ _REQUEST_HEADER_DESCRIPTIONS = {
     IF_UNMODIFIED_SINCE: _("An HTTP date; modified since then (and no If-Match) is 412."),
 }
 
-#: A structured-field string of 1 to 255 characters without escapes, as idempotency_keys
-#: parses it; the bare token form is accepted too, but not documented.
-IDEMPOTENCY_KEY_PATTERN = '^"[ !#-\\[\\]-~]{1,255}"$'
-_IDEMPOTENCY_KEY_DESCRIPTION = _(
-    'A unique key, such as a UUID, as a quoted string ("8e03..."), sent again with each retry: '
-    "the request is done once and its answer replayed; the same key with other content is "
-    "422, while the first is in flight 409."
+#: Every key idempotency_keys accepts, as an ECMA-262 regular expression: a structured-field
+#: string of 1 to 255 characters (an escaped quote or backslash counting as one), or the bare
+#: token many clients send.
+IDEMPOTENCY_KEY_PATTERN = (
+    '^(?:"(?:[ !#-\\[\\]-~]|\\\\["\\\\]){1,255}"|[!#$%&\'*+.^_`|~0-9A-Za-z:/=-]{1,255})$'
 )
+_IDEMPOTENCY_KEY_DESCRIPTION = _(
+    'A unique key, such as a UUID, as a quoted string ("8e03...") or bare, sent again with '
+    "each retry: the request is done once and its answer replayed; the same key with other "
+    "content is 422, while the first is in flight 409."
+)
+
+#: DRF's generic actions, which have no docstring of their own: how to name each operation
+#: (its summary) and what it does (the first paragraph of its description).
+_GENERIC_ACTIONS: dict[str, tuple[Any, Any]] = {
+    "list": (_("List %(plural)s"), _("Lists the %(plural)s.")),
+    "create": (_("Create %(singular)s"), _("Creates one %(singular)s from the request content.")),
+    "retrieve": (_("Retrieve %(singular)s"), _("Returns one %(singular)s.")),
+    "update": (
+        _("Replace %(singular)s"),
+        _("Replaces every writable field of the %(singular)s with the request content."),
+    ),
+    "partial_update": (
+        _("Update %(singular)s"),
+        _("Changes the fields of the %(singular)s that the request content names."),
+    ),
+    "destroy": (_("Delete %(singular)s"), _("Deletes the %(singular)s.")),
+}
+#: What drf-spectacular writes, translated by its own catalog, for a response declared
+#: without a body.
+_NO_BODY = "No response body"
 
 #: The response header fields we document: what each says, and whether it is always sent.
 _RESPONSE_HEADERS: dict[str, tuple[Any, bool]] = {
@@ -296,6 +357,54 @@ class ProblemAutoSchema(AutoSchema):
             )
         return own + list(super().get_override_parameters())
 
+    def get_summary(self) -> str | None:
+        """A short name for every operation: the first clause of its handler's docstring, or
+        of a generic action's name (``Retrieve article``), or of the view's docstring."""
+        action_doc = get_doc(self._handler())
+        generic = self._generic_action()
+        if action_doc:
+            return _first_clause(action_doc)
+        if generic is not None:
+            return str(generic[0])
+        view_doc = get_doc(type(self.view))
+        return _first_clause(view_doc) if view_doc else None
+
+    def get_description(self) -> str:  # type: ignore[override]
+        """drf-spectacular's (the handler's docstring, else the view's); for a generic action,
+        what it does, then the view's docstring, so no two operations share one."""
+        generic = self._generic_action()
+        if get_doc(self._handler()) or generic is None:
+            return str(super().get_description())
+        view_doc = get_doc(type(self.view))
+        return "\n\n".join(part for part in (str(generic[1]), view_doc) if part)
+
+    def _action_of_method(self) -> str | None:
+        """The generic action a generic view (not a viewset) runs for this method."""
+        if self.method == "GET":
+            return "list" if self._is_list_view() else "retrieve"
+        if self.method == "POST":
+            return "create" if self._is_create_operation() else None
+        return {"PUT": "update", "PATCH": "partial_update", "DELETE": "destroy"}.get(self.method)
+
+    def _handler(self) -> Any:
+        view = self.view
+        return getattr(view, getattr(view, "action", None) or self.method.lower(), None)
+
+    def _generic_action(self) -> tuple[str, str] | None:
+        """A generic action's summary and sentence, named after the view's model."""
+        if not isinstance(self.view, GenericAPIView):
+            return None
+        action = getattr(self.view, "action", None) or self._action_of_method()
+        model = get_view_model(self.view)
+        if action not in _GENERIC_ACTIONS or model is None:
+            return None
+        names = {
+            "singular": str(model._meta.verbose_name),
+            "plural": str(model._meta.verbose_name_plural),
+        }
+        summary, sentence = _GENERIC_ACTIONS[action]
+        return str(summary) % names, str(sentence) % names
+
     def takes_idempotency_key(self) -> bool:
         """Whether the view's ``IdempotencyMixin`` honours a key on this operation."""
         return (
@@ -344,14 +453,22 @@ class ProblemAutoSchema(AutoSchema):
             elif status != 304 and "content" not in given:
                 # An error declared through extend_schema without a body still has a problem
                 # body: every error of the API is one.
-                given.update(self.error_response(status), description=given["description"])
+                self._give_problem_body(status, given)
         for code, given in responses.items():
             if int(code) >= 400 and "content" not in given:
-                given.update(self.error_response(int(code)), description=given["description"])
+                self._give_problem_body(int(code), given)
             headers = {**self.response_headers(int(code)), **given.get("headers", {})}
             if headers:
                 given["headers"] = headers
         return dict(sorted(responses.items()))
+
+    def _give_problem_body(self, status: int, given: dict[str, Any]) -> None:
+        """A problem body for an error declared without one; its description, unless it is
+        drf-spectacular's "No response body", which would contradict it."""
+        description = given["description"]
+        given.update(self.error_response(status))
+        if description and str(description) != gettext(_NO_BODY):
+            given["description"] = description
 
     def response_headers(self, status: int) -> dict[str, Any]:
         """The header fields a response with ``status`` carries: references to components."""
@@ -507,13 +624,12 @@ class ProblemAutoSchema(AutoSchema):
         return found
 
     def problem_component(self, status: int) -> ResolvedComponent:
-        """The component of a status's problems: ``Problem``, or its variant with members."""
-        problem = self._component(PROBLEM_COMPONENT, _PROBLEM_SCHEMA)
-        variant = PROBLEM_COMPONENTS.get(status)
-        if variant is None:
-            return problem
+        """The component of a status's problems (``ProblemComponent.of_status``), over the
+        base ``Problem``."""
+        self._component(PROBLEM_COMPONENT, _PROBLEM_SCHEMA)
         if status == 400:
             self._component(INVALID_MEMBER_COMPONENT, _INVALID_MEMBER_SCHEMA)
+        variant = ProblemComponent.of_status(status)
         return self._component(variant.name, variant.schema())
 
     def _component(self, name: str, schema: dict[str, Any]) -> ResolvedComponent:
@@ -600,6 +716,12 @@ class ProblemAutoSchema(AutoSchema):
             self._conditional_view.get_version_field(model)
             or self._conditional_view.get_last_modified_field(model)
         )
+
+
+def _first_clause(doc: str) -> str:
+    """A docstring's first clause, up to its first full stop or semicolon: a summary."""
+    first_line = doc.strip().split("\n\n")[0].replace("\n", " ")
+    return re.split(r"(?<=[^.])[.;](?:\s|$)", first_line, maxsplit=1)[0].strip()
 
 
 def _accepts_anything(media_types: Iterable[str]) -> bool:

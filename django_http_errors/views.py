@@ -13,6 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import override
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import MethodNotAllowed, ParseError
@@ -20,15 +21,19 @@ from rest_framework.exceptions import MethodNotAllowed, ParseError
 from .accept import preferred_media_type
 from .assembly import (
     BAD_REQUEST_DETAIL,
+    NOT_ACCEPTABLE,
     as_api_exception,
     build_problem,
+    headers_without_content,
     message_of,
     problem_type_uri,
 )
 from .catalog import problem_types
 from .conf import get_settings
 from .handlers import rollback_open_transactions
-from .problems import PROBLEM_JSON, reason_phrase
+from .languages import CONTENT_LANGUAGE, in_language, localized_reason_phrase, problem_language
+from .media_types import problem_media_type
+from .problems import PROBLEM_JSON
 
 HTML = "text/html"
 
@@ -36,8 +41,14 @@ HTML = "text/html"
 def problem_response(request: HttpRequest, exc: Exception | None) -> HttpResponse:
     """``exc`` as a problem response, outside DRF: the DRF handler's mapping and body."""
     problem, headers = build_problem(as_api_exception(exc) if exc else None, request)
-    body = json.dumps(problem.as_dict(), cls=DjangoJSONEncoder, separators=(",", ":"))
-    response = HttpResponse(body, status=problem.status, content_type=PROBLEM_JSON)
+    media_type = problem_media_type(request.META.get("HTTP_ACCEPT"))
+    if media_type is None:
+        response = HttpResponse(status=NOT_ACCEPTABLE)
+        del response["Content-Type"]
+        headers = headers_without_content(headers)
+    else:
+        body = json.dumps(problem.as_dict(), cls=DjangoJSONEncoder, separators=(",", ":"))
+        response = HttpResponse(body, status=problem.status, content_type=media_type)
     for name, value in headers.items():
         response[name] = value
     return response
@@ -149,27 +160,42 @@ def problem_type(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(slug)
     problem = found[0]
     type_uri = problem_type_uri(slug, request) or request.build_absolute_uri()
+    language = problem_language(request)
     example = {
         "type": type_uri,
-        "title": str(problem.title),
+        "title": in_language(problem.title, language),
         "status": problem.status,
         "detail": "…",
         "code": problem.code,
     }
     context = {
         "problem": problem,
-        "reason": reason_phrase(problem.status),
+        "reason": localized_reason_phrase(problem.status),
         "type_uri": type_uri,
         "example": json.dumps(example, ensure_ascii=False, indent=2),
     }
-    return render(request, "django_http_errors/problem_type.html", context)
+    return _localized_page(request, "django_http_errors/problem_type.html", context, language)
 
 
 @_page
 def problem_catalog(request: HttpRequest) -> HttpResponse:
     """The list of every problem type this API can answer with, by status."""
     problems = sorted(problem_types().values(), key=lambda p: p.status)
-    return render(request, "django_http_errors/catalog.html", {"problems": problems})
+    language = problem_language(request)
+    return _localized_page(
+        request, "django_http_errors/catalog.html", {"problems": problems}, language
+    )
+
+
+def _localized_page(
+    request: HttpRequest, template: str, context: dict[str, Any], language: str
+) -> HttpResponse:
+    """A page rendered wholly in ``language``, which its ``lang`` and ``Content-Language`` name
+    (RFC 9110 §8.5), as a problem is."""
+    with override(language):
+        response = render(request, template, {**context, "language": language})
+    response[CONTENT_LANGUAGE] = language
+    return response
 
 
 def _args(exception: Exception | None) -> tuple[Any, ...]:

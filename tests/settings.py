@@ -73,6 +73,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "en"
+# The demo's: the languages the library speaks (check W013).
+LANGUAGES = demo_settings.LANGUAGES
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

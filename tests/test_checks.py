@@ -272,6 +272,19 @@ def test_w008_locale_middleware_missing_with_i18n() -> None:
     assert ids(MIDDLEWARE=middleware, USE_I18N=False) == []
 
 
+def test_w013_languages_the_library_does_not_speak() -> None:
+    languages = [("en", "English"), ("de", "German"), ("fr", "French"), ("pt-br", "Portuguese")]
+    assert ids(LANGUAGES=languages) == [checks.W013]
+    with override_settings(LANGUAGES=languages):
+        (message,) = checks.check_languages(None)
+    assert "no translations for (fr, pt-br)" in message.msg
+    assert "(en, de)" in message.hint
+    # English in any variant is the strings' own language.
+    assert ids(LANGUAGES=[("en-gb", "British English"), ("de", "German")]) == []
+    # Without LocaleMiddleware every problem is in LANGUAGE_CODE (W008's business).
+    assert ids(LANGUAGES=languages, USE_I18N=False) == []
+
+
 SQLITE = {"ENGINE": checks.SQLITE_ENGINE, "NAME": ":memory:", "ATOMIC_REQUESTS": True}
 
 

@@ -3,7 +3,7 @@
 openapi-python-client generates a typed client from the schema the demo serves, into the test's
 temporary directory (never committed); the client then lists, creates, retrieves, updates with
 If-Match and deletes an article over gunicorn, and parses each error into its typed model:
-``ValidationProblem.errors``, ``PreconditionFailedProblem.etag`` and
+``ValidationProblem.errors``, ``NotFoundProblem``, ``PreconditionFailedProblem.etag`` and
 ``PreconditionRequiredProblem.required_headers``.
 """
 
@@ -127,7 +127,8 @@ def test_errors_parse_into_their_typed_models(use: Callable[[str], Any], alice: 
 
     missing = use("api.articles.articles_retrieve").sync_detailed(999999, client=alice)
     assert missing.status_code == 404
-    assert isinstance(missing.parsed, models.Problem)
+    # Each status has its problem component, whose status is that status alone.
+    assert isinstance(missing.parsed, models.NotFoundProblem)
     assert (missing.parsed.status, missing.parsed.code) == (404, "not_found")
 
     stale = update.sync_detailed(created.id, client=alice, body=body, if_match='"stale"')

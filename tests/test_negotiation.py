@@ -70,7 +70,52 @@ def test_a_write_with_content_accepting_only_problems_keeps_its_answer_as_json(
     assert response.json()["body"] == "changed"
 
 
-@pytest.mark.parametrize("accept", [f"{PROBLEMS};q=0", "text/csv", f"{PROBLEMS};q=x"])
+@pytest.mark.parametrize("accept", ["text/csv", "application/json;q=0"])
 def test_nothing_acceptable_is_a_406_problem(alices_post: Post, accept: str) -> None:
     response = Client().get(url(alices_post), headers={"Accept": accept})
     assert problem(response)["status"] == 406
+
+
+# A refused media type is never sent (RFC 9110 §12.4.2)
+
+
+REFUSES_PROBLEMS = f"application/json;q=1, {PROBLEMS};q=0"
+REFUSES_BOTH = f"{PROBLEMS};q=0, application/json;q=0"
+
+
+@pytest.mark.parametrize("path", [f"{POSTS}999999/", "/no-such-page/"])
+def test_a_problem_the_client_refused_is_sent_as_json(path: str) -> None:
+    response = Client().get(path, headers={"Accept": REFUSES_PROBLEMS})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["status"] == 404
+    assert "Accept" in response["Vary"]
+
+
+@pytest.mark.parametrize("accept", [f"{PROBLEMS};q=0", f"{PROBLEMS};q=x"])
+def test_a_406_whose_problem_the_client_refused_is_json(alices_post: Post, accept: str) -> None:
+    response = Client().get(url(alices_post), headers={"Accept": accept})
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_acceptable"
+
+
+@pytest.mark.parametrize("path", [f"{POSTS}999999/", "/no-such-page/", POSTS])
+def test_a_client_that_refused_both_gets_a_406_without_content(path: str) -> None:
+    response = Client().get(path, headers={"Accept": REFUSES_BOTH})
+    assert response.status_code == 406
+    assert response.content == b""
+    assert "Content-Type" not in response
+    assert "Accept" in response["Vary"]
+
+
+def test_a_success_is_never_sent_as_a_refused_type(alices_post: Post) -> None:
+    response = Client().get(url(alices_post), headers={"Accept": "*/*, application/json;q=0"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_problem_varies_on_accept(alices_post: Post) -> None:
+    for path in (f"{POSTS}999999/", "/no-such-page/"):
+        response = Client().get(path)
+        assert "Accept" in response["Vary"], path

@@ -214,7 +214,9 @@ def test_any_validation_error_is_a_problem_that_renders(errors: Any) -> None:
     exc = ValidationError(errors)
     problem, headers = build_problem(exc, None)
     body = problem.as_dict()
-    assert (body["status"], body["code"], headers) == (400, "invalid", {})
+    assert (body["status"], body["code"]) == (400, "invalid")
+    # Only what every problem carries (its representation's): no challenge, no Retry-After.
+    assert set(headers) == {"Vary", "Cache-Control", "Content-Language"}
     items = body["errors"]
     assert Counter((i["detail"], i["code"]) for i in items) == _leaves(exc.detail)
     for item in items:

@@ -8,7 +8,17 @@ from pathlib import Path
 
 import pytest
 
-PURE = ["accept", "conditional", "etags", "idempotency_keys", "integrity", "pointers", "problems"]
+PURE = [
+    "accept",
+    "conditional",
+    "etags",
+    "idempotency_keys",
+    "integrity",
+    "lifetimes",
+    "media_types",
+    "pointers",
+    "problems",
+]
 
 
 @pytest.mark.parametrize("module", PURE)

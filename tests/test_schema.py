@@ -5,6 +5,7 @@ The demo's schema is tested in ``tests/test_demo_schema.py``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -16,8 +17,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from django_http_errors import permissions as ours
+from django_http_errors.idempotency_keys import MalformedKey, parse_idempotency_key
 from django_http_errors.permissions import OBJECT, Refusal, refusals
 from django_http_errors.schema import (
+    IDEMPOTENCY_KEY_PATTERN,
     INVALID_MEMBER_COMPONENT,
     PRECONDITION_FAILED_COMPONENT,
     PRECONDITION_REQUIRED_COMPONENT,
@@ -135,7 +138,7 @@ def test_a_parser_of_anything_means_no_415() -> None:
     assert 415 not in statuses(make_view(parser_classes=[Anything]), "put")
 
 
-def test_each_problem_with_members_has_its_component() -> None:
+def test_each_status_has_its_problem_component_typed_by_status() -> None:
     from django_http_errors.mixins import ConditionalUpdateMixin
 
     view = make_view(
@@ -145,27 +148,38 @@ def test_each_problem_with_members_has_its_component() -> None:
     )
     document = schema_of(view)
     components = document["components"]["schemas"]
-    by_status = {
+    with_members = {
         "400": VALIDATION_PROBLEM_COMPONENT,
         "412": PRECONDITION_FAILED_COMPONENT,
         "428": PRECONDITION_REQUIRED_COMPONENT,
     }
+    others = {
+        "401": "UnauthorizedProblem",
+        "404": "NotFoundProblem",
+        "500": "InternalServerErrorProblem",
+    }
+    seen = set()
     for method, operation in document["paths"]["/labels/{id}/"].items():
         for code, response in operation["responses"].items():
             if int(code) < 400:
                 continue
             (media_type,) = response["content"]
-            expected = by_status.get(code, PROBLEM_COMPONENT)
             assert media_type == "application/problem+json", (method, code)
-            assert response["content"][media_type]["schema"] == {
-                "$ref": f"#/components/schemas/{expected}"
-            }
+            ref = response["content"][media_type]["schema"]["$ref"]
+            name = ref.rsplit("/", 1)[1]
+            assert name == {**with_members, **others}.get(code, name), (method, code)
+            # Its status is typed as that status alone: a client switches on it.
+            base, own = components[name]["allOf"]
+            assert base == {"$ref": PROBLEM_REF}
+            status = own["properties"]["status"]
+            status = components[status["$ref"].rsplit("/", 1)[1]] if "$ref" in status else status
+            assert status["enum"] == [int(code)], name
+            seen.add(code)
+    assert set(with_members) | set(others) <= seen
     members = {}
-    for name in by_status.values():
-        base, own = components[name]["allOf"]
-        assert base == {"$ref": PROBLEM_REF}
-        members.update(own["properties"])
-    assert set(members) == {"errors", "etag", "required_headers"}
+    for name in with_members.values():
+        members.update(components[name]["allOf"][1]["properties"])
+    assert set(members) == {"status", "errors", "etag", "required_headers"}
     assert members["errors"]["items"] == {
         "$ref": f"#/components/schemas/{INVALID_MEMBER_COMPONENT}"
     }
@@ -179,6 +193,9 @@ def test_each_problem_with_members_has_its_component() -> None:
         "code",
         "request_id",
     }
+    # Extension members are allowed by JSON Schema's default; `true` would give typed clients
+    # an index signature under which `"errors" in problem` no longer narrows.
+    assert "additionalProperties" not in components[PROBLEM_COMPONENT]
 
 
 def test_response_headers() -> None:
@@ -433,8 +450,14 @@ def test_extend_schema_overrides_are_kept() -> None:
     get = operations["get"]["responses"]
     assert get["404"]["description"] == "No label has this id."
     # Declared without a body: every error of the API is a problem all the same.
-    assert get["404"]["content"]["application/problem+json"]["schema"] == {"$ref": PROBLEM_REF}
-    assert get["409"]["content"]["application/problem+json"]["schema"] == {"$ref": PROBLEM_REF}
+    assert get["404"]["content"]["application/problem+json"]["schema"] == {
+        "$ref": "#/components/schemas/NotFoundProblem"
+    }
+    assert get["409"]["content"]["application/problem+json"]["schema"] == {
+        "$ref": "#/components/schemas/ConflictProblem"
+    }
+    # Declared as None: drf-spectacular's "No response body" would contradict the problem.
+    assert get["409"]["description"] == "Conflict"
     # Declared with a body: the author's body stands.
     assert "application/problem+json" not in get["418"]["content"]
     assert {"200", "401", "404", "406", "409", "418", "500", "503"} == set(get)
@@ -451,3 +474,96 @@ def test_extend_schema_overrides_are_kept() -> None:
         "500",
         "503",
     }
+
+
+# The words of the schema: a summary for every operation, each its own description
+
+
+class Labels(generics.ListCreateAPIView[Label]):
+    """Labels, as the test app keeps them."""
+
+    queryset = Label.objects.all()
+    serializer_class = LabelSerializer
+    schema = ProblemAutoSchema()
+    authentication_classes: list[Any] = []
+    permission_classes = [permissions.AllowAny]
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Make a label; its name must be new. More words follow."""
+        return super().post(request, *args, **kwargs)
+
+
+def test_every_operation_has_a_summary_and_its_own_description() -> None:
+    operations = schema_of(Labels, "labels/")["paths"]["/labels/"]
+    # A generic action is named after the model; a handler's docstring names its own.
+    assert operations["get"]["summary"] == "List labels"
+    assert (
+        operations["get"]["description"]
+        == "Lists the labels.\n\nLabels, as the test app keeps them."
+    )
+    assert operations["post"]["summary"] == "Make a label"
+    assert (
+        operations["post"]["description"]
+        == "Make a label; its name must be new. More words follow."
+    )
+
+
+def test_generic_actions_of_a_viewset_are_summarised() -> None:
+    from rest_framework import viewsets
+    from rest_framework.routers import SimpleRouter
+
+    class LabelViewSet(viewsets.ModelViewSet[Label]):
+        queryset = Label.objects.all()
+        serializer_class = LabelSerializer
+        schema = ProblemAutoSchema()
+        authentication_classes: list[Any] = []
+        permission_classes = [permissions.AllowAny]
+
+    router = SimpleRouter()
+    router.register("labels", LabelViewSet)
+    document = SchemaGenerator(patterns=router.urls).get_schema(request=None, public=True)
+    summaries = {
+        (route, method): operation["summary"]
+        for route, operations in document["paths"].items()
+        for method, operation in operations.items()
+    }
+    assert summaries == {
+        ("/labels/", "get"): "List labels",
+        ("/labels/", "post"): "Create label",
+        ("/labels/{id}/", "get"): "Retrieve label",
+        ("/labels/{id}/", "put"): "Replace label",
+        ("/labels/{id}/", "patch"): "Update label",
+        ("/labels/{id}/", "delete"): "Delete label",
+    }
+    descriptions = [o["description"] for p in document["paths"].values() for o in p.values()]
+    assert len(set(descriptions)) == len(descriptions)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '"8e03978e-40d5-43e8-bc93-6894a57f9324"',
+        "8e03978e-40d5-43e8-bc93-6894a57f9324",
+        '"with space and \\"escapes\\""',
+        "base64/key+with=",
+        '"unterminated',
+        '""',
+        "",
+        "two words",
+        '"a";p=1',
+        '"' + "x" * 255 + '"',
+        '"' + "x" * 256 + '"',
+        "x" * 255,
+        "x" * 256,
+        '"\\\\' + "x" * 254 + '"',
+    ],
+)
+def test_the_idempotency_key_pattern_accepts_what_the_server_accepts(value: str) -> None:
+    try:
+        parse_idempotency_key(value)
+    except MalformedKey:
+        accepted = False
+    else:
+        accepted = True
+    # ECMA-262 and Python agree on this pattern's syntax.
+    assert bool(re.fullmatch(IDEMPOTENCY_KEY_PATTERN, value)) is accepted

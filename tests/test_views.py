@@ -103,9 +103,15 @@ def test_a_browser_gets_djangos_page_and_an_api_client_a_problem(path: str, stat
     assert page.status_code == status
     assert page["Content-Type"].startswith("text/html")
     assert "Accept" in varies(page)
-    for accept in ("application/json", "*/*", "text/html;q=0.5, application/json"):
+    # A problem, as the type the client accepts (application/json where problem+json is not).
+    for accept, media_type in (
+        ("application/json", "application/json"),
+        ("*/*", "application/problem+json"),
+        ("text/html;q=0.5, application/json", "application/json"),
+    ):
         response = unsafe_client().get(path, headers={"Accept": accept})
-        assert problem(response)["status"] == status, accept
+        assert response["Content-Type"] == media_type, accept
+        assert response.json()["status"] == status, accept
         assert "Accept" in varies(response)
 
 
@@ -131,7 +137,7 @@ def test_outside_the_problem_paths_every_client_gets_the_sites_page() -> None:
     assert page.status_code == 404
     assert page.content.decode() == "<h1>Our site: nothing here</h1>"
     assert "Accept" not in varies(page)
-    response = Client().get("/test/plain/missing/", headers={"Accept": "application/json"})
+    response = Client().get("/test/plain/missing/", headers={"Accept": "*/*"})
     assert problem(response)["code"] == "not_found"
     browser = Client().get("/test/plain/missing/", headers={"Accept": BROWSER})
     assert browser.content.decode() == "<h1>Our site: nothing here</h1>"

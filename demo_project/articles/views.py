@@ -108,6 +108,7 @@ class HealthView(APIView):
         responses={200: inline_serializer("Health", {"status": serializers.CharField()})}
     )
     def get(self, request: Request) -> Response:
+        """Check the service's health: whether every database answers."""
         # Every database the deployment reads from, the replica too: a server whose replica
         # is gone would answer most reads with 503, so it is not healthy.
         for alias in connections:

@@ -1,0 +1,67 @@
+"""A cache shared by several users never gives one of them another's answer.
+
+requests-cache in its default mode keeps every 200 for ever and honours ``Vary`` (not
+``Cache-Control``): the demo, served by gunicorn, must name in ``Vary`` every request header
+that selects its answers. alice, bob and anonymous share one cache, in every order; alice's
+draft reaches alice alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+import requests_cache
+
+from demo_project.servers import serve
+
+pytestmark = pytest.mark.slow
+
+LIST = "/api/articles/"
+DRAFT = "/api/articles/2/"  # alice's draft
+DRAFT_TITLE = "Alice's draft"
+
+#: Who asks: the Basic credentials each sends, or none.
+USERS: dict[str, tuple[str, str] | None] = {
+    "alice": ("alice", "alice-password"),
+    "bob": ("bob", "bob-password"),
+    "anonymous": None,
+}
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory, seeded_sqlite_file: Path) -> Iterator[str]:
+    """The demo as shipped, served by gunicorn on a fresh seeded SQLite database."""
+    database = tmp_path_factory.mktemp("demo-caches") / "db.sqlite3"
+    database.write_bytes(seeded_sqlite_file.read_bytes())
+    with serve("gunicorn", f"sqlite:///{database}", settings="demo_project.settings") as base:
+        yield base
+
+
+def sees_the_draft(response: requests.Response) -> bool:
+    """Whether a list or the draft's detail showed the draft."""
+    if response.url.endswith(DRAFT):
+        return response.status_code == 200
+    assert response.status_code == 200
+    return any(item["title"] == DRAFT_TITLE for item in response.json()["results"])
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(USERS)), ids="-".join)
+def test_a_shared_cache_gives_no_draft_to_the_wrong_user(base_url: str, order: tuple[str]) -> None:
+    cache = requests_cache.CachedSession(backend="memory")
+    # Twice over, so that every user's second request meets every other's stored answer.
+    for username in order * 2:
+        for path in (LIST, DRAFT):
+            response = cache.get(base_url + path, auth=USERS[username], timeout=30)
+            assert sees_the_draft(response) == (username == "alice"), (username, path)
+
+
+def test_the_shared_cache_reuses_an_answer(base_url: str) -> None:
+    # What makes the test above mean something: the cache does serve what it keeps.
+    cache = requests_cache.CachedSession(backend="memory")
+    first, second = (cache.get(base_url + LIST, timeout=30) for _ in range(2))
+    assert not first.from_cache
+    assert second.from_cache

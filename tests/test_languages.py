@@ -1,0 +1,92 @@
+"""The language of a problem: the request's where the library speaks it, else English, named
+in ``Content-Language`` (RFC 9110 §8.5)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client, override_settings
+from django.utils.translation import override
+from rest_framework.exceptions import APIException
+
+from django_http_errors.languages import (
+    localized_reason_phrase,
+    speaks,
+    translated_message,
+)
+from tests.conftest import problem
+from tests.testapp import views as testviews
+
+pytestmark = pytest.mark.django_db
+
+#: A project that lists a language the library has no catalog for (check W013).
+WITH_FRENCH = [("en", "English"), ("de", "German"), ("fr", "French")]
+
+
+@pytest.mark.parametrize(
+    ("language", "spoken"),
+    [("en", True), ("en-gb", True), ("de", True), ("de-ch", True), ("fr", False), ("ja", False)],
+)
+def test_speaks(language: str, spoken: bool) -> None:
+    assert speaks(language) is spoken
+
+
+def test_reason_phrases_are_translated() -> None:
+    with override("de"):
+        assert str(localized_reason_phrase(404)) == "Nicht gefunden"
+        assert str(localized_reason_phrase(428)) == "Vorbedingung erforderlich"
+    assert str(localized_reason_phrase(404)) == "Not Found"
+
+
+def test_djangos_untranslated_404_message_is_translated() -> None:
+    with override("de"):
+        german = translated_message("No Post matches the given query.")
+    assert german == "Keine Ressource vom Typ Post entspricht der Anfrage."
+    assert translated_message("No Post matches the given query.") == (
+        "No Post matches the given query."
+    )
+    assert translated_message("Labels are read-only.") == "Labels are read-only."
+
+
+def test_a_german_404_says_so_in_every_string() -> None:
+    response = Client().get("/test/conditional/posts/999999/", headers={"Accept-Language": "de"})
+    body = problem(response)
+    assert response["Content-Language"] == "de"
+    assert (body["title"], body["detail"]) == (
+        "Nicht gefunden",
+        "Keine Ressource vom Typ Post entspricht der Anfrage.",
+    )
+
+
+def test_an_about_blank_title_is_the_translated_reason_phrase(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(testviews.RAISED, "bare", lambda: testviews._raise(APIException()))
+    response = Client(raise_request_exception=False).get(
+        "/test/raise/bare/", headers={"Accept-Language": "de"}
+    )
+    body = problem(response)
+    assert body["type"] == "about:blank"
+    assert body["title"] == "Interner Serverfehler"
+    assert response["Content-Language"] == "de"
+
+
+@override_settings(LANGUAGES=WITH_FRENCH)
+def test_a_language_the_library_does_not_speak_is_answered_in_english() -> None:
+    response = Client().post(
+        "/test/conditional/posts/", {}, "application/json", headers={"Accept-Language": "fr"}
+    )
+    body = problem(response)
+    assert response["Content-Language"] == "en"
+    # DRF's own default message, which it gave in French, is given again in English.
+    assert (body["title"], body["detail"]) == (
+        "Authentication required",
+        "Authentication credentials were not provided.",
+    )
+
+
+@override_settings(LANGUAGES=WITH_FRENCH)
+def test_a_page_in_a_language_the_library_does_not_speak_is_english() -> None:
+    response = Client().get("/api/problems/not-found/", headers={"Accept-Language": "fr"})
+    assert response["Content-Language"] == "en"
+    assert '<html lang="en">' in response.content.decode()
+    assert "<h2>What it means</h2>" in response.content.decode()
