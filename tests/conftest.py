@@ -12,7 +12,7 @@ import io
 import json
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 
 from demo_project.articles.models import Article
@@ -173,3 +173,11 @@ def fresh_sqlite(seeded_sqlite_file: Path) -> Callable[[Path], str]:
         return f"sqlite:///{path}"
 
     return _copy
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language: a request served in this thread (Django's
+    test client, an ASGI run) leaves the language it activated behind."""
+    yield
+    translation.deactivate()

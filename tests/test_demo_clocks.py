@@ -11,7 +11,6 @@ Each test runs its 20 rounds at once, one article each.
 from __future__ import annotations
 
 import email.utils
-import io
 import os
 import threading
 import time
@@ -24,12 +23,9 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from django.core.management import call_command
-from django.db import connection
-from rest_framework.authtoken.models import Token
 
 from demo_project.servers import gunicorn
-from tests.test_demo_concurrency import SETTINGS, _seed_sqlite
+from tests.test_demo_concurrency import SETTINGS, committed_database
 
 ROUNDS = 20
 LIBFAKETIME = sorted(str(p) for p in Path("/usr/lib").glob("*/faketime/libfaketimeMT.so.1"))
@@ -40,14 +36,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 @contextmanager
 def two_servers(tmp_path: Path, offset: float) -> Iterator[tuple[str, str, dict[str, str]]]:
     """Servers A and B on one database, B's clock ``offset`` seconds from A's; alice's token."""
-    if connection.vendor == "postgresql":
-        call_command("seed_demo", stdout=io.StringIO())
-        token = Token.objects.get(user__username="alice").key
-        url = urlsplit(os.environ["DATABASE_URL"])
-        database_url = url._replace(path=f"/{connection.settings_dict['NAME']}").geturl()
-    else:
-        database_url = f"sqlite:///{tmp_path / 'clocks.sqlite3'}"
-        token = _seed_sqlite(database_url)
+    database_url, token = committed_database(tmp_path)
     # A constant offset: the monotonic clock moves by it too, which no timer minds.
     assert LIBFAKETIME, "CI installs libfaketime: .ci/run"
     shifted = {"LD_PRELOAD": LIBFAKETIME[0], "FAKETIME": f"{offset:+}"}

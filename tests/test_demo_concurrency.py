@@ -57,17 +57,22 @@ class Served:
         return f"/api/articles/{next(a['id'] for a in listed['results'] if a['title'] == title)}/"
 
 
-@contextmanager
-def served(tmp_path: Path) -> Iterator[Served]:
-    """gunicorn with 4 workers on the suite's database, PostgreSQL or a SQLite file, seeded."""
+def committed_database(tmp_path: Path) -> tuple[str, str]:
+    """The suite's database, seeded and committed for servers, PostgreSQL or a SQLite file;
+    its URL, and alice's token."""
     if connection.vendor == "postgresql":
         call_command("seed_demo", stdout=io.StringIO())
         token = Token.objects.get(user__username="alice").key
         url = urlsplit(os.environ["DATABASE_URL"])
-        database_url = url._replace(path=f"/{connection.settings_dict['NAME']}").geturl()
-    else:
-        database_url = f"sqlite:///{tmp_path / 'race.sqlite3'}"
-        token = _seed_sqlite(database_url)
+        return url._replace(path=f"/{connection.settings_dict['NAME']}").geturl(), token
+    database_url = f"sqlite:///{tmp_path / 'race.sqlite3'}"
+    return database_url, _seed_sqlite(database_url)
+
+
+@contextmanager
+def served(tmp_path: Path) -> Iterator[Served]:
+    """gunicorn with 4 workers on the suite's database, PostgreSQL or a SQLite file, seeded."""
+    database_url, token = committed_database(tmp_path)
     with gunicorn(database_url, "--workers", "4", settings=SETTINGS) as base_url:
         yield Served(
             base_url,
