@@ -31,6 +31,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.mixins import CreateModelMixin
 from rest_framework.settings import api_settings
 
+from .adoption import DRFErrorsMixin
 from .challenges import WWW_AUTHENTICATE
 from .compat import keeps_drf_members
 from .conditional import (
@@ -59,6 +60,8 @@ INVALID_PARAMETER_COMPONENT = "InvalidParameter"
 PRECONDITION_FAILED_COMPONENT = "PreconditionFailedProblem"
 PRECONDITION_REQUIRED_COMPONENT = "PreconditionRequiredProblem"
 DRF_MEMBERS_COMPONENT = "ErrorWithDRFMembers"
+#: The body of a view that answers with DRF's handler (``DRFErrorsMixin``).
+DRF_ERROR_COMPONENT = "DRFError"
 
 LOCATION = "Location"
 
@@ -106,6 +109,17 @@ _PROBLEM_SCHEMA: dict[str, Any] = {
 
 #: The body of a view that keeps DRF's members (``compat``): whatever DRF's handler answered, so
 #: no problem member is promised a type (a field may be named ``title``).
+_DRF_ERROR_SCHEMA: dict[str, Any] = {
+    "description": (
+        'DRF\'s own error body: {"detail": "..."}, or {"<field>": ["..."]} for invalid content, '
+        "or a list for content invalid as a whole (the view answers with DRF's handler, or the "
+        "one it names)."
+    ),
+    "oneOf": [
+        {"type": "object", "additionalProperties": True},
+        {"type": "array", "items": {}},
+    ],
+}
 _DRF_MEMBERS_SCHEMA: dict[str, Any] = {
     "description": (
         'DRF\'s own error body ({"detail": "..."}, or {"<field>": ["..."]} for '
@@ -587,8 +601,15 @@ class ProblemAutoSchema(AutoSchema):
         return api_settings.URL_FIELD_NAME in fields
 
     def problem_response(self, status: int) -> dict[str, Any]:
-        """The response object of one error status: its problem component, or DRF's body with
-        the problem members beside it where the view keeps DRF's (``drf_error_members``)."""
+        """The response object of one error status: its problem component; DRF's body with the
+        problem members beside it where the view keeps DRF's (``drf_error_members``); DRF's body
+        alone where the view answers with DRF's handler (``DRFErrorsMixin``)."""
+        if isinstance(self.view, DRFErrorsMixin):
+            component = self._component(DRF_ERROR_COMPONENT, _DRF_ERROR_SCHEMA)
+            return {
+                "description": reason_phrase(status),
+                "content": {JSON: {"schema": component.ref}},
+            }
         if keeps_drf_members(self.view):
             component = self._component(DRF_MEMBERS_COMPONENT, _DRF_MEMBERS_SCHEMA)
             return {

@@ -7,9 +7,11 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 from rest_framework import exceptions
+from rest_framework.generics import RetrieveUpdateAPIView
 
+from django_http_errors.adoption import DRFErrorsMixin
 from django_http_errors.compat import with_drf_members
-from django_http_errors.schema import DRF_MEMBERS_COMPONENT
+from django_http_errors.schema import DRF_ERROR_COMPONENT, DRF_MEMBERS_COMPONENT
 from tests.conftest import problem
 from tests.test_schema import make_view, schema_of
 from tests.testapp import views as testviews
@@ -100,4 +102,14 @@ def test_the_schema_describes_drfs_body_for_a_view_that_keeps_it() -> None:
         assert list(responses[code]["content"]) == [JSON], code
         schema = responses[code]["content"][JSON]["schema"]
         assert schema == {"$ref": f"#/components/schemas/{DRF_MEMBERS_COMPONENT}"}
+    assert "Problem" not in document["components"]["schemas"]
+
+
+def test_the_schema_describes_drfs_own_body_for_a_view_that_opts_out() -> None:
+    document = schema_of(make_view(type("Opted", (DRFErrorsMixin, RetrieveUpdateAPIView), {})))
+    responses = document["paths"]["/labels/{id}/"]["put"]["responses"]
+    for code in ("400", "404"):
+        assert list(responses[code]["content"]) == [JSON], code
+        schema = responses[code]["content"][JSON]["schema"]
+        assert schema == {"$ref": f"#/components/schemas/{DRF_ERROR_COMPONENT}"}
     assert "Problem" not in document["components"]["schemas"]
