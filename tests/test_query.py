@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import User
@@ -314,6 +315,23 @@ def test_a_date_time_filter_filters(posts: list[Post]) -> None:
     since = Post.objects.get(pk=posts[3].pk).updated_at
     query = f"updated_after={since.isoformat().replace('+00:00', 'Z')}"
     assert [p["id"] for p in same_as_drf(POSTS, query)["results"]] == [posts[4].pk]
+
+
+@pytest.mark.parametrize("offset", ["+17:12", "-21:21", "+00:00"])
+def test_a_date_time_with_any_offset_filters_at_its_moment(posts: list[Post], offset: str) -> None:
+    """RFC 3339 allows offsets PostgreSQL refuses (it takes at most 15:59): the same moment."""
+    since = Post.objects.get(pk=posts[3].pk).updated_at
+    hours, minutes = int(offset[1:3]), int(offset[4:6])
+    shift = timedelta(hours=hours, minutes=minutes) * (1 if offset[0] == "+" else -1)
+    local = (since + shift).replace(tzinfo=None).isoformat() + offset
+    response = get(POSTS, f"updated_after={quote(local)}")
+    assert response.status_code == 200, response.content
+    assert [p["id"] for p in response.json()["results"]] == [posts[4].pk]
+
+
+def test_a_date_time_before_year_1_in_utc_is_400_naming_it(posts: list[Post]) -> None:
+    errors = refused(get(POSTS, f"updated_after={quote('0001-01-01T00:30:00+01:00')}"))
+    assert [e["parameter"] for e in errors] == ["updated_after"]
 
 
 # Unknown parameters

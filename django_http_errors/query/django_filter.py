@@ -6,6 +6,8 @@ view uses ``DjangoFilterBackend``.
 
 from __future__ import annotations
 
+from datetime import datetime
+from datetime import timezone as dt_timezone
 from typing import Any, ClassVar
 
 from django import forms
@@ -41,11 +43,36 @@ class DjangoFilterBackend(django_filters_drf.DjangoFilterBackend):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
-        errors = filterset_errors(filterset)
+        errors = filterset_errors(filterset) or in_utc(filterset.form)
         if errors and self.raise_exception:
             raise InvalidQueryParameters(errors)
         filtered: QuerySet[Any] = filterset.qs
         return filtered
+
+
+def in_utc(form: forms.Form) -> dict[str, list[ErrorDetail]]:
+    """The form's date-times moved to UTC, as databases compare them; the parameters whose
+    moment has no UTC date-time (before year 1), as errors.
+
+    A valid RFC 3339 offset may be one a database refuses (PostgreSQL takes at most 15:59:59:
+    ``+17:12`` was a 500); the same moment in UTC is one every database takes.
+    """
+    errors: dict[str, list[ErrorDetail]] = {}
+    for name, value in list(form.cleaned_data.items()):
+        try:
+            form.cleaned_data[name] = _utc(value)
+        except OverflowError:
+            sent = form.data.get(name, "")
+            errors[name] = [ErrorDetail(NOT_READABLE % {"value": sent}, code="invalid")]
+    return errors
+
+
+def _utc(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(dt_timezone.utc)
+    if isinstance(value, slice):  # a range's bounds
+        return slice(_utc(value.start), _utc(value.stop), value.step)
+    return value
 
 
 def parameter_names(name: str, widget: forms.Widget) -> list[str]:
