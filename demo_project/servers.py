@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -113,25 +114,36 @@ SERVERS = ("gunicorn", "uvicorn")
 
 @contextlib.contextmanager
 def gunicorn(
-    database_url: str, *args: str, settings: str = "demo_project.settings", **env: str
+    database_url: str,
+    *args: str,
+    settings: str = "demo_project.settings",
+    log: IO[str] | None = None,
+    **env: str,
 ) -> Iterator[str]:
     """gunicorn serving the demo on a free local port; yields its base URL once it answers.
 
     ``args`` go to gunicorn (``--workers 4``); ``env`` to the server's environment. What the
-    server logs (errors with their tracebacks) is shown only if it fails to start.
+    server logs (errors with their tracebacks) goes to ``log``, or is shown only if it fails
+    to start.
     """
-    with serve("gunicorn", database_url, *args, settings=settings, **env) as base:
+    with serve("gunicorn", database_url, *args, settings=settings, log=log, **env) as base:
         yield base
 
 
 @contextlib.contextmanager
 def serve(
-    server: str, database_url: str, *args: str, settings: str = "demo_project.settings", **env: str
+    server: str,
+    database_url: str,
+    *args: str,
+    settings: str = "demo_project.settings",
+    log: IO[str] | None = None,
+    **env: str,
 ) -> Iterator[str]:
     """``server`` (gunicorn or uvicorn) serving the demo on a free port; yields its base URL.
 
-    ``args`` go to the server; ``env`` to its environment. What the server logs is shown only
-    if it fails to start.
+    ``args`` go to the server; ``env`` to its environment. What the server logs goes to
+    ``log`` (a file open for writing and reading); without one, it is shown only if the
+    server fails to start.
     """
     port = free_port()
     environ = {
@@ -150,7 +162,9 @@ def serve(
         command += ["--log-level", "warning", *args, "demo_project.asgi:application"]
     else:
         raise ValueError(f"unknown server {server!r}; one of {SERVERS}")
-    with tempfile.TemporaryFile("w+") as log:
+    with contextlib.ExitStack() as stack:
+        if log is None:
+            log = stack.enter_context(tempfile.TemporaryFile("w+"))
         process = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=log, stderr=log)
         base = f"http://127.0.0.1:{port}"
         try:
