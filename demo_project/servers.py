@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -71,6 +73,97 @@ def scratch_database(
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class PostgresCluster:
+    """A PostgreSQL cluster of its own (Debian's ``pg_createcluster``), to stop and resume.
+
+    The machine's own server is shared: a test that stops a database stops this one.
+    """
+
+    def __init__(self, version: str, name: str, port: int) -> None:
+        self.version, self.name, self.port = version, name, port
+        self.url = f"postgres://postgres@127.0.0.1:{port}/postgres"
+
+    def postmaster(self) -> int:
+        """The pid of the server's first process, which every connection is made through."""
+        return int((self._data() / "postmaster.pid").read_text().split()[0])
+
+    def processes(self) -> list[int]:
+        """The postmaster and every process it started (backends, writers, launchers)."""
+        postmaster = self.postmaster()
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                # "pid (name) state ppid ...": the name may hold spaces, not a ")".
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
+                    children.append(int(stat.parent.name))
+        return [postmaster, *children]
+
+    @contextlib.contextmanager
+    def stopped(self, *, every_process: bool) -> Iterator[None]:
+        """SIGSTOP the postmaster (or every process of the server); SIGCONT whatever happens.
+
+        A stopped process keeps its sockets: the kernel still accepts connections and
+        acknowledges what is sent, but nothing answers, as with a server that hangs.
+        """
+        pids = self.processes() if every_process else [self.postmaster()]
+        try:
+            for pid in pids:
+                os.kill(pid, signal.SIGSTOP)
+            yield
+        finally:
+            for pid in pids:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGCONT)
+
+    def _data(self) -> Path:
+        listed = subprocess.run(
+            ["pg_lsclusters", "--no-header", self.version, self.name],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return Path(listed.stdout.split()[5])
+
+
+def can_create_clusters() -> bool:
+    """Whether ``postgres_cluster()`` can run here: Debian's tools, run as root."""
+    return shutil.which("pg_createcluster") is not None and os.geteuid() == 0
+
+
+@contextlib.contextmanager
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """A new PostgreSQL cluster on a free port, trusting local TCP; stopped and dropped after.
+
+    The server version is the newest one of the machine's clusters (``pg_lsclusters``).
+    """
+    listed = subprocess.run(
+        ["pg_lsclusters", "--no-header"], check=True, capture_output=True, text=True
+    )
+    version = max((line.split()[0] for line in listed.stdout.splitlines()), key=float)
+    cluster = PostgresCluster(version, f"dhe_{os.getpid()}_{free_port()}", free_port())
+    created = [version, cluster.name, "--port", str(cluster.port), "--start-conf", "manual"]
+    try:
+        for command in (
+            ["pg_createcluster", *created, "--", "--auth=trust"],
+            ["pg_ctlcluster", version, cluster.name, "start"],
+        ):
+            subprocess.run(
+                command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+        yield cluster
+    finally:
+        # A stopped server cannot be shut down: resume every process first.
+        with contextlib.suppress(OSError, subprocess.CalledProcessError, ValueError, IndexError):
+            for pid in cluster.processes():
+                os.kill(pid, signal.SIGCONT)
+        subprocess.run(
+            ["pg_dropcluster", "--stop", version, cluster.name],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
 
 def manage(database_url: str, *command: str, settings: str = "demo_project.settings") -> str:
