@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +17,7 @@ from django.db import DatabaseError
 from django.db.models import RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse
 from rest_framework import generics, serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer, TemplateHTMLRenderer
 from rest_framework.request import Request
@@ -120,6 +123,24 @@ class CreateLabel(APIView):
     def post(self, request: Request) -> Response:
         Label.objects.create(name=str(request.data["name"]))
         return Response(status=201)
+
+
+class GzipJSONParser(JSONParser):
+    """JSON that the client may send gzipped: the parser decodes the coding itself."""
+
+    content_encodings = ("gzip",)
+
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        content = stream.read()
+        if content[:2] == b"\x1f\x8b":  # gzip's magic number
+            content = gzip.decompress(content)
+        return super().parse(io.BytesIO(content), media_type, parser_context)
+
+
+class CreateGzippedLabel(CreateLabel):
+    """Creates a label from JSON, gzipped or not."""
+
+    parser_classes = [GzipJSONParser]
 
 
 class DeleteShelf(generics.DestroyAPIView[Shelf]):
