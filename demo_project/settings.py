@@ -225,9 +225,12 @@ REST_FRAMEWORK = {
     # Session first on purpose: plain DRF answers 403 here where 401 is right.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        # DRF's Basic, but a client address that fails too often for a user name is told 429
+        # before another password hash is spent on it.
+        "django_http_errors.throttling.ThrottledBasicAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
+    "DEFAULT_THROTTLE_RATES": {"failed_authentication": "10/min"},
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,

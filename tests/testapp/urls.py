@@ -37,6 +37,7 @@ urlpatterns = [
     path("raise/<str:name>/", views.Raise.as_view()),
     path("labels/", views.CreateLabel.as_view()),
     path("gzipped-labels/", views.CreateGzippedLabel.as_view()),
+    path("throttled-login/", views.ThrottledLogin.as_view()),
     path("shelves/<int:pk>/", views.DeleteShelf.as_view()),
     path("write-then-invalid/", views.WriteThenInvalid.as_view()),
     path("orders/", views.Orders.as_view()),

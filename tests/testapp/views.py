@@ -18,7 +18,7 @@ from django.db.models import RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse
 from rest_framework import generics, serializers
 from rest_framework.parsers import JSONParser
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer, TemplateHTMLRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,6 +26,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from django_http_errors.exceptions import BadGateway
+from django_http_errors.throttling import ThrottledBasicAuthentication
 from tests.testapp.models import Book, Label, Post, Shelf
 
 SECRET = "s3cr3t-connection-string-postgres://admin:hunter2@db"
@@ -141,6 +142,16 @@ class CreateGzippedLabel(CreateLabel):
     """Creates a label from JSON, gzipped or not."""
 
     parser_classes = [GzipJSONParser]
+
+
+class ThrottledLogin(APIView):
+    """Who the Basic credentials name, with failed logins throttled."""
+
+    authentication_classes = [ThrottledBasicAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request: Request) -> Response:
+        return Response({"username": request.user.get_username()})
 
 
 class DeleteShelf(generics.DestroyAPIView[Shelf]):
