@@ -166,9 +166,15 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
         )
 
 
-def manage(database_url: str, *command: str, settings: str = "demo_project.settings") -> str:
-    """Run a management command of the demo on ``database_url``; what it printed."""
+def manage(
+    database_url: str, *command: str, settings: str = "demo_project.settings", **environ: str
+) -> str:
+    """Run a management command of the demo on ``database_url``; what it printed.
+
+    ``environ`` is added to its environment (``SEARCH_INDEX_URL=...``).
+    """
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": settings}
+    env.update(environ)
     env.pop("TEST_DATABASE_NAME", None)
     done = subprocess.run(
         [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
