@@ -24,9 +24,17 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The documented production command's worker options (README, docs/upstream.md): a thread
-#: per request, so a slow client or a slow upstream holds one thread, never a process.
-PRODUCTION_SERVER = ("--worker-class", "gthread", "--workers", "4", "--threads", "8")
+#: The documented production command (docs/upstream.md, docs/demo.md): uvicorn, 4 processes.
+#: Each reads requests on an event loop, so a client that sends its headers or body slowly
+#: holds no thread, and runs each view in a thread of its own, so a slow upstream holds up no
+#: other request (bench/slow_clients.py measures both).
+PRODUCTION_SERVER = "uvicorn"
+PRODUCTION_ARGS = ("--workers", "4")
+#: The threaded WSGI command the docs give for a server behind a proxy that buffers requests:
+#: a thread per request, held while a client sends its headers or body.
+THREADED_WSGI_ARGS = ("--worker-class", "gthread", "--workers", "4", "--threads", "8")
+#: Each server as the docs run it.
+DOCUMENTED_ARGS = {"uvicorn": PRODUCTION_ARGS, "gunicorn": THREADED_WSGI_ARGS}
 
 
 def free_port() -> int:

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from demo_project.servers import PRODUCTION_SERVER, SERVERS, serve, sqlite_database, token_of
+from demo_project.servers import DOCUMENTED_ARGS, SERVERS, serve, sqlite_database, token_of
 
 pytestmark = pytest.mark.slow
 
@@ -68,7 +68,7 @@ def served(
     server = request.param
     directory = tmp_path_factory.mktemp(f"cut-{server}")
     url = sqlite_database(directory / "demo.sqlite3")
-    args = PRODUCTION_SERVER if server == "gunicorn" else ()
+    args = DOCUMENTED_ARGS[server]
     # Appended to by the server, read by the test through a file of its own.
     with (
         (directory / "server.log").open("a+") as log,

@@ -4,9 +4,9 @@ A PostgreSQL cluster of the test's own (never the machine's shared server) is st
 SIGSTOP: the kernel still accepts connections to it, but nothing answers, as when a database
 host hangs. Without a deadline every request waited as long as the stop (issue 24). The demo's
 ``DATABASE_CONNECT_TIMEOUT`` (default 3 s, psycopg's ``connect_timeout``) ends the wait: the
-health check and an API read answer 503 with ``Retry-After`` within it, on gunicorn (the
-documented command) and uvicorn, whether the postmaster alone or every process of the server
-is stopped; and 200 again once it resumes (SIGCONT), with no restart.
+health check and an API read answer 503 with ``Retry-After`` within it, on uvicorn (the
+documented command) and gunicorn gthread, whether the postmaster alone or every process of
+the server is stopped; and 200 again once it resumes (SIGCONT), with no restart.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from demo_project.servers import (
-    PRODUCTION_SERVER,
+    DOCUMENTED_ARGS,
     SERVERS,
     PostgresCluster,
     can_create_clusters,
@@ -50,7 +50,7 @@ def cluster() -> Iterator[PostgresCluster]:
 def served(request: pytest.FixtureRequest, cluster: PostgresCluster) -> Iterator[httpx.Client]:
     """The demo with its default deadlines on a database of the stoppable cluster."""
     server = request.param
-    args = PRODUCTION_SERVER if server == "gunicorn" else ()
+    args = DOCUMENTED_ARGS[server]
     with (
         scratch_database(cluster.url, f"demo_{server}") as url,
         serve(server, url, *args) as base,

@@ -1,6 +1,6 @@
 """Publishing against a real search index that fails in every way, on a real server.
 
-gunicorn serves the demo (the documented production command) on a database of its own; a
+The documented production command serves the demo on a database of its own; a
 local socket server plays the index (tests/index_server.py) and records what it receives.
 Each failure answers 502 or 504 within about ``SEARCH_INDEX_TIMEOUT``, leaves the article
 unpublished and the index without its copy, and never makes other requests wait.
@@ -22,10 +22,12 @@ import httpx
 import pytest
 
 from demo_project.servers import (
+    PRODUCTION_ARGS,
     PRODUCTION_SERVER,
     gunicorn,
     manage,
     scratch_database,
+    serve,
     sqlite_database,
     token_of,
 )
@@ -58,13 +60,14 @@ def index() -> Iterator[SearchIndex]:
 
 @pytest.fixture(scope="module")
 def served(database: str, index: SearchIndex) -> Iterator[tuple[httpx.Client, SearchIndex]]:
-    """The demo under gunicorn, notifying an index whose mode each test sets."""
+    """The demo as documented, notifying an index whose mode each test sets."""
     with ExitStack() as stack:
         url = database
         base = stack.enter_context(
-            gunicorn(
+            serve(
+                PRODUCTION_SERVER,
                 url,
-                *PRODUCTION_SERVER,
+                *PRODUCTION_ARGS,
                 settings="demo_project.settings",
                 SEARCH_INDEX_URL=index.url,
                 SEARCH_INDEX_TIMEOUT=str(TIMEOUT),
@@ -224,11 +227,12 @@ def test_publish_to_a_refusing_index_is_502_at_once(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def patient(database: str, index: SearchIndex) -> Iterator[tuple[httpx.Client, SearchIndex]]:
-    """The demo under gunicorn, waiting long for the index: time to kill the worker."""
+    """The demo as documented, waiting long for the index: time to kill the worker."""
     with (
-        gunicorn(
+        serve(
+            PRODUCTION_SERVER,
             database,
-            *PRODUCTION_SERVER,
+            *PRODUCTION_ARGS,
             settings="demo_project.settings",
             SEARCH_INDEX_URL=index.url,
             SEARCH_INDEX_TIMEOUT="60",
