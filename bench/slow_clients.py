@@ -1,10 +1,12 @@
 """Slow clients and a slow upstream: do they delay other requests? Per server command.
 
-gunicorn serves the demo on a SQLite file. Other requests (``GET /api/articles/``, one at a
-time) are timed three ways: alone; while 4 clients trickle a byte every 0.2 s (2 send their
-headers so, 2 their body); and while 4 publications wait for a search index that never
-answers. A thread per request (gthread) leaves the others free; a process per request
-(gunicorn's default sync worker) is taken by each trickler or waiting publication.
+Each server command serves the demo on a SQLite file. Other requests (``GET /api/articles/``,
+one at a time, a 2 s timeout) are timed four ways: alone; while 4 clients trickle a byte every
+0.2 s (2 their headers, 2 their body); while 40 connections send their headers a byte every
+0.5 s; and while 4 publications wait for a search index that never answers. A thread per
+request (gunicorn's gthread) is held by each slow client for as long as it sends; a process
+per request (gunicorn's default sync worker) likewise; an event loop (uvicorn) reads what
+arrives without holding anything, and runs each request's view in a thread of its own.
 """
 
 from __future__ import annotations
@@ -16,30 +18,38 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
-from demo_project.servers import PRODUCTION_SERVER, gunicorn, sqlite_database, token_of
+from demo_project.servers import serve, sqlite_database, token_of
 from demo_project.slow_clients import (
     SLOW,
+    SLOW_HEADERS,
     Latency,
     sample,
     silent_index,
+    slow_headers,
     tricklers,
     waiting_publications,
 )
 
 RESULTS = Path(__file__).resolve().parent / "results"
 INDEX_TIMEOUT = 5.0
+#: Each command: the server, and its arguments.
 SERVERS = {
-    "gunicorn --workers 4 (sync)": ("--workers", "4"),
-    "gunicorn " + " ".join(PRODUCTION_SERVER).replace("--worker-class ", "-k "): PRODUCTION_SERVER,
+    "gunicorn --workers 4 (sync)": ("gunicorn", ("--workers", "4")),
+    "gunicorn -k gthread --workers 4 --threads 8": (
+        "gunicorn",
+        ("--worker-class", "gthread", "--workers", "4", "--threads", "8"),
+    ),
+    "uvicorn --workers 4": ("uvicorn", ("--workers", "4")),
 }
 
 
-def run(server: str, args: tuple[str, ...], database_url: str) -> list[Latency]:
-    """The three conditions on one server command."""
+def run(name: str, server: str, args: tuple[str, ...], database_url: str) -> list[Latency]:
+    """The four conditions on one server command."""
     authorization = token_of(database_url, "alice")
     with (
         silent_index() as index_url,
-        gunicorn(
+        serve(
+            server,
             database_url,
             *args,
             settings="demo_project.settings",
@@ -47,12 +57,14 @@ def run(server: str, args: tuple[str, ...], database_url: str) -> list[Latency]:
             SEARCH_INDEX_TIMEOUT=str(INDEX_TIMEOUT),
         ) as base,
     ):
-        results = [sample(base, "alone", server)]
+        results = [sample(base, "alone", name)]
         with tricklers(base, authorization):
-            results.append(sample(base, f"{SLOW} trickling clients", server))
+            results.append(sample(base, f"{SLOW} trickling clients", name))
+        with slow_headers(base):
+            results.append(sample(base, f"{SLOW_HEADERS} slow headers", name))
         with waiting_publications(base, authorization):
             # The publications answer 504 after INDEX_TIMEOUT: sample within that.
-            results.append(sample(base, f"{SLOW} publications waiting", server, samples=10))
+            results.append(sample(base, f"{SLOW} publications waiting", name, samples=10))
     return results
 
 
@@ -64,8 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Latency] = []
     with tempfile.TemporaryDirectory() as scratch:
         database_url = sqlite_database(Path(scratch) / "demo.sqlite3")
-        for server, server_args in SERVERS.items():
-            results += run(server, server_args, database_url)
+        for name, (server, server_args) in SERVERS.items():
+            results += run(name, server, server_args, database_url)
     print(f"{'server':48} {'others, while':26} {'p50 ms':>7} {'max ms':>7} {'stalled':>8}")
     for r in results:
         p50 = "-" if r.p50_ms is None else f"{r.p50_ms:.1f}"

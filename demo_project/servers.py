@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -16,14 +18,23 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The documented production command's worker options (README, docs/upstream.md): a thread
-#: per request, so a slow client or a slow upstream holds one thread, never a process.
-PRODUCTION_SERVER = ("--worker-class", "gthread", "--workers", "4", "--threads", "8")
+#: The documented production command (docs/upstream.md, docs/demo.md): uvicorn, 4 processes.
+#: Each reads requests on an event loop, so a client that sends its headers or body slowly
+#: holds no thread, and runs each view in a thread of its own, so a slow upstream holds up no
+#: other request (bench/slow_clients.py measures both).
+PRODUCTION_SERVER = "uvicorn"
+PRODUCTION_ARGS = ("--workers", "4")
+#: The threaded WSGI command the docs give for a server behind a proxy that buffers requests:
+#: a thread per request, held while a client sends its headers or body.
+THREADED_WSGI_ARGS = ("--worker-class", "gthread", "--workers", "4", "--threads", "8")
+#: Each server as the docs run it.
+DOCUMENTED_ARGS = {"uvicorn": PRODUCTION_ARGS, "gunicorn": THREADED_WSGI_ARGS}
 
 
 def free_port() -> int:
@@ -72,9 +83,106 @@ def scratch_database(
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def manage(database_url: str, *command: str, settings: str = "demo_project.settings") -> str:
-    """Run a management command of the demo on ``database_url``; what it printed."""
+class PostgresCluster:
+    """A PostgreSQL cluster of its own (Debian's ``pg_createcluster``), to stop and resume.
+
+    The machine's own server is shared: a test that stops a database stops this one.
+    """
+
+    def __init__(self, version: str, name: str, port: int) -> None:
+        self.version, self.name, self.port = version, name, port
+        self.url = f"postgres://postgres@127.0.0.1:{port}/postgres"
+
+    def postmaster(self) -> int:
+        """The pid of the server's first process, which every connection is made through."""
+        return int((self._data() / "postmaster.pid").read_text().split()[0])
+
+    def processes(self) -> list[int]:
+        """The postmaster and every process it started (backends, writers, launchers)."""
+        postmaster = self.postmaster()
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                # "pid (name) state ppid ...": the name may hold spaces, not a ")".
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
+                    children.append(int(stat.parent.name))
+        return [postmaster, *children]
+
+    @contextlib.contextmanager
+    def stopped(self, *, every_process: bool) -> Iterator[None]:
+        """SIGSTOP the postmaster (or every process of the server); SIGCONT whatever happens.
+
+        A stopped process keeps its sockets: the kernel still accepts connections and
+        acknowledges what is sent, but nothing answers, as with a server that hangs.
+        """
+        pids = self.processes() if every_process else [self.postmaster()]
+        try:
+            for pid in pids:
+                os.kill(pid, signal.SIGSTOP)
+            yield
+        finally:
+            for pid in pids:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGCONT)
+
+    def _data(self) -> Path:
+        listed = subprocess.run(
+            ["pg_lsclusters", "--no-header", self.version, self.name],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return Path(listed.stdout.split()[5])
+
+
+def can_create_clusters() -> bool:
+    """Whether ``postgres_cluster()`` can run here: Debian's tools, run as root."""
+    return shutil.which("pg_createcluster") is not None and os.geteuid() == 0
+
+
+@contextlib.contextmanager
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """A new PostgreSQL cluster on a free port, trusting local TCP; stopped and dropped after.
+
+    The server version is the newest one of the machine's clusters (``pg_lsclusters``).
+    """
+    listed = subprocess.run(
+        ["pg_lsclusters", "--no-header"], check=True, capture_output=True, text=True
+    )
+    version = max((line.split()[0] for line in listed.stdout.splitlines()), key=float)
+    cluster = PostgresCluster(version, f"dhe_{os.getpid()}_{free_port()}", free_port())
+    created = [version, cluster.name, "--port", str(cluster.port), "--start-conf", "manual"]
+    try:
+        for command in (
+            ["pg_createcluster", *created, "--", "--auth=trust"],
+            ["pg_ctlcluster", version, cluster.name, "start"],
+        ):
+            subprocess.run(
+                command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+        yield cluster
+    finally:
+        # A stopped server cannot be shut down: resume every process first.
+        with contextlib.suppress(OSError, subprocess.CalledProcessError, ValueError, IndexError):
+            for pid in cluster.processes():
+                os.kill(pid, signal.SIGCONT)
+        subprocess.run(
+            ["pg_dropcluster", "--stop", version, cluster.name],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+
+def manage(
+    database_url: str, *command: str, settings: str = "demo_project.settings", **environ: str
+) -> str:
+    """Run a management command of the demo on ``database_url``; what it printed.
+
+    ``environ`` is added to its environment (``SEARCH_INDEX_URL=...``).
+    """
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": settings}
+    env.update(environ)
     env.pop("TEST_DATABASE_NAME", None)
     done = subprocess.run(
         [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
@@ -113,25 +221,36 @@ SERVERS = ("gunicorn", "uvicorn")
 
 @contextlib.contextmanager
 def gunicorn(
-    database_url: str, *args: str, settings: str = "demo_project.settings", **env: str
+    database_url: str,
+    *args: str,
+    settings: str = "demo_project.settings",
+    log: IO[str] | None = None,
+    **env: str,
 ) -> Iterator[str]:
     """gunicorn serving the demo on a free local port; yields its base URL once it answers.
 
     ``args`` go to gunicorn (``--workers 4``); ``env`` to the server's environment. What the
-    server logs (errors with their tracebacks) is shown only if it fails to start.
+    server logs (errors with their tracebacks) goes to ``log``, or is shown only if it fails
+    to start.
     """
-    with serve("gunicorn", database_url, *args, settings=settings, **env) as base:
+    with serve("gunicorn", database_url, *args, settings=settings, log=log, **env) as base:
         yield base
 
 
 @contextlib.contextmanager
 def serve(
-    server: str, database_url: str, *args: str, settings: str = "demo_project.settings", **env: str
+    server: str,
+    database_url: str,
+    *args: str,
+    settings: str = "demo_project.settings",
+    log: IO[str] | None = None,
+    **env: str,
 ) -> Iterator[str]:
     """``server`` (gunicorn or uvicorn) serving the demo on a free port; yields its base URL.
 
-    ``args`` go to the server; ``env`` to its environment. What the server logs is shown only
-    if it fails to start.
+    ``args`` go to the server; ``env`` to its environment. What the server logs goes to
+    ``log`` (a file open for writing and reading); without one, it is shown only if the
+    server fails to start.
     """
     port = free_port()
     environ = {
@@ -150,7 +269,9 @@ def serve(
         command += ["--log-level", "warning", *args, "demo_project.asgi:application"]
     else:
         raise ValueError(f"unknown server {server!r}; one of {SERVERS}")
-    with tempfile.TemporaryFile("w+") as log:
+    with contextlib.ExitStack() as stack:
+        if log is None:
+            log = stack.enter_context(tempfile.TemporaryFile("w+"))
         process = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=log, stderr=log)
         base = f"http://127.0.0.1:{port}"
         try:

@@ -76,6 +76,10 @@ _NOT_IN_THE_URL = {
     "disable_server_side_cursors": "DATABASE_DISABLE_SERVER_SIDE_CURSORS",
     "pool": "DATABASE_POOL",
 }
+#: Seconds PostgreSQL may take to accept a connection (DATABASE_CONNECT_TIMEOUT) and to run one
+#: statement (DATABASE_STATEMENT_TIMEOUT) unless set; 0 waits for ever (libpq's default).
+CONNECT_TIMEOUT = 3
+STATEMENT_TIMEOUT = 10
 #: What DATABASE_POOL may set: psycopg_pool.ConnectionPool's sizes and its wait, in seconds.
 _POOL_OPTIONS = {"min_size": int, "max_size": int, "timeout": float}
 #: psycopg_pool.ConnectionPool's min_size when none is given.
@@ -120,6 +124,8 @@ def database(url: str, environ: Mapping[str, str]) -> dict[str, Any]:
                 "DATABASE_POOL keeps the connections itself: unset DATABASE_CONN_MAX_AGE."
             )
         options["pool"] = pool
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        _deadlines(options, environ)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # A writer waits this long for the write lock rather than fail "database is locked".
         options.setdefault("timeout", 20)
@@ -146,6 +152,24 @@ def databases(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
     return found
 
 
+def _deadlines(options: dict[str, Any], environ: Mapping[str, str]) -> None:
+    """Every wait on PostgreSQL ends: a 503 with Retry-After within seconds, not a hung request.
+
+    libpq waits for ever for a server that takes the connection and never answers (stopped,
+    paused, its host gone without a reset): ``connect_timeout`` ends that wait (psycopg
+    enforces it, 2 s at least). A statement that waits on a lock or runs long is cancelled by
+    the server after ``statement_timeout``. Both are psycopg's errors that Django raises as
+    ``OperationalError``, which the library answers 503. A value in ``DATABASE_URL``
+    (``?connect_timeout=5``, ``?options=...``) is kept as it is.
+    """
+    connect = _seconds(environ, "DATABASE_CONNECT_TIMEOUT", CONNECT_TIMEOUT)
+    options.setdefault("connect_timeout", connect)
+    statement = _seconds(environ, "DATABASE_STATEMENT_TIMEOUT", STATEMENT_TIMEOUT)
+    if statement:
+        # A startup parameter: PgBouncer before 1.20 refuses it (see docs/deployment.md).
+        options.setdefault("options", f"-c statement_timeout={statement * 1000}")
+
+
 def _flag(environ: Mapping[str, str], name: str) -> bool:
     value = environ.get(name, "")
     if value not in ("", "0", "1"):
@@ -153,8 +177,8 @@ def _flag(environ: Mapping[str, str], name: str) -> bool:
     return value == "1"
 
 
-def _seconds(environ: Mapping[str, str], name: str) -> int:
-    value = environ.get(name, "") or "0"
+def _seconds(environ: Mapping[str, str], name: str, default: int = 0) -> int:
+    value = environ.get(name, "") or str(default)
     if not value.isdigit():
         raise ImproperlyConfigured(f"{name} is a whole number of seconds, not {value!r}.")
     return int(value)
@@ -210,9 +234,12 @@ REST_FRAMEWORK = {
     # Session first on purpose: plain DRF answers 403 here where 401 is right.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        # DRF's Basic, but a client address that fails too often for a user name is told 429
+        # before another password hash is spent on it.
+        "django_http_errors.throttling.ThrottledBasicAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
+    "DEFAULT_THROTTLE_RATES": {"failed_authentication": "10/min"},
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,

@@ -1,4 +1,5 @@
-"""Slow clients of the served demo: tricklers, publications waiting on a silent index, a timer.
+"""Slow clients of the served demo: tricklers, slow headers, publications waiting on a silent
+index, a timer.
 
 Shared by the demo's test of its documented server (tests/test_demo_slow_clients.py) and the
 benchmark that compares server commands (bench/slow_clients.py).
@@ -23,6 +24,9 @@ TRICKLE_INTERVAL = 0.2
 SAMPLES = 30
 #: A request slower than this counts as stalled.
 CLIENT_TIMEOUT = 2.0
+#: Connections that send their headers one byte at a time, and how often.
+SLOW_HEADERS = 40
+HEADER_INTERVAL = 0.5
 
 
 @dataclass
@@ -38,10 +42,16 @@ class Latency:
 
 
 def sample(base: str, condition: str, server: str, samples: int = SAMPLES) -> Latency:
-    """Time ``samples`` sequential list requests; a timeout counts as stalled."""
+    """Time ``samples`` sequential list requests; a timeout counts as stalled.
+
+    Each on a connection of its own, as other clients' requests come: a connection kept alive
+    stays with the process that accepted it, and would hide a process that every slow client
+    holds.
+    """
     times: list[float] = []
     stalled = 0
-    with httpx.Client(base_url=base, timeout=CLIENT_TIMEOUT) as http:
+    fresh = httpx.Limits(max_keepalive_connections=0)
+    with httpx.Client(base_url=base, timeout=CLIENT_TIMEOUT, limits=fresh) as http:
         for _ in range(samples):
             started = time.perf_counter()
             try:
@@ -100,6 +110,46 @@ def tricklers(base: str, authorization: str) -> Iterator[None]:
         stop.set()
         for thread in threads:
             thread.join()
+
+
+@contextlib.contextmanager
+def slow_headers(base: str, count: int = SLOW_HEADERS) -> Iterator[None]:
+    """``count`` connections each sending a request's headers a byte every 0.5 s, never done.
+
+    As an attacker would, a connection the server closes is opened again and starts over. One
+    thread drives them all: the client side costs nothing a server's would.
+    """
+    parts = urlsplit(base)
+    address = (parts.hostname or "127.0.0.1", parts.port or 80)
+    request = b"GET /api/health/ HTTP/1.1\r\nHost: localhost\r\nX-Padding: " + b"." * 10_000
+    stop = threading.Event()
+
+    def drive() -> None:
+        connections: list[tuple[socket.socket | None, int]] = [(None, 0)] * count
+        while not stop.is_set():
+            for number, (sock, sent) in enumerate(connections):
+                try:
+                    if sock is None:
+                        sock, sent = socket.create_connection(address, timeout=5), 0
+                    sock.sendall(request[sent : sent + 1])
+                    connections[number] = (sock, sent + 1)
+                except OSError:
+                    if sock is not None:
+                        sock.close()
+                    connections[number] = (None, 0)
+            stop.wait(HEADER_INTERVAL)
+        for sock, _ in connections:
+            if sock is not None:
+                sock.close()
+
+    driver = threading.Thread(target=drive, daemon=True)
+    driver.start()
+    time.sleep(2)  # each has sent its first bytes and holds what serves it
+    try:
+        yield
+    finally:
+        stop.set()
+        driver.join()
 
 
 @contextlib.contextmanager

@@ -22,7 +22,7 @@ from django.db import (
     OperationalError,
 )
 from django.db.models import ProtectedError, RestrictedError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, UnreadablePostError
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -66,6 +66,13 @@ INVALID_DETAIL = _("The request content is invalid: each error is listed in erro
 REFERENCED_DETAIL = _("The resource is referenced by other resources and cannot be deleted.")
 BAD_REQUEST_DETAIL = _("The request could not be understood.")
 TOO_DEEP_DETAIL = _("The request content is nested too deeply to be parsed.")
+INCOMPLETE_DETAIL = _(
+    "The request content ended after %(received)d of the %(declared)d bytes its "
+    "Content-Length declares. Send it again, whole."
+)
+UNREADABLE_DETAIL = _(
+    "The connection broke before the request content was read whole. Send it again."
+)
 UNPARSEABLE_DETAIL = _(
     "The request content is not well-formed %(media_type)s. Check its syntax and its encoding "
     "(the charset of its Content-Type, UTF-8 by default) and send it again."
@@ -106,6 +113,9 @@ def as_api_exception(exc: Exception) -> exceptions.APIException | None:
         return None
     if isinstance(exc, RequestDataTooBig):
         return ContentTooLarge()
+    if isinstance(exc, UnreadablePostError):
+        # The client reset the connection while sending its content: its fault, not a 500.
+        return exceptions.ParseError(UNREADABLE_DETAIL)
     if isinstance(exc, SuspiciousOperation):
         # The client's doing (too many fields or files, a bad Host): Django's handler400 answers
         # these for a plain view. The message may quote the request, so it is not echoed.

@@ -36,8 +36,8 @@ from .conditional import (
 from .conf import get_settings
 from .etags import parse_etag, quote_etag
 from .exceptions import Conflict, PreconditionFailed, PreconditionRequired
+from .middleware import read_whole_content
 from .mixins import CACHE_CONTROL, CONCURRENT_CHANGE_DETAIL, NotModifiedResponse, has_field
-from .wiring import read_whole_body
 from .writes import stored, swap_version
 
 __all__ = ["conditional"]
@@ -195,7 +195,7 @@ def _write(
         return handler(*args, **kwargs)
     _, request = _view_and_request(args)
     # The whole body before the transaction: a slow client holds no lock.
-    read_whole_body(request)
+    read_whole_content(request)
     model = type(obj)
     version_field = get_settings().VERSION_FIELD
     with transaction.atomic(using=router.db_for_write(model)):

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .problems import Text
 
 RETRY_AFTER = "Retry-After"
+ACCEPT_ENCODING = "Accept-Encoding"
 
 #: Every problem type a class declares, by code (``ProblemException.__init_subclass__``).
 _DECLARED: dict[str, type[ProblemException]] = {}
@@ -154,6 +155,29 @@ class ContentTooLarge(ProblemException):
     title = _("Content too large")
     meaning = _("The request content is larger than the server accepts.")
     advice = _("Send smaller content, for example split over several requests.")
+
+
+class UnsupportedContentEncoding(ProblemException):
+    """415 for content in a coding the parser cannot decode (RFC 9110 §8.4, §15.5.16).
+
+    DRF's ``unsupported_media_type`` problem type: the content is unreadable as sent. It
+    carries ``Accept-Encoding``, naming the codings the parser reads, and ``identity``.
+    """
+
+    status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    default_detail = _(
+        "The request content is sent with a Content-Encoding this resource cannot decode. "
+        "Send it without one, or in a coding that Accept-Encoding names."
+    )
+    default_code = "unsupported_media_type"
+
+    def __init__(self, readable: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.readable = tuple(readable)
+
+    def problem_headers(self, request: Any) -> dict[str, str]:
+        """``Accept-Encoding``: the codings that would have been read (RFC 9110 §12.5.3)."""
+        return {ACCEPT_ENCODING: ", ".join((*self.readable, "identity"))}
 
 
 class PreconditionFailed(ProblemException):

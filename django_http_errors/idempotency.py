@@ -7,7 +7,6 @@ the write's own transaction, and its answer stored once the response is final. S
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import math
@@ -18,7 +17,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from django.db import DatabaseError, IntegrityError, connections, models, router, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    OperationalError,
+    connections,
+    models,
+    router,
+    transaction,
+)
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpResponse, HttpResponseBase
 from django.utils import timezone
@@ -52,6 +59,12 @@ _UNSAFE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # A claim can meet a row that is deleted (released or expired) before it is read: try again,
 # a few times, before answering that the key is in use.
 _CLAIM_ATTEMPTS: Final = 3
+#: How long a claim's statement waits for another request's open transaction that holds the
+#: key's row (PostgreSQL's ``lock_timeout``) before the key is taken to be in use: a retry
+#: is told 409 at once, not held until that request ends, however long it runs.
+CLAIM_LOCK_TIMEOUT: Final = "100ms"
+#: PostgreSQL's SQLSTATE for a lock not granted within ``lock_timeout``.
+_LOCK_NOT_AVAILABLE: Final = "55P03"
 
 LOST_CLAIM_DETAIL = _(
     "This request took longer than the server waits for it, and a retry with the same "
@@ -204,6 +217,9 @@ class IdempotencyMixin(ViewWiring):
 def _claim(keyed: _KeyedRequest) -> _Claim:
     """Insert the key's row in a transaction of its own, or decide what the held row answers.
 
+    The insert, and the takeover of step 5, never wait for another request's open
+    transaction (see ``_run_without_waiting``): a row that transaction holds is in use.
+
     Steps, for the row that holds the scope when the insert fails:
     1. Expired: delete it and claim again.
     2. Another fingerprint: 422, the key names other content.
@@ -227,13 +243,23 @@ def _claim(keyed: _KeyedRequest) -> _Claim:
         # Committed at once (outside ATOMIC_REQUESTS), so that other processes see it: in
         # autocommit the INSERT is a transaction of its own; inside another transaction
         # (ATOMIC_REQUESTS, a test) a savepoint keeps it usable after an IntegrityError.
-        # An IntegrityError means another request holds the key: look at its row.
-        with contextlib.suppress(IntegrityError):
+        # An IntegrityError means another request holds the key: look at its row. A lock not
+        # granted, that another request's transaction, still open, holds it.
+        locked = False
+        try:
             with _savepoint_if_in_transaction(using):
                 _insert(keyed, owner, now, expires_at, using)
             return _Claim(keyed.scope, owner, using)
+        except IntegrityError:
+            pass
+        except OperationalError as exc:
+            if not _lock_not_available(exc):
+                raise
+            locked = True
         held = keys.filter(scope=keyed.scope).first()
         if held is None:
+            if locked:  # inserted by a transaction not yet committed (ATOMIC_REQUESTS)
+                raise IdempotencyKeyInUse()
             continue
         # Step 1
         if held.expires_at <= now - skew:
@@ -252,9 +278,21 @@ def _claim(keyed: _KeyedRequest) -> _Claim:
             raise IdempotentAnswerLost()
         # Step 5: only the owner that was seen is replaced, so of several retries one wins.
         if held.state == IdempotencyKey.State.IN_FLIGHT and not leased:
-            taken = keys.filter(
-                pk=held.pk, owner=held.owner, state=IdempotencyKey.State.IN_FLIGHT
-            ).update(owner=owner, claimed_at=now)
+            seen = _Claim(held.scope, held.owner, using)
+            try:
+                with _savepoint_if_in_transaction(using):
+                    taken = _update(
+                        seen,
+                        str(IdempotencyKey.State.IN_FLIGHT),
+                        wait=False,
+                        owner=owner,
+                        claimed_at=now,
+                    )
+            except OperationalError as exc:
+                if not _lock_not_available(exc):
+                    raise
+                # Its owner is writing right now, past its lease: its outcome is near.
+                raise IdempotencyKeyInUse() from exc
             if taken:
                 return _Claim(held.scope, owner, using)
             continue
@@ -308,7 +346,8 @@ def _keep(claim: _Claim, response: HttpResponseBase) -> None:
 def _insert(
     keyed: _KeyedRequest, owner: str, claimed_at: datetime, expires_at: datetime, using: str
 ) -> None:
-    """Insert the key's row, in flight; IntegrityError when its scope is held."""
+    """Insert the key's row, in flight; IntegrityError when its scope is held, and
+    OperationalError (lock not available) when a transaction still open holds it."""
     connection = connections[using]
     adapt = connection.ops.adapt_datetimefield_value
     values = [
@@ -316,21 +355,61 @@ def _insert(
         *(str(IdempotencyKey.State.IN_FLIGHT), owner, adapt(claimed_at), adapt(expires_at)),
         *("{}", b""),
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(_sql(connection, "INSERT", _INSERTED), values)
+    _run_without_waiting(connection, _sql(connection, "INSERT", _INSERTED, wait=False), values)
 
 
-def _update(claim: _Claim, only_if: str | None = None, **values: Any) -> int:
-    """Set ``values`` on the claimed row if this request still owns it; how many rows changed."""
+def _update(claim: _Claim, only_if: str | None = None, *, wait: bool = True, **values: Any) -> int:
+    """Set ``values`` on the row if ``claim`` still owns it; how many rows changed.
+
+    ``wait=False``: OperationalError (lock not available) rather than wait for a transaction
+    that holds the row.
+    """
     connection = connections[claim.using]
+    if "claimed_at" in values:
+        values["claimed_at"] = connection.ops.adapt_datetimefield_value(values["claimed_at"])
     params = [*values.values(), claim.scope, claim.owner]
     conditions: tuple[str, ...] = ("scope", "owner")
     if only_if is not None:
         params.append(only_if)
         conditions += ("state",)
+    sql = _sql(connection, "UPDATE", tuple(values), conditions, wait=wait)
+    if not wait:
+        return _run_without_waiting(connection, sql, params)
     with connection.cursor() as cursor:
-        cursor.execute(_sql(connection, "UPDATE", tuple(values), conditions), params)
+        cursor.execute(sql, params)
         return int(cursor.rowcount)
+
+
+def _run_without_waiting(connection: BaseDatabaseWrapper, sql: str, params: list[Any]) -> int:
+    """Run a statement of ``_sql(..., wait=False)``; how many rows it changed.
+
+    On PostgreSQL the statement itself sets ``lock_timeout`` for its transaction, before it
+    meets a lock: in autocommit that transaction is the statement alone, so it costs no
+    round trip. Inside a transaction (``ATOMIC_REQUESTS``, a test) the setting would last to
+    its end, so the one it replaced is put back: the request's own writes wait as they would.
+    Elsewhere the statement runs as it is: SQLite has one writer at a time in any case.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(sql, params)
+            return int(cursor.rowcount)
+        previous = None
+        if connection.in_atomic_block:
+            cursor.execute("SELECT current_setting('lock_timeout')")
+            previous = cursor.fetchone()[0]
+        cursor.execute(sql, [*params, CLAIM_LOCK_TIMEOUT])
+        changed = int(cursor.rowcount)
+        if previous is not None:
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+        return changed
+
+
+def _lock_not_available(exc: OperationalError) -> bool:
+    """Whether PostgreSQL refused to wait longer than ``lock_timeout`` for a lock."""
+    cause = exc.__cause__
+    # psycopg 3 names the SQLSTATE sqlstate, psycopg2 pgcode.
+    sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    return bool(sqlstate == _LOCK_NOT_AVAILABLE)
 
 
 _INSERTED: Final = (
@@ -338,7 +417,11 @@ _INSERTED: Final = (
     *("claimed_at", "expires_at", "headers", "content"),
 )
 # Built once per backend and shape: quoting the names costs more than the statement.
-_statements: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], str] = {}
+_statements: dict[tuple[str, str, tuple[str, ...], tuple[str, ...], bool], str] = {}
+#: On PostgreSQL, a condition that sets ``lock_timeout`` (the statement's last parameter) for
+#: the transaction. It is evaluated as the row to insert or update is read, which never waits
+#: (MVCC), so before the statement writes the row, the one step that waits for a lock.
+_NO_WAIT: Final = "set_config('lock_timeout', %s, true) IS NOT NULL"
 
 
 def _sql(
@@ -346,21 +429,26 @@ def _sql(
     verb: str,
     names: tuple[str, ...],
     conditions: tuple[str, ...] = (),
+    *,
+    wait: bool = True,
 ) -> str:
-    cache_key = (connection.vendor, verb, names, conditions)
+    gated = not wait and connection.vendor == "postgresql"
+    cache_key = (connection.vendor, verb, names, conditions, gated)
     sql = _statements.get(cache_key)
     if sql is None:
         column = connection.ops.quote_name
         table = column(IdempotencyKey._meta.db_table)
+        placeholders = ", ".join(["%s"] * len(names))
         if verb == "INSERT":
-            sql = (
-                f"INSERT INTO {table} ({', '.join(column(name) for name in names)}) "
-                f"VALUES ({', '.join(['%s'] * len(names))})"
+            sql = f"INSERT INTO {table} ({', '.join(column(name) for name in names)}) "
+            sql += (
+                f"SELECT {placeholders} WHERE {_NO_WAIT}" if gated else f"VALUES ({placeholders})"
             )
         else:
+            where = [f"{column(name)} = %s" for name in conditions]
             sql = (
                 f"UPDATE {table} SET {', '.join(f'{column(name)} = %s' for name in names)} "
-                f"WHERE {' AND '.join(f'{column(name)} = %s' for name in conditions)}"
+                f"WHERE {' AND '.join([*where, _NO_WAIT] if gated else where)}"
             )
         _statements[cache_key] = sql
     return sql

@@ -1,5 +1,5 @@
 """The middleware every request passes first: its correlation id (in the problem, the log record
-and the response), and a refusal of content that cannot be read."""
+and the response), and a refusal of content that cannot be read, or not whole."""
 
 from __future__ import annotations
 
@@ -11,8 +11,12 @@ from contextvars import ContextVar
 from typing import Any, Final
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
-from django.http import HttpRequest, HttpResponseBase
+from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase, UnreadablePostError
+from django.http.request import RawPostDataException
+from rest_framework.exceptions import ParseError
 
+from .assembly import INCOMPLETE_DETAIL
 from .conf import get_settings
 from .exceptions import LengthRequired
 from .views import problem_response
@@ -41,9 +45,53 @@ def lacks_length(transfer_encoding: str | None, content_length: str | None) -> b
     return transfer_encoding is not None and not content_length
 
 
+def length_to_read_whole(content_length: str | None, content_type: str, limit: int | None) -> int:
+    """How many bytes of content to read at once and check for completeness; 0: leave it be.
+
+    A message whose content ends before its Content-Length is incomplete (RFC 9112 §6.3,
+    §8). Content up to ``limit`` (``DATA_UPLOAD_MAX_MEMORY_SIZE``) is read whole, as
+    Django's ASGI handler reads every request's; larger content and multipart uploads are
+    left to the parsers, which stream them.
+    """
+    try:
+        declared = int(content_length or 0)
+    except ValueError:
+        return 0
+    if declared <= 0 or (limit is not None and declared > limit):
+        return 0
+    if content_type.startswith("multipart/"):
+        return 0
+    return declared
+
+
+def read_whole_content(request: HttpRequest) -> None:
+    """Read the request content now, whole: ``ParseError`` (400) if it ends early.
+
+    Under WSGI the server hands over what arrived: a client that sends part of its content and
+    closes gives gunicorn a short read, and a prefix of a form (``title=New+comple``) parses
+    as a whole one. ``UnreadablePostError`` (the client reset the connection) goes up to
+    be answered as the client's fault. Content a parser has read already is left to it.
+    """
+    declared = length_to_read_whole(
+        request.META.get("CONTENT_LENGTH"),
+        request.content_type or "",
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+    )
+    if not declared:
+        return
+    try:
+        body = request.body
+    except RawPostDataException:
+        return
+    if len(body) < declared:
+        raise ParseError(INCOMPLETE_DETAIL % {"received": len(body), "declared": declared})
+
+
 class RequestIDMiddleware:
     """Give every request an id (the client's ``X-Request-ID`` when sane, a new UUID otherwise);
-    answer 411 to content without a length before any view reads it as empty.
+    answer 411 to content without a length before any view reads it as empty, and 400 to
+    content that ends before its length (or whose connection broke) before any view reads it
+    as whole.
 
     Sync and async: under ASGI it runs in the event loop, adding no thread hop to a request.
     """
@@ -77,19 +125,25 @@ class RequestIDMiddleware:
         return self._end(response, request_id)
 
     def _begin(self, request: HttpRequest) -> tuple[str, HttpResponseBase | None]:
-        """The request's id, and the 411 that answers content without a length."""
+        """The request's id, and the 411 or 400 that answers content without a length, or
+        shorter than its length."""
         given = request.headers.get(get_settings().REQUEST_ID_HEADER, "")
         request_id = given if _SANE_ID.fullmatch(given) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         refused = None
-        if lacks_length(
-            request.headers.get(TRANSFER_ENCODING), request.headers.get(CONTENT_LENGTH)
-        ):
-            token = _current_id.set(request_id)
-            try:
+        token = _current_id.set(request_id)
+        try:
+            if lacks_length(
+                request.headers.get(TRANSFER_ENCODING), request.headers.get(CONTENT_LENGTH)
+            ):
                 refused = problem_response(request, LengthRequired())
-            finally:
-                _current_id.reset(token)
+            else:
+                try:
+                    read_whole_content(request)
+                except (ParseError, UnreadablePostError) as exc:
+                    refused = problem_response(request, exc)
+        finally:
+            _current_id.reset(token)
         return request_id, refused
 
     def _end(self, response: HttpResponseBase, request_id: str) -> HttpResponseBase:

@@ -1,27 +1,35 @@
-"""Content negotiation for clients that accept nothing but problems.
+"""Content negotiation for clients that accept nothing but problems, and of content codings.
 
 A generated client that lists only ``application/problem+json`` in ``Accept`` (the one media
 type an OpenAPI document gives for a DELETE's responses) still gets its errors, its 204 and its
-304 instead of a 406.
+304 instead of a 406. Content in a coding its parser cannot decode (``Content-Encoding: gzip``
+to DRF's JSON parser) is a 415, not parsed as if it were plain.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any, Final
 
 from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 
 from .assembly import problem_body
 from .conditional import ETAG, LAST_MODIFIED
+from .exceptions import UnsupportedContentEncoding
 from .lifetimes import CACHE_CONTROL, problem_cache_control
 from .media_types import accepts, weight
 from .problems import PROBLEM_JSON
 
-__all__ = ["ProblemContentNegotiation", "ProblemsOnlyRenderer"]
+__all__ = ["ProblemContentNegotiation", "ProblemsOnlyRenderer", "unreadable_codings"]
+
+#: The request header that names the codings applied to the content (RFC 9110 §8.4).
+CONTENT_ENCODING: Final = "Content-Encoding"
+#: The coding that is no coding at all (RFC 9110 §12.5.3).
+IDENTITY: Final = "identity"
 
 #: Representation headers of a success that is not sent.
 _OF_THE_REPRESENTATION = (ETAG, LAST_MODIFIED, "Location", "Content-Location")
@@ -85,6 +93,32 @@ class ProblemContentNegotiation(DefaultContentNegotiation):
             if format_suffix is None and _accepts_problems(request):
                 return ProblemsOnlyRenderer(), PROBLEM_JSON
             raise
+
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        """DRF's choice by media type; ``UnsupportedContentEncoding`` (415) if the content is in
+        a coding that parser cannot decode.
+
+        DRF asks this of every request whose content it parses, whatever the parser. A parser
+        that decodes codings itself names them in ``content_encodings`` (``("gzip",)``).
+        """
+        parser: BaseParser | None = super().select_parser(request, parsers)
+        if parser is not None:
+            readable = tuple(getattr(parser, "content_encodings", ()))
+            if unreadable_codings(request.headers.get(CONTENT_ENCODING), readable):
+                raise UnsupportedContentEncoding(readable)
+        return parser
+
+
+def unreadable_codings(content_encoding: str | None, readable: Collection[str]) -> list[str]:
+    """The codings of ``Content-Encoding`` a parser that decodes ``readable`` cannot undo.
+
+    RFC 9110 §8.4: codings are case-insensitive and listed in the order applied; ``identity``
+    is none. A server MAY answer 415 to content in a coding it does not accept; reading gzip
+    bytes as JSON would answer 400 at best, and a form would be saved as nonsense.
+    """
+    codings = (c.strip().lower() for c in (content_encoding or "").split(","))
+    accepted = {c.lower() for c in readable} | {IDENTITY}
+    return [c for c in codings if c and c not in accepted]
 
 
 def _accepts_problems(request: Request) -> bool:

@@ -22,6 +22,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import BasicScheme
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, force_instance, get_doc, get_view_model
 from drf_spectacular.types import OpenApiTypes
@@ -51,6 +52,7 @@ from .mixins import ConditionalUpdateMixin
 from .permissions import Refusal, RefusalLevel, refusals
 from .problems import PROBLEM_JSON, reason_phrase
 from .query.parameters import query_error_statuses
+from .throttling import ThrottledBasicAuthentication
 
 PROBLEM_COMPONENT = "Problem"
 VALIDATION_PROBLEM_COMPONENT = "ValidationProblem"
@@ -549,7 +551,10 @@ class ProblemAutoSchema(AutoSchema):
                 statuses.add(415)
         # A list's query string: a malformed or unknown parameter (400), a page past the last.
         statuses |= self.query_error_statuses()
-        if self.view.get_throttles():
+        if self.view.get_throttles() or any(
+            isinstance(a, ThrottledBasicAuthentication) for a in authenticators
+        ):
+            # A throttle, or failed logins past their rate (before any throttle runs).
             statuses.add(429)
         if self.takes_idempotency_key():
             # A malformed or missing key (400), a key in flight or whose answer was lost (409),
@@ -786,3 +791,10 @@ def has_unique_constraint(model: type[models.Model]) -> bool:
         or bool(meta.unique_together)
         or any(isinstance(c, models.UniqueConstraint) for c in meta.constraints)
     )
+
+
+class ThrottledBasicScheme(BasicScheme):
+    """``ThrottledBasicAuthentication`` is HTTP Basic to a client: drf-spectacular's extension
+    for Basic matches DRF's class alone, so without this one a schema would lose the scheme."""
+
+    target_class = "django_http_errors.throttling.ThrottledBasicAuthentication"

@@ -21,14 +21,13 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, router, transaction
 from django.http import HttpResponseBase
-from django.http.request import RawPostDataException
-from rest_framework.exceptions import ParseError
 from rest_framework.mixins import CreateModelMixin, DestroyModelMixin, UpdateModelMixin
 from rest_framework.request import Request
+
+from .middleware import read_whole_content
 
 if TYPE_CHECKING:
     from rest_framework.generics import GenericAPIView
@@ -223,8 +222,8 @@ def _write_handler(name: str, handler: Callable[..., Any], *, at_once: bool) -> 
     every step which writes joins (begun at once, or by the first of them), ended with it.
 
     The body is read before the transaction begins, so a slow client holds no lock; one shorter
-    than its ``Content-Length`` is incomplete (RFC 9112 §6.3) and refused, so nothing of it is
-    saved.
+    than its ``Content-Length`` is refused, so nothing of it is saved (``RequestIDMiddleware``
+    refuses it before any view; this is for a project without it).
     """
 
     @functools.wraps(handler)
@@ -234,7 +233,7 @@ def _write_handler(name: str, handler: Callable[..., Any], *, at_once: bool) -> 
             if at_once:
                 self.open_write(self.get_queryset().model)
             return handler(self, request, *args, **kwargs)
-        read_whole_body(request)
+        read_whole_content(request)
         state.handler = name
         try:
             with ExitStack() as stack:
@@ -268,32 +267,6 @@ def _saving(hook: Callable[..., Any]) -> Callable[..., Any]:
 
     setattr(save, _WRAPPED, True)
     return save
-
-
-def read_whole_body(request: Request) -> None:
-    """Read the body now, as the parsers would; 400 if it ends before its ``Content-Length``.
-
-    A body larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` or a multipart upload is left to the
-    parsers, which stream it.
-    """
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    if declared <= 0 or (limit is not None and declared > limit):
-        return
-    if (request.content_type or "").startswith("multipart/"):
-        return
-    try:
-        body = request.body  # DRF's Request hands this to Django's HttpRequest
-    except RawPostDataException:
-        return  # the content was parsed already (a permission read request.data)
-    if len(body) < declared:
-        raise ParseError(
-            f"The request's content ended after {len(body)} of the {declared} bytes its "
-            "Content-Length declares. Send it again, whole."
-        )
 
 
 def _refuse_wrong_order(cls: type) -> None:

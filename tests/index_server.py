@@ -30,6 +30,8 @@ class SearchIndex:
         self.delay = delay
         self.documents: dict[int, dict[str, Any]] = {}
         self.log: list[tuple[str, int]] = []
+        #: The client's (host, port) of each document's last POST: which process sent it.
+        self.senders: dict[int, tuple[str, int]] = {}
         self._lock = threading.Lock()
         self._closed = threading.Event()
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -58,12 +60,12 @@ class SearchIndex:
     def _accept(self) -> None:
         while not self._closed.is_set():
             try:
-                conn, _ = self._listener.accept()
+                conn, sender = self._listener.accept()
             except OSError:
                 return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+            threading.Thread(target=self._serve, args=(conn, sender), daemon=True).start()
 
-    def _serve(self, conn: socket.socket) -> None:
+    def _serve(self, conn: socket.socket, sender: tuple[str, int]) -> None:
         with conn, contextlib.suppress(OSError, ValueError):
             reader = conn.makefile("rb")
             method, path, _ = reader.readline().decode().split(" ", 2)
@@ -83,6 +85,7 @@ class SearchIndex:
             document = json.loads(content)
             with self._lock:
                 self.log.append((method, document["id"]))
+                self.senders[document["id"]] = sender
                 if self.mode != "stall":
                     self.documents[document["id"]] = document
             self._answer(conn)

@@ -84,9 +84,13 @@ REST_FRAMEWORK = {
     # Session first on purpose: plain DRF answers 403 here where 401 is right.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "django_http_errors.throttling.ThrottledBasicAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
+    # The demo's classes, so its schema is the one it serves; but no test's wrong passwords
+    # hold up another's logins: tests/test_throttling.py sets a rate of its own (anon and
+    # user: DRF's defaults, which a test's throttle subclasses).
+    "DEFAULT_THROTTLE_RATES": {"failed_authentication": None, "anon": None, "user": None},
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,

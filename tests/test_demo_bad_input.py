@@ -243,6 +243,25 @@ def test_bad_content_of_a_create(
             assert python_text not in body_of_problem["detail"]
 
 
+@pytest.mark.parametrize("coding", ["gzip", "br"])
+def test_a_create_in_a_content_coding_is_415_and_creates_nothing(
+    as_user: Callable[[str], Client], coding: str
+) -> None:
+    # Plain JSON, labelled as coded: the demo's parsers read no coding, so none is guessed.
+    before = Article.objects.count()
+    response = as_user("alice").generic(
+        "POST",
+        ARTICLES,
+        json.dumps({"title": "Coded"}),
+        content_type="application/json",
+        headers={"Content-Encoding": coding},
+    )
+    assert response.status_code == 415
+    assert problem(response)["code"] == "unsupported_media_type"
+    assert response["Accept-Encoding"] == "identity"
+    assert Article.objects.count() == before
+
+
 def _drf_reads_json_through_body() -> bool:
     """Whether DRF parses JSON from ``request.body``, where Django enforces
     DATA_UPLOAD_MAX_MEMORY_SIZE (DRF 3.17.2 and later; before, it read the stream unbounded)."""

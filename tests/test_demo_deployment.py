@@ -54,7 +54,47 @@ def test_without_variables_connections_are_closed_after_each_request() -> None:
 def test_conn_max_age_keeps_connections_and_checks_them_before_reuse() -> None:
     config = database(POSTGRES, {"DATABASE_CONN_MAX_AGE": "60"})
     assert (config["CONN_MAX_AGE"], config["CONN_HEALTH_CHECKS"]) == (60, True)
-    assert config["OPTIONS"] == {}
+    assert "pool" not in config["OPTIONS"]
+
+
+# Deadlines: a database that stops answering is a 503 within seconds (test_demo_hung_database.py)
+
+
+@pytest.mark.parametrize(
+    ("url", "environ", "options"),
+    [
+        (POSTGRES, {}, {"connect_timeout": 3, "options": "-c statement_timeout=10000"}),
+        (
+            POSTGRES,
+            {"DATABASE_CONNECT_TIMEOUT": "5", "DATABASE_STATEMENT_TIMEOUT": "30"},
+            {"connect_timeout": 5, "options": "-c statement_timeout=30000"},
+        ),
+        # 0: wait for ever, as libpq does; no statement_timeout sent (PgBouncer before 1.20).
+        (
+            POSTGRES,
+            {"DATABASE_CONNECT_TIMEOUT": "0", "DATABASE_STATEMENT_TIMEOUT": "0"},
+            {"connect_timeout": 0},
+        ),
+        # What the URL says is kept.
+        (
+            f"{POSTGRES}?connect_timeout=7&options=-c%20lock_timeout%3D1000",
+            {"DATABASE_CONNECT_TIMEOUT": "5"},
+            {"connect_timeout": 7, "options": "-c lock_timeout=1000"},
+        ),
+        # SQLite has its own wait for the write lock, and neither of these.
+        (SQLITE, {"DATABASE_CONNECT_TIMEOUT": "5"}, {"timeout": 20}),
+    ],
+)
+def test_deadlines(url: str, environ: dict[str, str], options: dict[str, Any]) -> None:
+    given = database(url, environ)["OPTIONS"]
+    assert {name: given[name] for name in options} == options
+    assert set(given) - set(options) <= {"transaction_mode"}
+
+
+@pytest.mark.parametrize("name", ["DATABASE_CONNECT_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT"])
+def test_a_deadline_is_a_whole_number_of_seconds(name: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match=f"{name} is a whole number of seconds"):
+        database(POSTGRES, {name: "2.5"})
 
 
 def test_disable_server_side_cursors_for_pgbouncer() -> None:

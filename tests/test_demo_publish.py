@@ -1,6 +1,6 @@
 """Publishing against a real search index that fails in every way, on a real server.
 
-gunicorn serves the demo (the documented production command) on a database of its own; a
+The documented production command serves the demo on a database of its own; a
 local socket server plays the index (tests/index_server.py) and records what it receives.
 Each failure answers 502 or 504 within about ``SEARCH_INDEX_TIMEOUT``, leaves the article
 unpublished and the index without its copy, and never makes other requests wait.
@@ -8,7 +8,9 @@ unpublished and the index without its copy, and never makes other requests wait.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,9 +22,12 @@ import httpx
 import pytest
 
 from demo_project.servers import (
+    PRODUCTION_ARGS,
     PRODUCTION_SERVER,
     gunicorn,
+    manage,
     scratch_database,
+    serve,
     sqlite_database,
     token_of,
 )
@@ -37,19 +42,32 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[httpx.Client, SearchIndex]]:
-    """The demo under gunicorn, notifying an index whose mode each test sets."""
+def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo's database for these tests: PostgreSQL if DATABASE_URL names it, else SQLite."""
+    database_url = os.environ.get("DATABASE_URL", "")
+    if database_url.startswith("postgres"):
+        with scratch_database(database_url, "django_http_errors_pub") as url:
+            yield url
+    else:
+        yield sqlite_database(tmp_path_factory.mktemp("publish") / "demo.sqlite3")
+
+
+@pytest.fixture(scope="module")
+def index() -> Iterator[SearchIndex]:
+    with SearchIndex() as index:
+        yield index
+
+
+@pytest.fixture(scope="module")
+def served(database: str, index: SearchIndex) -> Iterator[tuple[httpx.Client, SearchIndex]]:
+    """The demo as documented, notifying an index whose mode each test sets."""
     with ExitStack() as stack:
-        index = stack.enter_context(SearchIndex())
-        database_url = os.environ.get("DATABASE_URL", "")
-        if database_url.startswith("postgres"):
-            url = stack.enter_context(scratch_database(database_url, "django_http_errors_pub"))
-        else:
-            url = sqlite_database(tmp_path_factory.mktemp("publish") / "demo.sqlite3")
+        url = database
         base = stack.enter_context(
-            gunicorn(
+            serve(
+                PRODUCTION_SERVER,
                 url,
-                *PRODUCTION_SERVER,
+                *PRODUCTION_ARGS,
                 settings="demo_project.settings",
                 SEARCH_INDEX_URL=index.url,
                 SEARCH_INDEX_TIMEOUT=str(TIMEOUT),
@@ -202,3 +220,129 @@ def test_publish_to_a_refusing_index_is_502_at_once(tmp_path: Path) -> None:
         assert response.headers["Content-Type"] == "application/problem+json"
         assert seconds < TIMEOUT
         assert http.get(path).json()["published"] is False
+
+
+# A worker killed mid-publish: the draft's copy outlives it in the index, until the recovery.
+
+
+@pytest.fixture(scope="module")
+def patient(database: str, index: SearchIndex) -> Iterator[tuple[httpx.Client, SearchIndex]]:
+    """The demo as documented, waiting long for the index: time to kill the worker."""
+    with (
+        serve(
+            PRODUCTION_SERVER,
+            database,
+            *PRODUCTION_ARGS,
+            settings="demo_project.settings",
+            SEARCH_INDEX_URL=index.url,
+            SEARCH_INDEX_TIMEOUT="60",
+        ) as base,
+        httpx.Client(
+            base_url=base, headers={"Authorization": token_of(database, "alice")}, timeout=30
+        ) as client,
+    ):
+        yield client, index
+
+
+def _sender(index: SearchIndex, pk: int) -> int:
+    """The pid of the process whose connection sent the article's copy to the index."""
+    host, port = index.senders[pk]
+    assert host == "127.0.0.1"
+    # /proc/net/tcp: "sl local_address rem_address st ... uid timeout inode", ports in hex.
+    local = f"0100007F:{port:04X}"
+    inodes = {
+        line.split()[9]
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+        if line.split()[1] == local
+    }
+    for fd in Path("/proc").glob("[0-9]*/fd/*"):
+        with contextlib.suppress(OSError):
+            if fd.readlink().name in {f"socket:[{inode}]" for inode in inodes}:
+                return int(fd.parent.parent.name)
+    raise AssertionError(f"no process holds the connection from port {port}")
+
+
+@pytest.mark.parametrize("recovery", ["withdraw_unpublished_copies", "next-attempt"])
+def test_a_worker_killed_mid_publish_leaves_no_draft_in_the_index_after_the_recovery(
+    patient: tuple[httpx.Client, SearchIndex], database: str, recovery: str
+) -> None:
+    http, index = patient
+    # The index stores the copy, then takes its time to answer: the worker is killed then.
+    index.mode, index.delay = "late", 10
+    path, etag, pk = _draft(http)
+    publishing = threading.Thread(target=_publish_ignoring_errors, args=(http, path, etag))
+    publishing.start()
+    _wait_for_post(index, pk)
+    worker = _sender(index, pk)
+    os.kill(worker, signal.SIGKILL)
+    publishing.join(30)
+
+    # The worker died before its compare-and-swap: a draft, whose copy the index holds.
+    assert http.get(path).json()["published"] is False
+    assert pk in index.documents
+    deletes = index.requests("DELETE").count(pk)
+
+    if recovery == "withdraw_unpublished_copies":
+        printed = manage(database, recovery, "--older-than", "0", SEARCH_INDEX_URL=index.url)
+        assert "Withdrew 1 " in printed
+    else:
+        # The next publication fails at the index: it withdraws what was sent before it too.
+        index.mode = "fail"
+        etag = http.get(path).headers["ETag"]
+        assert http.post(f"{path}publish/", headers={"If-Match": etag}).status_code == 502
+
+    assert pk not in index.documents
+    assert index.requests("DELETE").count(pk) == deletes + 1
+    assert http.get(path).json()["published"] is False
+    # Nothing is left to withdraw: a second run finds no record of it.
+    again = manage(
+        database, "withdraw_unpublished_copies", "--older-than", "0", SEARCH_INDEX_URL=index.url
+    )
+    assert "Withdrew 0 " in again
+    assert index.requests("DELETE").count(pk) == deletes + 1
+
+
+def _publish_ignoring_errors(http: httpx.Client, path: str, etag: str) -> None:
+    with contextlib.suppress(httpx.HTTPError):
+        http.post(f"{path}publish/", headers={"If-Match": etag})
+
+
+def test_a_published_articles_copy_is_kept_by_the_recovery(
+    patient: tuple[httpx.Client, SearchIndex], database: str
+) -> None:
+    http, index = patient
+    index.mode, index.delay = "late", 10
+    path, etag, pk = _draft(http)
+    publishing = threading.Thread(target=_publish_ignoring_errors, args=(http, path, etag))
+    publishing.start()
+    _wait_for_post(index, pk)
+    os.kill(_sender(index, pk), signal.SIGKILL)
+    publishing.join(30)
+    # Published by the next attempt: its copy stands; the record the killed one left goes.
+    index.mode = "ok"
+    etag = http.get(path).headers["ETag"]
+    assert http.post(f"{path}publish/", headers={"If-Match": etag}).status_code == 200
+    deletes = index.requests("DELETE").count(pk)
+    printed = manage(
+        database, "withdraw_unpublished_copies", "--older-than", "0", SEARCH_INDEX_URL=index.url
+    )
+    assert "kept 1 " in printed
+    assert pk in index.documents
+    assert index.requests("DELETE").count(pk) == deletes
+
+
+def test_a_publication_whose_copy_the_recovery_withdrew_meanwhile_publishes_nothing(
+    patient: tuple[httpx.Client, SearchIndex], database: str
+) -> None:
+    http, index = patient
+    index.mode, index.delay = "slow", 3
+    path, etag, pk = _draft(http)
+    publishing = _in_background(lambda: http.post(f"{path}publish/", headers={"If-Match": etag}))
+    _wait_for_post(index, pk)
+    # Run with no grace: the record of the publication still waiting looks left behind.
+    manage(database, "withdraw_unpublished_copies", "--older-than", "0", SEARCH_INDEX_URL=index.url)
+    status, _ = publishing()
+
+    assert status == 409
+    assert http.get(path).json()["published"] is False
+    assert pk not in index.documents

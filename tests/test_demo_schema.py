@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 import yaml
+from django.conf import settings
+from django.core.cache import cache
 from django.db import OperationalError, ProgrammingError, connection
 from django.test import Client, override_settings
 from drf_spectacular.generators import SchemaGenerator
@@ -237,6 +239,21 @@ def observe(demo: Demo) -> dict[tuple[str, str], dict[int, int]]:
             )
         return alice().post(url, again, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key)
 
+    def past_failed_logins(method: str, template: str) -> list[tuple[int, Any]]:
+        # Credentials from an address that failed too often for the user name: 429.
+        def send() -> Any:
+            url = d.url(template)
+            rates = {"failed_authentication": "1/min"}
+            rest = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+            with override_settings(REST_FRAMEWORK=rest):
+                cache.clear()
+                d.client("mallory", "wrong").get(LIST)
+                response = getattr(d.client("mallory", "wrong"), method)(url)
+                cache.clear()
+            return response
+
+        return [(429, send)]
+
     def server_errors(method: str, template: str, **extra: Any) -> list[tuple[int, Any]]:
         def send(error: type[Exception]) -> Any:
             url = d.url(template)
@@ -257,6 +274,7 @@ def observe(demo: Demo) -> dict[tuple[str, str], dict[int, int]]:
             (406, lambda: anonymous().get(LIST, **XML)),
             (412, lambda: anonymous().get(LIST, HTTP_IF_MATCH='"stale"')),
             *server_errors("get", LIST),
+            *past_failed_logins("get", LIST),
         ],
         ("post", LIST): [
             (201, lambda: alice().post(LIST, valid, content_type="application/json")),
@@ -274,6 +292,7 @@ def observe(demo: Demo) -> dict[tuple[str, str], dict[int, int]]:
             (415, lambda: alice().post(LIST, "title", content_type="text/plain")),
             (422, lambda: keyed(LIST, valid, {"title": "Other"})),
             *server_errors("post", LIST, data=valid, content_type="application/json"),
+            *past_failed_logins("post", LIST),
         ],
         ("get", DETAIL): [
             (200, lambda: anonymous().get(d.url(DETAIL))),
@@ -283,6 +302,7 @@ def observe(demo: Demo) -> dict[tuple[str, str], dict[int, int]]:
             (406, lambda: anonymous().get(d.url(DETAIL), **XML)),
             (412, lambda: anonymous().get(d.url(DETAIL), HTTP_IF_MATCH='"stale"')),
             *server_errors("get", DETAIL),
+            *past_failed_logins("get", DETAIL),
         ],
         **{
             (method, DETAIL): [
@@ -306,6 +326,7 @@ def observe(demo: Demo) -> dict[tuple[str, str], dict[int, int]]:
                     ),
                 ),
                 *server_errors(method, DETAIL),
+                *past_failed_logins(method, DETAIL),
             ]
             for method in ("put", "patch")
         },
@@ -318,6 +339,7 @@ def observe(demo: Demo) -> dict[tuple[str, str], dict[int, int]]:
             (412, lambda: d.write("delete", DETAIL, HTTP_IF_MATCH='"stale"')),
             (428, lambda: alice().delete(d.url(DETAIL))),
             *server_errors("delete", DETAIL),
+            *past_failed_logins("delete", DETAIL),
         ],
         ("post", PUBLISH): [
             (200, lambda: alice().post(d.url(PUBLISH))),
@@ -332,6 +354,7 @@ def observe(demo: Demo) -> dict[tuple[str, str], dict[int, int]]:
             (422, lambda: keyed(d.url(PUBLISH), None, {"other": "content"})),
             (504, publish_unanswered),
             *server_errors("post", PUBLISH),
+            *past_failed_logins("post", PUBLISH),
         ],
         ("get", HEALTH): [
             (200, lambda: anonymous().get(HEALTH)),

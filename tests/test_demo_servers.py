@@ -134,6 +134,20 @@ def test_401_for_a_wrong_password(http: httpx.Client) -> None:
     problem(response, 401, "authentication_failed")
 
 
+def test_429_with_retry_after_past_ten_failed_logins_a_minute(http: httpx.Client) -> None:
+    # A user name of its own: the count is per client address and user name.
+    guesses = [
+        http.get("/api/articles/", headers={"Authorization": basic("mallory", f"guess {n}")})
+        for n in range(11)
+    ]
+    for response in guesses[:10]:
+        problem(response, 401, "authentication_failed")
+    problem(guesses[10], 429, "throttled")
+    assert 0 < int(guesses[10].headers["Retry-After"]) <= 60
+    # Others are not held up by it.
+    assert http.get("/api/articles/", headers=ALICE).status_code == 200
+
+
 def test_403_for_someone_elses_article(http: httpx.Client) -> None:
     etag = http.get("/api/articles/1/").headers["ETag"]  # alice's, published
     response = http.patch(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+import time
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -18,6 +20,8 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import connection
+from django.db.models.signals import post_save
 from django.test import Client, override_settings
 from django.urls import path
 from django.utils import timezone
@@ -399,6 +403,79 @@ def test_a_retried_conditional_write_replays_instead_of_failing_412(
     assert retry["ETag"] == first["ETag"]
     alices_post.refresh_from_db()
     assert alices_post.version == 2
+
+
+# A retry never waits for the first request's open transaction (PostgreSQL)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("atomic", "lease", "retry_after"),
+    [
+        # The first request is in its write: the key's row is marked written, not committed.
+        pytest.param(False, 60, 59, id="in-its-write"),
+        # The same, past its lease: the retry would take the key over, but the row is held.
+        pytest.param(False, 0, 1, id="in-its-write-past-its-lease"),
+        # ATOMIC_REQUESTS: the first request's claim itself is not committed until it ends.
+        pytest.param(True, 60, 1, id="atomic-requests"),
+    ],
+)
+def test_a_retry_is_409_at_once_while_the_first_requests_transaction_is_open(
+    users: dict[str, User],
+    monkeypatch: pytest.MonkeyPatch,
+    atomic: bool,
+    lease: int,
+    retry_after: int,
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs postgresql (DATABASE_URL): SQLite has one writer at a time")
+    if atomic:
+        monkeypatch.setitem(connection.settings_dict, "ATOMIC_REQUESTS", True)
+    key = new_key()
+    inside, release = threading.Event(), threading.Event()
+    first: dict[str, Any] = {}
+
+    def hold(**kwargs: Any) -> None:
+        # In the first request's transaction, which the post's INSERT has just joined.
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW lock_timeout")
+            first["lock_timeout"] = cursor.fetchone()[0]
+        inside.set()
+        release.wait(30)
+
+    def send_first() -> None:
+        try:
+            first["response"] = post(basic_client("alice"), key)
+        finally:
+            connection.close()
+
+    post_save.connect(hold, sender=Post, dispatch_uid="hold-the-first-write")
+    thread = threading.Thread(target=send_first)
+    try:
+        with override_settings(HTTP_ERRORS={"IDEMPOTENCY_KEY_LEASE": lease, "CLOCK_SKEW": 0}):
+            thread.start()
+            assert inside.wait(10)
+            started = time.monotonic()
+            retry = post(basic_client("alice"), key)
+            waited = time.monotonic() - started
+            release.set()
+            thread.join(30)
+    finally:
+        release.set()
+        post_save.disconnect(dispatch_uid="hold-the-first-write", sender=Post)
+
+    assert retry.status_code == 409, retry.content
+    assert problem(retry)["code"] == "idempotency_key_in_use"
+    assert int(retry["Retry-After"]) in (retry_after, retry_after + 1)
+    assert waited < 1, waited
+    # The first request's own statements wait as they did: the claim put its setting back.
+    assert first["lock_timeout"] == "0"
+    assert first["response"].status_code == 201
+    again = post(basic_client("alice"), key)
+    assert again.status_code == 201
+    assert again["Location"] == first["response"]["Location"]
+    assert created() == 1
 
 
 # Operations: purging, schema, translations

@@ -1,25 +1,31 @@
 """Correlation ids over real requests (in the response header, the problem and the log record),
-and content without a length refused with 411 (over a real server in test_demo_middleware.py)."""
+content without a length refused with 411 (over a real server in test_demo_middleware.py), and
+content that ends early refused with 400 (over real servers in test_demo_cut_bodies.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from asgiref.sync import iscoroutinefunction
 from django.http import HttpRequest, HttpResponse
 from django.test import AsyncClient, Client, RequestFactory, override_settings
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from django_http_errors.middleware import (
     RequestIDFilter,
     RequestIDMiddleware,
     current_request_id,
     lacks_length,
+    length_to_read_whole,
 )
 from tests.conftest import problem
+from tests.testapp.models import Label
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +128,102 @@ def test_lacks_length(
     transfer_encoding: str | None, content_length: str | None, expected: bool
 ) -> None:
     assert lacks_length(transfer_encoding, content_length) is expected
+
+
+# Content that ends before its length (RFC 9112 §6.3), or whose connection broke
+
+
+@pytest.mark.parametrize(
+    ("content_length", "content_type", "limit", "expected"),
+    [
+        ("530", "application/x-www-form-urlencoded", 2_621_440, 530),
+        ("12", "application/json", None, 12),  # no limit: every length is read whole
+        (None, "application/json", 2_621_440, 0),  # no content
+        ("0", "application/json", 2_621_440, 0),
+        ("-5", "application/json", 2_621_440, 0),
+        ("12x", "application/json", 2_621_440, 0),  # not a length: Django reads none
+        ("2621441", "application/json", 2_621_440, 0),  # over the limit: the parser streams it
+        ("530", "multipart/form-data; boundary=x", 2_621_440, 0),  # an upload: streamed
+    ],
+)
+def test_length_to_read_whole(
+    content_length: str | None, content_type: str, limit: int | None, expected: int
+) -> None:
+    assert length_to_read_whole(content_length, content_type, limit) == expected
+
+
+class _Reset(io.RawIOBase):
+    """A WSGI input whose client reset the connection after ``sent`` bytes."""
+
+    def __init__(self, sent: bytes) -> None:
+        self.sent = sent
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.sent:
+            size = min(len(buffer), len(self.sent))
+            buffer[:size], self.sent = self.sent[:size], self.sent[size:]
+            return size
+        raise ConnectionResetError(104, "Connection reset by peer")
+
+
+def _post_label(
+    content: bytes,
+    declared: int,
+    stream: Any = None,
+    content_type: str = "application/x-www-form-urlencoded",
+) -> Any:
+    """POST to a plain DRF view (no mixin) that saves what it parses."""
+    return Client().generic(
+        "POST",
+        "/test/labels/",
+        content,
+        content_type=content_type,
+        CONTENT_LENGTH=str(declared),
+        **{"wsgi.input": stream or io.BytesIO(content)},
+    )
+
+
+def test_content_shorter_than_its_length_is_400_and_nothing_is_saved() -> None:
+    response = _post_label(b"name=New+comple", 530)
+    body = problem(response)
+    assert (response.status_code, body["code"]) == (400, "parse_error")
+    assert "after 15 of the 530 bytes" in body["detail"]
+    assert not Label.objects.exists()
+
+
+def test_content_of_its_length_is_read_as_usual() -> None:
+    response = _post_label(b"name=Whole", 10)
+    assert response.status_code == 201
+    assert Label.objects.get().name == "Whole"
+
+
+def test_a_connection_reset_mid_content_is_400_logged_as_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        response = _post_label(b"name=Res", 530, io.BufferedReader(_Reset(b"name=Res")))
+    assert (response.status_code, problem(response)["code"]) == (400, "parse_error")
+    assert not Label.objects.exists()
+    assert [r.levelname for r in caplog.records if r.name.startswith("django")] == ["WARNING"]
+
+
+def test_a_connection_reset_while_a_parser_streams_an_upload_is_400_not_500(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Multipart content is left to the parser, which streams it: the reset reaches the view.
+    content = encode_multipart(BOUNDARY, {"name": "Streamed"})
+    with caplog.at_level(logging.DEBUG):
+        response = _post_label(
+            content,
+            len(content),
+            io.BufferedReader(_Reset(content[:40])),
+            content_type=MULTIPART_CONTENT,
+        )
+    assert (response.status_code, problem(response)["code"]) == (400, "parse_error")
+    assert [r.levelname for r in caplog.records if r.name.startswith("django")] == ["WARNING"]
 
 
 # Under ASGI the middleware runs in the event loop

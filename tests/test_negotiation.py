@@ -1,14 +1,19 @@
-"""Content negotiation: a client that accepts only problems, and views that render no JSON."""
+"""Content negotiation: a client that accepts only problems, views that render no JSON, and
+content in a coding the parser cannot decode (415)."""
 
 from __future__ import annotations
 
+import gzip
+import json
 from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
+from django_http_errors.negotiation import unreadable_codings
 from tests.conftest import problem
-from tests.testapp.models import Post
+from tests.testapp.models import Label, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +124,83 @@ def test_a_problem_varies_on_accept(alices_post: Post) -> None:
     for path in (f"{POSTS}999999/", "/no-such-page/"):
         response = Client().get(path)
         assert "Accept" in response["Vary"], path
+
+
+# Content codings (RFC 9110 §8.4): what the parser cannot decode is 415
+
+
+@pytest.mark.parametrize(
+    ("content_encoding", "readable", "unreadable"),
+    [
+        (None, (), []),
+        ("", (), []),
+        ("identity", (), []),
+        ("gzip", (), ["gzip"]),
+        ("GZip", (), ["gzip"]),  # case-insensitive
+        ("br", (), ["br"]),
+        ("gzip, br", ("gzip",), ["br"]),
+        ("x-gzip", ("gzip",), ["x-gzip"]),
+        ("gzip", ("GZIP",), []),
+        (" , gzip ,", (), ["gzip"]),
+    ],
+)
+def test_unreadable_codings(
+    content_encoding: str | None, readable: tuple[str, ...], unreadable: list[str]
+) -> None:
+    assert unreadable_codings(content_encoding, readable) == unreadable
+
+
+LABEL = json.dumps({"name": "coded"}).encode()
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (gzip.compress(LABEL), "application/json"),
+        (LABEL, "application/json"),  # plain JSON mislabelled: still refused, not guessed
+        (gzip.compress(b"name=coded"), "application/x-www-form-urlencoded"),
+        (encode_multipart(BOUNDARY, {"name": "coded"}), MULTIPART_CONTENT),
+    ],
+    ids=["gzipped-json", "plain-json", "gzipped-form", "multipart"],
+)
+@pytest.mark.parametrize("coding", ["gzip", "br", "deflate, gzip"])
+def test_content_in_a_coding_no_parser_decodes_is_415(
+    content: bytes, content_type: str, coding: str
+) -> None:
+    response = Client().generic(
+        "POST", "/test/labels/", content, content_type, headers={"Content-Encoding": coding}
+    )
+    body = problem(response)
+    assert (response.status_code, body["code"]) == (415, "unsupported_media_type")
+    assert "Content-Encoding" in body["detail"]
+    assert response["Accept-Encoding"] == "identity"
+    assert not Label.objects.exists()
+
+
+def test_identity_is_no_coding() -> None:
+    response = Client().generic(
+        "POST", "/test/labels/", LABEL, "application/json", headers={"Content-Encoding": "identity"}
+    )
+    assert response.status_code == 201
+    assert Label.objects.get().name == "coded"
+
+
+def test_a_parser_that_decodes_a_coding_reads_it() -> None:
+    gzipped = Client().generic(
+        "POST",
+        "/test/gzipped-labels/",
+        gzip.compress(LABEL),
+        "application/json",
+        headers={"Content-Encoding": "gzip"},
+    )
+    assert gzipped.status_code == 201
+    assert Label.objects.get().name == "coded"
+    other = Client().generic(
+        "POST",
+        "/test/gzipped-labels/",
+        LABEL,
+        "application/json",
+        headers={"Content-Encoding": "br"},
+    )
+    assert other.status_code == 415
+    assert other["Accept-Encoding"] == "gzip, identity"

@@ -27,3 +27,21 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SentCopy(models.Model):
+    """A draft's copy sent to the search index, recorded (and committed) before it is sent.
+
+    Until the publication that sent it commits, the index may hold a copy that no published
+    article backs. The publication deletes its record as it commits; one that fails withdraws
+    the copy and deletes the record. A record left behind (the worker was killed, the
+    withdrawal failed) is withdrawn by the next publication of the article or by
+    ``manage.py withdraw_unpublished_copies``.
+    """
+
+    #: Not a foreign key: the article may be deleted, and its copy must still be withdrawn.
+    article_id = models.BigIntegerField(db_index=True)
+    sent_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"copy of article {self.article_id} sent at {self.sent_at:%Y-%m-%d %H:%M:%S}"

@@ -23,7 +23,12 @@ from django_http_errors.query.django_filter import DjangoFilterBackend
 from .models import Article
 from .permissions import CanSeeArticle
 from .query import ArticleFilter, ArticlePages
-from .search_index import notify_search_index, withdraw_from_search_index
+from .search_index import (
+    keep_sent,
+    notify_search_index,
+    record_sent,
+    withdraw_from_search_index,
+)
 from .serializers import ArticleSerializer
 
 
@@ -82,18 +87,22 @@ class ArticleViewSet(
         """Publish the article and notify the search index; nothing changes if that fails."""
         # The index is called outside any transaction (the demo has no ATOMIC_REQUESTS), so
         # no lock waits for it; the database change is then one short compare-and-swap.
-        # Should the call fail, or the swap lose to a concurrent change, the copy the index
-        # may hold is withdrawn.
+        # A draft's copy is recorded before it is sent: should the call fail, or the swap lose
+        # to a concurrent change, the copy is withdrawn; should the worker die, the record
+        # outlives it, and the next publication or withdraw_unpublished_copies withdraws it.
         article = self.get_object()
-        was_published = article.published
+        # A published article's copy is the index's to keep: nothing to take back.
+        sent = None if article.published else record_sent(article)
         try:
             notify_search_index(article)
             with self.conditional_write(article):
+                if sent is not None:
+                    keep_sent(sent)
                 article.published = True
                 article.save()
         except Exception:
-            if not was_published:  # a published article's copy is the index's to keep
-                withdraw_from_search_index(article)
+            if sent is not None:
+                withdraw_from_search_index(article.pk, up_to=sent.pk)
             raise
         return Response(self.get_serializer(article).data)
 

@@ -39,6 +39,8 @@ urlpatterns = [
     path("write-then-fail/", views.WriteThenFail.as_view()),
     path("raise/<str:name>/", views.Raise.as_view()),
     path("labels/", views.CreateLabel.as_view()),
+    path("gzipped-labels/", views.CreateGzippedLabel.as_view()),
+    path("throttled-login/", views.ThrottledLogin.as_view()),
     path("shelves/<int:pk>/", views.DeleteShelf.as_view()),
     path("write-then-invalid/", views.WriteThenInvalid.as_view()),
     path("orders/", views.Orders.as_view()),

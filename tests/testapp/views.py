@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +17,8 @@ from django.db import DatabaseError
 from django.db.models import RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse
 from rest_framework import generics, serializers
-from rest_framework.permissions import AllowAny
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer, TemplateHTMLRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +26,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from django_http_errors.exceptions import BadGateway
+from django_http_errors.throttling import ThrottledBasicAuthentication
 from tests.testapp.models import Book, Label, Post, Shelf
 
 SECRET = "s3cr3t-connection-string-postgres://admin:hunter2@db"
@@ -120,6 +124,34 @@ class CreateLabel(APIView):
     def post(self, request: Request) -> Response:
         Label.objects.create(name=str(request.data["name"]))
         return Response(status=201)
+
+
+class GzipJSONParser(JSONParser):
+    """JSON that the client may send gzipped: the parser decodes the coding itself."""
+
+    content_encodings = ("gzip",)
+
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        content = stream.read()
+        if content[:2] == b"\x1f\x8b":  # gzip's magic number
+            content = gzip.decompress(content)
+        return super().parse(io.BytesIO(content), media_type, parser_context)
+
+
+class CreateGzippedLabel(CreateLabel):
+    """Creates a label from JSON, gzipped or not."""
+
+    parser_classes = [GzipJSONParser]
+
+
+class ThrottledLogin(APIView):
+    """Who the Basic credentials name, with failed logins throttled."""
+
+    authentication_classes = [ThrottledBasicAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request: Request) -> Response:
+        return Response({"username": request.user.get_username()})
 
 
 class DeleteShelf(generics.DestroyAPIView[Shelf]):
