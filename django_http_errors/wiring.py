@@ -209,8 +209,12 @@ class ViewWiring(_View):
         for name, drfs in WRITE_HANDLERS.items():
             handler = getattr(cls, name, None)
             if handler is not None and not getattr(handler, _WRAPPED, False):
-                # A handler of the view's own may write anywhere: its write begins with it.
-                setattr(cls, name, _write_handler(name, handler, at_once=handler is not drfs))
+                # A create of the view's own may write anywhere: its write begins with it. An
+                # update or destroy writes after its lookup, whose claim of the row begins it: a
+                # write begun before the lookup would read, then write, and concurrent SQLite
+                # writers without IMMEDIATE transactions deadlock on that lock upgrade.
+                at_once = name == "create" and handler is not drfs
+                setattr(cls, name, _write_handler(name, handler, at_once=at_once))
         for name in SAVE_HOOKS:
             hook = getattr(cls, name, None)
             if hook is not None and not getattr(hook, _WRAPPED, False):

@@ -66,8 +66,13 @@ def hooks_of(calls: list[tuple[str, bool]]) -> list[str]:
 
 
 def outside_the_write(calls: list[tuple[str, bool]]) -> list[str]:
-    """The hooks that ran outside a transaction, but for a custom action's own start."""
-    return [hook for hook, inside in calls if not inside and hook != "view.rename"]
+    """The hooks that ran outside a transaction, but for the start of a handler that looks its
+    object up (an overridden update(), a custom action): its write begins with the claim of
+    the row it looks up."""
+    return [hook for hook, inside in calls if not inside and hook not in BEFORE_THE_LOOKUP]
+
+
+BEFORE_THE_LOOKUP = {"view.update", "view.rename"}
 
 
 def run_writes(client: Client, order: str, calls: list[tuple[str, bool]]) -> dict[str, Any]:

@@ -142,7 +142,9 @@ def test_dates_from_date_and_from_the_body_lose_no_change_made_in_their_second(
                     headers={"If-Match": read.headers["ETag"]},
                 )
                 assert changed.status_code == 200, changed.text
-                updated_at = datetime.fromisoformat(read.json()["updated_at"]).timestamp()
+                updated_at = datetime.fromisoformat(
+                    read.json()["updated_at"].replace("Z", "+00:00")
+                ).timestamp()
                 dates = {
                     "Date": read.headers["Date"],
                     "updated_at": email.utils.formatdate(int(updated_at), usegmt=True),
