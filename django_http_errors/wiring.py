@@ -4,13 +4,15 @@
 ``check_throttles()``, ``handle_exception()``, ``finalize_response()``) and share one write.
 Each hook is overridden here only, and calls the mixins' named steps in one fixed order, so the
 mixins behave the same in either order. The write is a small protocol any class can join
-(``join_write()``), not a ``isinstance`` test between the mixins.
+(``join_write()``), not an ``isinstance`` test between the mixins.
 
 At class creation, a view that puts DRF's classes before the mixins is refused (DRF's hooks do
 not call ``super()``, so the mixins would never run), and the view's write handlers (``create``,
-``update``, ``partial_update``, ``destroy``: DRF's, the view's own, or another mixin's) are
-wrapped so that everything they run is inside the write's one transaction, whatever the view
-overrides.
+``update``, ``partial_update``, ``destroy``) and ``perform_*()`` hooks, DRF's, the view's own or
+another mixin's, are wrapped so that all they save is inside the write's one transaction,
+whatever the view overrides. The transaction begins at the first step that writes: the claim
+of the row ``get_object()`` looked up, a ``perform_*()``, or a ``create()`` of the view's own
+as it begins.
 """
 
 from __future__ import annotations
@@ -154,9 +156,9 @@ class ViewWiring(_View):
     def open_write(self, model: type[models.Model]) -> None:
         """Begin the running write handler's transaction now, if it has not begun.
 
-        DRF's own handlers begin it at the first step that writes (the row's claim, the save),
-        so a request refused before (401, 403, 404, 412, 428, a create's 400) begins none and
-        takes no lock. It ends with the handler.
+        The handlers begin it at the first step that writes (the row's claim, the save; a
+        view's own ``create()`` as it begins), so a request refused before (401, 403, 404, 412,
+        428, a create's 400) begins none and takes no lock. It ends with the handler.
         """
         state = self._write
         if not state.open and state.stack is not None:
