@@ -71,6 +71,24 @@ def declared_problem_types() -> dict[str, type[ProblemException]]:
     return _DECLARED
 
 
+class RetriesAfter(ProblemException):
+    """A problem that says when to retry: ``Retry-After`` in seconds (RFC 9110 §10.2.3), sent
+    when known; ``default_retry_after`` when raised without one."""
+
+    header_names: ClassVar[tuple[str, ...]] = (RETRY_AFTER,)
+    default_retry_after: ClassVar[int | None] = None
+
+    def __init__(
+        self, detail: Any = None, code: str | None = None, retry_after: int | None = None
+    ) -> None:
+        super().__init__(detail, code)
+        self.retry_after = self.default_retry_after if retry_after is None else retry_after
+
+    def problem_headers(self, request: Any) -> dict[str, str]:
+        """``Retry-After``, when known."""
+        return {} if self.retry_after is None else {RETRY_AFTER: str(self.retry_after)}
+
+
 class InvalidQueryParameters(ProblemException):
     """400: query parameters that are malformed, out of range or unknown; each error names its
     ``parameter`` where a body's error has its ``pointer``.
@@ -297,7 +315,7 @@ class BadGateway(ProblemException):
     advice = _("Retry later; nothing was changed by this request.")
 
 
-class ServiceUnavailable(ProblemException):
+class ServiceUnavailable(RetriesAfter):
     """503: the service cannot answer now (RFC 9110 §15.6.4); ``retry_after`` in seconds."""
 
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
@@ -309,18 +327,6 @@ class ServiceUnavailable(ProblemException):
         "is unreachable."
     )
     advice = _("Wait for the number of seconds in Retry-After before retrying.")
-
-    header_names: ClassVar[tuple[str, ...]] = (RETRY_AFTER,)
-
-    def __init__(
-        self, detail: Any = None, code: str | None = None, retry_after: int | None = None
-    ) -> None:
-        super().__init__(detail, code)
-        self.retry_after = retry_after
-
-    def problem_headers(self, request: Any) -> dict[str, str]:
-        """``Retry-After`` in seconds, when known (RFC 9110 §10.2.3)."""
-        return {} if self.retry_after is None else {RETRY_AFTER: str(self.retry_after)}
 
 
 class GatewayTimeout(ProblemException):
@@ -389,7 +395,7 @@ class IdempotencyKeyNeedsAuthentication(ProblemException):
     advice = _("Authenticate, or send the request without an Idempotency-Key.")
 
 
-class IdempotencyKeyInUse(Conflict):
+class IdempotencyKeyInUse(RetriesAfter, Conflict):
     """409: a request with this key is still being processed (IETF httpapi draft §2.6)."""
 
     default_detail = _(
@@ -403,16 +409,8 @@ class IdempotencyKeyInUse(Conflict):
         "Retry the same request with the same key after the seconds in Retry-After: once the "
         "first one is done, you get its answer."
     )
-
-    header_names: ClassVar[tuple[str, ...]] = (RETRY_AFTER,)
-
-    def __init__(self, detail: Any = None, code: str | None = None, retry_after: int = 1) -> None:
-        super().__init__(detail, code)
-        self.retry_after = retry_after
-
-    def problem_headers(self, request: Any) -> dict[str, str]:
-        """``Retry-After``: when the first request's lease ends, at the latest."""
-        return {RETRY_AFTER: str(self.retry_after)}
+    #: When the first request's lease ends, at the latest (given as it is raised); else soon.
+    default_retry_after = 1
 
 
 class IdempotentAnswerLost(Conflict):

@@ -245,13 +245,12 @@ def _claim(keyed: _KeyedRequest) -> _Claim:
         # (ATOMIC_REQUESTS, a test) a savepoint keeps it usable after an IntegrityError.
         # An IntegrityError means another request holds the key: look at its row. A lock not
         # granted, that another request's transaction, still open, holds it.
-        locked = False
         try:
             with _savepoint_if_in_transaction(using):
                 _insert(keyed, owner, now, expires_at, using)
             return _Claim(keyed.scope, owner, using)
         except IntegrityError:
-            pass
+            locked = False
         except OperationalError as exc:
             if not _lock_not_available(exc):
                 raise
