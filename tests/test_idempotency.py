@@ -29,6 +29,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.response import Response
 
 from django_http_errors import idempotency
+from django_http_errors.conf import get_settings
 from django_http_errors.models import IdempotencyKey
 from tests.conftest import basic_client, problem
 from tests.testapp.idempotency_views import KeyedPostViewSet, PostKeyedOnCreateViewSet
@@ -152,6 +153,9 @@ def test_the_key_while_the_first_request_runs_is_409(
     assert post(alice, key).status_code == 201
     assert during[0].status_code == 409
     assert problem(during[0])["code"] == "idempotency_key_in_use"
+    # Retry when the first request's lease ends: the lease plus the clocks' skew, at most.
+    lease = get_settings().IDEMPOTENCY_KEY_LEASE + get_settings().CLOCK_SKEW
+    assert 1 <= int(during[0]["Retry-After"]) <= lease
     assert created() == 1
 
 
@@ -256,6 +260,7 @@ def test_a_retry_between_the_commit_and_the_stored_answer_is_told_to_wait(
     first = post(alice, key)
     assert during[0].status_code == 409
     assert problem(during[0])["code"] == "idempotency_key_in_use"
+    assert during[0]["Retry-After"] == "1"  # its answer is being stored
     monkeypatch.undo()
     assert post(alice, key)["Location"] == first["Location"]
     assert created() == 1
