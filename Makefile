@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: demo demo-reset test lint dist docs docs-build check bench clean
+.PHONY: demo demo-reset test lint dist docs docs-build check bench bench-peers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,14 +64,37 @@ docs-build: $(VENV)/.installed-docs
 	$(MKDOCS) build --strict --config-file docs/mkdocs/mkdocs.yml
 
 # In-process figures and slow clients on SQLite; load and faults need PostgreSQL
-# (BENCH_DATABASE_URL).
+# (BENCH_DATABASE_URL). Then the demo against the peer demos of bench/peers/, each installed in
+# a venv of its own, on SQLite and on PostgreSQL (BENCH_PEERS_DATABASE_URL: each run creates and
+# drops a database named after it). BENCH_QUICK=1: a smoke test, small runs of bench.run and
+# bench.compare only.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
-bench: $(VENV)/.installed-dev,bench
+BENCH_PEERS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench
+BENCH_PEERS := drf-assembly drf-canon
+BENCH_QUICK ?=
+PEER_VENVS := bench/.venvs
+PEER_STAMPS := $(foreach peer,$(BENCH_PEERS),$(PEER_VENVS)/$(peer)/.installed)
+
+$(PEER_VENVS)/%/.installed: bench/peers/%/requirements.txt
+	$(PYTHON) -m venv $(PEER_VENVS)/$*
+	$(PEER_VENVS)/$*/bin/python -m pip install --quiet --disable-pip-version-check -r $<
+	@touch $@
+
+bench: $(VENV)/.installed-dev,bench $(PEER_STAMPS)
+ifeq ($(BENCH_QUICK),1)
+	$(BIN)/python -m bench.run --rounds 1 --number 5
+else
 	$(BIN)/python -m bench.run
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.concurrency
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.faults
 	$(BIN)/python -m bench.slow_clients
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.idempotency_race
+endif
+	BENCH_QUICK=$(BENCH_QUICK) $(BIN)/python -m bench.compare --database-url $(BENCH_PEERS_DATABASE_URL)
+
+# Only the comparison with the peer demos.
+bench-peers: $(VENV)/.installed-dev $(PEER_STAMPS)
+	BENCH_QUICK=$(BENCH_QUICK) $(BIN)/python -m bench.compare --database-url $(BENCH_PEERS_DATABASE_URL)
 
 clean:
-	rm -rf .venv .venv-* db.sqlite3 db.sqlite3-wal db.sqlite3-shm .test-db* *.egg-info dist build site
+	rm -rf .venv .venv-* bench/.venvs db.sqlite3 db.sqlite3-wal db.sqlite3-shm .test-db* *.egg-info dist build site

@@ -1,0 +1,194 @@
+"""Runs inside a demo project's own venv: times each request type through the WSGI app in-process.
+
+No network and no server: the figure is what the project itself spends per request (Django, DRF,
+the library, the database). Prints one JSON object: {op: {"us": median µs, "queries": n, ...}}.
+usage: python perf_driver.py ROUNDS   (cwd = the project; DATABASE_URL set by the caller)
+
+The caller chooses the database with DATABASE_URL: a SQLite file (migrated here), or a
+PostgreSQL server, on which a database named PERF_DATABASE_NAME is created, migrated and dropped
+with Django's documented ``create_test_db`` / ``destroy_test_db``. PERF_CONN_MAX_AGE, when set,
+gives every side the same connection settings whatever its own say: ``none`` (persistent),
+or seconds, checked before reuse; on SQLite the database file is then put in WAL mode as well.
+Unset, each project runs with its settings as shipped. PERF_PROFILE=OP[,OP...] profiles those
+request types' timed rounds with cProfile and prints their top frames on stderr.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import json
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path.cwd()))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo_project.settings")
+
+import django
+from django.conf import settings
+
+
+def same_connection_settings(value: str) -> None:
+    """Every database alias keeps its connections as PERF_CONN_MAX_AGE says."""
+    age = None if value == "none" else int(value)
+    for config in settings.DATABASES.values():
+        config["CONN_MAX_AGE"] = age
+        # A connection kept for reuse is checked first, as docs/deployment.md advises; SQLite's
+        # file cannot go away under it, so no check is needed there.
+        config["CONN_HEALTH_CHECKS"] = age != 0 and "sqlite" not in config["ENGINE"]
+
+
+if os.environ.get("PERF_CONN_MAX_AGE"):
+    same_connection_settings(os.environ["PERF_CONN_MAX_AGE"])
+if os.environ.get("PERF_DATABASE_NAME"):
+    settings.DATABASES["default"]["TEST"] = {"NAME": os.environ["PERF_DATABASE_NAME"]}
+
+django.setup()
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
+
+from demo_project.wsgi import application  # noqa: E402
+
+
+def call(
+    method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """One request through the WSGI application; its status, headers and body."""
+    data = json.dumps(body).encode() if body is not None else b""
+    env = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path.split("?")[0],
+        "QUERY_STRING": path.split("?")[1] if "?" in path else "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(data),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "CONTENT_LENGTH": str(len(data)),
+        "HTTP_ACCEPT": "application/json",
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    if body is not None:
+        env["CONTENT_TYPE"] = "application/json"
+    for k, v in (headers or {}).items():
+        env["HTTP_" + k.upper().replace("-", "_")] = v
+    out: dict[str, Any] = {}
+
+    def start_response(status: str, hdrs: list[tuple[str, str]], exc_info: Any = None) -> None:
+        out["status"] = int(status.split()[0])
+        out["headers"] = {k.lower(): v for k, v in hdrs}
+
+    chunks = application(env, start_response)
+    payload = b"".join(chunks)
+    if hasattr(chunks, "close"):
+        chunks.close()
+    return out["status"], out["headers"], payload
+
+
+def prepare_database() -> str | None:
+    """Migrate a fresh database; the name of a PostgreSQL one to drop at the end."""
+    quiet = io.StringIO()
+    if connection.vendor == "postgresql":
+        old_name = connection.settings_dict["NAME"]
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        return str(old_name)
+    call_command("migrate", "--noinput", verbosity=0, stdout=quiet)
+    if os.environ.get("PERF_CONN_MAX_AGE"):
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode=WAL")
+    return None
+
+
+def main() -> None:
+    """Seed, warm up, count each request type's statements, then time it ROUNDS times."""
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    old_name = prepare_database()
+    try:
+        result = measure(rounds)
+    finally:
+        if old_name is not None:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(json.dumps(result))
+
+
+def measure(rounds: int) -> dict[str, dict[str, Any]]:
+    """Each request type's median time, statements, status and expected status."""
+    call_command("seed_demo", stdout=io.StringIO())
+    from django.contrib.auth import get_user_model
+
+    alice = get_user_model().objects.get(username="alice")
+    tok = {"Authorization": "Token " + Token.objects.get_or_create(user=alice)[0].key}
+    st, _, raw = call("POST", "/api/articles/", {"title": "perf", "body": "x" * 2000}, tok)
+    assert st == 201, (st, raw[:200])
+    aid = json.loads(raw)["id"]
+    st, _, raw = call("POST", f"/api/articles/{aid}/publish/", None, tok)
+    assert st == 200, (st, raw[:200])
+    detail = f"/api/articles/{aid}/"
+    state = {"etag": call("GET", detail)[1].get("etag", "")}
+
+    def patch_ok() -> tuple[int, dict[str, str], bytes]:
+        cur = call("GET", detail, headers=tok)[1]["etag"]
+        return call("PATCH", detail, {"body": "y" * 2000}, {**tok, "If-Match": cur})
+
+    ops = {
+        "get_200": (lambda: call("GET", detail), 200),
+        "get_304": (lambda: call("GET", detail, headers={"If-None-Match": state["etag"]}), 304),
+        "list_200": (lambda: call("GET", "/api/articles/"), 200),
+        "get_404": (lambda: call("GET", "/api/articles/987654/"), 404),
+        "post_400": (lambda: call("POST", "/api/articles/", {"body": "no title"}, tok), 400),
+        "post_401": (lambda: call("POST", "/api/articles/", {"title": "x"}), 401),
+        "patch_412": (
+            lambda: call("PATCH", detail, {"body": "z"}, {**tok, "If-Match": '"stale"'}),
+            412,
+        ),
+        "get_then_patch_200": (patch_ok, 200),
+    }
+    profiled = set(filter(None, os.environ.get("PERF_PROFILE", "").split(",")))
+    result = {}
+    for name, (fn, want) in ops.items():
+        if name == "get_304":  # the ETag moved with the warm-up writes
+            state["etag"] = call("GET", detail)[1].get("etag", "")
+        fn()
+        executed: list[str] = []
+
+        def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            executed.append(sql)  # noqa: B023 (used within this iteration only)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            st = fn()[0]
+        profiler = cProfile.Profile() if name in profiled else None
+        times = []
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            if profiler is None:
+                fn()
+            else:
+                profiler.runcall(fn)
+            times.append(time.perf_counter() - t0)
+        if profiler is not None:
+            print(f"--- profile of {name}, {rounds} rounds", file=sys.stderr)
+            stats = pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative")
+            stats.print_stats(45)
+        result[name] = {
+            "us": round(statistics.median(times) * 1e6, 1),
+            "queries": len(executed),
+            "status": st,
+            "expected": want,
+        }
+    return result
+
+
+if __name__ == "__main__":
+    main()
