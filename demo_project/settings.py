@@ -127,6 +127,12 @@ def database(url: str, environ: Mapping[str, str]) -> dict[str, Any]:
     if config["ENGINE"] == "django.db.backends.postgresql":
         _deadlines(options, environ)
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        if not environ.get("DATABASE_CONN_MAX_AGE"):
+            # A SQLite connection is a file this process opens: no server to restart or hang,
+            # nothing a pooler shares. Kept for the thread's next requests, it saves each
+            # request opening the file and SQLite reading its schema anew. The ASGI entry point
+            # sets 0, as Django advises under ASGI.
+            config["CONN_MAX_AGE"] = None
         # A writer waits this long for the write lock rather than fail "database is locked".
         options.setdefault("timeout", 20)
         if django.VERSION >= (5, 1):

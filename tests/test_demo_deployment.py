@@ -51,6 +51,12 @@ def test_without_variables_connections_are_closed_after_each_request() -> None:
     assert "pool" not in config["OPTIONS"]
 
 
+def test_sqlite_keeps_its_connections_unless_told_otherwise() -> None:
+    assert database(SQLITE, {})["CONN_MAX_AGE"] is None
+    assert database(SQLITE, {"DATABASE_CONN_MAX_AGE": "0"})["CONN_MAX_AGE"] == 0
+    assert database(SQLITE, {"DATABASE_CONN_MAX_AGE": "30"})["CONN_MAX_AGE"] == 30
+
+
 def test_conn_max_age_keeps_connections_and_checks_them_before_reuse() -> None:
     config = database(POSTGRES, {"DATABASE_CONN_MAX_AGE": "60"})
     assert (config["CONN_MAX_AGE"], config["CONN_HEALTH_CHECKS"]) == (60, True)

@@ -121,6 +121,11 @@ class HealthView(APIView):
         # Every database the deployment reads from, the replica too: a server whose replica
         # is gone would answer most reads with 503, so it is not healthy.
         for alias in connections:
-            with connections[alias].cursor() as cursor:
+            connection = connections[alias]
+            if not connection.in_atomic_block:
+                # A connection kept from an earlier request (CONN_MAX_AGE) proves nothing of
+                # the next one: the database is healthy if a new connection can be made.
+                connection.close()
+            with connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
         return Response({"status": "ok"})
