@@ -10,7 +10,8 @@ with Django's documented ``create_test_db`` / ``destroy_test_db``. PERF_CONN_MAX
 gives every side the same connection settings whatever its own say: ``none`` (persistent),
 or seconds, checked before reuse; on SQLite the database file is then put in WAL mode as well.
 Unset, each project runs with its settings as shipped. PERF_PROFILE=OP[,OP...] profiles those
-request types' timed rounds with cProfile and prints their top frames on stderr.
+request types' timed rounds with cProfile and prints their top frames on stderr, sorted by
+PERF_PROFILE_SORT (cumulative unless set).
 """
 
 from __future__ import annotations
@@ -179,7 +180,8 @@ def measure(rounds: int) -> dict[str, dict[str, Any]]:
             times.append(time.perf_counter() - t0)
         if profiler is not None:
             print(f"--- profile of {name}, {rounds} rounds", file=sys.stderr)
-            stats = pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative")
+            stats = pstats.Stats(profiler, stream=sys.stderr)
+            stats.sort_stats(os.environ.get("PERF_PROFILE_SORT", "cumulative"))
             stats.print_stats(45)
         result[name] = {
             "us": round(statistics.median(times) * 1e6, 1),
