@@ -170,8 +170,8 @@ def chart(results: dict[Setting, dict[str, Any]]) -> str:
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + plot_width + 60}" '
         f'height="{height}" font-family="sans-serif" font-size="11">',
-        f'<text x="{label_width}" y="16" font-size="12">time ours ÷ peer (the slower-for-us '
-        "of drf-assembly and drf-canon); below 1 is cheaper</text>",
+        '<text x="10" y="16" font-size="12">Time ours ÷ peer, the higher of drf-assembly and '
+        "drf-canon; below 1 we are cheaper (bars end at 2)</text>",
     ]
 
     def x(ratio: float) -> float:
@@ -179,8 +179,10 @@ def chart(results: dict[Setting, dict[str, Any]]) -> str:
 
     for index, (op, label) in enumerate(REQUESTS.items()):
         top = 30 + index * group
-        out.append(f'<text x="{label_width - 6}" y="{top + group / 2}" text-anchor="end">')
-        out.append(f"{escape(label)}</text>")
+        out.append(
+            f'<text x="{label_width - 6}" y="{top + group / 2}" text-anchor="end">'
+            f"{escape(label)}</text>"
+        )
         for row, setting in enumerate(settings):
             ratio = max(results[setting]["ratios"][peer][op] for peer in PEERS)
             y = top + row * bar
@@ -222,11 +224,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--venvs", type=Path, default=HERE / ".venvs")
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--chart", type=Path, default=RESULTS / "peers.svg")
+    parser.add_argument(
+        "--replot", action="store_true", help="tables and chart from the JSON of an earlier run"
+    )
     args = parser.parse_args(argv)
     args.output.mkdir(parents=True, exist_ok=True)
-    results = {setting: run(setting, args) for setting in settings_for(args.databases.split(","))}
-    load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else []
-    print(f"\n{args.pairs} pairs x {args.rounds} rounds; load average {' '.join(load)}")
+    settings = settings_for(args.databases.split(","))
+    if args.replot:
+        results = {
+            s: json.loads((args.output / f"peers-{s.name}.json").read_text()) for s in settings
+        }
+    else:
+        results = {setting: run(setting, args) for setting in settings}
+        load = Path("/proc/loadavg").read_text().split()[:3]
+        print(f"\n{args.pairs} pairs x {args.rounds} rounds; load average {' '.join(load)}")
     for database in dict.fromkeys(setting.database for setting in results):
         print(f"\n{'SQLite' if database == 'sqlite' else 'PostgreSQL'} (time ours ÷ peer)\n")
         print("\n".join(table(database, results)))
