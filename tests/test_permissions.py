@@ -30,6 +30,7 @@ from django_http_errors.permissions import (
     missing_object,
     owner_pk,
 )
+from django_http_errors.permissions.rules import DEFAULT_MESSAGE
 from tests.conftest import basic, basic_client, problem
 from tests.testapp.models import Post
 from tests.testapp.permission_views import COMPOSITIONS, HIDING_RULES, ORDERS, FilteredPosts
@@ -249,7 +250,7 @@ def denial_of(permission_class: Any, user: User | None, obj: Any = None) -> tupl
 
 OWNER_ONLY = "Only the owner may do this."
 STAFF_ONLY = "Only staff may do this."
-DEFAULT = str(permissions.DEFAULT_MESSAGE)
+DEFAULT = str(DEFAULT_MESSAGE)
 
 
 @pytest.mark.parametrize(
