@@ -649,6 +649,18 @@ def test_a_list_whose_hiding_rule_has_no_filter_is_refused_not_shown(
 # ---------------------------------------------------------------------------------------------
 # One definition: the decision and the description are read from the same rules
 
+class SecretStaff(IsAdminUser):
+    """Staff only, asking to hide: only an object can be hidden, never a view-level denial."""
+
+    hide_denied_objects = True
+
+
+class SecretNotStaff(~IsAdminUser):  # type: ignore[misc]
+    """Not staff, asking to hide: its denial is before the lookup, and hides nothing."""
+
+    hide_denied_objects = True
+
+
 #: Ours, alone and composed; each decides and describes from its rules.
 DESCRIBED = [
     IsAuthenticated,
@@ -664,6 +676,9 @@ DESCRIBED = [
     IsAdminUser | hidden(IsOwner),
     IsOwnerOrReadOnly | IsAdminUser,
     ~IsAdminUser & IsOwner,
+    SecretStaff | IsOwner,
+    ~SecretStaff | IsOwner,
+    SecretNotStaff | IsOwner,
 ]
 
 

@@ -138,10 +138,6 @@ class Permission(ObjectFilters, drf_permissions.BasePermission, metaclass=Permis
         """The name of this rule in messages: its class's."""
         return type(self).__name__
 
-    def denied(self) -> Denial:
-        """This permission's own denial."""
-        return Denial(self.message, self.code, self.hide_denied_objects)
-
     def denial(self, request: Any, view: Any) -> Denial | None:
         """``None`` when the view-level rules allow the request, else the first one's denial."""
         return self._judge(VIEW, request, view)

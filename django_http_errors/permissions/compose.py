@@ -138,13 +138,15 @@ class Not(Composite):
     spelling = "~{}"
 
     def denial(self, request: Any, view: Any) -> Denial | None:
-        return self.denied() if self.parts[0].denial(request, view) is None else None
+        # Before the lookup: its denial hides nothing, whatever hide_denied_objects says.
+        denied = Denial(self.message, self.code)
+        return denied if self.parts[0].denial(request, view) is None else None
 
     def object_denial(self, request: Any, view: Any, obj: Any) -> Denial | None:
         part = self.parts[0]
         if part.denial(request, view) or part.object_denial(request, view, obj):
             return None
-        return self.denied()
+        return Denial(self.message, self.code, self.hide_denied_objects)
 
     def refusals(self, method: str) -> frozenset[Refusal]:
         # Whoever the operand may allow, authenticated or not, before the lookup: the object

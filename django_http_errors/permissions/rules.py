@@ -105,24 +105,24 @@ class Rule(NamedTuple):
         """This rule for the methods that may change something; reads are always allowed."""
         return self._replace(except_methods=self.except_methods | READS)
 
+    def hides(self, hide: bool) -> bool:
+        """Whether its denial is answered as a missing object, given the permission's hiding.
+
+        Only an object can be hidden: before the lookup DRF answers a denial 401 or 403, and
+        inside ``|`` a denial before the lookup hides nothing either.
+        """
+        return self.level is OBJECT and (hide if self.hide is None else self.hide)
+
     def denial(self, message: Any, code: str, hide: bool) -> Denial:
         """Its denial, given the permission's own message, code and hiding."""
-        return Denial(
-            message if self.message is None else self.message,
-            self.code or code,
-            hide if self.hide is None else self.hide,
-        )
+        message = message if self.message is None else self.message
+        return Denial(message, self.code or code, self.hides(hide))
 
     def refusals(self, code: str, hide: bool) -> frozenset[Refusal]:
-        """How it can refuse, given the permission's own code and hiding.
-
-        Only an object can be hidden: before the lookup DRF answers a denial 401 or 403.
-        """
-        hides = self.level is OBJECT and (hide if self.hide is None else self.hide)
-        code = self.code or code
-        return frozenset(
-            Refusal(code, self.level, anonymous, hides) for anonymous in self.whom.value
-        )
+        """How it can refuse, given the permission's own code and hiding."""
+        code, hides = self.code or code, self.hides(hide)
+        whom = self.whom.value
+        return frozenset(Refusal(code, self.level, anonymous, hides) for anonymous in whom)
 
 
 def signed_in(**overrides: Any) -> Rule:
