@@ -29,6 +29,7 @@ from .assembly import (
     headers_without_content,
     unparseable,
 )
+from .check_ids import CHECK_IDS
 from .compat import keeps_drf_members, with_drf_members
 from .conf import get_settings
 from .media_types import problem_media_type
@@ -36,8 +37,6 @@ from .problems import reason_phrase
 
 #: The media type of DRF's own bodies, which a view that keeps them answers.
 JSON = "application/json"
-#: The id of the warning logged when the handler runs without the app installed.
-NOT_INSTALLED_ID = "django_http_errors.W011"
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -91,11 +90,9 @@ def warn_if_not_installed() -> None:
     """Say once that the app is missing: its system checks never run, but E006, and that one
     only where the problem pages are routed."""
     if not apps.is_installed("django_http_errors"):
+        not_installed = CHECK_IDS["W011"]
         logging.getLogger("django_http_errors").warning(
-            "%s: the exception handler is configured but 'django_http_errors' is not in "
-            "INSTALLED_APPS: its system checks do not run and its problem type pages, "
-            "templates and translations are missing. Add it to INSTALLED_APPS.",
-            NOT_INSTALLED_ID,
+            "%s: %s", not_installed.id, not_installed.text()
         )
 
 
