@@ -36,6 +36,8 @@ from .internals import django_request
 from .media_types import problem_media_type
 from .problems import reason_phrase
 
+__all__ = ["exception_handler"]
+
 #: The media type of DRF's own bodies, which a view that keeps them answers.
 JSON = "application/json"
 

@@ -22,14 +22,7 @@ from .exceptions import LengthRequired
 from .http_names import CONTENT_LENGTH, TRANSFER_ENCODING
 from .responses import problem_response
 
-__all__ = [
-    "RequestIDFilter",
-    "RequestIDMiddleware",
-    "current_request_id",
-    "lacks_length",
-    "length_to_read_whole",
-    "read_whole_content",
-]
+__all__ = ["RequestIDFilter", "RequestIDMiddleware", "current_request_id"]
 
 #: A client's id is echoed only when it is short and made of URL-safe characters.
 _SANE_ID = re.compile(r"[A-Za-z0-9._:+/=-]{1,128}")

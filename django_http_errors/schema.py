@@ -54,6 +54,8 @@ from .problems import PROBLEM_JSON, reason_phrase
 from .query.parameters import query_error_statuses
 from .throttling import ThrottledBasicAuthentication
 
+__all__ = ["ProblemAutoSchema"]
+
 PROBLEM_COMPONENT = "Problem"
 VALIDATION_PROBLEM_COMPONENT = "ValidationProblem"
 INVALID_MEMBER_COMPONENT = "InvalidMember"

@@ -192,7 +192,17 @@ def test_the_reference_names_only_what_can_be_imported() -> None:
             assert hasattr(imported, name), f"{module}.{name}"
 
 
-def test_the_reference_lists_every_name_a_module_exports() -> None:
+def test_the_reference_and_every_modules_all_agree() -> None:
     for module, names in reference().items():
-        exported = getattr(importlib.import_module(module), "__all__", [])
-        assert set(exported) <= set(names), f"{module}: {set(exported) - set(names)}"
+        exported = getattr(importlib.import_module(module), "__all__", None)
+        assert exported is not None, f"{module} has no __all__"
+        assert sorted(names) == sorted(exported), module
+
+
+def test_the_package_lists_each_name_where_it_lives() -> None:
+    import django_http_errors
+
+    listed = reference()
+    for name in listed["django_http_errors"]:
+        home = django_http_errors._HOMES[name]
+        assert name in listed[f"django_http_errors.{home}"], name
