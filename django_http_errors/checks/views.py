@@ -14,6 +14,7 @@ from django.urls import get_resolver
 from ..check_ids import CHECK_IDS
 from ..conf import SETTING_NAME, get_settings, user_settings
 from ..fields import VersionField
+from ..http_names import READ_METHODS, UNSAFE_METHODS
 from ..mixins import ConditionalUpdateMixin, has_field
 from ..permissions import HiddenFilter, refusals, unfiltered_rules
 from .common import model_of, reports, urlconf_views
@@ -28,8 +29,8 @@ __all__ = [
 
 #: A view sets this to say that its own queryset already leaves out what its permissions hide.
 QUERYSET_EXCLUDES_HIDDEN: Final = "queryset_excludes_hidden_objects"
-#: The methods whose object lookups HiddenFilter filters.
-LOOKUP_METHODS: Final = ("GET", "PUT", "PATCH", "DELETE", "POST")
+#: The methods whose object lookups HiddenFilter filters: a read's and every write's.
+LOOKUP_METHODS: Final = READ_METHODS | UNSAFE_METHODS
 
 
 @reports("E010", "I010", tags=[Tags.urls, Tags.models])
@@ -134,7 +135,7 @@ def check_hidden_objects_in_lists(
             permission = permission_class()
             name = getattr(permission_class, "__name__", type(permission).__name__)
             missing = unfiltered_rules(permission)
-            methods = LOOKUP_METHODS if filtered else ("GET",)
+            methods = LOOKUP_METHODS if filtered else READ_METHODS
             if not any(r.hide for m in methods for r in refusals(permission, m, view)):
                 continue
             if lists and not filtered:
