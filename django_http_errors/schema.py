@@ -33,7 +33,6 @@ from rest_framework.mixins import CreateModelMixin
 from rest_framework.settings import api_settings
 
 from .adoption import DRFErrorsMixin
-from .challenges import WWW_AUTHENTICATE
 from .compat import keeps_drf_members
 from .conditional import (
     ETAG,
@@ -47,6 +46,7 @@ from .conditional import (
 from .conf import request_id_header
 from .exceptions import RETRY_AFTER, PreconditionFailed, PreconditionRequired
 from .handlers import JSON
+from .http_names import WWW_AUTHENTICATE
 from .idempotency import IDEMPOTENCY_KEY, IdempotencyMixin
 from .mixins import ConditionalUpdateMixin
 from .permissions import Refusal, RefusalLevel, refusals
