@@ -9,6 +9,8 @@ from . import permissions
 from .exceptions import declared_problem_types
 from .problems import ProblemType
 
+__all__ = ["problem_types"]
+
 #: The types no class of ours declares: DRF's exceptions (whose classes are DRF's) and the
 #: generic 500. A permission's code is declared by its class (``title``, ``meaning``, ``advice``).
 BUILT_IN: tuple[ProblemType, ...] = (

@@ -649,6 +649,7 @@ def test_a_list_whose_hiding_rule_has_no_filter_is_refused_not_shown(
 # ---------------------------------------------------------------------------------------------
 # One definition: the decision and the description are read from the same rules
 
+
 class SecretStaff(IsAdminUser):
     """Staff only, asking to hide: only an object can be hidden, never a view-level denial."""
 
