@@ -1,7 +1,8 @@
 """Runs inside a demo project's own venv: times each request type through the WSGI app in-process.
 
 No network and no server: the figure is what the project itself spends per request (Django, DRF,
-the library, the database). Prints one JSON object: {op: {"us": median µs, "queries": n, ...}}.
+the library, the database). Prints one JSON object:
+{op: {"us": median µs, "cpu_us": median CPU µs, "queries": n, ...}}.
 usage: python perf_driver.py ROUNDS   (cwd = the project; DATABASE_URL set by the caller)
 
 The caller chooses the database with DATABASE_URL: a SQLite file (migrated here), or a
@@ -170,14 +171,15 @@ def measure(rounds: int) -> dict[str, dict[str, Any]]:
         with connection.execute_wrapper(count):
             st = fn()[0]
         profiler = cProfile.Profile() if name in profiled else None
-        times = []
+        times, cpu_times = [], []
         for _ in range(rounds):
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             if profiler is None:
                 fn()
             else:
                 profiler.runcall(fn)
             times.append(time.perf_counter() - t0)
+            cpu_times.append(time.process_time() - c0)
         if profiler is not None:
             print(f"--- profile of {name}, {rounds} rounds", file=sys.stderr)
             stats = pstats.Stats(profiler, stream=sys.stderr)
@@ -185,6 +187,9 @@ def measure(rounds: int) -> dict[str, dict[str, Any]]:
             stats.print_stats(45)
         result[name] = {
             "us": round(statistics.median(times) * 1e6, 1),
+            # This process's CPU time: what waiting for a core on a busy machine leaves out
+            # (so does a PostgreSQL server's work, done in its own process).
+            "cpu_us": round(statistics.median(cpu_times) * 1e6, 1),
             "queries": len(executed),
             "status": st,
             "expected": want,
