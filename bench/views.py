@@ -22,6 +22,7 @@ from bench.models import LockedArticle
 from demo_project.articles.models import Article
 from demo_project.articles.serializers import ArticleSerializer
 from demo_project.articles.views import ArticleViewSet
+from django_http_errors.permissions import HiddenFilter
 
 Handler = Callable[[Exception, dict[str, Any]], Response | None]
 
@@ -138,7 +139,10 @@ class PlainArticleViewSet(viewsets.ModelViewSet[Article]):
 
     serializer_class = ArticleSerializer
     permission_classes = ArticleViewSet.permission_classes
-    get_queryset = ArticleViewSet.get_queryset
+    # The demo's drafts are hidden by its permission, which HiddenFilter reads; it has no
+    # get_queryset() of its own since then.
+    queryset = ArticleViewSet.queryset
+    filter_backends = [HiddenFilter]
 
     def perform_update(self, serializer: serializers.BaseSerializer[Article]) -> None:
         instance = serializer.instance
@@ -202,7 +206,10 @@ class PlainCreateViewSet(viewsets.ModelViewSet[Article]):
 
     serializer_class = ArticleSerializer
     permission_classes = ArticleViewSet.permission_classes
-    get_queryset = ArticleViewSet.get_queryset
+    # The demo's drafts are hidden by its permission, which HiddenFilter reads; it has no
+    # get_queryset() of its own since then.
+    queryset = ArticleViewSet.queryset
+    filter_backends = [HiddenFilter]
     get_success_headers = ArticleViewSet.get_success_headers
 
     def perform_create(self, serializer: serializers.BaseSerializer[Article]) -> None:
