@@ -14,8 +14,10 @@ import logging
 from collections.abc import MutableMapping
 from typing import Any, Final, Literal
 
-from .conditional import IF_MATCH, IF_UNMODIFIED_SINCE
+from .conditional.preconditions import PRECONDITIONS
 from .conf import get_settings
+from .http_names import PRECONDITION_MISSING
+from .internals import django_request as django_request_of
 
 __all__ = [
     "LOGGER_NAME",
@@ -30,9 +32,6 @@ __all__ = [
 REPORT: Final = "report"
 #: Whether a write must be conditional: ``True`` (428 without), ``False``, or ``"report"``.
 Requirement = bool | Literal["report"]
-#: The response header of a reported blind write: the fields its request should have carried.
-#: ``Warning`` would say it, but RFC 9111 §5.5 obsoletes it, and caches drop it.
-PRECONDITION_MISSING: Final = "Precondition-Missing"
 #: The logger of reported blind writes.
 LOGGER_NAME: Final = "django_http_errors.blind_writes"
 
@@ -48,7 +47,7 @@ def report_blind_write(request: Any, view: Any, headers: MutableMapping[str, str
     """Log a write that carried no precondition, with who sent it and the view (a view instance,
     or a view function) it went to, and mark its answer (``headers``: the view's response
     headers) with ``Precondition-Missing``."""
-    django_request = getattr(request, "_request", request)
+    django_request = django_request_of(request)
     user: Any = getattr(request, "user", None)
     who = user.get_username() if getattr(user, "is_authenticated", False) else "anonymous"
     named = view if inspect.isroutine(view) else type(view)  # a function view, or a class's
@@ -72,4 +71,5 @@ def report_blind_write(request: Any, view: Any, headers: MutableMapping[str, str
             "view": view_name,
         },
     )
-    headers[PRECONDITION_MISSING] = f"{IF_MATCH}, {IF_UNMODIFIED_SINCE}"
+    # Not ``Warning``: RFC 9111 §5.5 obsoletes it, and caches drop it.
+    headers[PRECONDITION_MISSING] = ", ".join(kind.header for kind in PRECONDITIONS if kind.guards)

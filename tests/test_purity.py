@@ -11,8 +11,11 @@ import pytest
 PURE = [
     "accept",
     "conditional",
+    "conditional.dates",
+    "conditional.preconditions",
     "etags",
-    "idempotency_keys",
+    "idempotency",
+    "idempotency.keys",
     "integrity",
     "lifetimes",
     "media_types",

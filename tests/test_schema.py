@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from django_http_errors import permissions as ours
-from django_http_errors.idempotency_keys import MalformedKey, parse_idempotency_key
+from django_http_errors.idempotency.keys import MalformedKey, parse_idempotency_key
 from django_http_errors.permissions import OBJECT, Refusal, refusals
 from django_http_errors.schema import (
     IDEMPOTENCY_KEY_PATTERN,
