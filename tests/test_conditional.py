@@ -10,7 +10,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from django_http_errors.conditional import (
+    PRECONDITIONS,
     Outcome,
+    Precondition,
     Preconditions,
     evaluate,
     format_http_date,
@@ -18,6 +20,7 @@ from django_http_errors.conditional import (
     parse_http_date,
     validator_second,
 )
+from django_http_errors.conditional import preconditions as preconditions_module
 from django_http_errors.etags import parse_etag_list
 
 # No example database: property runs must not leave a .hypothesis directory in the shared tree.
@@ -492,3 +495,39 @@ def test_if_match_may_name_the_current_state_in_another_representation(
         "PATCH", preconditions, etag='"1.2"', last_modified=None, same_state=same_state
     )
     assert result is outcome
+
+
+# --- PRECONDITIONS: the one declaration of the kinds ----------------------------------------------
+
+
+def test_preconditions_of_reads_every_declared_kind() -> None:
+    headers = {kind.header: f"value of {kind.header}" for kind in PRECONDITIONS}
+    preconditions = Preconditions.of({**headers, "If-Range": '"v1"'})
+    assert preconditions.values == headers
+    assert preconditions.if_match == "value of If-Match"
+
+
+def test_preconditions_take_the_kinds_by_keyword_or_in_their_order() -> None:
+    assert Preconditions('"a"', None, "*") == Preconditions(if_match='"a"', if_none_match="*")
+    with pytest.raises(TypeError):
+        Preconditions(if_range='"a"')
+    with pytest.raises(AttributeError):
+        Preconditions().if_range  # noqa: B018
+
+
+def test_a_declared_kind_is_read_evaluated_and_guards(monkeypatch: pytest.MonkeyPatch) -> None:
+    # RFC 6638 §3.2.10: If-Schedule-Tag-Match, compared as If-Match is, with a schedule tag.
+    schedule_tag = Precondition(
+        "If-Schedule-Tag-Match",
+        compares="Schedule-Tag",
+        description="The Schedule-Tag you last saw; no match is 412.",
+        holds=lambda value, current: value == '"s1"',
+        guards=lambda value, second: True,
+    )
+    monkeypatch.setattr(preconditions_module, "PRECONDITIONS", (*PRECONDITIONS, schedule_tag))
+    sent = Preconditions.of({"If-Schedule-Tag-Match": '"s0"'})
+    assert sent.if_schedule_tag_match == '"s0"'
+    assert evaluate("PUT", sent, etag='"v1"', last_modified=None) is FAILED
+    assert sent.guards_write(last_modified=None)
+    passing = Preconditions(if_schedule_tag_match='"s1"')
+    assert evaluate("PUT", passing, etag='"v1"', last_modified=None) is PROCEED

@@ -230,9 +230,13 @@ class Preconditions:
     def __repr__(self) -> str:
         return f"Preconditions({self.values!r})"
 
-    def sent(self, kinds: Iterable[Precondition] = PRECONDITIONS) -> list[Precondition]:
-        """Which of ``kinds`` the request carries."""
-        return [kind for kind in kinds if kind.header in self.values]
+    def sent(self, kinds: Iterable[Precondition] | None = None) -> list[Precondition]:
+        """Which of ``kinds`` (default: every kind) the request carries."""
+        return [
+            kind
+            for kind in (PRECONDITIONS if kinds is None else kinds)
+            if kind.header in self.values
+        ]
 
     def guards_write(self, *, last_modified: float | None) -> bool:
         """Whether these guard a write from lost updates (else the 428 of a required precondition).
