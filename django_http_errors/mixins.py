@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from .conditional.decisions import NotModifiedResponse
 from .conditional.mixin import ConditionalUpdateMixin
-from .conditional.validators import has_field
+from .conditional.validators import has_field as has_field  # the system checks' import
 
 if TYPE_CHECKING:
     from .idempotency.mixin import IdempotencyMixin
 
-__all__ = ["ConditionalUpdateMixin", "IdempotencyMixin", "NotModifiedResponse", "has_field"]
+__all__ = ["ConditionalUpdateMixin", "IdempotencyMixin", "NotModifiedResponse"]
 
 
 def __getattr__(name: str) -> Any:

@@ -10,28 +10,21 @@ over them). Only the pure names are imported here: a view imports the mixin from
 
 from __future__ import annotations
 
-from django_http_errors.http_names import (
-    ETAG,
-    GUARDED_METHODS,
-    IF_MATCH,
-    IF_MODIFIED_SINCE,
-    IF_NONE_MATCH,
-    IF_UNMODIFIED_SINCE,
-    LAST_MODIFIED,
-    READ_METHODS,
-)
+# The header names are importable from here as before ``http_names``, for the modules that
+# still do.
+from django_http_errors.http_names import ETAG as ETAG
+from django_http_errors.http_names import GUARDED_METHODS, READ_METHODS
+from django_http_errors.http_names import IF_MATCH as IF_MATCH
+from django_http_errors.http_names import IF_MODIFIED_SINCE as IF_MODIFIED_SINCE
+from django_http_errors.http_names import IF_NONE_MATCH as IF_NONE_MATCH
+from django_http_errors.http_names import IF_UNMODIFIED_SINCE as IF_UNMODIFIED_SINCE
+from django_http_errors.http_names import LAST_MODIFIED as LAST_MODIFIED
 
 from .dates import format_http_date, last_modified_to_send, parse_http_date, validator_second
 from .preconditions import PRECONDITIONS, Outcome, Precondition, Preconditions, evaluate
 
 __all__ = [
-    "ETAG",
     "GUARDED_METHODS",
-    "IF_MATCH",
-    "IF_MODIFIED_SINCE",
-    "IF_NONE_MATCH",
-    "IF_UNMODIFIED_SINCE",
-    "LAST_MODIFIED",
     "PRECONDITIONS",
     "READ_METHODS",
     "Outcome",
