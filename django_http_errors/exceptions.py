@@ -16,7 +16,7 @@ from rest_framework import status
 from rest_framework.exceptions import APIException, PermissionDenied
 
 from .challenges import WWW_AUTHENTICATE, bearer_error, scheme_of, view_challenges
-from .conditional import IF_MATCH, IF_UNMODIFIED_SINCE
+from .http_names import IF_MATCH, IF_UNMODIFIED_SINCE
 from .problems import ProblemType
 
 if TYPE_CHECKING:

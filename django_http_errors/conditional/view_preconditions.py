@@ -14,7 +14,6 @@ from rest_framework.mixins import CreateModelMixin, ListModelMixin, RetrieveMode
 from rest_framework.request import Request
 from rest_framework.viewsets import ViewSetMixin
 
-from django_http_errors.blind_writes import REPORT, report_blind_write, requirement
 from django_http_errors.http_names import ETAG, READ_METHODS, SAFE_METHODS
 from django_http_errors.internals import (
     answer_in_handlers_place,
@@ -24,6 +23,7 @@ from django_http_errors.internals import (
 from django_http_errors.wiring import ViewWiring
 
 from . import decisions
+from .blind_writes import REPORT, report_blind_write, requirement
 from .preconditions import Outcome, Preconditions
 from .view_validators import ViewValidators
 

@@ -18,12 +18,12 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import translation
 
-from django_http_errors.blind_writes import Requirement, requirement
 from django_http_errors.conf import get_settings
 from django_http_errors.etags import quote_etag
 from django_http_errors.serializers import ETagField
 
 from . import validators
+from .blind_writes import Requirement, requirement
 
 if TYPE_CHECKING:
     from rest_framework.generics import GenericAPIView
