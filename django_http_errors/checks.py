@@ -22,6 +22,8 @@ from django.utils.module_loading import import_string
 
 from .assembly import TYPE_URL_NAME, problem_type_uri
 from .catalog import problem_types
+from .conditional.mixin import ConditionalUpdateMixin
+from .conditional.validators import has_field
 from .conf import (
     REQUEST_ID_MIDDLEWARE,
     SETTING_NAME,
@@ -34,7 +36,6 @@ from .conf import (
 )
 from .handlers import NOT_INSTALLED_ID, exception_handler
 from .languages import SOURCE_LANGUAGE, speaks
-from .mixins import ConditionalUpdateMixin, has_field
 from .negotiation import ProblemContentNegotiation
 
 APP_NAME = "django_http_errors"
