@@ -20,7 +20,7 @@ from django_http_errors.http_names import (
     GUARDED_METHODS,
     READ_METHODS,
 )
-from django_http_errors.internals import refuse_headers
+from django_http_errors.internals import refusing_headers
 
 from .preconditions import PRECONDITIONS, Outcome, Preconditions, evaluate
 
@@ -54,7 +54,7 @@ class NotModifiedResponse(StreamingHttpResponse):
 
     def __init__(self) -> None:
         super().__init__(streaming_content=())
-        refuse_headers(self, _NOT_ON_304)
+        self.headers = refusing_headers(dict(self.headers), _NOT_ON_304)
 
 
 def not_modified(request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
