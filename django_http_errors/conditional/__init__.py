@@ -22,6 +22,7 @@ from django_http_errors.http_names import LAST_MODIFIED as LAST_MODIFIED
 
 from .dates import format_http_date, last_modified_to_send, parse_http_date, validator_second
 from .preconditions import PRECONDITIONS, Outcome, Precondition, Preconditions, evaluate
+from .targets import Target, target_of
 
 __all__ = [
     "GUARDED_METHODS",
@@ -30,9 +31,11 @@ __all__ = [
     "Outcome",
     "Precondition",
     "Preconditions",
+    "Target",
     "evaluate",
     "format_http_date",
     "last_modified_to_send",
     "parse_http_date",
+    "target_of",
     "validator_second",
 ]

@@ -73,4 +73,4 @@ def report_blind_write(request: Any, view: Any, headers: MutableMapping[str, str
         },
     )
     # Not ``Warning``: RFC 9111 §5.5 obsoletes it, and caches drop it.
-    headers[PRECONDITION_MISSING] = ", ".join(kind.header for kind in PRECONDITIONS if kind.guards)
+    headers[PRECONDITION_MISSING] = ", ".join(kind.name for kind in PRECONDITIONS if kind.guards)

@@ -33,6 +33,7 @@ from django_http_errors.http_names import (
 )
 
 from .dates import parse_http_date, to_second
+from .targets import Target
 
 __all__ = ["PRECONDITIONS", "Current", "Outcome", "Precondition", "Preconditions", "evaluate"]
 
@@ -73,7 +74,8 @@ class Current:
 class Precondition:
     """One kind of precondition: its header field, where it applies, and its test."""
 
-    header: str
+    #: The request header field.
+    name: str
     #: The validator it compares (the response header that carries it).
     compares: str
     #: What a client sends and what it gets, for the API's documentation.
@@ -91,9 +93,20 @@ class Precondition:
     guards: Callable[[str, int | None], bool] | None = None
 
     @property
-    def keyword(self) -> str:
-        """Its name as a Python keyword: ``if_match`` for ``If-Match``."""
-        return self.header.lower().replace("-", "_")
+    def member(self) -> str:
+        """Its name as a ``Preconditions`` member and keyword: ``if_match`` for ``If-Match``."""
+        return self.name.lower().replace("-", "_")
+
+    @property
+    def targets(self) -> frozenset[Target]:
+        """What it applies to: the targets with its validator, among its methods' (the API
+        description lists it there)."""
+        return frozenset(
+            target
+            for target in Target
+            if self.compares in target.validators
+            and (self.methods is None or self.methods & target.methods)
+        )
 
 
 def _if_match_holds(value: str, current: Current) -> bool:
@@ -198,28 +211,28 @@ class Preconditions:
     __slots__ = ("values",)
 
     def __init__(self, *values: str | None, **by_keyword: str | None) -> None:
-        keywords = [kind.keyword for kind in PRECONDITIONS]
+        keywords = [kind.member for kind in PRECONDITIONS]
         unknown = set(by_keyword) - set(keywords)
         if len(values) > len(keywords) or unknown:
             raise TypeError(f"Preconditions() takes the fields {', '.join(keywords)}.")
         given = {**dict(zip(keywords[: len(values)], values, strict=True)), **by_keyword}
         self.values: Mapping[str, str] = {
-            kind.header: value
+            kind.name: value
             for kind in PRECONDITIONS
-            if (value := given.get(kind.keyword)) is not None
+            if (value := given.get(kind.member)) is not None
         }
 
     @classmethod
     def of(cls, headers: Mapping[str, str]) -> Preconditions:
         """The fields of a request's headers (a case-insensitive mapping, as Django's)."""
-        found = {kind.keyword: headers.get(kind.header) for kind in PRECONDITIONS}
+        found = {kind.member: headers.get(kind.name) for kind in PRECONDITIONS}
         return cls(**found)
 
-    def __getattr__(self, keyword: str) -> str | None:
+    def __getattr__(self, member: str) -> str | None:
         for kind in PRECONDITIONS:
-            if kind.keyword == keyword:
-                return self.values.get(kind.header)
-        raise AttributeError(keyword)
+            if kind.member == member:
+                return self.values.get(kind.name)
+        raise AttributeError(member)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Preconditions) and self.values == other.values
@@ -233,9 +246,7 @@ class Preconditions:
     def sent(self, kinds: Iterable[Precondition] | None = None) -> list[Precondition]:
         """Which of ``kinds`` (default: every kind) the request carries."""
         return [
-            kind
-            for kind in (PRECONDITIONS if kinds is None else kinds)
-            if kind.header in self.values
+            kind for kind in (PRECONDITIONS if kinds is None else kinds) if kind.name in self.values
         ]
 
     def guards_write(self, *, last_modified: float | None) -> bool:
@@ -246,7 +257,7 @@ class Preconditions:
         """
         second = to_second(last_modified)
         return any(
-            kind.guards is not None and kind.guards(self.values[kind.header], second)
+            kind.guards is not None and kind.guards(self.values[kind.name], second)
             for kind in self.sent()
         )
 
@@ -280,7 +291,7 @@ def evaluate(
     values = preconditions.values
     # Steps 1 to 4: each kind in its turn; the first false one decides.
     for kind in PRECONDITIONS:
-        value = values.get(kind.header)
+        value = values.get(kind.name)
         if value is None or (kind.methods is not None and method not in kind.methods):
             continue
         if kind.yields_to is not None and kind.yields_to in values:
