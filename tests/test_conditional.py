@@ -28,6 +28,7 @@ from django_http_errors.conditional import (
     validator_second,
 )
 from django_http_errors.conditional import preconditions as preconditions_module
+from django_http_errors.conditional.preconditions import guarding_headers
 from django_http_errors.etags import parse_etag_list
 
 # No example database: property runs must not leave a .hypothesis directory in the shared tree.
@@ -536,6 +537,7 @@ def test_a_declared_kind_is_read_evaluated_and_guards(monkeypatch: pytest.Monkey
     assert sent.if_schedule_tag_match == '"s0"'
     assert evaluate("PUT", sent, etag='"v1"', last_modified=None) is FAILED
     assert sent.guards_write(last_modified=None)
+    assert guarding_headers() == ("If-Match", "If-Unmodified-Since", "If-Schedule-Tag-Match")
     passing = Preconditions(if_schedule_tag_match='"s1"')
     assert evaluate("PUT", passing, etag='"v1"', last_modified=None) is PROCEED
 

@@ -150,8 +150,9 @@ def test_a_create_without_etag_preconditions_costs_no_list_etag() -> None:
 
 def test_an_unguarded_write_is_428_when_required_else_reported() -> None:
     reported: list[bool] = []
-    with pytest.raises(PreconditionRequired):
+    with pytest.raises(PreconditionRequired) as required:
         decisions.require_guard("PATCH", guarded=False, required=True)
+    assert required.value.required_headers == ("If-Match", "If-Unmodified-Since")
     decisions.require_guard("POST", guarded=False, required=True)
     decisions.require_guard("PUT", guarded=True, required=True)
     decisions.require_guard(

@@ -18,7 +18,7 @@ from django_http_errors.conf import get_settings
 from django_http_errors.http_names import PRECONDITION_MISSING
 from django_http_errors.internals import django_request as django_request_of
 
-from .preconditions import PRECONDITIONS
+from .preconditions import guarding_headers
 
 __all__ = [
     "LOGGER_NAME",
@@ -73,4 +73,4 @@ def report_blind_write(request: Any, view: Any, headers: MutableMapping[str, str
         },
     )
     # Not ``Warning``: RFC 9111 §5.5 obsoletes it, and caches drop it.
-    headers[PRECONDITION_MISSING] = ", ".join(kind.name for kind in PRECONDITIONS if kind.guards)
+    headers[PRECONDITION_MISSING] = ", ".join(guarding_headers())

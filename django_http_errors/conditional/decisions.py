@@ -22,7 +22,7 @@ from django_http_errors.http_names import (
 )
 from django_http_errors.internals import refusing_headers
 
-from .preconditions import PRECONDITIONS, Outcome, Preconditions, evaluate
+from .preconditions import PRECONDITIONS, Outcome, Preconditions, evaluate, guarding_headers
 
 __all__ = [
     "NotModifiedResponse",
@@ -121,6 +121,6 @@ def require_guard(
     if method not in GUARDED_METHODS or guarded:
         return
     if required:
-        raise PreconditionRequired()
+        raise PreconditionRequired(required_headers=guarding_headers())
     if report is not None:
         report()

@@ -35,7 +35,15 @@ from django_http_errors.http_names import (
 from .dates import parse_http_date, to_second
 from .targets import Target
 
-__all__ = ["PRECONDITIONS", "Current", "Outcome", "Precondition", "Preconditions", "evaluate"]
+__all__ = [
+    "PRECONDITIONS",
+    "Current",
+    "Outcome",
+    "Precondition",
+    "Preconditions",
+    "evaluate",
+    "guarding_headers",
+]
 
 
 def gettext_noop(message: str) -> str:
@@ -198,6 +206,11 @@ PRECONDITIONS: Final[tuple[Precondition, ...]] = (
         not_modified=True,
     ),
 )
+
+
+def guarding_headers() -> tuple[str, ...]:
+    """The header fields that guard a write, any of which a required precondition asks for."""
+    return tuple(kind.name for kind in PRECONDITIONS if kind.guards is not None)
 
 
 class Preconditions:
