@@ -22,13 +22,17 @@ from django_http_errors.etags import (
 
 __all__ = [
     "GUARDED_METHODS",
+    "PRECONDITION_HEADERS",
     "READ_METHODS",
     "Outcome",
+    "PreconditionHeader",
     "Preconditions",
+    "Target",
     "evaluate",
     "format_http_date",
     "last_modified_to_send",
     "parse_http_date",
+    "target_of",
     "validator_second",
 ]
 
@@ -99,6 +103,80 @@ class Outcome(enum.Enum):
     PRECONDITION_FAILED = "precondition_failed"
 
 
+class Target(enum.Enum):
+    """What a conditional request is evaluated against, so which preconditions apply to it."""
+
+    #: GET of one object: its ETag and Last-Modified.
+    OBJECT_READ = "object-read"
+    #: GET of a list: its weak ETag (no Last-Modified).
+    LIST_READ = "list-read"
+    #: POST to a list: the list's weak ETag.
+    CREATE = "create"
+    #: PUT, PATCH, DELETE or an unsafe action on one object.
+    WRITE = "write"
+
+
+def target_of(
+    method: str, *, action: str | None, detail: bool, lists: bool, creates: bool
+) -> Target | None:
+    """What a conditional view evaluates an operation's preconditions against, if anything.
+
+    ``lists``: a GET of a list whose changes the view tracks (else it has no ETag).
+    """
+    if method in READ_METHODS:
+        if detail:
+            # A custom GET action shows something other than the object the validators describe.
+            return Target.OBJECT_READ if action in (None, "retrieve") else None
+        return Target.LIST_READ if lists and action in (None, "list") else None
+    if method == "OPTIONS":
+        return None
+    if detail:
+        return Target.WRITE
+    return Target.CREATE if creates else None
+
+
+@dataclass(frozen=True)
+class PreconditionHeader:
+    """One precondition header field: its name, the ``Preconditions`` member that holds it,
+    the targets it applies to, and what it does (in English, translated where it is shown)."""
+
+    name: str
+    member: str
+    targets: frozenset[Target]
+    description: str
+
+
+#: Every precondition the evaluation reads: ``Preconditions.of`` and the OpenAPI parameters
+#: both read this table, so a new kind is one row here (and its step in ``evaluate``).
+PRECONDITION_HEADERS: Final = (
+    PreconditionHeader(
+        IF_MATCH,
+        "if_match",
+        frozenset(Target),
+        "The ETag you last saw (strong comparison); no match is 412.",
+    ),
+    PreconditionHeader(
+        IF_NONE_MATCH,
+        "if_none_match",
+        frozenset(Target),
+        "'*' or entity tags (weak comparison); a match is 304 on GET, 412 on a write.",
+    ),
+    PreconditionHeader(
+        IF_MODIFIED_SINCE,
+        "if_modified_since",
+        frozenset({Target.OBJECT_READ}),
+        "An HTTP date; not modified since then (and no If-None-Match) is 304.",
+    ),
+    # A list has no Last-Modified to compare a date with: its GET and POST ignore it.
+    PreconditionHeader(
+        IF_UNMODIFIED_SINCE,
+        "if_unmodified_since",
+        frozenset({Target.OBJECT_READ, Target.WRITE}),
+        "An HTTP date; modified since then (and no If-Match) is 412.",
+    ),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Preconditions:
     """The four precondition field values as received, None when absent (RFC 9110 §13.1)."""
@@ -110,13 +188,8 @@ class Preconditions:
 
     @classmethod
     def of(cls, headers: Mapping[str, str]) -> Preconditions:
-        """The four fields of a request's headers (a case-insensitive mapping, as Django's)."""
-        return cls(
-            if_match=headers.get(IF_MATCH),
-            if_none_match=headers.get(IF_NONE_MATCH),
-            if_modified_since=headers.get(IF_MODIFIED_SINCE),
-            if_unmodified_since=headers.get(IF_UNMODIFIED_SINCE),
-        )
+        """The fields of a request's headers (a case-insensitive mapping, as Django's)."""
+        return cls(**{field.member: headers.get(field.name) for field in PRECONDITION_HEADERS})
 
     def guards_write(self, *, last_modified: float | None) -> bool:
         """Whether these guard a write from lost updates (else the 428 of a required precondition).
