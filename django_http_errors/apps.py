@@ -8,8 +8,8 @@ from django.apps import AppConfig
 
 
 class DjangoHttpErrorsConfig(AppConfig):
-    """Registers the checks and, when drf-spectacular is installed, its extensions for our
-    classes (``openapi.extensions``, which drf-spectacular finds once they are imported)."""
+    """Registers the system checks and, when drf-spectacular is installed, its extensions for
+    our classes (``openapi.extensions``, which drf-spectacular finds once they are imported)."""
 
     name = "django_http_errors"
     verbose_name = "HTTP errors"

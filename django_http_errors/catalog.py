@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from .exceptions import declared_problem_types
 from .problems import ProblemType
 
+__all__ = ["problem_types"]
+
 #: The types no class of ours declares: DRF's exceptions (whose classes are DRF's), the
 #: codes our permissions refuse with, and the generic 500.
 BUILT_IN: tuple[ProblemType, ...] = (
