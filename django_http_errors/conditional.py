@@ -103,6 +103,11 @@ class Outcome(enum.Enum):
     PRECONDITION_FAILED = "precondition_failed"
 
 
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for translation where it is shown, as Django's does, without Django."""
+    return message
+
+
 class Target(enum.Enum):
     """What a conditional request is evaluated against, so which preconditions apply to it."""
 
@@ -153,26 +158,28 @@ PRECONDITION_HEADERS: Final = (
         IF_MATCH,
         "if_match",
         frozenset(Target),
-        "The ETag you last saw (strong comparison); no match is 412.",
+        gettext_noop("The ETag you last saw (strong comparison); no match is 412."),
     ),
     PreconditionHeader(
         IF_NONE_MATCH,
         "if_none_match",
         frozenset(Target),
-        "'*' or entity tags (weak comparison); a match is 304 on GET, 412 on a write.",
+        gettext_noop(
+            "'*' or entity tags (weak comparison); a match is 304 on GET, 412 on a write."
+        ),
     ),
     PreconditionHeader(
         IF_MODIFIED_SINCE,
         "if_modified_since",
         frozenset({Target.OBJECT_READ}),
-        "An HTTP date; not modified since then (and no If-None-Match) is 304.",
+        gettext_noop("An HTTP date; not modified since then (and no If-None-Match) is 304."),
     ),
     # A list has no Last-Modified to compare a date with: its GET and POST ignore it.
     PreconditionHeader(
         IF_UNMODIFIED_SINCE,
         "if_unmodified_since",
         frozenset({Target.OBJECT_READ, Target.WRITE}),
-        "An HTTP date; modified since then (and no If-Match) is 412.",
+        gettext_noop("An HTTP date; modified since then (and no If-Match) is 412."),
     ),
 )
 

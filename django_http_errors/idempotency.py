@@ -30,6 +30,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from rest_framework.request import Request
 
 from .conditional import ETAG, LAST_MODIFIED
@@ -74,7 +75,7 @@ IDEMPOTENCY_KEY_PATTERN: Final = (
     '^(?:"(?:[ !#-\\[\\]-~]|\\\\["\\\\]){1,255}"|[!#$%&\'*+.^_`|~0-9A-Za-z:/=-]{1,255})$'
 )
 #: What the key is for a client (English, translated where it is shown).
-IDEMPOTENCY_KEY_DESCRIPTION: Final = (
+IDEMPOTENCY_KEY_DESCRIPTION: Final = gettext_noop(
     'A unique key, such as a UUID, as a quoted string ("8e03...") or bare, sent again with '
     "each retry: the request is done once and its answer replayed; the same key with other "
     "content is 422, while the first is in flight 409."

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 import pytest
 from django.urls import path
+from django.utils import translation
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.settings import patched_settings
@@ -690,3 +691,15 @@ def test_a_new_problem_type_shows_with_its_members_and_headers() -> None:
     assert document["components"]["schemas"][status]["enum"] == [418]
     # Raised without arguments it carries no pot: not every occurrence does.
     assert own["required"] == ["status"]
+
+
+def test_the_descriptions_the_runtime_declares_are_translated() -> None:
+    view = keyed_conditional_view(ProblemAutoSchema())
+    english = schema_of(view, "posts/{id}/")["paths"]["/posts/{id}/"]["put"]["parameters"]
+    with translation.override("de"):
+        german = schema_of(view, "posts/{id}/")["paths"]["/posts/{id}/"]["put"]["parameters"]
+    headers = [(e, g) for e, g in zip(english, german, strict=True) if e["in"] == "header"]
+    assert len(headers) == 4
+    for mine, theirs in headers:
+        assert mine["name"] == theirs["name"]
+        assert mine["description"] != theirs["description"], mine["name"]

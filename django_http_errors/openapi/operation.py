@@ -20,7 +20,7 @@ from rest_framework.settings import api_settings
 from ..adoption import DRFErrorsMixin
 from ..compat import keeps_drf_members
 from ..conf import request_id_header
-from ..exceptions import InvalidQueryParameters, ServiceUnavailable
+from ..exceptions import InvalidQueryParameters
 from ..handlers import JSON
 from ..http_names import ETAG, LAST_MODIFIED, LOCATION, RETRY_AFTER, WWW_AUTHENTICATE
 from ..permissions import RefusalLevel
@@ -35,7 +35,7 @@ from .components import (
     problem_components,
 )
 from .facts import OperationFacts
-from .statuses import error_statuses
+from .statuses import ALWAYS_PROBLEMS, error_statuses
 
 __all__ = ["complete_operation"]
 
@@ -48,8 +48,6 @@ _BEFORE_PARAMETERS = ("operationId", "description", "summary", "externalDocs")
 #: The headers of DRF's own problems, which cannot declare them: a 401 MUST carry a challenge;
 #: a 429 says how long to wait.
 _DRF_PROBLEM_HEADERS = {401: (WWW_AUTHENTICATE,), 429: (RETRY_AFTER,)}
-#: The problems every operation can answer (``statuses.ALWAYS``) that declare headers.
-_ALWAYS_PROBLEMS = (ServiceUnavailable,)
 
 #: The response header fields we document: what each says, and whether it is always sent.
 _RESPONSE_HEADERS: dict[str, tuple[Any, bool]] = {
@@ -190,7 +188,7 @@ def _response_headers(
     description = facts.description
     names += [header.name for header in description.response_headers if status in header.statuses]
     names += _DRF_PROBLEM_HEADERS.get(status, ())
-    problems: tuple[type[APIException], ...] = (*_ALWAYS_PROBLEMS, *description.problems)
+    problems: tuple[type[APIException], ...] = (*ALWAYS_PROBLEMS, *description.problems)
     for problem in problems:
         if problem.status_code == status:
             names += getattr(problem, "header_names", ())

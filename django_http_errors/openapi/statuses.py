@@ -8,16 +8,27 @@ from typing import Any
 
 from django.db import models
 from rest_framework import authentication, negotiation
+from rest_framework.exceptions import APIException
 
+from ..exceptions import ServiceUnavailable
 from ..http_names import SAFE_METHODS
 from ..permissions import RefusalLevel
 from ..throttling import ThrottledBasicAuthentication
 from .facts import OperationFacts
 
-__all__ = ["deletion_can_be_refused", "error_statuses", "has_unique_constraint"]
+__all__ = [
+    "ALWAYS",
+    "ALWAYS_PROBLEMS",
+    "deletion_can_be_refused",
+    "error_statuses",
+    "has_unique_constraint",
+]
 
-#: The statuses every operation can answer: an unexpected error, an unreachable database.
-ALWAYS = (500, 503)
+#: The problems every operation can give, besides an unexpected error's 500: an unreachable
+#: database.
+ALWAYS_PROBLEMS: tuple[type[APIException], ...] = (ServiceUnavailable,)
+#: The statuses every operation can answer.
+ALWAYS = (500, *(problem.status_code for problem in ALWAYS_PROBLEMS))
 
 
 def error_statuses(facts: OperationFacts) -> set[int]:
