@@ -512,11 +512,14 @@ def test_preconditions_of_reads_every_declared_kind() -> None:
     headers = {kind.name: f"value of {kind.name}" for kind in PRECONDITIONS}
     preconditions = Preconditions.of({**headers, "If-Range": '"v1"'})
     assert preconditions.values == headers
-    assert preconditions.if_match == "value of If-Match"
+    for kind in PRECONDITIONS:
+        assert getattr(preconditions, kind.member) == f"value of {kind.name}"
+    assert Preconditions.of({}) == Preconditions()
 
 
 def test_preconditions_take_the_kinds_by_keyword_or_in_their_order() -> None:
-    assert Preconditions('"a"', None, "*") == Preconditions(if_match='"a"', if_none_match="*")
+    # RFC 9110 §13.1's order, as the four fields always were.
+    assert Preconditions('"a"', "*") == Preconditions(if_match='"a"', if_none_match="*")
     with pytest.raises(TypeError):
         Preconditions(if_range='"a"')
     with pytest.raises(AttributeError):
@@ -530,6 +533,7 @@ def test_a_declared_kind_is_read_evaluated_and_guards(monkeypatch: pytest.Monkey
         compares="Schedule-Tag",
         description="The Schedule-Tag you last saw; no match is 412.",
         holds=lambda value, current: value == '"s1"',
+        step=1,
         guards=lambda value, second: True,
     )
     monkeypatch.setattr(preconditions_module, "PRECONDITIONS", (*PRECONDITIONS, schedule_tag))

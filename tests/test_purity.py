@@ -14,6 +14,7 @@ PURE = [
     "conditional.dates",
     "conditional.preconditions",
     "etags",
+    "http_dates",
     "idempotency",
     "idempotency.keys",
     "integrity",

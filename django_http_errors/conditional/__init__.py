@@ -1,14 +1,18 @@
 """Conditional requests (RFC 9110 §13): the pure evaluation, importable without Django.
 
-The parts, from the pure core up: ``dates`` (HTTP-dates), ``preconditions`` (the kinds and
-their §13.2.2 evaluation), ``validators`` (ETag and Last-Modified of a model object or a list),
-``reads`` (a read's decision and its 304), ``swaps`` (a write's compare-and-swap), ``answers``
-(the headers an answer carries), and ``mixin`` (``ConditionalUpdateMixin``, the DRF wiring
-over them). Only the pure names are imported here: a view imports the mixin from
-``django_http_errors.mixins``.
+The parts, from the pure core up: ``dates`` (the second a validator stands for),
+``preconditions`` (the kinds and their §13.2.2 evaluation), ``targets`` (what they are
+evaluated against), ``validators`` (ETag and Last-Modified of a model object or a list),
+``decisions`` (a read's, a list's and a create's, and the 304), ``swaps`` (a write's
+compare-and-swap), ``answers`` (the headers a success carries), ``blind_writes`` (the
+``"report"`` mode). Over them, ``ConditionalUpdateMixin`` (``mixin``) is DRF hook wiring in
+three short classes: ``view_validators``, ``view_preconditions``, ``view_writes``. Only the
+pure names are imported here: a view imports the mixin from ``django_http_errors.mixins``.
 """
 
 from __future__ import annotations
+
+from django_http_errors.http_dates import format_http_date, parse_http_date
 
 # The header names are importable from here as before ``http_names``, for the modules that
 # still do.
@@ -20,7 +24,7 @@ from django_http_errors.http_names import IF_NONE_MATCH as IF_NONE_MATCH
 from django_http_errors.http_names import IF_UNMODIFIED_SINCE as IF_UNMODIFIED_SINCE
 from django_http_errors.http_names import LAST_MODIFIED as LAST_MODIFIED
 
-from .dates import format_http_date, last_modified_to_send, parse_http_date, validator_second
+from .dates import last_modified_to_send, validator_second
 from .preconditions import PRECONDITIONS, Outcome, Precondition, Preconditions, evaluate
 from .targets import Target, target_of
 

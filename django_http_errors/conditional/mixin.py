@@ -12,8 +12,19 @@ from django.utils.cache import patch_vary_headers
 from rest_framework.request import Request
 
 from django_http_errors.challenges import credential_headers
+from django_http_errors.descriptions import (
+    HeaderParameter,
+    Operation,
+    OperationDescription,
+    ResponseHeader,
+    inherited,
+)
+from django_http_errors.exceptions import Conflict, PreconditionFailed, PreconditionRequired
+from django_http_errors.http_names import ETAG, GUARDED_METHODS, LAST_MODIFIED
 
 from . import answers, decisions
+from .preconditions import PRECONDITIONS
+from .targets import Target, target_of
 from .view_writes import ViewWrites
 
 __all__ = ["ConditionalUpdateMixin"]
@@ -63,3 +74,48 @@ class ConditionalUpdateMixin(ViewWrites):
         )
         answers.set_absent(response, headers)
         return response
+
+    # API description (descriptions.py)
+
+    def describe_operation(self, operation: Operation) -> OperationDescription:
+        """The preconditions, validators and statuses this mixin gives ``operation``."""
+        model = operation.model
+        tracks = model is not None and bool(
+            self.get_version_field(model) or self.get_last_modified_field(model)
+        )
+        target = target_of(
+            operation.method,
+            action=operation.action,
+            detail=operation.detail,
+            lists=operation.lists and tracks,
+            creates=operation.creates,
+        )
+        if target is None:
+            return inherited(super(), operation)
+        problems: tuple[type[Any], ...] = (PreconditionFailed,)
+        if target is Target.WRITE and operation.method in GUARDED_METHODS:
+            # Missing and required: 428; missing and optional: a concurrent change is 409.
+            problems += (PreconditionRequired if self.is_precondition_required() else Conflict,)
+        reads = target in (Target.OBJECT_READ, Target.LIST_READ)
+        if reads:
+            carried: tuple[int, ...] = (200, 304)
+        elif target is Target.CREATE:
+            carried = (201,)
+        else:
+            # The new state's validators; a PUT's none: what is stored is not what was sent.
+            carried = (200,) if operation.method == "PATCH" else ()
+        validators = [ETAG] if carried else []
+        last_modified = tracks and bool(self.get_last_modified_field(model))
+        if validators and target is not Target.LIST_READ and last_modified:
+            validators.append(LAST_MODIFIED)
+        own = OperationDescription(
+            tuple(
+                HeaderParameter(kind.name, kind.description)
+                for kind in PRECONDITIONS
+                if target in kind.targets
+            ),
+            tuple(ResponseHeader(name, carried) for name in validators),
+            problems,
+            frozenset({304} if reads else ()),
+        )
+        return own | inherited(super(), operation)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Final
 
 from django_http_errors.etags import (
@@ -22,6 +23,7 @@ from django_http_errors.etags import (
     strong_match,
     weak_match,
 )
+from django_http_errors.http_dates import parse_http_date
 from django_http_errors.http_names import (
     ETAG,
     IF_MATCH,
@@ -32,7 +34,7 @@ from django_http_errors.http_names import (
     READ_METHODS,
 )
 
-from .dates import parse_http_date, to_second
+from .dates import to_second
 from .targets import Target
 
 __all__ = [
@@ -90,6 +92,8 @@ class Precondition:
     description: str
     #: Whether the field's value holds for the current state (RFC 9110 §13.1).
     holds: Callable[[str, Current], bool]
+    #: Its step in the evaluation order of RFC 9110 §13.2.2: the first false one decides.
+    step: int
     #: The methods it is evaluated for; ``None``: every method.
     methods: frozenset[str] | None = None
     #: A header field whose presence makes this one ignored.
@@ -165,25 +169,17 @@ def _with_a_date_to_compare(value: str, second: int | None) -> bool:
 
 
 #: The precondition kinds, in the order RFC 9110 §13.2.2 evaluates them.
+#: The precondition kinds, in the order of RFC 9110 §13.1 (and of the API description);
+#: ``evaluate`` takes them in the order of their ``step``.
 PRECONDITIONS: Final[tuple[Precondition, ...]] = (
-    # Step 1: If-Match decides alone.
     Precondition(
         IF_MATCH,
         compares=ETAG,
         description=gettext_noop("The ETag you last saw (strong comparison); no match is 412."),
         holds=_if_match_holds,
+        step=1,
         guards=_always,
     ),
-    # Step 2: If-Unmodified-Since, only without If-Match.
-    Precondition(
-        IF_UNMODIFIED_SINCE,
-        compares=LAST_MODIFIED,
-        description=gettext_noop("An HTTP date; modified since then (and no If-Match) is 412."),
-        holds=_if_unmodified_since_holds,
-        yields_to=IF_MATCH,
-        guards=_with_a_date_to_compare,
-    ),
-    # Step 3: If-None-Match.
     Precondition(
         IF_NONE_MATCH,
         compares=ETAG,
@@ -191,9 +187,10 @@ PRECONDITIONS: Final[tuple[Precondition, ...]] = (
             "'*' or entity tags (weak comparison); a match is 304 on GET, 412 on a write."
         ),
         holds=_if_none_match_holds,
+        step=3,
         not_modified=True,
     ),
-    # Step 4: If-Modified-Since, for GET and HEAD only, and only without If-None-Match.
+    # For GET and HEAD only.
     Precondition(
         IF_MODIFIED_SINCE,
         compares=LAST_MODIFIED,
@@ -201,9 +198,19 @@ PRECONDITIONS: Final[tuple[Precondition, ...]] = (
             "An HTTP date; not modified since then (and no If-None-Match) is 304."
         ),
         holds=_if_modified_since_holds,
+        step=4,
         methods=READ_METHODS,
         yields_to=IF_NONE_MATCH,
         not_modified=True,
+    ),
+    Precondition(
+        IF_UNMODIFIED_SINCE,
+        compares=LAST_MODIFIED,
+        description=gettext_noop("An HTTP date; modified since then (and no If-Match) is 412."),
+        holds=_if_unmodified_since_holds,
+        step=2,
+        yields_to=IF_MATCH,
+        guards=_with_a_date_to_compare,
     ),
 )
 
@@ -302,8 +309,10 @@ def evaluate(
         exists=exists,
     )
     values = preconditions.values
-    # Steps 1 to 4: each kind in its turn; the first false one decides.
-    for kind in PRECONDITIONS:
+    # Steps 1 to 4: If-Match, If-Unmodified-Since, If-None-Match, If-Modified-Since, each in
+    # its turn (a kind yields to another whose presence makes it ignored); the first false
+    # one decides.
+    for kind in sorted(PRECONDITIONS, key=attrgetter("step")):
         value = values.get(kind.name)
         if value is None or (kind.methods is not None and method not in kind.methods):
             continue

@@ -9,24 +9,40 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Final
 
 from django.db import DatabaseError, models
 from django.http import HttpResponseBase
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from rest_framework.request import Request
 
 from django_http_errors.conf import get_settings
+from django_http_errors.descriptions import (
+    HeaderParameter,
+    Operation,
+    OperationDescription,
+    inherited,
+)
 from django_http_errors.exceptions import (
     IdempotencyKeyInUse,
     IdempotencyKeyNeedsAuthentication,
     IdempotencyKeyRequired,
+    IdempotencyKeyReused,
+    IdempotentAnswerLost,
     MalformedIdempotencyKey,
 )
 from django_http_errors.http_names import IDEMPOTENCY_KEY, UNSAFE_METHODS
 from django_http_errors.wiring import AnsweredEarly, ViewWiring
 
 from . import claims
-from .keys import MalformedKey, parse_idempotency_key, request_fingerprint, scope_digest
+from .keys import (
+    IDEMPOTENCY_KEY_PATTERN,
+    MalformedKey,
+    parse_idempotency_key,
+    request_fingerprint,
+    scope_digest,
+)
 from .store import Claim, KeyedRequest
 
 __all__ = ["IdempotencyMixin"]
@@ -34,6 +50,13 @@ __all__ = ["IdempotencyMixin"]
 LOST_CLAIM_DETAIL = _(
     "This request took longer than the server waits for it, and a retry with the same "
     "Idempotency-Key took its place: this one changed nothing. Retry to get the answer."
+)
+
+#: What the key is for a client (English, translated where it is shown).
+IDEMPOTENCY_KEY_DESCRIPTION: Final = gettext_noop(
+    'A unique key, such as a UUID, as a quoted string ("8e03...") or bare, sent again with '
+    "each retry: the request is done once and its answer replayed; the same key with other "
+    "content is 422, while the first is in flight 409."
 )
 
 logger = logging.getLogger("django_http_errors.idempotency")
@@ -158,3 +181,26 @@ class IdempotencyMixin(ViewWiring):
             and method in UNSAFE_METHODS
             and IDEMPOTENCY_KEY in request.headers
         )
+
+    # API description (descriptions.py)
+
+    def describe_operation(self, operation: Operation) -> OperationDescription:
+        """``Idempotency-Key`` and the problems it can give, on a method that honours it."""
+        method = operation.method
+        if method not in self.idempotent_methods or method not in UNSAFE_METHODS:
+            return inherited(super(), operation)
+        key = HeaderParameter(
+            IDEMPOTENCY_KEY,
+            IDEMPOTENCY_KEY_DESCRIPTION,
+            required=self.is_idempotency_key_required(),
+            pattern=IDEMPOTENCY_KEY_PATTERN,
+        )
+        problems = (
+            IdempotencyKeyRequired,
+            MalformedIdempotencyKey,
+            IdempotencyKeyNeedsAuthentication,
+            IdempotencyKeyInUse,
+            IdempotentAnswerLost,
+            IdempotencyKeyReused,
+        )
+        return OperationDescription((key,), (), problems) | inherited(super(), operation)
