@@ -136,3 +136,11 @@ def test_the_delete_button_sends_the_shown_etag(page: Page, http: httpx.Client) 
     assert answer.value.status == 200, answer.value.text()
     assert answer.value.request.header_value("If-Match") == etag
     assert http.get(path).status_code == 404
+
+
+def test_logged_in_alice_sees_her_draft(page: Page) -> None:
+    # Without a session the browser would send no credentials: a draft is hidden as 404.
+    response = page.goto("/api/articles/2/")  # alice's draft
+    assert response is not None
+    assert response.status == 200
+    assert "Alice's draft" in page.locator(".response-info").inner_text()
