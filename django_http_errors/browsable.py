@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import models
 from rest_framework import renderers
+from rest_framework.status import HTTP_201_CREATED as CREATED
 
 from .etags import parse_etag
 from .http_names import ETAG, GUARDED_METHODS, IF_MATCH
@@ -48,11 +49,12 @@ def shown_etag(data: Any, response: Any, view: Any) -> str | None:
 
     A read answers it in ``ETag``. A PUT answers none (what is stored is not exactly what was
     sent), yet its page shows the stored state, whose ETag the view tells (``get_etag`` of
-    ``ConditionalUpdateMixin``). An error page shows no representation: the person reloads to
-    see the current one before writing again. A weak ETag never matches ``If-Match``.
+    ``ConditionalUpdateMixin``). A 201's ETag is the created resource's, at its ``Location``,
+    not the page's. An error page shows no representation: the person reloads to see the
+    current one before writing again. A weak ETag never matches ``If-Match``.
     """
     status = getattr(response, "status_code", 0)
-    if not 200 <= status < 300:
+    if not 200 <= status < 300 or status == CREATED:
         return None
     etag = response.get(ETAG) if response is not None else None
     if etag is None:

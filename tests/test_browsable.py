@@ -104,6 +104,15 @@ def test_a_problem_page_names_no_etag(
     assert shown(refused)["etag"] is None
 
 
+def test_a_created_resources_etag_is_not_the_pages(
+    client_as: Callable[[str], Client], alices_post: Post
+) -> None:
+    created = write(client_as("alice"), "POST", "/posts/", {"title": "New", "body": ""}, **HTML)
+    assert created.status_code == 201, created.content
+    assert created["ETag"]  # the created post's, at its Location
+    assert shown(created)["etag"] is None
+
+
 def test_a_list_page_names_no_etag(alices_post: Post) -> None:
     response = Client().get("/posts/", headers=HTML)
     assert response["ETag"].startswith("W/")
