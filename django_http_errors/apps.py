@@ -8,7 +8,7 @@ from django.apps import AppConfig
 
 
 class DjangoHttpErrorsConfig(AppConfig):
-    """Registers the checks and, when drf-spectacular is installed, the schema extensions."""
+    """Registers the system checks and, when drf-spectacular is installed, loads ``schema``."""
 
     name = "django_http_errors"
     verbose_name = "HTTP errors"

@@ -56,7 +56,7 @@ from .serializers import ETagField
 from .wiring import ViewWiring
 from .writes import saves_fields_only, stored, swap_fields, swap_version
 
-__all__ = ["ConditionalUpdateMixin"]
+__all__ = ["ConditionalUpdateMixin", "NotModifiedResponse"]
 
 logger = logging.getLogger(__name__)
 

@@ -33,7 +33,6 @@ from rest_framework.mixins import CreateModelMixin
 from rest_framework.settings import api_settings
 
 from .adoption import DRFErrorsMixin
-from .challenges import WWW_AUTHENTICATE
 from .compat import keeps_drf_members
 from .conditional import (
     ETAG,
@@ -47,12 +46,15 @@ from .conditional import (
 from .conf import request_id_header
 from .exceptions import RETRY_AFTER, PreconditionFailed, PreconditionRequired
 from .handlers import JSON
+from .http_names import WWW_AUTHENTICATE
 from .idempotency import IDEMPOTENCY_KEY, IdempotencyMixin
 from .mixins import ConditionalUpdateMixin
 from .permissions import Refusal, RefusalLevel, refusals
 from .problems import PROBLEM_JSON, reason_phrase
 from .query.parameters import query_error_statuses
 from .throttling import ThrottledBasicAuthentication
+
+__all__ = ["ProblemAutoSchema"]
 
 PROBLEM_COMPONENT = "Problem"
 VALIDATION_PROBLEM_COMPONENT = "ValidationProblem"
