@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import enum
 import math
-import re
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 from typing import Final
 
 from django_http_errors.etags import (
@@ -19,16 +16,21 @@ from django_http_errors.etags import (
     strong_match,
     weak_match,
 )
+from django_http_errors.http_dates import format_http_date, parse_http_date
 
 __all__ = [
     "GUARDED_METHODS",
+    "PRECONDITION_HEADERS",
     "READ_METHODS",
     "Outcome",
+    "PreconditionHeader",
     "Preconditions",
+    "Target",
     "evaluate",
     "format_http_date",
     "last_modified_to_send",
     "parse_http_date",
+    "target_of",
     "validator_second",
 ]
 
@@ -49,47 +51,6 @@ READ_METHODS: Final = frozenset({"GET", "HEAD"})
 #: preconditions it is sent.
 GUARDED_METHODS: Final = frozenset({"PUT", "PATCH", "DELETE"})
 
-_DAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_DAY_NAMES_LONG: Final = (
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-)
-_MONTH_NAMES: Final = (
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-)
-# HTTP-date is case-sensitive and its digits are ASCII only, hence [0-9], not \d.
-_DAY: Final = "|".join(_DAY_NAMES)
-_DAY_LONG: Final = "|".join(_DAY_NAMES_LONG)
-_MONTH: Final = "|".join(_MONTH_NAMES)
-_TIME: Final = "(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})"
-_IMF_FIXDATE_RE: Final = re.compile(
-    f"(?:{_DAY}), (?P<day>[0-9]{{2}}) (?P<month>{_MONTH}) (?P<year>[0-9]{{4}}) {_TIME} GMT"
-)
-_RFC850_DATE_RE: Final = re.compile(
-    f"(?:{_DAY_LONG}), (?P<day>[0-9]{{2}})-(?P<month>{_MONTH})-(?P<year>[0-9]{{2}}) {_TIME} GMT"
-)
-_ASCTIME_DATE_RE: Final = re.compile(
-    f"(?:{_DAY}) (?P<month>{_MONTH}) (?P<day>[0-9]{{2}}| [0-9]) {_TIME} (?P<year>[0-9]{{4}})"
-)
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_OWS: Final = " \t"
-
 
 class Outcome(enum.Enum):
     """What the server does after evaluating the preconditions (``evaluate``)."""
@@ -97,6 +58,87 @@ class Outcome(enum.Enum):
     PROCEED = "proceed"
     NOT_MODIFIED = "not_modified"
     PRECONDITION_FAILED = "precondition_failed"
+
+
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for translation where it is shown, as Django's does, without Django."""
+    return message
+
+
+class Target(enum.Enum):
+    """What a conditional request is evaluated against, so which preconditions apply to it."""
+
+    #: GET of one object: its ETag and Last-Modified.
+    OBJECT_READ = "object-read"
+    #: GET of a list: its weak ETag (no Last-Modified).
+    LIST_READ = "list-read"
+    #: POST to a list: the list's weak ETag.
+    CREATE = "create"
+    #: PUT, PATCH, DELETE or an unsafe action on one object.
+    WRITE = "write"
+
+
+def target_of(
+    method: str, *, action: str | None, detail: bool, lists: bool, creates: bool
+) -> Target | None:
+    """What a conditional view evaluates an operation's preconditions against, if anything.
+
+    ``lists``: a GET of a list whose changes the view tracks (else it has no ETag).
+    """
+    if method in READ_METHODS:
+        if detail:
+            # A custom GET action shows something other than the object the validators describe.
+            return Target.OBJECT_READ if action in (None, "retrieve") else None
+        return Target.LIST_READ if lists and action in (None, "list") else None
+    if method == "OPTIONS":
+        return None
+    if detail:
+        return Target.WRITE
+    return Target.CREATE if creates else None
+
+
+@dataclass(frozen=True)
+class PreconditionHeader:
+    """One precondition header field: its name, the ``Preconditions`` member that holds it,
+    the targets it applies to, and what it does (in English, translated where it is shown)."""
+
+    name: str
+    member: str
+    targets: frozenset[Target]
+    description: str
+
+
+#: Every precondition the evaluation reads: ``Preconditions.of`` and the OpenAPI parameters
+#: both read this table, so a new kind is one row here (and its step in ``evaluate``).
+PRECONDITION_HEADERS: Final = (
+    PreconditionHeader(
+        IF_MATCH,
+        "if_match",
+        frozenset(Target),
+        gettext_noop("The ETag you last saw (strong comparison); no match is 412."),
+    ),
+    PreconditionHeader(
+        IF_NONE_MATCH,
+        "if_none_match",
+        frozenset(Target),
+        gettext_noop(
+            "'*' or entity tags (weak comparison); a match is 304 on GET, 412 on a write."
+        ),
+    ),
+    PreconditionHeader(
+        IF_MODIFIED_SINCE,
+        "if_modified_since",
+        frozenset({Target.OBJECT_READ}),
+        gettext_noop("An HTTP date; not modified since then (and no If-None-Match) is 304."),
+    ),
+    # A list has no Last-Modified to compare a date with: its GET and POST ignore it.
+    PreconditionHeader(
+        IF_UNMODIFIED_SINCE,
+        "if_unmodified_since",
+        frozenset({Target.OBJECT_READ, Target.WRITE}),
+        gettext_noop("An HTTP date; modified since then (and no If-Match) is 412."),
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,13 +152,8 @@ class Preconditions:
 
     @classmethod
     def of(cls, headers: Mapping[str, str]) -> Preconditions:
-        """The four fields of a request's headers (a case-insensitive mapping, as Django's)."""
-        return cls(
-            if_match=headers.get(IF_MATCH),
-            if_none_match=headers.get(IF_NONE_MATCH),
-            if_modified_since=headers.get(IF_MODIFIED_SINCE),
-            if_unmodified_since=headers.get(IF_UNMODIFIED_SINCE),
-        )
+        """The fields of a request's headers (a case-insensitive mapping, as Django's)."""
+        return cls(**{field.member: headers.get(field.name) for field in PRECONDITION_HEADERS})
 
     def guards_write(self, *, last_modified: float | None) -> bool:
         """Whether these guard a write from lost updates (else the 428 of a required precondition).
@@ -129,60 +166,6 @@ class Preconditions:
             and parse_http_date(self.if_unmodified_since) is not None
             and _to_second(last_modified) is not None
         )
-
-
-def parse_http_date(value: str, *, now: float | None = None) -> int | None:
-    """Parse any of the three HTTP-date formats to POSIX seconds, else None (RFC 9110 §5.6.7)."""
-    stripped = value.strip(_OWS)
-    match = _IMF_FIXDATE_RE.fullmatch(stripped) or _ASCTIME_DATE_RE.fullmatch(stripped)
-    is_rfc850 = match is None
-    if match is None:
-        match = _RFC850_DATE_RE.fullmatch(stripped)
-        if match is None:
-            return None
-    month = _MONTH_NAMES.index(match["month"]) + 1
-    day = int(match["day"])
-    hour, minute, second = int(match["hour"]), int(match["minute"]), int(match["second"])
-    if is_rfc850:
-        year = _rfc850_year(
-            int(match["year"]),
-            (month, day, hour, minute, second),
-            time.time() if now is None else now,
-        )
-    else:
-        year = int(match["year"])
-    # RFC 5322 §3.3, where IMF-fixdate comes from, allows second 60 for a leap second; POSIX
-    # time has none, so 23:59:60 counts as the next second, the way timegm does it.
-    leap_second = 1 if second == 60 else 0
-    try:
-        moment = datetime(year, month, day, hour, minute, second - leap_second, tzinfo=timezone.utc)
-    except ValueError:
-        return None
-    return (moment - _EPOCH) // timedelta(seconds=1) + leap_second
-
-
-def _rfc850_year(two_digits: int, rest: tuple[int, int, int, int, int], now: float) -> int:
-    """Expand an rfc850-date's two-digit year: more than 50 years ahead means last century."""
-    today = time.gmtime(now)
-    # (year, month, day, hour, minute, second) fifty years from now, compared field by field.
-    limit = (today.tm_year + 50, *today[1:6])
-    year = today.tm_year - today.tm_year % 100 + two_digits
-    if (year, *rest) > limit:
-        return year - 100
-    # Near the end of a century the next one's years are the nearer reading ("00" in 2099).
-    if (year + 100, *rest) <= limit:
-        return year + 100
-    return year
-
-
-def format_http_date(timestamp: float) -> str:
-    """Format POSIX seconds as an IMF-fixdate, the preferred HTTP-date, dropping the fraction."""
-    # floor, not int(): the second that contains the instant, also before 1970.
-    moment = _EPOCH + timedelta(seconds=math.floor(timestamp))
-    return (
-        f"{_DAY_NAMES[moment.weekday()]}, {moment.day:02d} {_MONTH_NAMES[moment.month - 1]} "
-        f"{moment.year:04d} {moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} GMT"
-    )
 
 
 def validator_second(changed_at: float, *, clock_skew: int) -> float:

@@ -30,10 +30,12 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from rest_framework.request import Request
 
 from .conditional import ETAG, LAST_MODIFIED
 from .conf import get_settings
+from .descriptions import HeaderParameter, Operation, OperationDescription, inherited
 from .exceptions import (
     IdempotencyKeyInUse,
     IdempotencyKeyNeedsAuthentication,
@@ -65,6 +67,19 @@ _CLAIM_ATTEMPTS: Final = 3
 CLAIM_LOCK_TIMEOUT: Final = "100ms"
 #: PostgreSQL's SQLSTATE for a lock not granted within ``lock_timeout``.
 _LOCK_NOT_AVAILABLE: Final = "55P03"
+
+#: Every key ``parse_idempotency_key`` accepts, as an ECMA-262 regular expression: a
+#: structured-field string of 1 to 255 characters (an escaped quote or backslash counting as
+#: one), or the bare token many clients send.
+IDEMPOTENCY_KEY_PATTERN: Final = (
+    '^(?:"(?:[ !#-\\[\\]-~]|\\\\["\\\\]){1,255}"|[!#$%&\'*+.^_`|~0-9A-Za-z:/=-]{1,255})$'
+)
+#: What the key is for a client (English, translated where it is shown).
+IDEMPOTENCY_KEY_DESCRIPTION: Final = gettext_noop(
+    'A unique key, such as a UUID, as a quoted string ("8e03...") or bare, sent again with '
+    "each retry: the request is done once and its answer replayed; the same key with other "
+    "content is 422, while the first is in flight 409."
+)
 
 LOST_CLAIM_DETAIL = _(
     "This request took longer than the server waits for it, and a retry with the same "
@@ -212,6 +227,29 @@ class IdempotencyMixin(ViewWiring):
             and method in _UNSAFE_METHODS
             and IDEMPOTENCY_KEY in request.headers
         )
+
+    # API description (descriptions.py)
+
+    def describe_operation(self, operation: Operation) -> OperationDescription:
+        """``Idempotency-Key`` and the problems it can give, on a method that honours it."""
+        method = operation.method
+        if method not in self.idempotent_methods or method not in _UNSAFE_METHODS:
+            return inherited(super(), operation)
+        key = HeaderParameter(
+            IDEMPOTENCY_KEY,
+            IDEMPOTENCY_KEY_DESCRIPTION,
+            required=self.is_idempotency_key_required(),
+            pattern=IDEMPOTENCY_KEY_PATTERN,
+        )
+        problems = (
+            IdempotencyKeyRequired,
+            MalformedIdempotencyKey,
+            IdempotencyKeyNeedsAuthentication,
+            IdempotencyKeyInUse,
+            IdempotentAnswerLost,
+            IdempotencyKeyReused,
+        )
+        return OperationDescription((key,), (), problems) | inherited(super(), operation)
 
 
 def _claim(keyed: _KeyedRequest) -> _Claim:

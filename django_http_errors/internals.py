@@ -23,11 +23,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NOT_FOUND_MESSAGE",
+    "SPECTACULAR_FIELD_VALIDATORS",
     "django_request",
     "is_csrf_failure",
     "not_found",
     "raised_in",
     "refusing_headers",
+    "spectacular_creates",
+    "spectacular_endpoints",
+    "spectacular_lists",
+    "spectacular_paginator",
     "watch_connections",
 ]
 
@@ -102,3 +107,37 @@ def watch_connections(pool_manager: PoolManager, watch: Callable[[socket.socket]
 
     pools = pool_manager.pool_classes_by_scheme
     pool_manager.pool_classes_by_scheme = {scheme: watched(pool) for scheme, pool in pools.items()}
+
+
+# drf-spectacular: what its AutoSchema knows of an operation, which only private methods tell
+# (the OpenAPI integration reads them for any project's AutoSchema subclass).
+
+
+def spectacular_lists(auto_schema: Any) -> bool:
+    """Whether drf-spectacular's ``AutoSchema`` documents its operation as a list (private
+    ``_is_list_view``)."""
+    return bool(auto_schema._is_list_view())
+
+
+def spectacular_creates(auto_schema: Any) -> bool:
+    """Whether drf-spectacular's ``AutoSchema`` documents its operation as a create (private
+    ``_is_create_operation``)."""
+    return bool(auto_schema._is_create_operation())
+
+
+def spectacular_paginator(auto_schema: Any) -> Any:
+    """The paginator drf-spectacular's ``AutoSchema`` documents for its operation, or ``None``
+    (private ``_get_paginator``)."""
+    return auto_schema._get_paginator()
+
+
+def spectacular_endpoints(generator: Any) -> list[tuple[str, str, str, Any]]:
+    """``(path, path_regex, method, view)`` of every endpoint, as drf-spectacular's generator
+    makes them for its operations, once it has parsed them (private
+    ``_get_paths_and_endpoints``)."""
+    return generator._get_paths_and_endpoints()  # type: ignore[no-any-return]
+
+
+#: The method drf-spectacular's ``AutoSchema`` calls with each serializer field and its schema,
+#: after its own validators: ``ProblemAutoSchema`` overrides it to add the NUL pattern.
+SPECTACULAR_FIELD_VALIDATORS = "_insert_field_validators"

@@ -42,14 +42,24 @@ from .conditional import (
     ETAG,
     GUARDED_METHODS,
     LAST_MODIFIED,
+    PRECONDITION_HEADERS,
     READ_METHODS,
     Outcome,
     Preconditions,
+    Target,
     evaluate,
     last_modified_to_send,
+    target_of,
     validator_second,
 )
 from .conf import get_settings
+from .descriptions import (
+    HeaderParameter,
+    Operation,
+    OperationDescription,
+    ResponseHeader,
+    inherited,
+)
 from .etags import quote_etag
 from .exceptions import Conflict, PreconditionFailed, PreconditionRequired
 from .serializers import ETagField
@@ -640,6 +650,51 @@ class ConditionalUpdateMixin(ViewWiring):
         for name, value in headers.items():
             response.setdefault(name, value)
         return response
+
+    # API description (descriptions.py)
+
+    def describe_operation(self, operation: Operation) -> OperationDescription:
+        """The preconditions, validators and statuses this mixin gives ``operation``."""
+        model = operation.model
+        tracks = model is not None and bool(
+            self.get_version_field(model) or self.get_last_modified_field(model)
+        )
+        target = target_of(
+            operation.method,
+            action=operation.action,
+            detail=operation.detail,
+            lists=operation.lists and tracks,
+            creates=operation.creates,
+        )
+        if target is None:
+            return inherited(super(), operation)
+        problems: tuple[type[Any], ...] = (PreconditionFailed,)
+        if target is Target.WRITE and operation.method in GUARDED_METHODS:
+            # Missing and required: 428; missing and optional: a concurrent change is 409.
+            problems += (PreconditionRequired if self.is_precondition_required() else Conflict,)
+        reads = target in (Target.OBJECT_READ, Target.LIST_READ)
+        if reads:
+            carried: tuple[int, ...] = (200, 304)
+        elif target is Target.CREATE:
+            carried = (201,)
+        else:
+            # The new state's validators; a PUT's none: what is stored is not what was sent.
+            carried = (200,) if operation.method == "PATCH" else ()
+        validators = [ETAG] if carried else []
+        last_modified = tracks and bool(self.get_last_modified_field(model))
+        if validators and target is not Target.LIST_READ and last_modified:
+            validators.append(LAST_MODIFIED)
+        own = OperationDescription(
+            tuple(
+                HeaderParameter(h.name, h.description)
+                for h in PRECONDITION_HEADERS
+                if target in h.targets
+            ),
+            tuple(ResponseHeader(name, carried) for name in validators),
+            problems,
+            frozenset({304} if reads else ()),
+        )
+        return own | inherited(super(), operation)
 
 
 def _not_modified(request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import calendar
 import math
+from typing import Any
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from django_http_errors.conditional import (
+    IF_MATCH,
+    IF_MODIFIED_SINCE,
+    IF_NONE_MATCH,
+    IF_UNMODIFIED_SINCE,
+    PRECONDITION_HEADERS,
     Outcome,
     Preconditions,
+    Target,
     evaluate,
     format_http_date,
     last_modified_to_send,
     parse_http_date,
+    target_of,
     validator_second,
 )
 from django_http_errors.etags import parse_etag_list
@@ -492,3 +500,51 @@ def test_if_match_may_name_the_current_state_in_another_representation(
         "PATCH", preconditions, etag='"1.2"', last_modified=None, same_state=same_state
     )
     assert result is outcome
+
+
+# The precondition headers: one table that the runtime and the API description read
+
+
+def test_preconditions_of_reads_every_header_of_the_table() -> None:
+    headers = {field.name: f"value of {field.name}" for field in PRECONDITION_HEADERS}
+    found = Preconditions.of(headers)
+    for field in PRECONDITION_HEADERS:
+        assert getattr(found, field.member) == f"value of {field.name}"
+    assert Preconditions.of({}) == Preconditions()
+
+
+@pytest.mark.parametrize(
+    ("method", "action", "detail", "lists", "creates", "target"),
+    [
+        ("GET", None, True, False, False, Target.OBJECT_READ),
+        ("GET", "retrieve", True, False, False, Target.OBJECT_READ),
+        # A custom GET action shows something else than the object.
+        ("GET", "history", True, False, False, None),
+        ("GET", None, False, True, False, Target.LIST_READ),
+        # A list whose changes nothing tracks has no ETag.
+        ("GET", "list", False, False, False, None),
+        ("PUT", None, True, False, False, Target.WRITE),
+        ("POST", "publish", True, False, False, Target.WRITE),
+        ("POST", None, False, False, True, Target.CREATE),
+        ("POST", "bulk", False, False, False, None),
+        ("OPTIONS", None, True, False, False, None),
+    ],
+)
+def test_target_of(
+    method: str, action: str | None, detail: bool, lists: bool, creates: bool, target: Any
+) -> None:
+    assert target_of(method, action=action, detail=detail, lists=lists, creates=creates) is target
+
+
+@pytest.mark.parametrize(
+    ("target", "names"),
+    [
+        (Target.OBJECT_READ, {IF_MATCH, IF_NONE_MATCH, IF_MODIFIED_SINCE, IF_UNMODIFIED_SINCE}),
+        (Target.LIST_READ, {IF_MATCH, IF_NONE_MATCH}),
+        # The list has no Last-Modified: a POST ignores If-Unmodified-Since.
+        (Target.CREATE, {IF_MATCH, IF_NONE_MATCH}),
+        (Target.WRITE, {IF_MATCH, IF_NONE_MATCH, IF_UNMODIFIED_SINCE}),
+    ],
+)
+def test_the_preconditions_each_target_reads(target: Target, names: set[str]) -> None:
+    assert {field.name for field in PRECONDITION_HEADERS if target in field.targets} == names

@@ -12,6 +12,7 @@ PURE = [
     "accept",
     "conditional",
     "etags",
+    "http_dates",
     "idempotency_keys",
     "integrity",
     "lifetimes",
