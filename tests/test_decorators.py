@@ -13,7 +13,8 @@ import pytest
 from django.test import Client, override_settings
 
 from django_http_errors.blind_writes import LOGGER_NAME, PRECONDITION_MISSING
-from django_http_errors.conditional import Outcome, Preconditions
+from django_http_errors.conditional import PRECONDITIONS, Outcome, Precondition, Preconditions
+from django_http_errors.conditional import preconditions as preconditions_module
 from django_http_errors.conf import get_settings
 from django_http_errors.decorators import conditional
 from tests.conftest import etag_of, problem, write
@@ -190,6 +191,43 @@ def test_unconditional_write_is_428_naming_the_headers(
     assert problem(response)["required_headers"] == ["If-Match", "If-Unmodified-Since"]
     alices_post.refresh_from_db()
     assert (alices_post.title, alices_post.version) == ("Hello from alice", 1)
+
+
+@VIEWS
+def test_a_declared_kind_is_what_the_428_asks_for_and_what_guards_a_write(
+    monkeypatch: pytest.MonkeyPatch,
+    client_as: Callable[[str], Client],
+    alices_post: Post,
+    view: str,
+) -> None:
+    # RFC 6638 §3.2.10's If-Schedule-Tag-Match, declared once: the decorator reads it as the
+    # mixin does, with no edit of its own.
+    schedule_tag = Precondition(
+        "If-Schedule-Tag-Match",
+        compares="Schedule-Tag",
+        description="The Schedule-Tag you last saw; no match is 412.",
+        holds=lambda value, current: value == '"s1"',
+        step=1,
+        guards=lambda value, second: True,
+    )
+    monkeypatch.setattr(preconditions_module, "PRECONDITIONS", (*PRECONDITIONS, schedule_tag))
+    client = client_as("alice")
+    unguarded = write(client, "PATCH", url(view, alices_post), {"title": "x"})
+    assert unguarded.status_code == 428
+    assert problem(unguarded)["required_headers"] == [
+        "If-Match",
+        "If-Unmodified-Since",
+        "If-Schedule-Tag-Match",
+    ]
+    stale = {"If-Schedule-Tag-Match": '"s0"'}
+    assert (
+        write(client, "PATCH", url(view, alices_post), {"title": "x"}, **stale).status_code == 412
+    )
+    fresh = {"If-Schedule-Tag-Match": '"s1"'}
+    response = write(client, "PATCH", url(view, alices_post), {"title": "x"}, **fresh)
+    assert response.status_code == 200, response.content
+    alices_post.refresh_from_db()
+    assert alices_post.title == "x"
 
 
 @VIEWS
