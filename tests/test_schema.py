@@ -21,7 +21,11 @@ from rest_framework.response import Response
 
 from django_http_errors import permissions as ours
 from django_http_errors.descriptions import Operation, OperationDescription, inherited
-from django_http_errors.exceptions import ProblemException, declared_problem_types
+from django_http_errors.exceptions import (
+    InsufficientScope,
+    ProblemException,
+    declared_problem_types,
+)
 from django_http_errors.idempotency import IdempotencyMixin
 from django_http_errors.idempotency_keys import MalformedKey, parse_idempotency_key
 from django_http_errors.mixins import ConditionalUpdateMixin
@@ -36,7 +40,7 @@ from django_http_errors.schema import (
     ProblemAutoSchema,
 )
 from tests.testapp.models import Label, Post, Shelf
-from tests.testapp.permission_views import PostTitleSerializer
+from tests.testapp.permission_views import IsEditor, PostTitleSerializer
 
 PROBLEM_REF = f"#/components/schemas/{PROBLEM_COMPONENT}"
 
@@ -122,6 +126,54 @@ def test_session_writes_can_fail_csrf_with_403() -> None:
     view = make_view(authentication_classes=[authentication.SessionAuthentication])
     assert 403 in statuses(view, "put")
     assert 403 not in statuses(view, "get")
+
+
+class DescribesScope:
+    """A view that says it refuses a token without a scope (403 ``insufficient_scope``)."""
+
+    def describe_operation(self, operation: Operation) -> OperationDescription:
+        return OperationDescription(problems=(InsufficientScope,)) | inherited(super(), operation)
+
+
+def test_a_403_names_every_code_that_can_answer_it() -> None:
+    """A component per code, its ``code`` typed; several in a ``oneOf`` discriminated on it."""
+    base = type("ScopedLabels", (DescribesScope, generics.RetrieveUpdateAPIView), {})
+    configuration = {
+        "authentication_classes": [authentication.SessionAuthentication],
+        "permission_classes": [IsEditor],
+    }
+    with patched_settings({"POSTPROCESSING_HOOKS": HOOKS}):
+        document = schema_of(make_view(base, **configuration))
+        own = schema_of(make_view(base, schema=OwnSchema(), **configuration))
+    operations = document["paths"]["/labels/{id}/"]
+    forbidden = operations["put"]["responses"]["403"]["content"]["application/problem+json"]
+    # The CSRF check of SessionAuthentication, the permission's rule, the described problem.
+    mapping = {
+        "csrf_failed": "#/components/schemas/CsrfFailedProblem",
+        "insufficient_scope": "#/components/schemas/InsufficientScopeProblem",
+        "not_editor": "#/components/schemas/NotEditorProblem",
+    }
+    assert forbidden["schema"] == {
+        "oneOf": [{"$ref": ref} for ref in mapping.values()],
+        "discriminator": {"propertyName": "code", "mapping": mapping},
+    }
+    components = document["components"]["schemas"]
+    for code, ref in mapping.items():
+        # Each is a 403's problem (ForbiddenProblem: its status typed) with its code typed.
+        base, own_members = components[ref.rsplit("/", 1)[1]]["allOf"]
+        assert base == {"$ref": "#/components/schemas/ForbiddenProblem"}
+        assert own_members["required"] == ["code"]
+        typed = own_members["properties"]["code"]
+        assert components[typed["$ref"].rsplit("/", 1)[1]]["enum"] == [code]
+    assert components["ForbiddenProblem"]["allOf"][0] == {"$ref": PROBLEM_REF}
+    assert components["NotEditorProblem"]["description"] == IsEditor.meaning
+    # Reads pass the rule and the CSRF check: only what the view describes refuses them.
+    get = operations["get"]["responses"]["403"]["content"]["application/problem+json"]
+    assert get["schema"] == {"$ref": mapping["insufficient_scope"]}
+    # A project's own AutoSchema gets the same through the hook.
+    assert own["paths"]["/labels/{id}/"]["put"]["responses"]["403"]["content"] == {
+        "application/problem+json": forbidden
+    }
 
 
 def test_without_authentication_classes_a_refusal_is_403() -> None:
