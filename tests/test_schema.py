@@ -672,9 +672,12 @@ def test_a_projects_own_autoschema_gets_the_problems_through_the_hook() -> None:
     for method, operation in own_operations.items():
         # The project's schema class still decides what is its own...
         assert operation["tags"] == ["own"]
-        # ...and every response, header and parameter is the one ProblemAutoSchema gives.
-        for member in ("responses", "parameters", "security"):
+        # ...and every response, header, parameter and word is the one ProblemAutoSchema gives,
+        # in the same order.
+        assert list(operation) == list(ours_operations[method]), method
+        for member in ("responses", "parameters", "security", "summary", "description"):
             assert operation[member] == ours_operations[method][member], (method, member)
+    assert own_operations["patch"]["summary"] == "Update post"
     put = own_operations["put"]
     headers = {p["name"]: p for p in put["parameters"] if p["in"] == "header"}
     assert set(headers) == {"Idempotency-Key", "If-Match", "If-None-Match", "If-Unmodified-Since"}
@@ -696,10 +699,29 @@ def test_a_projects_own_autoschema_gets_the_problems_through_the_hook() -> None:
         assert found == expected, kind
 
 
+class WordySchema(AutoSchema):
+    """A project's schema class that writes its own summaries and descriptions."""
+
+    def get_summary(self) -> str:
+        return f"Own {self.method}"
+
+    def get_description(self) -> str:  # type: ignore[override]
+        return "Own words."
+
+
+def test_the_hook_keeps_the_words_a_projects_own_autoschema_writes() -> None:
+    with patched_settings({"POSTPROCESSING_HOOKS": HOOKS}):
+        document = schema_of(keyed_conditional_view(WordySchema()), "posts/{id}/")
+    for method, operation in document["paths"]["/posts/{id}/"].items():
+        assert operation["summary"] == f"Own {method.upper()}"
+        assert operation["description"] == "Own words."
+
+
 def test_without_the_hook_a_projects_own_autoschema_is_left_alone() -> None:
     document = schema_of(keyed_conditional_view(OwnSchema()), "posts/{id}/")
     put = document["paths"]["/posts/{id}/"]["put"]
     assert "428" not in put["responses"]
+    assert "summary" not in put
     assert "Problem" not in document["components"].get("schemas", {})
 
 
