@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from .adoption import DRFErrorsMixin, ProblemDetailsMixin, drf_errors, problem_details
+    from .browsable import BrowsableAPIRenderer
     from .catalog import problem_types
     from .compose import to_problem
     from .conf import get_settings
@@ -82,6 +83,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "drf_errors",
         "problem_details",
     ),
+    "browsable": ("BrowsableAPIRenderer",),
     "catalog": ("problem_types",),
     "compose": ("to_problem",),
     "conf": ("get_settings",),
@@ -162,6 +164,7 @@ _HOMES = {name: module for module, names in _MODULES.items() for name in names}
 __all__ = [
     "AllowAny",
     "BadGateway",
+    "BrowsableAPIRenderer",
     "ConditionalUpdateMixin",
     "Conflict",
     "ContentTooLarge",

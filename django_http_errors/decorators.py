@@ -29,13 +29,15 @@ from .conditional import (
     last_modified_to_send,
     validator_second,
 )
+from .conditional.decisions import NotModifiedResponse
+from .conditional.swaps import CONCURRENT_CHANGE_DETAIL
+from .conditional.validators import has_field
 from .conf import get_settings
 from .etags import parse_etag, quote_etag
 from .exceptions import Conflict, PreconditionFailed, PreconditionRequired
 from .http_names import CACHE_CONTROL, ETAG, GUARDED_METHODS, LAST_MODIFIED, READ_METHODS
 from .internals import django_request
 from .middleware import read_whole_content
-from .mixins import CONCURRENT_CHANGE_DETAIL, NotModifiedResponse, has_field
 from .writes import stored, swap_version
 
 __all__ = ["conditional"]

@@ -24,11 +24,13 @@ if TYPE_CHECKING:
 __all__ = [
     "NOT_FOUND_MESSAGE",
     "SPECTACULAR_FIELD_VALIDATORS",
+    "answer_in_handlers_place",
     "django_request",
     "is_csrf_failure",
     "not_found",
     "raised_in",
     "refusing_headers",
+    "runs_drfs_generic_get",
     "spectacular_creates",
     "spectacular_endpoints",
     "spectacular_lists",
@@ -141,3 +143,20 @@ def spectacular_endpoints(generator: Any) -> list[tuple[str, str, str, Any]]:
 #: The method drf-spectacular's ``AutoSchema`` calls with each serializer field and its schema,
 #: after its own validators: ``ProblemAutoSchema`` overrides it to add the NUL pattern.
 SPECTACULAR_FIELD_VALIDATORS = "_insert_field_validators"
+
+
+def runs_drfs_generic_get(view: type) -> bool:
+    """Whether ``view``'s GET is the ``get()`` of DRF's generic views, which calls
+    ``retrieve()`` when the URL names an object, else ``list()`` (DRF promises neither: this
+    asks where the method is defined)."""
+    get = getattr(view, "get", None)
+    return getattr(get, "__module__", None) == "rest_framework.generics"
+
+
+def answer_in_handlers_place(view: Any, method: str, handler: Callable[..., Any]) -> None:
+    """Make ``handler`` answer this request instead of the view's handler of ``method``.
+
+    DRF's ``APIView.dispatch()`` looks the handler up (``getattr(self, method.lower())``) only
+    after ``initial()``: set from a step of ``initial()``, the instance's attribute wins.
+    """
+    setattr(view, method.lower(), handler)

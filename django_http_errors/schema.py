@@ -10,7 +10,7 @@ subclass adds ``django_http_errors.openapi.hooks.complete_operations`` to its
 from __future__ import annotations
 
 from .exceptions import PreconditionFailed, PreconditionRequired
-from .idempotency import IDEMPOTENCY_KEY_PATTERN
+from .idempotency.keys import IDEMPOTENCY_KEY_PATTERN
 from .openapi import (
     DRF_ERROR_COMPONENT,
     DRF_MEMBERS_COMPONENT,

@@ -15,8 +15,9 @@ from django_http_errors.conditional import (
     IF_MODIFIED_SINCE,
     IF_NONE_MATCH,
     IF_UNMODIFIED_SINCE,
-    PRECONDITION_HEADERS,
+    PRECONDITIONS,
     Outcome,
+    Precondition,
     Preconditions,
     Target,
     evaluate,
@@ -26,6 +27,8 @@ from django_http_errors.conditional import (
     target_of,
     validator_second,
 )
+from django_http_errors.conditional import preconditions as preconditions_module
+from django_http_errors.conditional.preconditions import guarding_headers
 from django_http_errors.etags import parse_etag_list
 
 # No example database: property runs must not leave a .hypothesis directory in the shared tree.
@@ -502,15 +505,45 @@ def test_if_match_may_name_the_current_state_in_another_representation(
     assert result is outcome
 
 
-# The precondition headers: one table that the runtime and the API description read
+# --- PRECONDITIONS: the one declaration of the kinds ----------------------------------------------
 
 
-def test_preconditions_of_reads_every_header_of_the_table() -> None:
-    headers = {field.name: f"value of {field.name}" for field in PRECONDITION_HEADERS}
-    found = Preconditions.of(headers)
-    for field in PRECONDITION_HEADERS:
-        assert getattr(found, field.member) == f"value of {field.name}"
+def test_preconditions_of_reads_every_declared_kind() -> None:
+    headers = {kind.name: f"value of {kind.name}" for kind in PRECONDITIONS}
+    preconditions = Preconditions.of({**headers, "If-Range": '"v1"'})
+    assert preconditions.values == headers
+    for kind in PRECONDITIONS:
+        assert getattr(preconditions, kind.member) == f"value of {kind.name}"
     assert Preconditions.of({}) == Preconditions()
+
+
+def test_preconditions_take_the_kinds_by_keyword_or_in_their_order() -> None:
+    # RFC 9110 §13.1's order, as the four fields always were.
+    assert Preconditions('"a"', "*") == Preconditions(if_match='"a"', if_none_match="*")
+    with pytest.raises(TypeError):
+        Preconditions(if_range='"a"')
+    with pytest.raises(AttributeError):
+        Preconditions().if_range  # noqa: B018
+
+
+def test_a_declared_kind_is_read_evaluated_and_guards(monkeypatch: pytest.MonkeyPatch) -> None:
+    # RFC 6638 §3.2.10: If-Schedule-Tag-Match, compared as If-Match is, with a schedule tag.
+    schedule_tag = Precondition(
+        "If-Schedule-Tag-Match",
+        compares="Schedule-Tag",
+        description="The Schedule-Tag you last saw; no match is 412.",
+        holds=lambda value, current: value == '"s1"',
+        step=1,
+        guards=lambda value, second: True,
+    )
+    monkeypatch.setattr(preconditions_module, "PRECONDITIONS", (*PRECONDITIONS, schedule_tag))
+    sent = Preconditions.of({"If-Schedule-Tag-Match": '"s0"'})
+    assert sent.if_schedule_tag_match == '"s0"'
+    assert evaluate("PUT", sent, etag='"v1"', last_modified=None) is FAILED
+    assert sent.guards_write(last_modified=None)
+    assert guarding_headers() == ("If-Match", "If-Unmodified-Since", "If-Schedule-Tag-Match")
+    passing = Preconditions(if_schedule_tag_match='"s1"')
+    assert evaluate("PUT", passing, etag='"v1"', last_modified=None) is PROCEED
 
 
 @pytest.mark.parametrize(
@@ -547,4 +580,4 @@ def test_target_of(
     ],
 )
 def test_the_preconditions_each_target_reads(target: Target, names: set[str]) -> None:
-    assert {field.name for field in PRECONDITION_HEADERS if target in field.targets} == names
+    assert {kind.name for kind in PRECONDITIONS if target in kind.targets} == names

@@ -22,16 +22,20 @@ from rest_framework.exceptions import ParseError, PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 from urllib3 import PoolManager
 
 from django_http_errors.internals import (
     NOT_FOUND_MESSAGE,
     SPECTACULAR_FIELD_VALIDATORS,
+    answer_in_handlers_place,
     django_request,
     is_csrf_failure,
     not_found,
     raised_in,
     refusing_headers,
+    runs_drfs_generic_get,
     spectacular_creates,
     spectacular_endpoints,
     spectacular_lists,
@@ -196,3 +200,54 @@ def test_spectacular_calls_its_field_validators_hook_with_each_field_and_schema(
         (name, {k: v for k, v in schema.items() if k in ("type", "maxLength")})
         for name, schema in seen
     ]
+
+
+class _Retrieved(generics.RetrieveAPIView):  # type: ignore[type-arg]
+    permission_classes = ()
+    authentication_classes = ()
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response("retrieve")
+
+
+class _Listed(generics.ListAPIView):  # type: ignore[type-arg]
+    permission_classes = ()
+    authentication_classes = ()
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response("list")
+
+
+class _OwnGet(generics.RetrieveAPIView):  # type: ignore[type-arg]
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response("own")
+
+
+def test_drfs_generic_get_calls_retrieve_and_list() -> None:
+    request = RequestFactory().get("/")
+    assert _Retrieved.as_view()(request).data == "retrieve"
+    assert _Listed.as_view()(request).data == "list"
+
+
+def test_runs_drfs_generic_get_tells_drfs_get_from_a_views_own() -> None:
+    assert runs_drfs_generic_get(_Retrieved)
+    assert runs_drfs_generic_get(_Listed)
+    assert runs_drfs_generic_get(generics.RetrieveUpdateDestroyAPIView)
+    assert not runs_drfs_generic_get(_OwnGet)
+    assert not runs_drfs_generic_get(APIView)
+
+
+class _Swapping(APIView):
+    permission_classes = ()
+    authentication_classes = ()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        answer_in_handlers_place(self, request.method or "", lambda *a, **k: Response("swapped"))
+
+    def get(self, request: Request) -> Response:
+        return Response("handler")
+
+
+def test_drf_looks_the_handler_up_after_initial() -> None:
+    assert _Swapping.as_view()(RequestFactory().get("/")).data == "swapped"

@@ -11,9 +11,12 @@ import pytest
 PURE = [
     "accept",
     "conditional",
+    "conditional.dates",
+    "conditional.preconditions",
     "etags",
     "http_dates",
-    "idempotency_keys",
+    "idempotency",
+    "idempotency.keys",
     "integrity",
     "lifetimes",
     "media_types",

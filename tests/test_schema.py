@@ -27,7 +27,7 @@ from django_http_errors.exceptions import (
     declared_problem_types,
 )
 from django_http_errors.idempotency import IdempotencyMixin
-from django_http_errors.idempotency_keys import MalformedKey, parse_idempotency_key
+from django_http_errors.idempotency.keys import MalformedKey, parse_idempotency_key
 from django_http_errors.mixins import ConditionalUpdateMixin
 from django_http_errors.permissions import OBJECT, Refusal, refusals
 from django_http_errors.schema import (
