@@ -13,12 +13,12 @@ import pytest
 from django.test import Client, override_settings
 
 from django_http_errors.blind_writes import LOGGER_NAME, PRECONDITION_MISSING
-from django_http_errors.conditional import PRECONDITIONS, Outcome, Precondition, Preconditions
+from django_http_errors.conditional import PRECONDITIONS, Outcome, Preconditions
 from django_http_errors.conditional import preconditions as preconditions_module
 from django_http_errors.conf import get_settings
 from django_http_errors.decorators import conditional
 from tests.conftest import etag_of, problem, write
-from tests.test_conditional import EVALUATE_CASES
+from tests.test_conditional import EVALUATE_CASES, SCHEDULE_TAG
 from tests.test_mixins import (
     FAILING_PRECONDITIONS,
     IF_MODIFIED_SINCE_CASES,
@@ -200,17 +200,9 @@ def test_a_declared_kind_is_what_the_428_asks_for_and_what_guards_a_write(
     alices_post: Post,
     view: str,
 ) -> None:
-    # RFC 6638 §3.2.10's If-Schedule-Tag-Match, declared once: the decorator reads it as the
-    # mixin does, with no edit of its own.
-    schedule_tag = Precondition(
-        "If-Schedule-Tag-Match",
-        compares="Schedule-Tag",
-        description="The Schedule-Tag you last saw; no match is 412.",
-        holds=lambda value, current: value == '"s1"',
-        step=1,
-        guards=lambda value, second: True,
-    )
-    monkeypatch.setattr(preconditions_module, "PRECONDITIONS", (*PRECONDITIONS, schedule_tag))
+    # A kind declared once (tests/test_conditional.py's): the decorator reads it as the mixin
+    # does, with no edit of its own.
+    monkeypatch.setattr(preconditions_module, "PRECONDITIONS", (*PRECONDITIONS, SCHEDULE_TAG))
     client = client_as("alice")
     unguarded = write(client, "PATCH", url(view, alices_post), {"title": "x"})
     assert unguarded.status_code == 428
