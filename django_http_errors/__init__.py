@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from .adoption import DRFErrorsMixin, ProblemDetailsMixin, drf_errors, problem_details
+    from .browsable import BrowsableAPIRenderer
     from .catalog import problem_types
     from .compose import to_problem
     from .conf import get_settings
@@ -57,7 +58,10 @@ if TYPE_CHECKING:
         IsOwner,
         IsOwnerOrReadOnly,
         Permission,
+        Rule,
+        Whom,
         hidden,
+        signed_in,
     )
     from .problems import Problem, ProblemType
     from .query import (
@@ -82,6 +86,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "drf_errors",
         "problem_details",
     ),
+    "browsable": ("BrowsableAPIRenderer",),
     "catalog": ("problem_types",),
     "compose": ("to_problem",),
     "conf": ("get_settings",),
@@ -128,7 +133,10 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "IsOwner",
         "IsOwnerOrReadOnly",
         "Permission",
+        "Rule",
+        "Whom",
         "hidden",
+        "signed_in",
     ),
     "problems": (
         "Problem",
@@ -162,6 +170,7 @@ _HOMES = {name: module for module, names in _MODULES.items() for name in names}
 __all__ = [
     "AllowAny",
     "BadGateway",
+    "BrowsableAPIRenderer",
     "ConditionalUpdateMixin",
     "Conflict",
     "ContentTooLarge",
@@ -204,10 +213,12 @@ __all__ = [
     "RequestIDMiddleware",
     "RequiredHeadersProblem",
     "RetriesAfter",
+    "Rule",
     "SearchFilter",
     "ServiceUnavailable",
     "UnsupportedContentEncoding",
     "VersionField",
+    "Whom",
     "bump_version",
     "current_request_id",
     "drf_errors",
@@ -220,6 +231,7 @@ __all__ = [
     "reads_from_primary",
     "request_with_httpx",
     "request_with_requests",
+    "signed_in",
     "swap_version",
     "to_problem",
 ]

@@ -23,11 +23,19 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NOT_FOUND_MESSAGE",
+    "SPECTACULAR_FIELD_VALIDATORS",
+    "answer_in_handlers_place",
+    "defined_by_drf",
     "django_request",
     "is_csrf_failure",
     "not_found",
     "raised_in",
     "refusing_headers",
+    "runs_drfs_generic_get",
+    "spectacular_creates",
+    "spectacular_endpoints",
+    "spectacular_lists",
+    "spectacular_paginator",
     "watch_connections",
 ]
 
@@ -102,3 +110,67 @@ def watch_connections(pool_manager: PoolManager, watch: Callable[[socket.socket]
 
     pools = pool_manager.pool_classes_by_scheme
     pool_manager.pool_classes_by_scheme = {scheme: watched(pool) for scheme, pool in pools.items()}
+
+
+# drf-spectacular: what its AutoSchema knows of an operation, which only private methods tell
+# (the OpenAPI integration reads them for any project's AutoSchema subclass).
+
+
+def spectacular_lists(auto_schema: Any) -> bool:
+    """Whether drf-spectacular's ``AutoSchema`` documents its operation as a list (private
+    ``_is_list_view``)."""
+    return bool(auto_schema._is_list_view())
+
+
+def spectacular_creates(auto_schema: Any) -> bool:
+    """Whether drf-spectacular's ``AutoSchema`` documents its operation as a create (private
+    ``_is_create_operation``)."""
+    return bool(auto_schema._is_create_operation())
+
+
+def spectacular_paginator(auto_schema: Any) -> Any:
+    """The paginator drf-spectacular's ``AutoSchema`` documents for its operation, or ``None``
+    (private ``_get_paginator``)."""
+    return auto_schema._get_paginator()
+
+
+def spectacular_endpoints(generator: Any) -> list[tuple[str, str, str, Any]]:
+    """``(path, path_regex, method, view)`` of every endpoint, as drf-spectacular's generator
+    makes them for its operations, once it has parsed them (private
+    ``_get_paths_and_endpoints``)."""
+    return generator._get_paths_and_endpoints()  # type: ignore[no-any-return]
+
+
+#: The method drf-spectacular's ``AutoSchema`` calls with each serializer field and its schema,
+#: after its own validators: ``ProblemAutoSchema`` overrides it to add the NUL pattern.
+SPECTACULAR_FIELD_VALIDATORS = "_insert_field_validators"
+
+
+def runs_drfs_generic_get(view: type) -> bool:
+    """Whether ``view``'s GET is the ``get()`` of DRF's generic views, which calls
+    ``retrieve()`` when the URL names an object, else ``list()`` (DRF promises neither: this
+    asks where the method is defined)."""
+    get = getattr(view, "get", None)
+    return getattr(get, "__module__", None) == "rest_framework.generics"
+
+
+def answer_in_handlers_place(view: Any, method: str, handler: Callable[..., Any]) -> None:
+    """Make ``handler`` answer this request instead of the view's handler of ``method``.
+
+    DRF's ``APIView.dispatch()`` looks the handler up (``getattr(self, method.lower())``) only
+    after ``initial()``: set from a step of ``initial()``, the instance's attribute wins.
+    """
+    setattr(view, method.lower(), handler)
+
+
+#: The packages that define DRF's classes and Django's class-based views.
+_DRF_PACKAGE: Final = "rest_framework."
+_DJANGO_VIEWS_PACKAGE: Final = "django.views."
+
+
+def defined_by_drf(klass: type, *, or_djangos_views: bool = False) -> bool:
+    """Whether ``klass`` is one of DRF's own classes (with ``or_djangos_views``, or one of
+    Django's class-based views), not a project's subclass: no API says so, so this asks the
+    module that defines it."""
+    packages = (_DRF_PACKAGE, _DJANGO_VIEWS_PACKAGE) if or_djangos_views else (_DRF_PACKAGE,)
+    return klass.__module__.startswith(packages)

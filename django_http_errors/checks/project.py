@@ -101,7 +101,7 @@ def check_schema_class(
     given = rest_framework().get("DEFAULT_SCHEMA_CLASS")
     if not (isinstance(given, str) and given.startswith(f"{SCHEMA_MODULE}.")):
         return []
-    # Found as AppConfig.ready() finds it to load schema.py.
+    # Found as AppConfig.ready() finds it to load the OpenAPI extensions.
     if importlib.util.find_spec("drf_spectacular") is not None:
         return []
     return [CHECK_IDS["E008"](given=given)]

@@ -12,10 +12,11 @@ from django.db import models
 from django.urls import get_resolver
 
 from ..check_ids import CHECK_IDS
+from ..conditional.mixin import ConditionalUpdateMixin
+from ..conditional.validators import has_field
 from ..conf import SETTING_NAME, get_settings, user_settings
 from ..fields import VersionField
 from ..http_names import READ_METHODS, UNSAFE_METHODS
-from ..mixins import ConditionalUpdateMixin, has_field
 from ..permissions import HiddenFilter, refusals, unfiltered_rules
 from .common import model_of, reports, urlconf_views
 
