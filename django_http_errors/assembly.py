@@ -152,12 +152,16 @@ def build_problem(
     exc: exceptions.APIException | None, request: Any
 ) -> tuple[Problem, dict[str, str]]:
     """The problem for ``exc`` and the headers that go with it; ``None`` is a generic 500."""
+    # Django's request itself: a DRF Request reaches its attributes through a slow __getattr__.
+    plain_request = django_request(request)
+    language = problem_language(plain_request)
     if exc is None:
-        problem = _problem(500, "server_error", SERVER_ERROR_DETAIL, request)
-        return problem, representation_headers(500, request)
+        problem = _problem(500, "server_error", SERVER_ERROR_DETAIL, plain_request, language)
+        return problem, _representation_headers(500, request, language)
     status = exc.status_code
     detail: Any = exc.detail
-    if str(detail) == str(exc.default_detail) and problem_language(request) != get_language():
+    # The languages first: translating the default message to compare is the dearer test.
+    if language != get_language() and str(detail) == str(exc.default_detail):
         # The request's language is one the library does not speak, so the problem is in
         # English: DRF's default message, given in that language, is given again in English.
         # (Other messages cannot be: check W013 asks for LANGUAGES the library speaks.)
@@ -178,7 +182,7 @@ def build_problem(
         # DRF turns this into a 403 when its first authentication class has no challenge
         # (SessionAuthentication); not being authenticated is a 401 all the same.
         status = 401
-    headers = representation_headers(status, request)
+    headers = _representation_headers(status, request, language)
     if status == 401:
         # Every 401 MUST carry a challenge, a project's own 401 exception too; only
         # NotAuthenticated says that no credentials were sent.
@@ -190,7 +194,7 @@ def build_problem(
     elif getattr(exc, "wait", None) is not None:
         # DRF's Throttled says how long to wait, as its own handler reads it (RFC 6585 §4).
         headers[RETRY_AFTER] = str(math.ceil(exc.wait))  # type: ignore[attr-defined]
-    problem = _problem(status, _code_of(exc), detail, request, errors, extensions)
+    problem = _problem(status, _code_of(exc), detail, plain_request, language, errors, extensions)
     return problem, headers
 
 
@@ -202,12 +206,16 @@ def representation_headers(status: int, request: Any) -> dict[str, str]:
     credentials from select it too (``challenges.credential_headers``). ``Cache-Control``:
     held as long as ``lifetimes.problem_cache_control`` says for its status.
     """
+    return _representation_headers(status, request, problem_language(django_request(request)))
+
+
+def _representation_headers(status: int, request: Any, language: str) -> dict[str, str]:
     authenticators = getattr(request, "authenticators", None) or ()
     vary = [ACCEPT, *credential_headers(authenticators, request)]
     return {
         VARY: ", ".join(vary),
         CACHE_CONTROL: problem_cache_control(status),
-        CONTENT_LANGUAGE: problem_language(django_request(request)),
+        CONTENT_LANGUAGE: language,
     }
 
 
@@ -228,11 +236,10 @@ def _problem(
     code: str,
     detail: Any,
     request: Any,
+    language: str,
     errors: list[dict[str, str]] | None = None,
     extensions: dict[str, Any] | None = None,
 ) -> Problem:
-    # Django's request itself: a DRF Request reaches its attributes through a slow __getattr__.
-    request = django_request(request)
     problem_type = problem_types().get(code)
     type_uri = None
     if problem_type is not None and problem_type.status == status:
@@ -241,7 +248,6 @@ def _problem(
     request_id = getattr(request, "request_id", None)
     if request_id:
         extensions["request_id"] = request_id
-    language = problem_language(request)
     title = problem_type.title if type_uri and problem_type else localized_reason_phrase(status)
     return Problem(
         status=status,

@@ -90,7 +90,11 @@ class ProblemContentNegotiation(DefaultContentNegotiation):
         # DRF orders the ranges by how specific they are but ignores their weights, so
         # `application/json;q=0` would select JSON.
         accept = request.META.get("HTTP_ACCEPT")
-        allowed = [r for r in renderers if weight(accept, r.media_type) != 0]
+        if accept and ";" in accept:
+            allowed = [r for r in renderers if weight(accept, r.media_type) != 0]
+        else:
+            # Without parameters no range has a weight, so none refuses: nothing to leave out.
+            allowed = list(renderers)
         try:
             chosen: tuple[BaseRenderer, str] = super().select_renderer(
                 request, allowed, format_suffix

@@ -168,7 +168,6 @@ def _with_a_date_to_compare(value: str, second: int | None) -> bool:
     return parse_http_date(value) is not None and second is not None
 
 
-#: The precondition kinds, in the order RFC 9110 §13.2.2 evaluates them.
 #: The precondition kinds, in the order of RFC 9110 §13.1 (and of the API description);
 #: ``evaluate`` takes them in the order of their ``step``.
 PRECONDITIONS: Final[tuple[Precondition, ...]] = (
@@ -245,8 +244,15 @@ class Preconditions:
     @classmethod
     def of(cls, headers: Mapping[str, str]) -> Preconditions:
         """The fields of a request's headers (a case-insensitive mapping, as Django's)."""
-        found = {kind.member: headers.get(kind.name) for kind in PRECONDITIONS}
-        return cls(**found)
+        # Every request with a lookup comes here: the values are kept as ``__init__`` keeps
+        # them, without its checks of keywords a caller could have mistyped.
+        preconditions = cls.__new__(cls)
+        preconditions.values = {
+            kind.name: value
+            for kind in PRECONDITIONS
+            if (value := headers.get(kind.name)) is not None
+        }
+        return preconditions
 
     def __getattr__(self, member: str) -> str | None:
         for kind in PRECONDITIONS:

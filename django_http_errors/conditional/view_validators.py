@@ -168,14 +168,18 @@ class ViewValidators(_View):
     def _variants(self) -> list[str]:
         """The variant suffixes of every representation this view renders."""
         languages = [code for code, _name in settings.LANGUAGES]
+        renderers = self.get_renderers()
         suffixes = set()
-        for renderer in self.get_renderers():
+        for renderer in renderers:
             for language in languages if validators.localized(renderer) else [None]:
-                suffixes.add(self._suffix(renderer, language))
+                suffixes.add(self._suffix(renderer, language, renderers))
         return sorted(suffixes)
 
-    def _suffix(self, renderer: Any, language: str | None) -> str:
-        renderers = self.get_renderers()
+    def _suffix(
+        self, renderer: Any, language: str | None, renderers: Sequence[Any] | None = None
+    ) -> str:
+        # The view's renderers, made once by a caller that asks for every variant.
+        renderers = self.get_renderers() if renderers is None else renderers
         first = renderers[0].format if renderers else None
         return validators.variant_suffix(
             renderer, language, first_format=first, default_language=settings.LANGUAGE_CODE
