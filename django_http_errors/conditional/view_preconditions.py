@@ -144,7 +144,8 @@ class ViewPreconditions(ViewValidators, ViewWiring):
             else None,
         )
         if method in READ_METHODS:
-            conditions.validators = self._validators(obj, etag)
+            # The validators just compared: the hooks are not asked twice.
+            conditions.validators = self._validator_headers(etag, last_modified)
             conditions.not_modified = outcome is Outcome.NOT_MODIFIED
 
     def paginate_queryset(self, queryset: Any) -> Any:

@@ -120,10 +120,11 @@ class ViewValidators(_View):
 
     def _validators(self, obj: Any, etag: str | None = None) -> dict[str, str]:
         """The ETag and Last-Modified an answer about ``obj`` carries."""
-        last_modified = self.get_last_modified(obj)
-        return validators.validator_headers(
-            etag or self.get_etag(obj), last_modified, now=time.time()
-        )
+        return self._validator_headers(etag or self.get_etag(obj), self.get_last_modified(obj))
+
+    def _validator_headers(self, etag: str, last_modified: float | None) -> dict[str, str]:
+        """The headers of validators already computed (``_validators`` computes them)."""
+        return validators.validator_headers(etag, last_modified, now=time.time())
 
     def _state_tag(self, obj: Any) -> str:
         def representation() -> dict[str, Any]:
