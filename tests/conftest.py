@@ -11,6 +11,7 @@ import base64
 import contextlib
 import io
 import json
+import os
 import shutil
 import sqlite3
 import time
@@ -25,12 +26,23 @@ from django.core.management import call_command
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 
 from demo_project import servers
 from demo_project.articles.models import Article
 from demo_project.servers import sqlite_database
 from tests.testapp.models import Post
+
+# Property tests run 50 examples each where they name no number, 200 in CI (CI=true, which
+# .ci/run sets) or as HYPOTHESIS_PROFILE names. No example database: runs must not leave a
+# .hypothesis directory in the shared tree.
+hypothesis_settings.register_profile("dev", max_examples=50, database=None, deadline=None)
+hypothesis_settings.register_profile("ci", max_examples=200, database=None, deadline=None)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
+
 
 #: The users both the library's and the demo's tests sign in as: name, staff and superuser.
 USERS = [("alice", False), ("bob", False), ("admin", True)]
