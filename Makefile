@@ -6,6 +6,10 @@ PORT ?= 8000
 TEST_EXTRAS ?= dev
 PIP_EXTRA ?=
 PYTEST_ARGS ?=
+# pytest-xdist processes. Most of the suite's time is waiting (servers starting, clients
+# racing, deadlines running out), which overlaps past the cores; each process has its own
+# databases, files and ports. 0 runs the suite in this process (output with -s, a debugger).
+PYTEST_WORKERS ?= 4
 
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
@@ -39,7 +43,7 @@ demo-reset: $(VENV)/.installed-demo,postgres
 	$(BIN)/python manage.py seed_demo
 
 test: $(VENV)/.installed-$(TEST_EXTRAS)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -44,6 +44,12 @@ hypothesis_settings.load_profile(
 )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files that start servers first: pytest-xdist hands out files in this order, and the
+    longest started last would finish last. Test order never matters."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 #: The users both the library's and the demo's tests sign in as: name, staff and superuser.
 USERS = [("alice", False), ("bob", False), ("admin", True)]
 
