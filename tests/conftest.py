@@ -44,9 +44,11 @@ hypothesis_settings.load_profile(
 )
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The files that start servers first: pytest-xdist hands out files in this order, and the
-    longest started last would finish last. Test order never matters."""
+    """The files that start servers first (after pytest-django's order by kind of database
+    use): pytest-xdist hands out files in this order (--no-loadscope-reorder), and the longest
+    handed out last would finish last. Test order never matters."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
