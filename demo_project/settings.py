@@ -226,6 +226,9 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+#: Where the browsable API's login page leads when no page asked for it (api-auth/login/).
+LOGIN_REDIRECT_URL = "api-root"
+
 STATIC_URL = "static/"
 # The demo serves its static files (browsable API, API docs) itself, with or without DEBUG.
 WHITENOISE_USE_FINDERS = True
@@ -241,6 +244,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {"failed_authentication": "10/min"},
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # DRF's two, but the browsable API's forms send the shown article's ETag as If-Match.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "django_http_errors.browsable.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "django_http_errors.handlers.exception_handler",

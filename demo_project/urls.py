@@ -1,4 +1,4 @@
-"""The demo's URLs: the article API, health, schema, API docs and the problem type pages.
+"""The demo's URLs: the article API, health, schema, API docs, problem type pages and login.
 
 ``/`` leads to ``/api/``, whose root links everything else: a person who opens the server's
 address in a browser finds the whole demo from there.
@@ -53,6 +53,8 @@ urlpatterns = [
     # Swagger UI with its assets from drf-spectacular-sidecar, served locally: no CDN.
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/problems/", include("django_http_errors.urls")),
+    # DRF's session login and logout: the browsable API shows a "Log in" link.
+    path("api-auth/", include("rest_framework.urls")),
     path("api/", include(router.urls)),
 ]
 

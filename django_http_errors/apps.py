@@ -8,7 +8,8 @@ from django.apps import AppConfig
 
 
 class DjangoHttpErrorsConfig(AppConfig):
-    """Registers the checks and, when drf-spectacular is installed, the schema extensions."""
+    """Registers the system checks and, when drf-spectacular is installed, its extensions for
+    our classes (``openapi.extensions``, which drf-spectacular finds once they are imported)."""
 
     name = "django_http_errors"
     verbose_name = "HTTP errors"
@@ -16,6 +17,6 @@ class DjangoHttpErrorsConfig(AppConfig):
     def ready(self) -> None:
         from . import checks  # noqa: F401
 
-        # Only schema.py imports drf-spectacular, and only when it is installed.
+        # Only the openapi package imports drf-spectacular, and only when it is installed.
         if importlib.util.find_spec("drf_spectacular") is not None:
-            importlib.import_module(f"{self.name}.schema")
+            importlib.import_module(f"{self.name}.openapi.extensions")

@@ -34,19 +34,19 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 
 from .catalog import problem_types
-from .challenges import WWW_AUTHENTICATE, challenge_header, credential_headers
+from .challenges import challenge_header, credential_headers
 from .conf import get_settings
-from .exceptions import RETRY_AFTER, Conflict, ContentTooLarge, ProblemException, ServiceUnavailable
+from .exceptions import Conflict, ContentTooLarge, ProblemException, ServiceUnavailable
+from .http_names import ACCEPT, CACHE_CONTROL, CONTENT_LANGUAGE, RETRY_AFTER, VARY, WWW_AUTHENTICATE
 from .integrity import Violation, violation_of
+from .internals import django_request, is_csrf_failure, raised_in
 from .languages import (
-    CONTENT_LANGUAGE,
     in_language,
     localized_reason_phrase,
     problem_language,
     translated_message,
 )
-from .lifetimes import CACHE_CONTROL, problem_cache_control
-from .media_types import ACCEPT
+from .lifetimes import problem_cache_control
 from .pointers import iter_errors
 from .problems import ABOUT_BLANK, Problem
 from .upstream import upstream_exception
@@ -54,8 +54,6 @@ from .upstream import upstream_exception
 if TYPE_CHECKING:
     from .problems import Text
 
-CSRF_PREFIX = "CSRF Failed"
-VARY = "Vary"
 #: The status of the answer to a client that refused every media type a problem can be sent
 #: as (``media_types.problem_media_type``): RFC 9110 §12.5.1's 406, without content.
 NOT_ACCEPTABLE = 406
@@ -82,7 +80,7 @@ UNPARSEABLE_DETAIL = _(
 def unparseable(exc: Exception, request: Any) -> exceptions.APIException | None:
     """A parser's own ParseError, with generic words: its message quotes Python's exception
     text (codecs, digit limits, multipart boundaries), nothing a client can act on."""
-    if not (isinstance(exc, exceptions.ParseError) and _raised_in(exc, BaseParser)):
+    if not (isinstance(exc, exceptions.ParseError) and raised_in(exc, BaseParser)):
         return None
     media_type = (getattr(request, "content_type", "") or "").split(";")[0].strip()
     return exceptions.ParseError(UNPARSEABLE_DETAIL % {"media_type": media_type or "?"})
@@ -105,7 +103,7 @@ def as_api_exception(exc: Exception) -> exceptions.APIException | None:
         return _integrity_conflict(exc)
     if isinstance(exc, (OperationalError, InterfaceError)):
         return ServiceUnavailable(retry_after=get_settings().DATABASE_RETRY_AFTER)
-    if isinstance(exc, (DataError, ValueError)) and _raised_in(exc, BaseAuthentication):
+    if isinstance(exc, (DataError, ValueError)) and raised_in(exc, BaseAuthentication):
         # Credentials the database cannot even compare, such as a NUL in a token or user name
         # (PostgreSQL refuses it: DataError with psycopg 3, ValueError with psycopg2).
         return exceptions.AuthenticationFailed()
@@ -120,7 +118,7 @@ def as_api_exception(exc: Exception) -> exceptions.APIException | None:
         # The client's doing (too many fields or files, a bad Host): Django's handler400 answers
         # these for a plain view. The message may quote the request, so it is not echoed.
         return exceptions.ParseError(BAD_REQUEST_DETAIL, code="bad_request")
-    if isinstance(exc, RecursionError) and _raised_in(exc, BaseParser):
+    if isinstance(exc, RecursionError) and raised_in(exc, BaseParser):
         # Python's json recurses once per nesting level: deep content is malformed for us.
         return exceptions.ParseError(TOO_DEEP_DETAIL)
     return upstream_exception(exc)
@@ -140,17 +138,6 @@ def _integrity_conflict(exc: IntegrityError) -> Conflict | None:
     if violation in (Violation.UNIQUE, Violation.EXCLUSION):
         return Conflict()
     return None
-
-
-def _raised_in(exc: BaseException, kind: type[BaseParser | BaseAuthentication]) -> bool:
-    """Whether ``exc`` escaped a method of a parser or authentication class: then what it was
-    reading, the request content or credentials, caused it."""
-    traceback = exc.__traceback__
-    while traceback is not None:
-        if isinstance(traceback.tb_frame.f_locals.get("self"), kind):
-            return True
-        traceback = traceback.tb_next
-    return False
 
 
 def message_of(exc: Exception) -> str | None:
@@ -220,7 +207,7 @@ def representation_headers(status: int, request: Any) -> dict[str, str]:
     return {
         VARY: ", ".join(vary),
         CACHE_CONTROL: problem_cache_control(status),
-        CONTENT_LANGUAGE: problem_language(getattr(request, "_request", request)),
+        CONTENT_LANGUAGE: problem_language(django_request(request)),
     }
 
 
@@ -245,7 +232,7 @@ def _problem(
     extensions: dict[str, Any] | None = None,
 ) -> Problem:
     # Django's request itself: a DRF Request reaches its attributes through a slow __getattr__.
-    request = getattr(request, "_request", request)
+    request = django_request(request)
     problem_type = problem_types().get(code)
     type_uri = None
     if problem_type is not None and problem_type.status == status:
@@ -294,7 +281,7 @@ def _code_of(exc: exceptions.APIException) -> str:
     if isinstance(exc, exceptions.ValidationError) or not isinstance(detail, str):
         return str(exc.default_code)
     code = str(getattr(detail, "code", None) or exc.default_code)
-    if code == "permission_denied" and detail.startswith(CSRF_PREFIX):
+    if code == "permission_denied" and is_csrf_failure(detail):
         return "csrf_failed"
     return code
 

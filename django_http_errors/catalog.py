@@ -1,15 +1,18 @@
-"""The catalog of problem types: those of DRF's own exceptions and of the permission codes,
-and every type a ``ProblemException`` subclass declares."""
+"""The catalog of problem types: those of DRF's own exceptions, and every type a permission
+class or a ``ProblemException`` subclass declares."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from . import permissions
 from .exceptions import declared_problem_types
 from .problems import ProblemType
 
-#: The types no class of ours declares: DRF's exceptions (whose classes are DRF's), the
-#: codes our permissions refuse with, and the generic 500.
+__all__ = ["problem_types"]
+
+#: The types no class of ours declares: DRF's exceptions (whose classes are DRF's) and the
+#: generic 500. A permission's code is declared by its class (``title``, ``meaning``, ``advice``).
 BUILT_IN: tuple[ProblemType, ...] = (
     ProblemType(
         "invalid",
@@ -64,44 +67,6 @@ BUILT_IN: tuple[ProblemType, ...] = (
         _("Send the CSRF token in the X-CSRFToken header along with the session cookie."),
     ),
     ProblemType(
-        "authentication_required",
-        403,
-        _("Authentication required"),
-        _(
-            "The resource requires an authenticated client, and this API offers no way to "
-            "authenticate on it."
-        ),
-        _("Use an endpoint that accepts your credentials, or ask the API's operators."),
-    ),
-    ProblemType(
-        "not_owner",
-        403,
-        _("Not the owner"),
-        _("Only the owner of this resource may do this."),
-        _("Do not repeat the request with the same credentials; ask the owner."),
-    ),
-    ProblemType(
-        "staff_only",
-        403,
-        _("Staff only"),
-        _("Only staff may do this."),
-        _("Do not repeat the request with the same credentials; ask a staff member."),
-    ),
-    ProblemType(
-        "model_permission_required",
-        403,
-        _("Model permission required"),
-        _("The client lacks the permission on this kind of resource that the request needs."),
-        _("Ask the API's operators for the permission."),
-    ),
-    ProblemType(
-        "object_permission_required",
-        403,
-        _("Object permission required"),
-        _("The client lacks the permission on this resource that the request needs."),
-        _("Ask the resource's owner or the API's operators for the permission."),
-    ),
-    ProblemType(
         "not_found",
         404,
         _("Not found"),
@@ -151,11 +116,13 @@ _declared_seen = [-1]
 
 def problem_types() -> dict[str, ProblemType]:
     """Every problem type, by code; a class declared since the last call is in it too."""
-    declared = declared_problem_types()
-    if _declared_seen[0] != len(declared):
+    refusing = permissions.declared_problem_types()
+    raising = declared_problem_types()
+    if _declared_seen[0] != len(refusing) + len(raising):
         catalog = {t.code: t for t in BUILT_IN}
-        catalog.update({code: cls.problem_type() for code, cls in declared.items()})
+        catalog.update({code: cls.problem_type() for code, cls in refusing.items()})
+        catalog.update({code: cls.problem_type() for code, cls in raising.items()})
         _catalog.clear()
         _catalog.update(catalog)
-        _declared_seen[0] = len(declared)
+        _declared_seen[0] = len(refusing) + len(raising)
     return _catalog

@@ -11,7 +11,6 @@ from rest_framework.authentication import SessionAuthentication
 from .conf import get_settings
 
 #: RFC 9110 §11.6.1: the challenges of a 401, one or several.
-WWW_AUTHENTICATE = "WWW-Authenticate"
 #: RFC 9110 §11.6.2, as Django's ``META`` names it.
 AUTHORIZATION = "HTTP_AUTHORIZATION"
 #: The header fields that carry credentials: a scheme's (RFC 9110 §11.6.2), a session's.

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from .assembly import as_api_exception
 from .handlers import exception_handler
+from .http_names import CONTENT_LANGUAGE, CONTENT_LENGTH, CONTENT_TYPE
 from .problems import reason_phrase
 
 __all__ = ["PROBLEM_MEMBERS", "to_problem"]
@@ -25,7 +26,9 @@ PROBLEM_MEMBERS: Final = frozenset(
     {"type", "title", "status", "detail", "instance", "code", "errors"}
 )
 #: The header fields that describe the body, which the problem replaces.
-_BODY_HEADERS: Final = frozenset({"content-type", "content-length", "content-language"})
+_BODY_HEADERS: Final = frozenset(
+    name.lower() for name in (CONTENT_TYPE, CONTENT_LENGTH, CONTENT_LANGUAGE)
+)
 
 
 def to_problem(

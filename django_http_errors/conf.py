@@ -8,6 +8,8 @@ from typing import Any, Literal
 from django.conf import settings
 from django.core.signals import setting_changed
 
+__all__ = ["SETTING_NAME", "HttpErrorsSettings", "get_settings"]
+
 SETTING_NAME = "HTTP_ERRORS"
 
 

@@ -23,21 +23,21 @@ from rest_framework.request import Request
 
 from .blind_writes import REPORT, Requirement, report_blind_write, requirement
 from .conditional import (
-    ETAG,
-    GUARDED_METHODS,
-    LAST_MODIFIED,
-    READ_METHODS,
     Outcome,
     Preconditions,
     evaluate,
     last_modified_to_send,
     validator_second,
 )
+from .conditional.decisions import NotModifiedResponse
+from .conditional.swaps import CONCURRENT_CHANGE_DETAIL
+from .conditional.validators import has_field
 from .conf import get_settings
 from .etags import parse_etag, quote_etag
 from .exceptions import Conflict, PreconditionFailed, PreconditionRequired
+from .http_names import CACHE_CONTROL, ETAG, GUARDED_METHODS, LAST_MODIFIED, READ_METHODS
+from .internals import django_request
 from .middleware import read_whole_content
-from .mixins import CACHE_CONTROL, CONCURRENT_CHANGE_DETAIL, NotModifiedResponse, has_field
 from .writes import stored, swap_version
 
 __all__ = ["conditional"]
@@ -195,7 +195,7 @@ def _write(
         return handler(*args, **kwargs)
     _, request = _view_and_request(args)
     # The whole body before the transaction: a slow client holds no lock.
-    read_whole_content(request)
+    read_whole_content(django_request(request))
     model = type(obj)
     version_field = get_settings().VERSION_FIELD
     with transaction.atomic(using=router.db_for_write(model)):

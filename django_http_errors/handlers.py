@@ -14,13 +14,13 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.core.signals import got_request_exception
-from django.db import connections
 from django.http import HttpRequest
 from django.utils.log import log_response
 from rest_framework import exceptions
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import set_rollback
 
 from .assembly import (
     NOT_ACCEPTABLE,
@@ -29,15 +29,17 @@ from .assembly import (
     headers_without_content,
     unparseable,
 )
+from .check_ids import CHECK_IDS
 from .compat import keeps_drf_members, with_drf_members
 from .conf import get_settings
+from .internals import django_request
 from .media_types import problem_media_type
 from .problems import reason_phrase
 
+__all__ = ["exception_handler"]
+
 #: The media type of DRF's own bodies, which a view that keeps them answers.
 JSON = "application/json"
-#: The id of the warning logged when the handler runs without the app installed.
-NOT_INSTALLED_ID = "django_http_errors.W011"
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -55,7 +57,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if api_exc is None and settings.DEBUG and get_settings().TECHNICAL_500_IN_DEBUG:
         return None
     problem, headers = build_problem(api_exc, request)
-    rollback_open_transactions()
+    # The view answers instead of raising, so Django's atomic wrapper would otherwise commit
+    # the request's transaction (ATOMIC_REQUESTS); others belong to the caller.
+    set_rollback()
     body = problem.as_dict()
     old_shape = keeps_drf_members(context.get("view"))
     if old_shape:
@@ -75,13 +79,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             _render_as(request, response, media_type)
     failed = problem.status >= 500 and not isinstance(exc, exceptions.APIException)
     if failed and request is not None:
-        _report(exc, getattr(request, "_request", request), response, signal=api_exc is None)
+        _report(exc, django_request(request), response, signal=api_exc is None)
     elif isinstance(exc, SuspiciousOperation):
         # Django logs these to django.security when they escape a view; here none escapes.
         logging.getLogger(f"django.security.{type(exc).__name__}").error(
             str(exc),
             exc_info=exc,
-            extra={"status_code": problem.status, "request": getattr(request, "_request", request)},
+            extra={"status_code": problem.status, "request": django_request(request)},
         )
     return response
 
@@ -91,11 +95,9 @@ def warn_if_not_installed() -> None:
     """Say once that the app is missing: its system checks never run, but E006, and that one
     only where the problem pages are routed."""
     if not apps.is_installed("django_http_errors"):
+        not_installed = CHECK_IDS["W011"]
         logging.getLogger("django_http_errors").warning(
-            "%s: the exception handler is configured but 'django_http_errors' is not in "
-            "INSTALLED_APPS: its system checks do not run and its problem type pages, "
-            "templates and translations are missing. Add it to INSTALLED_APPS.",
-            NOT_INSTALLED_ID,
+            "%s: %s", not_installed.id, not_installed.text()
         )
 
 
@@ -112,18 +114,6 @@ def _report(exc: Exception, request: HttpRequest, response: Response, *, signal:
         request=request,
         exception=exc,
     )
-
-
-def rollback_open_transactions() -> None:
-    """Mark the request's transaction (``ATOMIC_REQUESTS``) for rollback on every database.
-
-    The view answers instead of raising, so Django's atomic wrapper would otherwise commit.
-    Databases without ``ATOMIC_REQUESTS`` are left alone: their open transaction belongs to
-    the caller (a test case, a management command), not to the request.
-    """
-    for connection in connections.all(initialized_only=True):
-        if connection.settings_dict["ATOMIC_REQUESTS"] and connection.in_atomic_block:
-            connection.set_rollback(True)
 
 
 def _shows_browsable_api(request: Any) -> bool:

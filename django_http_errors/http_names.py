@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Final
 
 __all__ = [
+    "ACCEPT",
+    "ACCEPT_ENCODING",
     "ALLOW",
     "CACHE_CONTROL",
     "CONTENT_ENCODING",
@@ -56,6 +58,8 @@ TRANSFER_ENCODING: Final = "Transfer-Encoding"
 LOCATION: Final = "Location"
 
 #: Caching, negotiation, authentication and retries.
+ACCEPT: Final = "Accept"
+ACCEPT_ENCODING: Final = "Accept-Encoding"
 CACHE_CONTROL: Final = "Cache-Control"
 VARY: Final = "Vary"
 ALLOW: Final = "Allow"

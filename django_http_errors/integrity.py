@@ -10,6 +10,8 @@ from __future__ import annotations
 import enum
 import sqlite3
 
+__all__ = ["Violation", "violation_of"]
+
 
 class Violation(enum.Enum):
     """The kind of constraint an ``IntegrityError`` broke."""

@@ -9,14 +9,154 @@ touch a private name of another project.
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING, Any, Final
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.http.response import ResponseHeaders
 
-__all__ = ["django_request"]
+if TYPE_CHECKING:
+    import socket
+
+    from urllib3 import PoolManager
+
+__all__ = [
+    "NOT_FOUND_MESSAGE",
+    "SPECTACULAR_FIELD_VALIDATORS",
+    "answer_in_handlers_place",
+    "django_request",
+    "is_csrf_failure",
+    "not_found",
+    "raised_in",
+    "refusing_headers",
+    "runs_drfs_generic_get",
+    "spectacular_creates",
+    "spectacular_endpoints",
+    "spectacular_lists",
+    "spectacular_paginator",
+    "watch_connections",
+]
 
 
 def django_request(request: Any) -> HttpRequest:
     """The Django ``HttpRequest`` behind DRF's ``Request`` (its private ``_request``), or
     ``request`` itself where it already is one."""
     return getattr(request, "_request", request)  # type: ignore[no-any-return]
+
+
+#: How DRF's ``SessionAuthentication.enforce_csrf`` begins the message of its 403: the only
+#: thing that tells a CSRF failure from any other ``PermissionDenied``.
+_CSRF_FAILED: Final = "CSRF Failed"
+
+
+def is_csrf_failure(detail: str) -> bool:
+    """Whether a ``PermissionDenied``'s detail is DRF's refusal of a request without a valid
+    CSRF token (its message, ``"CSRF Failed: <reason>"``, is the only mark)."""
+    return detail.startswith(_CSRF_FAILED)
+
+
+def raised_in(exc: BaseException, kind: type | tuple[type, ...]) -> bool:
+    """Whether ``exc`` escaped a method of an instance of ``kind``: some frame of its traceback
+    has a ``self`` of that class (a CPython frame's ``f_locals``, read as Django's debug page
+    reads them)."""
+    traceback = exc.__traceback__
+    while traceback is not None:
+        if isinstance(traceback.tb_frame.f_locals.get("self"), kind):
+            return True
+        traceback = traceback.tb_next
+    return False
+
+
+#: The message of the ``Http404`` that Django's ``get_object_or_404`` raises (and DRF's
+#: ``GenericAPIView.get_object`` through it), which Django neither exports nor translates.
+NOT_FOUND_MESSAGE: Final = re.compile(r"No (?P<name>\S+) matches the given query\.")
+
+
+def not_found(object_name: str) -> Http404:
+    """The ``Http404`` ``get_object_or_404`` raises for a model named ``object_name``
+    (``Model._meta.object_name``): a hidden object answers with the same words."""
+    return Http404(f"No {object_name} matches the given query.")
+
+
+def refusing_headers(headers: dict[str, str], refused: Collection[str]) -> ResponseHeaders:
+    """A response's headers that ignore any later attempt to set one of ``refused`` (lower
+    case): Django's ``ResponseHeaders``, subclassed, which no public API lets one replace."""
+
+    class RefusingHeaders(ResponseHeaders):
+        def __setitem__(self, key: str, value: str | bytes | int) -> None:
+            if key.lower() not in refused:
+                super().__setitem__(key, value)
+
+    return RefusingHeaders({k: v for k, v in headers.items() if k.lower() not in refused})
+
+
+def watch_connections(pool_manager: PoolManager, watch: Callable[[socket.socket], None]) -> None:
+    """Hand every socket ``pool_manager`` connects to ``watch``, as soon as it is connected.
+
+    urllib3 makes a pool of the class its manager's ``pool_classes_by_scheme`` names for the
+    scheme (no public hook chooses it), and connections of the pool's ``ConnectionCls``.
+    """
+    from urllib3.connectionpool import HTTPConnectionPool
+
+    def watched(pool_class: type[HTTPConnectionPool]) -> type[HTTPConnectionPool]:
+        class Connection(pool_class.ConnectionCls):  # type: ignore[name-defined,misc]
+            def connect(self) -> None:
+                super().connect()
+                watch(self.sock)
+
+        return type(pool_class.__name__, (pool_class,), {"ConnectionCls": Connection})
+
+    pools = pool_manager.pool_classes_by_scheme
+    pool_manager.pool_classes_by_scheme = {scheme: watched(pool) for scheme, pool in pools.items()}
+
+
+# drf-spectacular: what its AutoSchema knows of an operation, which only private methods tell
+# (the OpenAPI integration reads them for any project's AutoSchema subclass).
+
+
+def spectacular_lists(auto_schema: Any) -> bool:
+    """Whether drf-spectacular's ``AutoSchema`` documents its operation as a list (private
+    ``_is_list_view``)."""
+    return bool(auto_schema._is_list_view())
+
+
+def spectacular_creates(auto_schema: Any) -> bool:
+    """Whether drf-spectacular's ``AutoSchema`` documents its operation as a create (private
+    ``_is_create_operation``)."""
+    return bool(auto_schema._is_create_operation())
+
+
+def spectacular_paginator(auto_schema: Any) -> Any:
+    """The paginator drf-spectacular's ``AutoSchema`` documents for its operation, or ``None``
+    (private ``_get_paginator``)."""
+    return auto_schema._get_paginator()
+
+
+def spectacular_endpoints(generator: Any) -> list[tuple[str, str, str, Any]]:
+    """``(path, path_regex, method, view)`` of every endpoint, as drf-spectacular's generator
+    makes them for its operations, once it has parsed them (private
+    ``_get_paths_and_endpoints``)."""
+    return generator._get_paths_and_endpoints()  # type: ignore[no-any-return]
+
+
+#: The method drf-spectacular's ``AutoSchema`` calls with each serializer field and its schema,
+#: after its own validators: ``ProblemAutoSchema`` overrides it to add the NUL pattern.
+SPECTACULAR_FIELD_VALIDATORS = "_insert_field_validators"
+
+
+def runs_drfs_generic_get(view: type) -> bool:
+    """Whether ``view``'s GET is the ``get()`` of DRF's generic views, which calls
+    ``retrieve()`` when the URL names an object, else ``list()`` (DRF promises neither: this
+    asks where the method is defined)."""
+    get = getattr(view, "get", None)
+    return getattr(get, "__module__", None) == "rest_framework.generics"
+
+
+def answer_in_handlers_place(view: Any, method: str, handler: Callable[..., Any]) -> None:
+    """Make ``handler`` answer this request instead of the view's handler of ``method``.
+
+    DRF's ``APIView.dispatch()`` looks the handler up (``getattr(self, method.lower())``) only
+    after ``initial()``: set from a step of ``initial()``, the instance's attribute wins.
+    """
+    setattr(view, method.lower(), handler)

@@ -20,12 +20,12 @@ from django.core.signals import setting_changed
 from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 
+from .internals import NOT_FOUND_MESSAGE
 from .problems import reason_phrase
 
 if TYPE_CHECKING:
     from .problems import Text
 
-CONTENT_LANGUAGE: Final = "Content-Language"
 #: The language the library's strings are written in.
 SOURCE_LANGUAGE: Final = "en"
 
@@ -107,10 +107,7 @@ def localized_reason_phrase(status: int) -> Text:
 #: Django's own messages that Django does not translate, and their translatable form.
 _DJANGOS_MESSAGES: Final[tuple[tuple[re.Pattern[str], Text], ...]] = (
     # django.shortcuts.get_object_or_404, which DRF's generic views call.
-    (
-        re.compile(r"No (?P<name>\S+) matches the given query\."),
-        _("No %(name)s matches the given query."),
-    ),
+    (NOT_FOUND_MESSAGE, _("No %(name)s matches the given query.")),
 )
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Final
 
-CACHE_CONTROL: Final = "Cache-Control"
 NO_STORE: Final = "no-store"
 NO_CACHE: Final = "no-cache"
 

@@ -12,7 +12,6 @@ from typing import Final
 
 from .problems import PROBLEM_JSON
 
-ACCEPT: Final = "Accept"
 JSON: Final = "application/json"
 
 #: The media types a problem can be sent as, in the order of preference.

@@ -8,7 +8,7 @@ import re
 import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any, Final
+from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
@@ -19,10 +19,10 @@ from rest_framework.exceptions import ParseError
 from .assembly import INCOMPLETE_DETAIL
 from .conf import get_settings
 from .exceptions import LengthRequired
-from .views import problem_response
+from .http_names import CONTENT_LENGTH, TRANSFER_ENCODING
+from .responses import problem_response
 
-TRANSFER_ENCODING: Final = "Transfer-Encoding"
-CONTENT_LENGTH: Final = "Content-Length"
+__all__ = ["RequestIDFilter", "RequestIDMiddleware", "current_request_id"]
 
 #: A client's id is echoed only when it is short and made of URL-safe characters.
 _SANE_ID = re.compile(r"[A-Za-z0-9._:+/=-]{1,128}")

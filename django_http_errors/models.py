@@ -26,7 +26,7 @@ class IdempotencyKey(models.Model):
         DONE = "done"
 
     id = models.BigAutoField(primary_key=True)
-    #: A digest of client, method, path and key (``idempotency_keys.scope_digest``).
+    #: A digest of client, method, path and key (``idempotency.keys.scope_digest``).
     scope = models.CharField(max_length=64, unique=True)
     #: Who sent it (``app_label.model:pk`` of the user), the method, the path and the key, for
     #: operators; the scope alone decides.
@@ -34,7 +34,7 @@ class IdempotencyKey(models.Model):
     method = models.CharField(max_length=16)
     path = models.TextField()
     key = models.CharField(max_length=255)
-    #: A digest of the request content (``idempotency_keys.request_fingerprint``).
+    #: A digest of the request content (``idempotency.keys.request_fingerprint``).
     fingerprint = models.CharField(max_length=64)
     state = models.CharField(max_length=16, choices=State.choices, default=State.IN_FLIGHT)
     #: A random token of the request that holds the claim.

@@ -18,21 +18,28 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 
 from .assembly import problem_body
-from .conditional import ETAG, LAST_MODIFIED
 from .exceptions import UnsupportedContentEncoding
-from .lifetimes import CACHE_CONTROL, problem_cache_control
+from .http_names import (
+    CACHE_CONTROL,
+    CONTENT_ENCODING,
+    CONTENT_LOCATION,
+    CONTENT_TYPE,
+    ETAG,
+    LAST_MODIFIED,
+    LOCATION,
+    SAFE_METHODS,
+)
+from .lifetimes import problem_cache_control
 from .media_types import accepts, weight
 from .problems import PROBLEM_JSON
 
 __all__ = ["ProblemContentNegotiation", "ProblemsOnlyRenderer", "unreadable_codings"]
 
-#: The request header that names the codings applied to the content (RFC 9110 §8.4).
-CONTENT_ENCODING: Final = "Content-Encoding"
 #: The coding that is no coding at all (RFC 9110 §12.5.3).
 IDENTITY: Final = "identity"
 
 #: Representation headers of a success that is not sent.
-_OF_THE_REPRESENTATION = (ETAG, LAST_MODIFIED, "Location", "Content-Location")
+_OF_THE_REPRESENTATION = (ETAG, LAST_MODIFIED, LOCATION, CONTENT_LOCATION)
 
 
 class ProblemsOnlyRenderer(JSONRenderer):
@@ -58,14 +65,14 @@ class ProblemsOnlyRenderer(JSONRenderer):
         request = context.get("request")
         if response is None or data is None or response.status_code >= 400:
             return super().render(data, accepted_media_type, renderer_context)
-        if request is not None and request.method in ("GET", "HEAD", "OPTIONS"):
+        if request is not None and request.method in SAFE_METHODS:
             response.status_code = 406
             for name in _OF_THE_REPRESENTATION:
                 response.headers.pop(name, None)
             response[CACHE_CONTROL] = problem_cache_control(406)
             data = problem_body(NotAcceptable(), request)
         else:
-            response["Content-Type"] = JSONRenderer.media_type
+            response[CONTENT_TYPE] = JSONRenderer.media_type
         return super().render(data, accepted_media_type, renderer_context)
 
 

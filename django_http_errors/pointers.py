@@ -7,6 +7,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import quote
 
+__all__ = ["escape_token", "iter_errors"]
+
 #: Characters left as they are in a URI fragment (RFC 3986 §3.5: pchar / "/" / "?").
 _FRAGMENT_SAFE = "/?:@!$&'()*+,;=-._~"
 

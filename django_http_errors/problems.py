@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     #: A text, or a lazily translated one (Django's ``gettext_lazy``).
     Text: TypeAlias = str | Promise
 
+__all__ = ["ABOUT_BLANK", "PROBLEM_JSON", "Problem", "ProblemType", "reason_phrase"]
+
 #: The media type of a problem details JSON object.
 PROBLEM_JSON = "application/problem+json"
 #: RFC 9457 §4.2.1: the type that means "nothing more than the status code".

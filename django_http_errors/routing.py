@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import patch_vary_headers
 
 from .conf import get_settings
+from .http_names import UNSAFE_METHODS
 
 __all__ = ["READ_YOUR_WRITES_COOKIE", "ReadYourWritesMiddleware", "reads_from_primary"]
 
@@ -28,7 +29,6 @@ READ_YOUR_WRITES_COOKIE: Final = "read_your_writes"
 _SALT: Final = "django_http_errors.routing.read_your_writes"
 #: What the cookie says: the client wrote; when is in its signature's timestamp.
 _WROTE: Final = "wrote"
-_UNSAFE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 _reads_from_primary: ContextVar[bool] = ContextVar(
     "django_http_errors_reads_from_primary", default=False
@@ -65,7 +65,7 @@ def remember_write(request: HttpRequest, response: HttpResponseBase) -> None:
     seconds = get_settings().READ_YOUR_WRITES
     if seconds <= 0:
         return
-    if request.method in _UNSAFE_METHODS:
+    if request.method in UNSAFE_METHODS:
         if 200 <= response.status_code < 300:
             response.set_signed_cookie(
                 READ_YOUR_WRITES_COOKIE,

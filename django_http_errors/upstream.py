@@ -15,9 +15,12 @@ from typing import TYPE_CHECKING, Any
 from rest_framework.exceptions import APIException
 
 from .exceptions import BadGateway, GatewayTimeout
+from .internals import watch_connections
 
 if TYPE_CHECKING:
     import httpx
+
+__all__ = ["request_with_httpx", "request_with_requests", "upstream_exception"]
 
 #: The HTTP clients we know: module, its timeout error, its other failures (its base error),
 #: and the errors of ours that its base error also covers (a URL or header we built wrong is
@@ -182,23 +185,10 @@ def request_with_requests(method: str, url: str, *, timeout: float, **kwargs: An
 def _deadline_adapter(deadline: _Deadline) -> Any:
     """A requests adapter whose connections are watched by ``deadline``, and never retried."""
     from requests.adapters import HTTPAdapter
-    from urllib3.connectionpool import HTTPConnectionPool
-
-    def watched(pool_class: type[HTTPConnectionPool]) -> type[HTTPConnectionPool]:
-        # urllib3 makes connections of the pool's ConnectionCls; this one reports its socket.
-        class Connection(pool_class.ConnectionCls):  # type: ignore[name-defined,misc]
-            def connect(self) -> None:
-                super().connect()
-                deadline.watch(self.sock)
-
-        return type(pool_class.__name__, (pool_class,), {"ConnectionCls": Connection})
 
     class DeadlineAdapter(HTTPAdapter):
         def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
             super().init_poolmanager(*args, **kwargs)
-            pools = self.poolmanager.pool_classes_by_scheme
-            self.poolmanager.pool_classes_by_scheme = {
-                scheme: watched(pool) for scheme, pool in pools.items()
-            }
+            watch_connections(self.poolmanager, deadline.watch)
 
     return DeadlineAdapter(max_retries=0)

@@ -8,6 +8,8 @@ from django.urls import URLPattern, path
 from . import views
 from .checks import check_installed
 
+__all__ = ["urlpatterns"]
+
 app_name = "django_http_errors"
 
 

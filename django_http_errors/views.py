@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -17,41 +16,29 @@ from django.utils.translation import override
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import MethodNotAllowed, ParseError
+from rest_framework.views import set_rollback
 
 from .accept import preferred_media_type
-from .assembly import (
-    BAD_REQUEST_DETAIL,
-    NOT_ACCEPTABLE,
-    as_api_exception,
-    build_problem,
-    headers_without_content,
-    message_of,
-    problem_type_uri,
-)
+from .assembly import BAD_REQUEST_DETAIL, message_of, problem_type_uri
 from .catalog import problem_types
 from .conf import get_settings
-from .handlers import rollback_open_transactions
-from .languages import CONTENT_LANGUAGE, in_language, localized_reason_phrase, problem_language
-from .media_types import problem_media_type
+from .http_names import ACCEPT, ALLOW, CONTENT_LANGUAGE, READ_METHODS
+from .languages import in_language, localized_reason_phrase, problem_language
 from .problems import PROBLEM_JSON
+from .responses import problem_response
+
+__all__ = [
+    "answers_problems",
+    "bad_request",
+    "page_not_found",
+    "permission_denied",
+    "problem_catalog",
+    "problem_response",
+    "problem_type",
+    "server_error",
+]
 
 HTML = "text/html"
-
-
-def problem_response(request: HttpRequest, exc: Exception | None) -> HttpResponse:
-    """``exc`` as a problem response, outside DRF: the DRF handler's mapping and body."""
-    problem, headers = build_problem(as_api_exception(exc) if exc else None, request)
-    media_type = problem_media_type(request.META.get("HTTP_ACCEPT"))
-    if media_type is None:
-        response = HttpResponse(status=NOT_ACCEPTABLE)
-        del response["Content-Type"]
-        headers = headers_without_content(headers)
-    else:
-        body = json.dumps(problem.as_dict(), cls=DjangoJSONEncoder, separators=(",", ":"))
-        response = HttpResponse(body, status=problem.status, content_type=media_type)
-    for name, value in headers.items():
-        response[name] = value
-    return response
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -96,7 +83,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     a generic body for anything unknown. Django has already logged the error with its traceback
     and sent ``got_request_exception``; this only answers.
     """
-    rollback_open_transactions()
+    set_rollback()
     exc = sys.exc_info()[1]
     return _answer(
         request,
@@ -117,9 +104,9 @@ def _answer(
     """
     if not answers_problems(request.path_info):
         return page()
-    wants_page = preferred_media_type(request.headers.get("Accept"), _NEGOTIATED) == HTML
+    wants_page = preferred_media_type(request.headers.get(ACCEPT), _NEGOTIATED) == HTML
     response = page() if wants_page else problem()
-    patch_vary_headers(response, ["Accept"])
+    patch_vary_headers(response, [ACCEPT])
     return response
 
 
@@ -133,9 +120,6 @@ def answers_problems(path: str) -> bool:
 _NEGOTIATED = (PROBLEM_JSON, "application/json", HTML)
 
 
-_PAGE_METHODS = ("GET", "HEAD")
-
-
 def _page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A page that only GET and HEAD read: any other method is a 405 problem with ``Allow``
     (RFC 9110 §15.5.6), before CSRF protection could answer with Django's HTML page."""
@@ -143,9 +127,9 @@ def _page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @csrf_exempt
     @functools.wraps(view)
     def page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method not in _PAGE_METHODS:
+        if request.method not in READ_METHODS:
             response = problem_response(request, MethodNotAllowed(request.method or ""))
-            response["Allow"] = ", ".join(_PAGE_METHODS)
+            response[ALLOW] = ", ".join(sorted(READ_METHODS))
             return response
         return view(request, *args, **kwargs)
 

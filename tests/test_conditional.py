@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import calendar
 import math
+from typing import Any
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from django_http_errors.conditional import (
+    IF_MATCH,
+    IF_MODIFIED_SINCE,
+    IF_NONE_MATCH,
+    IF_UNMODIFIED_SINCE,
+    PRECONDITIONS,
     Outcome,
+    Precondition,
     Preconditions,
+    Target,
     evaluate,
     format_http_date,
     last_modified_to_send,
     parse_http_date,
+    target_of,
     validator_second,
 )
+from django_http_errors.conditional import preconditions as preconditions_module
+from django_http_errors.conditional.preconditions import guarding_headers
 from django_http_errors.etags import parse_etag_list
 
 # No example database: property runs must not leave a .hypothesis directory in the shared tree.
@@ -492,3 +503,81 @@ def test_if_match_may_name_the_current_state_in_another_representation(
         "PATCH", preconditions, etag='"1.2"', last_modified=None, same_state=same_state
     )
     assert result is outcome
+
+
+# --- PRECONDITIONS: the one declaration of the kinds ----------------------------------------------
+
+
+def test_preconditions_of_reads_every_declared_kind() -> None:
+    headers = {kind.name: f"value of {kind.name}" for kind in PRECONDITIONS}
+    preconditions = Preconditions.of({**headers, "If-Range": '"v1"'})
+    assert preconditions.values == headers
+    for kind in PRECONDITIONS:
+        assert getattr(preconditions, kind.member) == f"value of {kind.name}"
+    assert Preconditions.of({}) == Preconditions()
+
+
+def test_preconditions_take_the_kinds_by_keyword_or_in_their_order() -> None:
+    # RFC 9110 §13.1's order, as the four fields always were.
+    assert Preconditions('"a"', "*") == Preconditions(if_match='"a"', if_none_match="*")
+    with pytest.raises(TypeError):
+        Preconditions(if_range='"a"')
+    with pytest.raises(AttributeError):
+        Preconditions().if_range  # noqa: B018
+
+
+def test_a_declared_kind_is_read_evaluated_and_guards(monkeypatch: pytest.MonkeyPatch) -> None:
+    # RFC 6638 §3.2.10: If-Schedule-Tag-Match, compared as If-Match is, with a schedule tag.
+    schedule_tag = Precondition(
+        "If-Schedule-Tag-Match",
+        compares="Schedule-Tag",
+        description="The Schedule-Tag you last saw; no match is 412.",
+        holds=lambda value, current: value == '"s1"',
+        step=1,
+        guards=lambda value, second: True,
+    )
+    monkeypatch.setattr(preconditions_module, "PRECONDITIONS", (*PRECONDITIONS, schedule_tag))
+    sent = Preconditions.of({"If-Schedule-Tag-Match": '"s0"'})
+    assert sent.if_schedule_tag_match == '"s0"'
+    assert evaluate("PUT", sent, etag='"v1"', last_modified=None) is FAILED
+    assert sent.guards_write(last_modified=None)
+    assert guarding_headers() == ("If-Match", "If-Unmodified-Since", "If-Schedule-Tag-Match")
+    passing = Preconditions(if_schedule_tag_match='"s1"')
+    assert evaluate("PUT", passing, etag='"v1"', last_modified=None) is PROCEED
+
+
+@pytest.mark.parametrize(
+    ("method", "action", "detail", "lists", "creates", "target"),
+    [
+        ("GET", None, True, False, False, Target.OBJECT_READ),
+        ("GET", "retrieve", True, False, False, Target.OBJECT_READ),
+        # A custom GET action shows something else than the object.
+        ("GET", "history", True, False, False, None),
+        ("GET", None, False, True, False, Target.LIST_READ),
+        # A list whose changes nothing tracks has no ETag.
+        ("GET", "list", False, False, False, None),
+        ("PUT", None, True, False, False, Target.WRITE),
+        ("POST", "publish", True, False, False, Target.WRITE),
+        ("POST", None, False, False, True, Target.CREATE),
+        ("POST", "bulk", False, False, False, None),
+        ("OPTIONS", None, True, False, False, None),
+    ],
+)
+def test_target_of(
+    method: str, action: str | None, detail: bool, lists: bool, creates: bool, target: Any
+) -> None:
+    assert target_of(method, action=action, detail=detail, lists=lists, creates=creates) is target
+
+
+@pytest.mark.parametrize(
+    ("target", "names"),
+    [
+        (Target.OBJECT_READ, {IF_MATCH, IF_NONE_MATCH, IF_MODIFIED_SINCE, IF_UNMODIFIED_SINCE}),
+        (Target.LIST_READ, {IF_MATCH, IF_NONE_MATCH}),
+        # The list has no Last-Modified: a POST ignores If-Unmodified-Since.
+        (Target.CREATE, {IF_MATCH, IF_NONE_MATCH}),
+        (Target.WRITE, {IF_MATCH, IF_NONE_MATCH, IF_UNMODIFIED_SINCE}),
+    ],
+)
+def test_the_preconditions_each_target_reads(target: Target, names: set[str]) -> None:
+    assert {kind.name for kind in PRECONDITIONS if target in kind.targets} == names

@@ -18,6 +18,7 @@ import pytest
 from django.test import Client
 
 from demo_project.articles.models import Article
+from django_http_errors import permissions
 from django_http_errors.exceptions import declared_problem_types
 from tests.conftest import basic, problem
 
@@ -108,7 +109,10 @@ def declared_by_tests() -> set[str]:
     catalog lists beside the demo's once those files are imported."""
     return {
         str(text)
-        for cls in declared_problem_types().values()
+        for cls in [
+            *declared_problem_types().values(),
+            *permissions.declared_problem_types().values(),
+        ]
         if cls.__module__.startswith("tests.")
         for text in (cls.title, cls.meaning)
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from django_http_errors.idempotency_keys import (
+from django_http_errors.idempotency.keys import (
     MAX_KEY_LENGTH,
     MalformedKey,
     parse_idempotency_key,

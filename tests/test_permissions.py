@@ -14,12 +14,16 @@ from django.db.models import Model
 from django.http import Http404
 from django.test import Client, override_settings
 from django.urls import path
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework import permissions as drf_permissions
 from rest_framework.generics import get_object_or_404
 from rest_framework.test import APIRequestFactory
 
 from django_http_errors import permissions
+from django_http_errors.catalog import problem_types
 from django_http_errors.permissions import (
+    OBJECT,
+    VIEW,
     DjangoModelPermissions,
     DjangoObjectPermissions,
     IsAdminUser,
@@ -29,10 +33,19 @@ from django_http_errors.permissions import (
     hidden,
     missing_object,
     owner_pk,
+    refusals,
 )
+from django_http_errors.permissions.rules import DEFAULT_MESSAGE, Refusal, Rule, Whom
 from tests.conftest import basic, basic_client, problem
 from tests.testapp.models import Post
-from tests.testapp.permission_views import COMPOSITIONS, HIDING_RULES, ORDERS, FilteredPosts
+from tests.testapp.permission_views import (
+    COMPOSITIONS,
+    HIDING_RULES,
+    ORDERS,
+    EditorPostDetail,
+    FilteredPosts,
+    IsEditor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -249,7 +262,7 @@ def denial_of(permission_class: Any, user: User | None, obj: Any = None) -> tupl
 
 OWNER_ONLY = "Only the owner may do this."
 STAFF_ONLY = "Only staff may do this."
-DEFAULT = str(permissions.DEFAULT_MESSAGE)
+DEFAULT = str(DEFAULT_MESSAGE)
 
 
 @pytest.mark.parametrize(
@@ -631,3 +644,137 @@ def test_a_list_whose_hiding_rule_has_no_filter_is_refused_not_shown(
         pytest.raises(ImproperlyConfigured, match=r"declare no object_filter.*: TitledOnly\."),
     ):
         basic_client("bob").get("/posts/")
+
+
+# ---------------------------------------------------------------------------------------------
+# One definition: the decision and the description are read from the same rules
+
+
+class SecretStaff(IsAdminUser):
+    """Staff only, asking to hide: only an object can be hidden, never a view-level denial."""
+
+    hide_denied_objects = True
+
+
+class SecretNotStaff(~IsAdminUser):  # type: ignore[misc]
+    """Not staff, asking to hide: its denial is before the lookup, and hides nothing."""
+
+    hide_denied_objects = True
+
+
+#: Ours, alone and composed; each decides and describes from its rules.
+DESCRIBED = [
+    IsAuthenticated,
+    permissions.IsAuthenticatedOrReadOnly,
+    IsAdminUser,
+    IsOwner,
+    IsOwnerOrReadOnly,
+    DjangoModelPermissions,
+    DjangoObjectPermissions,
+    IsEditor,
+    hidden(IsOwner),
+    IsAuthenticated & IsOwner,
+    IsAdminUser | hidden(IsOwner),
+    IsOwnerOrReadOnly | IsAdminUser,
+    ~IsAdminUser & IsOwner,
+    SecretStaff | IsOwner,
+    ~SecretStaff | IsOwner,
+    SecretNotStaff | IsOwner,
+]
+
+
+@pytest.mark.parametrize("method", ["get", "patch", "delete"])
+@pytest.mark.parametrize("permission_class", DESCRIBED, ids=lambda cls: cls.__name__)
+def test_every_denial_is_one_of_the_refusals_it_describes(
+    permission_class: Any, method: str, users: dict[str, User], alices_post: Post
+) -> None:
+    described = refusals(permission_class(), method.upper())
+    denied = 0
+    for user in [None, *users.values()]:
+        permission = permission_class()
+        request = drf_request(user, method)
+        anonymous = user is None
+        view = PostPermissionView()
+        if not permission.has_permission(request, view):
+            assert Refusal(permission.code, VIEW, anonymous) in described, user
+        else:
+            try:
+                if permission.has_object_permission(request, view, alices_post):
+                    continue
+            except Http404:
+                hides = {r for r in described if r.level is OBJECT and r.hide}
+                assert any(r.anonymous is anonymous for r in hides), user
+            else:
+                assert Refusal(permission.code, OBJECT, anonymous) in described, user
+        denied += 1
+    # Whoever it refuses, it says it can; whoever it can refuse, some user here is refused.
+    assert bool(denied) is bool(described)
+
+
+def test_a_rule_for_writes_leaves_reads_alone() -> None:
+    rule = Rule("allows").for_writes()
+    assert [m for m in ("GET", "HEAD", "OPTIONS", "PATCH", "PROPFIND") if rule.applies_to(m)] == [
+        "PATCH",
+        "PROPFIND",
+    ]
+    assert rule.refusals("not_editor", hide=False) == {
+        Refusal("not_editor", VIEW, anonymous=True),
+        Refusal("not_editor", VIEW, anonymous=False),
+    }
+
+
+def test_an_object_rule_hides_what_it_says_and_a_view_rule_never() -> None:
+    assert Rule("allows_object", OBJECT, Whom.AUTHENTICATED).refusals("c", hide=True) == {
+        Refusal("c", OBJECT, anonymous=False, hide=True)
+    }
+    assert Rule("allows", hide=True).refusals("c", hide=True) == {
+        Refusal("c", VIEW, anonymous=True),
+        Refusal("c", VIEW, anonymous=False),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Permissions declare their problem types; the catalog reads them
+
+
+def test_every_code_our_permissions_refuse_with_has_a_problem_type() -> None:
+    catalog = problem_types()
+    for name in permissions.__all__:
+        value = getattr(permissions, name)
+        if not isinstance(value, type) or not issubclass(value, permissions.Permission):
+            continue
+        if issubclass(
+            value, (permissions.And, permissions.Or, permissions.Not, permissions.Hidden)
+        ):
+            continue  # a composition refuses with its operands' codes
+        for method in ("GET", "PUT", "PATCH", "DELETE", "POST"):
+            for refusal in value().refusals(method):
+                assert refusal.code in catalog, (name, refusal)
+                assert catalog[refusal.code].status == 403, (name, refusal)
+
+
+def test_a_permission_of_your_own_gets_its_problem_type_everywhere(
+    users: dict[str, User], alices_post: Post
+) -> None:
+    """IsEditor (tests/testapp/permission_views.py) declares its rule and its problem type,
+    and nothing else is written anywhere: the response, the catalog and the schema have them."""
+    url = f"/test/perm/editor/{alices_post.pk}/"
+    bob = basic_client("bob")
+    assert bob.get(url).status_code == 200
+    body = problem(bob.patch(url, {"title": "x"}, content_type="application/json"))
+    assert (body["status"], body["code"]) == (403, "not_editor")
+    assert (body["type"], body["title"]) == ("/api/problems/not-editor/", "Not an editor")
+    assert body["detail"] == "Only editors may change this post."
+    page = Client().get(body["type"])
+    assert page.status_code == 200
+    assert "Only editors may change this resource." in page.content.decode()
+    assert problem_types()["not_editor"] == IsEditor.problem_type()
+    assert "/api/problems/not-editor/" in Client().get("/api/problems/").content.decode()
+    # The schema documents the 403 where the rule refuses (writes), and only there.
+    module = types.ModuleType("urlconf_of_an_editors_post")
+    module.urlpatterns = [path("posts/<int:pk>/", EditorPostDetail.as_view())]  # type: ignore[attr-defined]
+    document = SchemaGenerator(urlconf=module).get_schema(request=None, public=True)
+    operations = document["paths"]["/posts/{id}/"]
+    assert "403" in operations["patch"]["responses"]
+    assert "403" not in operations["get"]["responses"]
+    assert {r.code for r in refusals(IsEditor(), "PATCH")} == {"not_editor"}

@@ -11,8 +11,12 @@ import pytest
 PURE = [
     "accept",
     "conditional",
+    "conditional.dates",
+    "conditional.preconditions",
     "etags",
-    "idempotency_keys",
+    "http_dates",
+    "idempotency",
+    "idempotency.keys",
     "integrity",
     "lifetimes",
     "media_types",

@@ -6,18 +6,25 @@ The demo's schema is tested in ``tests/test_demo_schema.py``.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from django.urls import path
+from django.utils import translation
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.settings import patched_settings
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import authentication, generics, parsers, permissions, serializers, throttling
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from django_http_errors import permissions as ours
-from django_http_errors.idempotency_keys import MalformedKey, parse_idempotency_key
+from django_http_errors.descriptions import Operation, OperationDescription, inherited
+from django_http_errors.exceptions import ProblemException, declared_problem_types
+from django_http_errors.idempotency import IdempotencyMixin
+from django_http_errors.idempotency.keys import MalformedKey, parse_idempotency_key
+from django_http_errors.mixins import ConditionalUpdateMixin
 from django_http_errors.permissions import OBJECT, Refusal, refusals
 from django_http_errors.schema import (
     IDEMPOTENCY_KEY_PATTERN,
@@ -29,6 +36,7 @@ from django_http_errors.schema import (
     ProblemAutoSchema,
 )
 from tests.testapp.models import Label, Post, Shelf
+from tests.testapp.permission_views import PostTitleSerializer
 
 PROBLEM_REF = f"#/components/schemas/{PROBLEM_COMPONENT}"
 
@@ -139,8 +147,6 @@ def test_a_parser_of_anything_means_no_415() -> None:
 
 
 def test_each_status_has_its_problem_component_typed_by_status() -> None:
-    from django_http_errors.mixins import ConditionalUpdateMixin
-
     view = make_view(
         type("ConditionalLabels", (ConditionalUpdateMixin, generics.RetrieveUpdateAPIView), {}),
         authentication_classes=[authentication.BasicAuthentication],
@@ -567,3 +573,133 @@ def test_the_idempotency_key_pattern_accepts_what_the_server_accepts(value: str)
         accepted = True
     # ECMA-262 and Python agree on this pattern's syntax.
     assert bool(re.fullmatch(IDEMPOTENCY_KEY_PATTERN, value)) is accepted
+
+
+# A project's own AutoSchema: the postprocessing hook completes its operations
+
+#: Ours first, so that drf-spectacular's enum hook names the problems' status enums too.
+HOOKS = [
+    "django_http_errors.openapi.hooks.complete_operations",
+    "drf_spectacular.hooks.postprocess_schema_enums",
+]
+
+
+class OwnSchema(AutoSchema):
+    """A project's own schema class, which ProblemAutoSchema cannot replace."""
+
+    def get_tags(self) -> list[str]:
+        return ["own"]
+
+
+def keyed_conditional_view(schema: Any) -> type:
+    """A view with both mixins, preconditions required, Basic authentication and a throttle."""
+    base = type(
+        "KeyedConditionalPosts",
+        (IdempotencyMixin, ConditionalUpdateMixin, generics.RetrieveUpdateAPIView),
+        {},
+    )
+    return make_view(
+        base,
+        queryset=Post.objects.all(),
+        serializer_class=PostTitleSerializer,
+        schema=schema,
+        authentication_classes=[authentication.BasicAuthentication],
+        throttle_classes=[throttling.AnonRateThrottle],
+        precondition_required=True,
+    )
+
+
+def test_a_projects_own_autoschema_gets_the_problems_through_the_hook() -> None:
+    # As a project's SPECTACULAR_SETTINGS would say (drf-spectacular reads them once).
+    with patched_settings({"POSTPROCESSING_HOOKS": HOOKS}):
+        own = schema_of(keyed_conditional_view(OwnSchema()), "posts/{id}/")
+        ours = schema_of(keyed_conditional_view(ProblemAutoSchema()), "posts/{id}/")
+    own_operations = own["paths"]["/posts/{id}/"]
+    ours_operations = ours["paths"]["/posts/{id}/"]
+    assert set(own_operations) == {"get", "put", "patch"}
+    for method, operation in own_operations.items():
+        # The project's schema class still decides what is its own...
+        assert operation["tags"] == ["own"]
+        # ...and every response, header and parameter is the one ProblemAutoSchema gives.
+        for member in ("responses", "parameters", "security"):
+            assert operation[member] == ours_operations[method][member], (method, member)
+    put = own_operations["put"]
+    headers = {p["name"]: p for p in put["parameters"] if p["in"] == "header"}
+    assert set(headers) == {"Idempotency-Key", "If-Match", "If-None-Match", "If-Unmodified-Since"}
+    assert headers["Idempotency-Key"]["schema"]["pattern"] == IDEMPOTENCY_KEY_PATTERN
+    assert {"401", "409", "412", "422", "428", "429"} <= set(put["responses"])
+    refs = {
+        code: r["content"]["application/problem+json"]["schema"]["$ref"]
+        for code, r in put["responses"].items()
+        if "content" in r and int(code) >= 400
+    }
+    assert refs["412"].endswith(PRECONDITION_FAILED_COMPONENT)
+    assert refs["428"].endswith(PRECONDITION_REQUIRED_COMPONENT)
+    get = own_operations["get"]["responses"]
+    assert set(get["200"]["headers"]) == {"X-Request-ID", "ETag", "Last-Modified"}
+    assert "Retry-After" in put["responses"]["409"]["headers"]
+    for kind in ("schemas", "headers"):
+        expected = {k: v for k, v in ours["components"][kind].items() if "Post" not in k}
+        found = {k: v for k, v in own["components"][kind].items() if "Post" not in k}
+        assert found == expected, kind
+
+
+def test_without_the_hook_a_projects_own_autoschema_is_left_alone() -> None:
+    document = schema_of(keyed_conditional_view(OwnSchema()), "posts/{id}/")
+    put = document["paths"]["/posts/{id}/"]["put"]
+    assert "428" not in put["responses"]
+    assert "Problem" not in document["components"].get("schemas", {})
+
+
+# A problem type of the project's own: one class, and the view that raises it says so
+
+
+def test_a_new_problem_type_shows_with_its_members_and_headers() -> None:
+    class TeapotBusy(ProblemException):
+        """418: the teapot is brewing; says when it is done."""
+
+        status_code = 418
+        default_code = "teapot_busy"
+        default_detail = "The teapot is brewing."
+        title = "Teapot busy"
+        meaning = "The teapot is brewing another pot."
+        advice = "Retry when the brew is done."
+        header_names = ("Brew-Done",)
+        extension_members: ClassVar[dict[str, dict[str, Any]]] = {
+            "pot": {"type": "integer", "description": "The pot being brewed."}
+        }
+
+    class Brewing:
+        def describe_operation(self, operation: Operation) -> OperationDescription:
+            own = OperationDescription(problems=(TeapotBusy,))
+            return own | inherited(super(), operation) if operation.method == "PUT" else own
+
+    try:
+        view = make_view(type("BrewingLabels", (Brewing, generics.RetrieveUpdateAPIView), {}))
+        document = schema_of(view)
+    finally:
+        declared_problem_types().pop("teapot_busy")
+    response = document["paths"]["/labels/{id}/"]["put"]["responses"]["418"]
+    ref = response["content"]["application/problem+json"]["schema"]["$ref"]
+    assert ref == "#/components/schemas/TeapotBusyProblem"
+    assert "Brew-Done" in response["headers"]
+    component = document["components"]["schemas"]["TeapotBusyProblem"]
+    assert component["description"] == "The teapot is brewing another pot."
+    own = component["allOf"][1]
+    assert own["properties"]["pot"] == {"type": "integer", "description": "The pot being brewed."}
+    status = own["properties"]["status"]["$ref"].rsplit("/", 1)[1]
+    assert document["components"]["schemas"][status]["enum"] == [418]
+    # Raised without arguments it carries no pot: not every occurrence does.
+    assert own["required"] == ["status"]
+
+
+def test_the_descriptions_the_runtime_declares_are_translated() -> None:
+    view = keyed_conditional_view(ProblemAutoSchema())
+    english = schema_of(view, "posts/{id}/")["paths"]["/posts/{id}/"]["put"]["parameters"]
+    with translation.override("de"):
+        german = schema_of(view, "posts/{id}/")["paths"]["/posts/{id}/"]["put"]["parameters"]
+    headers = [(e, g) for e, g in zip(english, german, strict=True) if e["in"] == "header"]
+    assert len(headers) == 4
+    for mine, theirs in headers:
+        assert mine["name"] == theirs["name"]
+        assert mine["description"] != theirs["description"], mine["name"]

@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 
 from ..conf import get_settings
 from ..exceptions import InvalidQueryParameters
+from ..http_names import READ_METHODS
 
 if TYPE_CHECKING:
     from rest_framework.generics import GenericAPIView
@@ -40,7 +41,6 @@ __all__ = [
 
 UNKNOWN_PARAMETER = _("Unknown parameter: this list takes only %(accepted)s.")
 #: The methods that show a list; a write's query string is not checked.
-LIST_METHODS = frozenset({"GET", "HEAD"})
 
 
 def component_parameters(component: Any, view: Any, request: Request | None) -> list[str]:
@@ -80,7 +80,7 @@ def query_error_statuses(component: Any) -> frozenset[int]:
 def shows_list(view: Any, request: Request) -> bool:
     """Whether the request reads a list: GET or HEAD of a viewset's ``list`` (or an extra
     action on the list), or of a generic list view."""
-    if request.method not in LIST_METHODS:
+    if request.method not in READ_METHODS:
         return False
     detail = getattr(view, "detail", None)
     if detail is not None:  # routed by a DRF router

@@ -28,6 +28,8 @@ from django_http_errors.permissions import (
     IsAuthenticated,
     IsOwner,
     IsOwnerOrReadOnly,
+    Permission,
+    Rule,
     hidden,
 )
 from tests.testapp.authentication import BearerAuthentication
@@ -86,6 +88,31 @@ class HidingPostDetail(PostDetail):
     permission_classes = [IsOwnerOrReadOnly]
     authentication_classes = ORDERS["session-first"]
     hide_denied_objects = True
+
+
+class IsEditor(Permission):
+    """A project's own permission with its own code: only editors (staff, here) may write.
+
+    Its rule, stated once, decides and describes; its title, meaning and advice declare its
+    code's problem type. This class is all it takes.
+    """
+
+    message = "Only editors may change this post."
+    code = "not_editor"
+    title = "Not an editor"
+    meaning = "Only editors may change this resource."
+    advice = "Ask an editor to make the change."
+    rules = (Rule("allows").for_writes(),)
+
+    def allows(self, request: Any, view: Any) -> bool:
+        return bool(request.user.is_staff)
+
+
+class EditorPostDetail(PostDetail):
+    """Posts anyone reads and only editors write."""
+
+    authentication_classes = [BasicAuthentication]
+    permission_classes = [IsEditor]
 
 
 class Scoped(APIView):
@@ -201,6 +228,7 @@ urlpatterns = [
 ]
 urlpatterns += [
     path("perm/view-hides/<int:pk>/", HidingPostDetail.as_view()),
+    path("perm/editor/<int:pk>/", EditorPostDetail.as_view()),
     path("perm/scoped/", Scoped.as_view()),
     path("perm/session-only/", SessionOnly.as_view()),
     path("perm/open/", Open.as_view()),

@@ -12,6 +12,7 @@ import re
 from typing import Final
 
 __all__ = [
+    "IDEMPOTENCY_KEY_PATTERN",
     "MAX_KEY_LENGTH",
     "MalformedKey",
     "parse_idempotency_key",
@@ -21,6 +22,12 @@ __all__ = [
 
 #: Longer keys are refused: a UUID (36 characters) is what the draft suggests.
 MAX_KEY_LENGTH: Final = 255
+#: Every key ``parse_idempotency_key`` accepts, as an ECMA-262 regular expression: a
+#: structured-field string of 1 to 255 characters (an escaped quote or backslash counting as
+#: one), or the bare token many clients send.
+IDEMPOTENCY_KEY_PATTERN: Final = (
+    '^(?:"(?:[ !#-\\[\\]-~]|\\\\["\\\\]){1,255}"|[!#$%&\'*+.^_`|~0-9A-Za-z:/=-]{1,255})$'
+)
 
 # sf-string: DQUOTE *( unescaped / "\" ( DQUOTE / "\" ) ) DQUOTE, where
 # unescaped is a printable ASCII character other than DQUOTE and backslash.

@@ -1,92 +1,32 @@
-"""The error statuses DRF lacks, as ``APIException`` subclasses that declare their problem.
-
-Each class says all there is to say of its problem type: status, code, default detail (as
-DRF's own exceptions do), and its title, what it means and what to do (the type's page), the
-headers it carries and its extension members. The handler, the problem pages and the OpenAPI
-schema read them here; adding a problem type is one class (and its translation).
-"""
+"""The error statuses DRF lacks (409, 411, 412, 413, 428, 502, 503, 504) and the 400, 403 and
+415 problems of our own, each declaring its problem type."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 
-from .challenges import WWW_AUTHENTICATE, bearer_error, scheme_of, view_challenges
-from .conditional import IF_MATCH, IF_UNMODIFIED_SINCE
-from .problems import ProblemType
+from ..challenges import bearer_error, scheme_of, view_challenges
+from ..http_names import ACCEPT_ENCODING, IF_MATCH, IF_UNMODIFIED_SINCE, WWW_AUTHENTICATE
+from .base import ProblemException, RequiredHeadersProblem, RetriesAfter
 
-if TYPE_CHECKING:
-    from .problems import Text
-
-RETRY_AFTER = "Retry-After"
-ACCEPT_ENCODING = "Accept-Encoding"
-
-#: Every problem type a class declares, by code (``ProblemException.__init_subclass__``).
-_DECLARED: dict[str, type[ProblemException]] = {}
-
-
-class ProblemException(APIException):
-    """An ``APIException`` that declares its problem type (RFC 9457 §3.1) and its members.
-
-    A subclass that sets its own ``title`` declares a type: the catalog, the type's page and
-    the schema list it.
-    """
-
-    #: The type's title, what it means and what a client should do about it (its page).
-    title: ClassVar[Text]
-    meaning: ClassVar[Text]
-    advice: ClassVar[Text]
-    #: The response headers and the extension members (with their JSON Schema) this problem
-    #: can carry: for the OpenAPI document.
-    header_names: ClassVar[tuple[str, ...]] = ()
-    extension_members: ClassVar[dict[str, dict[str, Any]]] = {}
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "title" in cls.__dict__:
-            _DECLARED[str(cls.default_code)] = cls
-
-    @classmethod
-    def problem_type(cls) -> ProblemType:
-        """The problem type this class declares."""
-        return ProblemType(
-            str(cls.default_code), cls.status_code, cls.title, cls.meaning, cls.advice
-        )
-
-    def problem_headers(self, request: Any) -> dict[str, str]:
-        """The headers of this occurrence's response."""
-        return {}
-
-    def problem_extensions(self) -> dict[str, Any]:
-        """The extension members of this occurrence (RFC 9457 §3.2)."""
-        return {}
-
-
-def declared_problem_types() -> dict[str, type[ProblemException]]:
-    """The problem types declared by ``ProblemException`` subclasses, by code."""
-    return _DECLARED
-
-
-class RetriesAfter(ProblemException):
-    """A problem that says when to retry: ``Retry-After`` in seconds (RFC 9110 §10.2.3), sent
-    when known; ``default_retry_after`` when raised without one."""
-
-    header_names: ClassVar[tuple[str, ...]] = (RETRY_AFTER,)
-    default_retry_after: ClassVar[int | None] = None
-
-    def __init__(
-        self, detail: Any = None, code: str | None = None, retry_after: int | None = None
-    ) -> None:
-        super().__init__(detail, code)
-        self.retry_after = self.default_retry_after if retry_after is None else retry_after
-
-    def problem_headers(self, request: Any) -> dict[str, str]:
-        """``Retry-After``, when known."""
-        return {} if self.retry_after is None else {RETRY_AFTER: str(self.retry_after)}
+__all__ = [
+    "BadGateway",
+    "Conflict",
+    "ContentTooLarge",
+    "GatewayTimeout",
+    "InsufficientScope",
+    "InvalidQueryParameters",
+    "LengthRequired",
+    "PreconditionFailed",
+    "PreconditionRequired",
+    "ServiceUnavailable",
+    "UnsupportedContentEncoding",
+]
 
 
 class InvalidQueryParameters(ProblemException):
@@ -230,36 +170,6 @@ class PreconditionFailed(ProblemException):
         return {} if self.etag is None else {"etag": self.etag}
 
 
-class RequiredHeadersProblem(ProblemException):
-    """A problem that names, in ``required_headers``, the request headers that would cure it."""
-
-    #: The headers named when the raiser names none.
-    default_required_headers: ClassVar[tuple[str, ...]] = ()
-
-    extension_members: ClassVar[dict[str, dict[str, Any]]] = {
-        "required_headers": {
-            "type": "array",
-            "items": {"type": "string"},
-            "description": "The request headers, any of which makes the request acceptable.",
-        }
-    }
-
-    def __init__(
-        self,
-        detail: Any = None,
-        code: str | None = None,
-        required_headers: Sequence[str] | None = None,
-    ):
-        super().__init__(detail, code)
-        if required_headers is None:
-            required_headers = self.default_required_headers
-        self.required_headers = tuple(required_headers)
-
-    def problem_extensions(self) -> dict[str, Any]:
-        """``required_headers``: what makes the request acceptable."""
-        return {"required_headers": list(self.required_headers)}
-
-
 class PreconditionRequired(RequiredHeadersProblem):
     """428: the write must be conditional (RFC 6585 §3); names the headers that make it so."""
 
@@ -338,112 +248,3 @@ class GatewayTimeout(ProblemException):
     title = _("Gateway timeout")
     meaning = _("A service this request depends on did not answer in time.")
     advice = _("Retry later; nothing was changed by this request.")
-
-
-class IdempotencyKeyRequired(RequiredHeadersProblem):
-    """400: this unsafe request must carry an ``Idempotency-Key`` (IETF httpapi draft §2.7)."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = _(
-        "This request must carry an Idempotency-Key header, so that it is safe to retry."
-    )
-    default_code = "idempotency_key_required"
-    title = _("Idempotency-Key required")
-    meaning = _(
-        "This unsafe request must carry an Idempotency-Key header, so that a retry is "
-        "answered from the first request instead of being done twice."
-    )
-    advice = _(
-        'Send a new unique key, such as a UUID, as Idempotency-Key: "<key>", and the '
-        "same key again with each retry of this request."
-    )
-
-    default_required_headers = ("Idempotency-Key",)
-
-
-class MalformedIdempotencyKey(ProblemException):
-    """400: the ``Idempotency-Key`` is not a structured-field string."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = _(
-        "The Idempotency-Key header must be a quoted string of at most 255 printable ASCII "
-        'characters, such as "8e03978e-40d5-43e8-bc93-6894a57f9324".'
-    )
-    default_code = "idempotency_key_malformed"
-    title = _("Malformed Idempotency-Key")
-    meaning = _(
-        "The Idempotency-Key header is not a structured-field string (RFC 8941) of 1 to "
-        "255 printable ASCII characters."
-    )
-    advice = _('Send the key as a quoted string: Idempotency-Key: "<key>".')
-
-
-class IdempotencyKeyNeedsAuthentication(ProblemException):
-    """400: a key is only honoured for an authenticated client, to whom alone it belongs."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = _(
-        "An Idempotency-Key is only honoured for an authenticated client: authenticate, or "
-        "send the request without it."
-    )
-    default_code = "idempotency_key_unauthenticated"
-    title = _("Idempotency-Key needs authentication")
-    meaning = _(
-        "A key belongs to the client that sent it, and this request does not say who "
-        "the client is, so its answer could not be kept for it alone."
-    )
-    advice = _("Authenticate, or send the request without an Idempotency-Key.")
-
-
-class IdempotencyKeyInUse(RetriesAfter, Conflict):
-    """409: a request with this key is still being processed (IETF httpapi draft §2.6)."""
-
-    default_detail = _(
-        "A request with this Idempotency-Key is still being processed. Retry in a moment: "
-        "you will then get its answer."
-    )
-    default_code = "idempotency_key_in_use"
-    title = _("Idempotency-Key in use")
-    meaning = _("A request with this Idempotency-Key is still being processed.")
-    advice = _(
-        "Retry the same request with the same key after the seconds in Retry-After: once the "
-        "first one is done, you get its answer."
-    )
-    #: When the first request's lease ends, at the latest (given as it is raised); else soon.
-    default_retry_after = 1
-
-
-class IdempotentAnswerLost(Conflict):
-    """409: the first request with this key made its change, but its answer was not stored."""
-
-    default_detail = _(
-        "The first request with this Idempotency-Key made its change, but its answer was "
-        "lost. Do not send it again: look the resource up instead."
-    )
-    default_code = "idempotent_answer_lost"
-    title = _("Answer lost")
-    meaning = _(
-        "The first request with this Idempotency-Key made its change, but the server "
-        "failed before it could keep the answer."
-    )
-    advice = _(
-        "Do not send the request again: look the resource up (for example in its list) "
-        "to see the change."
-    )
-
-
-class IdempotencyKeyReused(ProblemException):
-    """422: the key was used before for other content (the draft's error, as for a key in use)."""
-
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_detail = _(
-        "This Idempotency-Key was used for a request with other content. Send a new key "
-        "with new content."
-    )
-    default_code = "idempotency_key_reused"
-    title = _("Idempotency-Key reused")
-    meaning = _(
-        "This Idempotency-Key was used before for a request with other content (method, "
-        "path, content type or body)."
-    )
-    advice = _("Send a new key for a new request; retry a request only with its own key.")

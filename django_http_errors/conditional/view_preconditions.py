@@ -1,0 +1,182 @@
+"""A conditional view's preconditions, decided at the three hooks where the representation is
+known: ``initial()`` (a create's, a read's), the object's lookup and the list's page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property, partial
+from typing import Any
+
+from django.db import router
+from django.db.models import QuerySet
+from django.http import Http404
+from rest_framework.mixins import CreateModelMixin, ListModelMixin, RetrieveModelMixin
+from rest_framework.request import Request
+from rest_framework.viewsets import ViewSetMixin
+
+from django_http_errors.http_names import ETAG, READ_METHODS, SAFE_METHODS
+from django_http_errors.internals import (
+    answer_in_handlers_place,
+    django_request,
+    runs_drfs_generic_get,
+)
+from django_http_errors.wiring import ViewWiring
+
+from . import decisions
+from .blind_writes import REPORT, report_blind_write, requirement
+from .preconditions import Outcome, Preconditions
+from .view_validators import ViewValidators
+
+__all__ = ["ViewPreconditions"]
+
+
+@dataclass
+class _Conditions:
+    """What one request's preconditions decided, and the validators its answer carries:
+    decided once, where the representation is known, applied once, as the answer is finalized
+    (the shape of Django's ``condition()``)."""
+
+    #: The answer's ETag and Last-Modified, when a read decided them.
+    validators: dict[str, str] = field(default_factory=dict)
+    #: The read's preconditions are false: the answer is a 304.
+    not_modified: bool = False
+    #: The write carried a precondition: losing a race is 412, else 409.
+    guarded: bool = False
+    #: The object looked up: a read's handler gets it without a second query, and a PATCH's
+    #: answer describes its new state.
+    looked_up: Any = None
+    #: The serializer of a create, whose instance a 201's validators describe.
+    serializer: Any = None
+    #: The object whose row the write claimed (compare-and-swap), ``None`` before.
+    swapped: Any = None
+    #: The object whose claim DRF's own update makes as it saves (one UPDATE), ``None`` else.
+    pending: Any = None
+
+
+class ViewPreconditions(ViewValidators, ViewWiring):
+    """The preconditions of ``ConditionalUpdateMixin``: what each request's decide
+    (``decisions``), kept for its write and its answer."""
+
+    @cached_property
+    def _conditions(self) -> _Conditions:
+        """This request's: DRF makes a new view instance for each request."""
+        return _Conditions()
+
+    def decide_preconditions(self, request: Request) -> None:
+        """A create's preconditions, or a read's of the object or the list; a false read is
+        answered 304 in the handler's place, so nothing is serialized for it."""
+        if self._creates():
+            self.check_collection_preconditions()
+        elif request.method in READ_METHODS:
+            self.check_read_preconditions()
+            if self._conditions.not_modified:
+                answer_in_handlers_place(self, request.method or "", decisions.not_modified)
+
+    def check_read_preconditions(self) -> None:
+        """Look up what DRF's own retrieve or list shows, and decide its preconditions; other
+        GET handlers decide as they call ``get_object()`` or ``paginate_queryset()``."""
+        action = getattr(self, "action", None)
+        if action is None:  # a generic view: is its get() DRF's, and for one object?
+            if not runs_drfs_generic_get(type(self)):
+                return
+            action = (
+                "retrieve"
+                if (self.lookup_url_kwarg or self.lookup_field) in self.kwargs
+                else "list"
+            )
+        if action == "retrieve" and _drf_own(type(self), RetrieveModelMixin, action):
+            self.get_object()
+        elif action == "list" and _drf_own(type(self), ListModelMixin, action):
+            self.check_list_preconditions(self.filter_queryset(self.get_queryset()))
+
+    def get_object(self) -> Any:
+        """DRF's lookup and object permission check, then the preconditions (RFC 9110 §13.2.1).
+        A read's lookup is done once: the handler gets the object ``initial()`` looked up."""
+        conditions = self._conditions
+        if self.request.method in READ_METHODS and conditions.looked_up is not None:
+            return conditions.looked_up
+        try:
+            obj = super().get_object()
+        except OverflowError as exc:
+            # An id beyond the database's integers names nothing: DRF maps ValueError so, but
+            # Django 4.2's SQLite backend raises this instead (fixed in Django 5.0).
+            model = self.get_queryset().model
+            raise Http404(f"No {model._meta.object_name} matches the given query.") from exc
+        self.check_preconditions(obj)
+        conditions.looked_up = obj
+        return obj
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        """DRF's filters; an unsafe request reads its lookup, which decides its preconditions,
+        from the database it writes to, not from a replica's stale row."""
+        queryset = super().filter_queryset(queryset)
+        if self.request.method not in SAFE_METHODS and isinstance(queryset, QuerySet):
+            return queryset.using(router.db_for_write(queryset.model))
+        return queryset
+
+    def check_preconditions(self, obj: Any) -> None:
+        """Decide 304, or raise 412 or 428, for ``obj``; a read's validators are kept."""
+        method = self.request.method or ""
+        # DRF's metadata looks the object up as if for a PUT (OPTIONS guards nothing); a
+        # custom GET action shows something other than the object.
+        if django_request(self.request).method == "OPTIONS" or (
+            method in READ_METHODS and getattr(self, "action", None) not in (None, "retrieve")
+        ):
+            return
+        preconditions = Preconditions.of(self.request.headers)
+        etag, last_modified = self.get_etag(obj), self.get_last_modified(obj)
+        outcome = decisions.decide_object(
+            method,
+            preconditions,
+            etag=etag,
+            last_modified=last_modified,
+            etags_of_state=lambda: self.get_etags_of_state(obj),
+        )
+        conditions = self._conditions
+        conditions.guarded = preconditions.guards_write(last_modified=last_modified)
+        reports = requirement(self.precondition_required) == REPORT
+        decisions.require_guard(
+            method,
+            guarded=conditions.guarded,
+            required=self.is_precondition_required(),
+            report=partial(report_blind_write, self.request, self, self.headers)
+            if reports
+            else None,
+        )
+        if method in READ_METHODS:
+            conditions.validators = self._validators(obj, etag)
+            conditions.not_modified = outcome is Outcome.NOT_MODIFIED
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        """The list's preconditions (if ``initial()`` has not decided them), then a page."""
+        if not self._conditions.validators and self.request.method in READ_METHODS:
+            self.check_list_preconditions(queryset)
+        return super().paginate_queryset(queryset)
+
+    def check_list_preconditions(self, queryset: Any) -> None:
+        """Decide 304, or raise 412, from a list's weak ETag; keep it for the answer."""
+        etag = self.get_collection_etag(queryset) if isinstance(queryset, QuerySet) else None
+        if etag is not None:
+            preconditions = Preconditions.of(self.request.headers)
+            outcome = decisions.decide_collection(self.request.method or "", preconditions, etag)
+            self._conditions.validators = {ETAG: etag}
+            self._conditions.not_modified = outcome is Outcome.NOT_MODIFIED
+
+    def check_collection_preconditions(self) -> None:
+        """Raise 412 when a POST's If-Match or If-None-Match is false (before the body)."""
+        decisions.decide_create(
+            Preconditions.of(self.request.headers),
+            lambda: self.get_collection_etag(self.filter_queryset(self.get_queryset())),
+        )
+
+    def _creates(self) -> bool:
+        # The POST DRF's CreateModelMixin answers: a viewset's "create", or a generic view's
+        # POST (a create() override would give a router's read-only viewsets a POST route).
+        if self.request.method != "POST" or not isinstance(self, CreateModelMixin):
+            return False
+        return not isinstance(self, ViewSetMixin) or getattr(self, "action", None) == "create"
+
+
+def _drf_own(view: type, mixin: type, name: str) -> bool:
+    """Whether the view's ``name`` handler is DRF's ``mixin``'s, not overridden."""
+    return issubclass(view, mixin) and getattr(view, name) is getattr(mixin, name)

@@ -1,0 +1,108 @@
+"""A conditional view's writes: the row claimed (``swaps``) in the write's transaction, once,
+whichever handler writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Final
+
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework.serializers import BaseSerializer
+
+from . import swaps
+from .view_preconditions import ViewPreconditions
+
+__all__ = ["ViewWrites"]
+
+_GUARDED_HANDLERS: Final = frozenset({"update", "partial_update", "destroy"})
+
+
+class ViewWrites(ViewPreconditions):
+    """The writes of ``ConditionalUpdateMixin``: compare-and-swap, 412 or 409, never lost."""
+
+    def get_object(self) -> Any:
+        """The object, its preconditions decided; in a write handler, its row claimed right
+        away, in the write's transaction, so that all the handler then writes is guarded."""
+        obj = super().get_object()
+        conditions, write = self._conditions, self._write
+        if conditions.swapped is None and (write.open or write.handler in _GUARDED_HANDLERS):
+            if write.handler in ("update", "partial_update") and swaps.saves_in_drfs_update(
+                type(self), ViewWrites
+            ):
+                conditions.pending = obj  # DRF's update claims it as it saves: one UPDATE
+            else:
+                self.open_write(type(obj))
+                self._claim(obj)
+        return obj
+
+    @contextmanager
+    def conditional_write(self, obj: Any) -> Iterator[Any]:
+        """Write ``obj`` only if it is still the version the preconditions saw: for a custom
+        action that writes, entered before changing ``obj`` (``swaps.claim_row``); what the
+        block writes commits with the claim, or nothing does (412 or 409)."""
+        with self.write_transaction(type(obj)):
+            if self._conditions.swapped is not obj:
+                self._claim(obj)
+            yield obj
+
+    def _claim(self, obj: Any) -> None:
+        conditions = self._conditions
+        swaps.claim_row(
+            obj,
+            self.get_version_field(type(obj)),
+            etag_of=self.get_etag,
+            guarded=conditions.guarded,
+        )
+        conditions.swapped = obj
+
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        """DRF's save; under DRF's own update, the row's claim and the save as one UPDATE
+        (``swaps.claim_row_saving``)."""
+        conditions, instance = self._conditions, serializer.instance
+        if instance is not None and conditions.pending is instance:
+            conditions.pending = None
+            saved = swaps.claim_row_saving(
+                serializer,
+                self.get_version_field(type(instance)),
+                etag_of=self.get_etag,
+                guarded=conditions.guarded,
+            )
+            conditions.swapped = instance
+            if saved:
+                return
+        elif instance is not None and conditions.swapped is not instance:
+            self._claim_late(instance)
+        super().perform_update(serializer)
+
+    def perform_destroy(self, instance: Any) -> None:
+        """DRF's delete, of the row the write claimed (by a custom action: claimed here)."""
+        if self._conditions.swapped is not instance:
+            self._claim_late(instance)
+        super().perform_destroy(instance)
+
+    def _claim_late(self, instance: Any) -> None:
+        """Claim the row of an object a custom action looked up before its write began."""
+        if self._conditions.looked_up is not instance:
+            raise ImproperlyConfigured(
+                f"{type(self).__qualname__} saves a {type(instance).__name__} it did not look "
+                "up through get_object(), so its preconditions were never evaluated. Call "
+                "get_object() (and super() in an overridden get_object())."
+            )
+        self._claim(instance)
+
+    def wrote(self, response: Any) -> None:
+        """A write handler that answered 2xx without claiming its row wrote unguarded: refused,
+        and rolled back, rather than lose an update."""
+        super().wrote(response)
+        handler, status = self._write.handler, getattr(response, "status_code", 0)
+        if (
+            handler in _GUARDED_HANDLERS
+            and 200 <= status < 300
+            and self._conditions.swapped is None
+        ):
+            raise ImproperlyConfigured(
+                f"{type(self).__qualname__}.{handler}() wrote without looking the object up "
+                "through get_object(), so no precondition or compare-and-swap guarded it. Call "
+                "get_object() (and super() in an overridden get_object())."
+            )
