@@ -6,10 +6,10 @@ PORT ?= 8000
 TEST_EXTRAS ?= dev
 PIP_EXTRA ?=
 PYTEST_ARGS ?=
-# pytest-xdist processes. Most of the suite's time is waiting (servers starting, clients
-# racing, deadlines running out), which overlaps past the cores; each process has its own
-# databases, files and ports. 0 runs the suite in this process (output with -s, a debugger).
-PYTEST_WORKERS ?= 4
+# pytest-xdist processes, each with its own databases, files and ports: one a core. More
+# overlap more waiting, but starve the timed tests' servers of CPU (deadlines, p99s) on a
+# machine of 2 cores. 0 runs the suite in this process (output with -s, a debugger).
+PYTEST_WORKERS ?= 2
 
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
