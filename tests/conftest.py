@@ -44,14 +44,6 @@ hypothesis_settings.load_profile(
 )
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The files that start servers first (after pytest-django's order by kind of database
-    use): pytest-xdist hands out files in this order (--no-loadscope-reorder), and the longest
-    handed out last would finish last. Test order never matters."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
-
-
 #: The users both the library's and the demo's tests sign in as: name, staff and superuser.
 USERS = [("alice", False), ("bob", False), ("admin", True)]
 
