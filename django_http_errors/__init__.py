@@ -58,7 +58,10 @@ if TYPE_CHECKING:
         IsOwner,
         IsOwnerOrReadOnly,
         Permission,
+        Rule,
+        Whom,
         hidden,
+        signed_in,
     )
     from .problems import Problem, ProblemType
     from .query import (
@@ -130,7 +133,10 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "IsOwner",
         "IsOwnerOrReadOnly",
         "Permission",
+        "Rule",
+        "Whom",
         "hidden",
+        "signed_in",
     ),
     "problems": (
         "Problem",
@@ -207,10 +213,12 @@ __all__ = [
     "RequestIDMiddleware",
     "RequiredHeadersProblem",
     "RetriesAfter",
+    "Rule",
     "SearchFilter",
     "ServiceUnavailable",
     "UnsupportedContentEncoding",
     "VersionField",
+    "Whom",
     "bump_version",
     "current_request_id",
     "drf_errors",
@@ -223,6 +231,7 @@ __all__ = [
     "reads_from_primary",
     "request_with_httpx",
     "request_with_requests",
+    "signed_in",
     "swap_version",
     "to_problem",
 ]

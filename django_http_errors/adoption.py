@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from .compose import to_problem
 from .handlers import exception_handler
+from .internals import defined_by_drf
 
 __all__ = ["DRFErrorsMixin", "ProblemDetailsMixin", "drf_errors", "problem_details"]
 
@@ -86,7 +87,7 @@ def _refuse_drf_first(cls: type, mixin: type) -> None:
     calls no ``super()``, so the mixin would never run."""
     for klass in cls.__mro__:
         if "get_exception_handler" in vars(klass):
-            if klass.__module__.startswith("rest_framework."):
+            if defined_by_drf(klass):
                 raise ImproperlyConfigured(
                     f"{cls.__qualname__} puts {klass.__qualname__} before {mixin.__name__}, so "
                     f"the mixin never runs. Put it first: class {cls.__qualname__}("

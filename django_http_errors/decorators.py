@@ -2,8 +2,9 @@
 
 For an ``APIView`` method or a function view under ``@api_view``, where
 ``ConditionalUpdateMixin`` (a ``GenericAPIView``'s) does not fit. The validators come from
-callables, the evaluation is ``conditional.evaluate`` (RFC 9110 §13.2.2), and a write to a model
-instance is guarded by the same compare-and-swap as the mixin's (``writes.swap_version``).
+callables; the decisions, 412 and 428 are the mixin's (``conditional.decisions``, read from the
+one declaration of the precondition kinds, RFC 9110 §13.2.2), and a write to a model instance is
+guarded by the same compare-and-swap as the mixin's (``writes.swap_version``).
 """
 
 from __future__ import annotations
@@ -13,29 +14,22 @@ import time
 import typing
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 from django.db import models, router, transaction
 from django.http import HttpResponseBase
-from django.utils import timezone
 from rest_framework.request import Request
 
 from .blind_writes import REPORT, Requirement, report_blind_write, requirement
-from .conditional import (
-    Outcome,
-    Preconditions,
-    evaluate,
-    last_modified_to_send,
-    validator_second,
-)
-from .conditional.decisions import NotModifiedResponse
+from .conditional import Outcome, Preconditions, decisions, last_modified_to_send
+from .conditional.answers import is_described, set_absent
 from .conditional.swaps import CONCURRENT_CHANGE_DETAIL
-from .conditional.validators import has_field
+from .conditional.validators import changed_second, field_or_none, last_modified_of, state_tag
 from .conf import get_settings
 from .etags import parse_etag, quote_etag
-from .exceptions import Conflict, PreconditionFailed, PreconditionRequired
-from .http_names import CACHE_CONTROL, ETAG, GUARDED_METHODS, LAST_MODIFIED, READ_METHODS
+from .exceptions import Conflict, PreconditionFailed
+from .http_names import CACHE_CONTROL, ETAG, LAST_MODIFIED, READ_METHODS
 from .internals import django_request
 from .middleware import read_whole_content
 from .writes import stored, swap_version
@@ -89,29 +83,31 @@ def conditional(
             seen = validators()
             method = request.method or ""
             preconditions = Preconditions.of(request.headers)
-            outcome = evaluate(
+            # The mixin's decisions, read from the same declaration of the precondition kinds.
+            outcome = decisions.decide_object(
                 method,
                 preconditions,
                 etag=seen.etag,
                 last_modified=seen.last_modified,
                 exists=seen.exists,
             )
-            if outcome is Outcome.PRECONDITION_FAILED:
-                raise PreconditionFailed(etag=seen.etag if seen.exists else None)
             if method in READ_METHODS:
                 read = {**seen.headers(), CACHE_CONTROL: _cache_control(cache_control)}
                 if outcome is Outcome.NOT_MODIFIED:
-                    return _with_headers(NotModifiedResponse(), read)
+                    return _with_headers(decisions.not_modified(request), read)
                 return _with_headers(handler(*args, **kwargs), read)
             guarded = preconditions.guards_write(last_modified=seen.last_modified)
             # An APIView's own headers go on every answer it gives, errors too.
             marks: dict[str, str] = view.headers if view is not None else {}
-            if method in GUARDED_METHODS and not guarded:
-                required = requirement(precondition_required)
-                if required is True:
-                    raise PreconditionRequired()
-                if required == REPORT:
-                    report_blind_write(request, view or handler, marks)
+            required = requirement(precondition_required)
+            decisions.require_guard(
+                method,
+                guarded=guarded,
+                required=required is True,
+                report=partial(report_blind_write, request, view or handler, marks)
+                if required == REPORT
+                else None,
+            )
             response = _write(handler, args, kwargs, seen, validators, guarded=guarded)
             if method == "PATCH" and 200 <= response.status_code < 300:
                 # After a change the validators describe the new state (RFC 9110 §8.8); a PUT
@@ -144,22 +140,21 @@ class _Validators:
         ``known``: an ``object_func`` said whether the resource exists; without one it exists
         when it has a validator, as in Django's ``condition()``.
         """
-        model = type(obj) if isinstance(obj, models.Model) else None
         settings = get_settings()
-        version_field = settings.VERSION_FIELD
-        if etag is None and model is not None and version_field and has_field(model, version_field):
-            # The mixin's ETag of the same state: "<pk>.<version>".
-            etag = f"{quote(str(obj.pk), safe='')}.{getattr(obj, version_field)}"
-        if changed is None and model is not None and settings.LAST_MODIFIED_FIELD:
-            value = getattr(obj, settings.LAST_MODIFIED_FIELD, None)
-            changed = value if isinstance(value, datetime) else None
-        if etag is not None and parse_etag(etag) is None:
-            etag = quote_etag(etag)
         last_modified = None
         if changed is not None:
-            if timezone.is_naive(changed):
-                changed = timezone.make_aware(changed)
-            last_modified = validator_second(changed.timestamp(), clock_skew=settings.CLOCK_SKEW)
+            last_modified = changed_second(changed, clock_skew=settings.CLOCK_SKEW)
+        if isinstance(obj, models.Model):
+            version_field = field_or_none(type(obj), settings.VERSION_FIELD)
+            if etag is None and version_field is not None:
+                # The mixin's ETag of the same state: "<pk>.<version>".
+                etag = state_tag(obj, version_field, dict)
+            if changed is None:
+                last_modified = last_modified_of(
+                    obj, settings.LAST_MODIFIED_FIELD, clock_skew=settings.CLOCK_SKEW
+                )
+        if etag is not None and parse_etag(etag) is None:
+            etag = quote_etag(etag)
         exists = obj is not None if known else etag is not None or last_modified is not None
         return cls(obj, etag, last_modified, exists=exists)
 
@@ -197,9 +192,9 @@ def _write(
     # The whole body before the transaction: a slow client holds no lock.
     read_whole_content(django_request(request))
     model = type(obj)
-    version_field = get_settings().VERSION_FIELD
+    version_field = field_or_none(model, get_settings().VERSION_FIELD)
     with transaction.atomic(using=router.db_for_write(model)):
-        if version_field and has_field(model, version_field):
+        if version_field is not None:
             claimed = swap_version(obj, version_field)
         else:
             # No version to swap: the row locked until the write ends, and its ETag again.
@@ -231,9 +226,6 @@ def _view_and_request(args: tuple[Any, ...]) -> tuple[Any, Request]:
 def _with_headers(response: HttpResponseBase, headers: dict[str, str]) -> HttpResponseBase:
     """``response`` with ``headers`` it does not set itself, if it is a success or a 304: an
     error describes no representation."""
-    if not (200 <= response.status_code < 300 or response.status_code == 304):
-        return response
-    for name, value in headers.items():
-        if name not in response:
-            response[name] = value
+    if is_described(response):
+        set_absent(response, headers)
     return response

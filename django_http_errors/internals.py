@@ -25,6 +25,7 @@ __all__ = [
     "NOT_FOUND_MESSAGE",
     "SPECTACULAR_FIELD_VALIDATORS",
     "answer_in_handlers_place",
+    "defined_by_drf",
     "django_request",
     "is_csrf_failure",
     "not_found",
@@ -160,3 +161,16 @@ def answer_in_handlers_place(view: Any, method: str, handler: Callable[..., Any]
     after ``initial()``: set from a step of ``initial()``, the instance's attribute wins.
     """
     setattr(view, method.lower(), handler)
+
+
+#: The packages that define DRF's classes and Django's class-based views.
+_DRF_PACKAGE: Final = "rest_framework."
+_DJANGO_VIEWS_PACKAGE: Final = "django.views."
+
+
+def defined_by_drf(klass: type, *, or_djangos_views: bool = False) -> bool:
+    """Whether ``klass`` is one of DRF's own classes (with ``or_djangos_views``, or one of
+    Django's class-based views), not a project's subclass: no API says so, so this asks the
+    module that defines it."""
+    packages = (_DRF_PACKAGE, _DJANGO_VIEWS_PACKAGE) if or_djangos_views else (_DRF_PACKAGE,)
+    return klass.__module__.startswith(packages)

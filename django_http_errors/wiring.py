@@ -29,6 +29,7 @@ from django.http import HttpResponseBase
 from rest_framework.mixins import CreateModelMixin, DestroyModelMixin, UpdateModelMixin
 from rest_framework.request import Request
 
+from .internals import defined_by_drf
 from .middleware import read_whole_content
 
 if TYPE_CHECKING:
@@ -285,7 +286,7 @@ def _refuse_wrong_order(cls: type) -> None:
     for hook in _HOOKS:
         owners = [klass for klass in mro if hook in vars(klass)]
         ours = [i for i, klass in enumerate(owners) if _is_ours(klass)]
-        drf = [i for i, klass in enumerate(owners) if _is_drf(klass)]
+        drf = [i for i, klass in enumerate(owners) if defined_by_drf(klass, or_djangos_views=True)]
         if ours and drf and max(ours) > min(drf):
             first = owners[min(drf)]
             raise ImproperlyConfigured(
@@ -299,7 +300,3 @@ def _refuse_wrong_order(cls: type) -> None:
 
 def _is_ours(klass: type) -> bool:
     return klass.__module__.startswith("django_http_errors.")
-
-
-def _is_drf(klass: type) -> bool:
-    return klass.__module__.startswith(("rest_framework.", "django.views."))

@@ -526,17 +526,20 @@ def test_preconditions_take_the_kinds_by_keyword_or_in_their_order() -> None:
         Preconditions().if_range  # noqa: B018
 
 
+#: RFC 6638 §3.2.10: If-Schedule-Tag-Match, compared as If-Match is, with a schedule tag: a
+#: kind a project could declare, which holds for ``"s1"`` alone.
+SCHEDULE_TAG = Precondition(
+    "If-Schedule-Tag-Match",
+    compares="Schedule-Tag",
+    description="The Schedule-Tag you last saw; no match is 412.",
+    holds=lambda value, current: value == '"s1"',
+    step=1,
+    guards=lambda value, second: True,
+)
+
+
 def test_a_declared_kind_is_read_evaluated_and_guards(monkeypatch: pytest.MonkeyPatch) -> None:
-    # RFC 6638 §3.2.10: If-Schedule-Tag-Match, compared as If-Match is, with a schedule tag.
-    schedule_tag = Precondition(
-        "If-Schedule-Tag-Match",
-        compares="Schedule-Tag",
-        description="The Schedule-Tag you last saw; no match is 412.",
-        holds=lambda value, current: value == '"s1"',
-        step=1,
-        guards=lambda value, second: True,
-    )
-    monkeypatch.setattr(preconditions_module, "PRECONDITIONS", (*PRECONDITIONS, schedule_tag))
+    monkeypatch.setattr(preconditions_module, "PRECONDITIONS", (*PRECONDITIONS, SCHEDULE_TAG))
     sent = Preconditions.of({"If-Schedule-Tag-Match": '"s0"'})
     assert sent.if_schedule_tag_match == '"s0"'
     assert evaluate("PUT", sent, etag='"v1"', last_modified=None) is FAILED

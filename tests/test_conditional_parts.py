@@ -16,7 +16,7 @@ from rest_framework import viewsets
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
 from django_http_errors.conditional import answers, decisions, swaps, validators
-from django_http_errors.conditional.preconditions import Preconditions
+from django_http_errors.conditional.preconditions import Preconditions, guarding_headers
 from django_http_errors.conditional.view_writes import ViewWrites
 from django_http_errors.exceptions import Conflict, PreconditionFailed, PreconditionRequired
 from django_http_errors.mixins import ConditionalUpdateMixin
@@ -146,6 +146,13 @@ def test_a_create_without_etag_preconditions_costs_no_list_etag() -> None:
     decisions.decide_create(Preconditions(if_unmodified_since="x"), never)
     with pytest.raises(PreconditionFailed):
         decisions.decide_create(Preconditions(if_none_match="*"), lambda: 'W/"list"')
+
+
+def test_the_428s_own_default_names_what_the_kinds_declare() -> None:
+    # The class cannot read the declaration (exceptions/ stands below conditional/, which
+    # raises its problems); every 428 the library raises names guarding_headers(), and a
+    # project's bare PreconditionRequired() must name the same.
+    assert PreconditionRequired().required_headers == guarding_headers()
 
 
 def test_an_unguarded_write_is_428_when_required_else_reported() -> None:

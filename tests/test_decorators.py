@@ -13,11 +13,12 @@ import pytest
 from django.test import Client, override_settings
 
 from django_http_errors.blind_writes import LOGGER_NAME, PRECONDITION_MISSING
-from django_http_errors.conditional import Outcome, Preconditions
+from django_http_errors.conditional import PRECONDITIONS, Outcome, Preconditions
+from django_http_errors.conditional import preconditions as preconditions_module
 from django_http_errors.conf import get_settings
 from django_http_errors.decorators import conditional
 from tests.conftest import etag_of, problem, write
-from tests.test_conditional import EVALUATE_CASES
+from tests.test_conditional import EVALUATE_CASES, SCHEDULE_TAG
 from tests.test_mixins import (
     FAILING_PRECONDITIONS,
     IF_MODIFIED_SINCE_CASES,
@@ -190,6 +191,35 @@ def test_unconditional_write_is_428_naming_the_headers(
     assert problem(response)["required_headers"] == ["If-Match", "If-Unmodified-Since"]
     alices_post.refresh_from_db()
     assert (alices_post.title, alices_post.version) == ("Hello from alice", 1)
+
+
+@VIEWS
+def test_a_declared_kind_is_what_the_428_asks_for_and_what_guards_a_write(
+    monkeypatch: pytest.MonkeyPatch,
+    client_as: Callable[[str], Client],
+    alices_post: Post,
+    view: str,
+) -> None:
+    # A kind declared once (tests/test_conditional.py's): the decorator reads it as the mixin
+    # does, with no edit of its own.
+    monkeypatch.setattr(preconditions_module, "PRECONDITIONS", (*PRECONDITIONS, SCHEDULE_TAG))
+    client = client_as("alice")
+    unguarded = write(client, "PATCH", url(view, alices_post), {"title": "x"})
+    assert unguarded.status_code == 428
+    assert problem(unguarded)["required_headers"] == [
+        "If-Match",
+        "If-Unmodified-Since",
+        "If-Schedule-Tag-Match",
+    ]
+    stale = {"If-Schedule-Tag-Match": '"s0"'}
+    assert (
+        write(client, "PATCH", url(view, alices_post), {"title": "x"}, **stale).status_code == 412
+    )
+    fresh = {"If-Schedule-Tag-Match": '"s1"'}
+    response = write(client, "PATCH", url(view, alices_post), {"title": "x"}, **fresh)
+    assert response.status_code == 200, response.content
+    alices_post.refresh_from_db()
+    assert alices_post.title == "x"
 
 
 @VIEWS

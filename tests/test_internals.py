@@ -14,9 +14,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.test import RequestFactory
 from django.urls import path as django_path
+from django.views.generic import View
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import generics
+from rest_framework import generics, mixins, viewsets
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.exceptions import ParseError, PermissionDenied
 from rest_framework.pagination import PageNumberPagination
@@ -30,6 +31,7 @@ from django_http_errors.internals import (
     NOT_FOUND_MESSAGE,
     SPECTACULAR_FIELD_VALIDATORS,
     answer_in_handlers_place,
+    defined_by_drf,
     django_request,
     is_csrf_failure,
     not_found,
@@ -251,3 +253,13 @@ class _Swapping(APIView):
 
 def test_drf_looks_the_handler_up_after_initial() -> None:
     assert _Swapping.as_view()(RequestFactory().get("/")).data == "swapped"
+
+
+def test_defined_by_drf_tells_drfs_classes_from_a_projects() -> None:
+    # The order checks find DRF's hooks by the class that defines them.
+    assert "get_exception_handler" in vars(APIView)
+    for drfs in (APIView, generics.GenericAPIView, mixins.UpdateModelMixin, viewsets.ModelViewSet):
+        assert defined_by_drf(drfs), drfs
+    assert defined_by_drf(View, or_djangos_views=True)
+    assert not defined_by_drf(View)
+    assert not defined_by_drf(_OwnGet, or_djangos_views=True)

@@ -21,7 +21,11 @@ from rest_framework.response import Response
 
 from django_http_errors import permissions as ours
 from django_http_errors.descriptions import Operation, OperationDescription, inherited
-from django_http_errors.exceptions import ProblemException, declared_problem_types
+from django_http_errors.exceptions import (
+    InsufficientScope,
+    ProblemException,
+    declared_problem_types,
+)
 from django_http_errors.idempotency import IdempotencyMixin
 from django_http_errors.idempotency.keys import MalformedKey, parse_idempotency_key
 from django_http_errors.mixins import ConditionalUpdateMixin
@@ -36,7 +40,7 @@ from django_http_errors.schema import (
     ProblemAutoSchema,
 )
 from tests.testapp.models import Label, Post, Shelf
-from tests.testapp.permission_views import PostTitleSerializer
+from tests.testapp.permission_views import IsEditor, PostTitleSerializer
 
 PROBLEM_REF = f"#/components/schemas/{PROBLEM_COMPONENT}"
 
@@ -122,6 +126,54 @@ def test_session_writes_can_fail_csrf_with_403() -> None:
     view = make_view(authentication_classes=[authentication.SessionAuthentication])
     assert 403 in statuses(view, "put")
     assert 403 not in statuses(view, "get")
+
+
+class DescribesScope:
+    """A view that says it refuses a token without a scope (403 ``insufficient_scope``)."""
+
+    def describe_operation(self, operation: Operation) -> OperationDescription:
+        return OperationDescription(problems=(InsufficientScope,)) | inherited(super(), operation)
+
+
+def test_a_403_names_every_code_that_can_answer_it() -> None:
+    """A component per code, its ``code`` typed; several in a ``oneOf`` discriminated on it."""
+    base = type("ScopedLabels", (DescribesScope, generics.RetrieveUpdateAPIView), {})
+    configuration = {
+        "authentication_classes": [authentication.SessionAuthentication],
+        "permission_classes": [IsEditor],
+    }
+    with patched_settings({"POSTPROCESSING_HOOKS": HOOKS}):
+        document = schema_of(make_view(base, **configuration))
+        own = schema_of(make_view(base, schema=OwnSchema(), **configuration))
+    operations = document["paths"]["/labels/{id}/"]
+    forbidden = operations["put"]["responses"]["403"]["content"]["application/problem+json"]
+    # The CSRF check of SessionAuthentication, the permission's rule, the described problem.
+    mapping = {
+        "csrf_failed": "#/components/schemas/CsrfFailedProblem",
+        "insufficient_scope": "#/components/schemas/InsufficientScopeProblem",
+        "not_editor": "#/components/schemas/NotEditorProblem",
+    }
+    assert forbidden["schema"] == {
+        "oneOf": [{"$ref": ref} for ref in mapping.values()],
+        "discriminator": {"propertyName": "code", "mapping": mapping},
+    }
+    components = document["components"]["schemas"]
+    for code, ref in mapping.items():
+        # Each is a 403's problem (ForbiddenProblem: its status typed) with its code typed.
+        base, own_members = components[ref.rsplit("/", 1)[1]]["allOf"]
+        assert base == {"$ref": "#/components/schemas/ForbiddenProblem"}
+        assert own_members["required"] == ["code"]
+        typed = own_members["properties"]["code"]
+        assert components[typed["$ref"].rsplit("/", 1)[1]]["enum"] == [code]
+    assert components["ForbiddenProblem"]["allOf"][0] == {"$ref": PROBLEM_REF}
+    assert components["NotEditorProblem"]["description"] == IsEditor.meaning
+    # Reads pass the rule and the CSRF check: only what the view describes refuses them.
+    get = operations["get"]["responses"]["403"]["content"]["application/problem+json"]
+    assert get["schema"] == {"$ref": mapping["insufficient_scope"]}
+    # A project's own AutoSchema gets the same through the hook.
+    assert own["paths"]["/labels/{id}/"]["put"]["responses"]["403"]["content"] == {
+        "application/problem+json": forbidden
+    }
 
 
 def test_without_authentication_classes_a_refusal_is_403() -> None:
@@ -620,9 +672,12 @@ def test_a_projects_own_autoschema_gets_the_problems_through_the_hook() -> None:
     for method, operation in own_operations.items():
         # The project's schema class still decides what is its own...
         assert operation["tags"] == ["own"]
-        # ...and every response, header and parameter is the one ProblemAutoSchema gives.
-        for member in ("responses", "parameters", "security"):
+        # ...and every response, header, parameter and word is the one ProblemAutoSchema gives,
+        # in the same order.
+        assert list(operation) == list(ours_operations[method]), method
+        for member in ("responses", "parameters", "security", "summary", "description"):
             assert operation[member] == ours_operations[method][member], (method, member)
+    assert own_operations["patch"]["summary"] == "Update post"
     put = own_operations["put"]
     headers = {p["name"]: p for p in put["parameters"] if p["in"] == "header"}
     assert set(headers) == {"Idempotency-Key", "If-Match", "If-None-Match", "If-Unmodified-Since"}
@@ -644,10 +699,29 @@ def test_a_projects_own_autoschema_gets_the_problems_through_the_hook() -> None:
         assert found == expected, kind
 
 
+class WordySchema(AutoSchema):
+    """A project's schema class that writes its own summaries and descriptions."""
+
+    def get_summary(self) -> str:
+        return f"Own {self.method}"
+
+    def get_description(self) -> str:  # type: ignore[override]
+        return "Own words."
+
+
+def test_the_hook_keeps_the_words_a_projects_own_autoschema_writes() -> None:
+    with patched_settings({"POSTPROCESSING_HOOKS": HOOKS}):
+        document = schema_of(keyed_conditional_view(WordySchema()), "posts/{id}/")
+    for method, operation in document["paths"]["/posts/{id}/"].items():
+        assert operation["summary"] == f"Own {method.upper()}"
+        assert operation["description"] == "Own words."
+
+
 def test_without_the_hook_a_projects_own_autoschema_is_left_alone() -> None:
     document = schema_of(keyed_conditional_view(OwnSchema()), "posts/{id}/")
     put = document["paths"]["/posts/{id}/"]["put"]
     assert "428" not in put["responses"]
+    assert "summary" not in put
     assert "Problem" not in document["components"].get("schemas", {})
 
 

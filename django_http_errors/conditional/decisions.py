@@ -66,27 +66,35 @@ def decide_object(
     method: str,
     preconditions: Preconditions,
     *,
-    etag: str,
+    etag: str | None,
     last_modified: float | None,
-    etags_of_state: Callable[[], Sequence[str]],
+    exists: bool = True,
+    etags_of_state: Callable[[], Sequence[str]] | None = None,
 ) -> Outcome:
     """PROCEED or 304 for an object's preconditions; 412 raised, naming its ETag.
 
-    A write's If-Match may name this state in another representation: worth asking
+    ``exists``: whether there is a current representation (a PUT may create one). A write's
+    If-Match may name this state in another representation: worth asking
     (``etags_of_state()``) only once the selected representation's ETag did not match.
     """
-    outcome = evaluate(method, preconditions, etag=etag, last_modified=last_modified)
+    outcome = evaluate(method, preconditions, etag=etag, last_modified=last_modified, exists=exists)
     if (
         outcome is Outcome.PRECONDITION_FAILED
+        and etags_of_state is not None
         and preconditions.if_match is not None
         and method not in READ_METHODS
     ):
         same_state = tuple(etags_of_state())
         outcome = evaluate(
-            method, preconditions, etag=etag, last_modified=last_modified, same_state=same_state
+            method,
+            preconditions,
+            etag=etag,
+            last_modified=last_modified,
+            exists=exists,
+            same_state=same_state,
         )
     if outcome is Outcome.PRECONDITION_FAILED:
-        raise PreconditionFailed(etag=etag)
+        raise PreconditionFailed(etag=etag if exists else None)
     return outcome
 
 

@@ -25,6 +25,7 @@ from django_http_errors.http_names import ETAG, LAST_MODIFIED
 from .dates import last_modified_to_send, validator_second
 
 __all__ = [
+    "changed_second",
     "changing_fields",
     "collection_etag",
     "field_or_none",
@@ -84,9 +85,14 @@ def last_modified_of(obj: Any, field: str | None, *, clock_skew: int) -> float |
     value = getattr(obj, field, None) if field else None
     if not isinstance(value, datetime):
         return None
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return validator_second(value.timestamp(), clock_skew=clock_skew)
+    return changed_second(value, clock_skew=clock_skew)
+
+
+def changed_second(changed: datetime, *, clock_skew: int) -> float:
+    """The ``validator_second`` of a change date; a naive one is in the current time zone."""
+    if timezone.is_naive(changed):
+        changed = timezone.make_aware(changed)
+    return validator_second(changed.timestamp(), clock_skew=clock_skew)
 
 
 def collection_etag(

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db import router
 from django.db.models import QuerySet
-from django.http import Http404
 from rest_framework.mixins import CreateModelMixin, ListModelMixin, RetrieveModelMixin
 from rest_framework.request import Request
 from rest_framework.viewsets import ViewSetMixin
@@ -18,6 +17,7 @@ from django_http_errors.http_names import ETAG, READ_METHODS, SAFE_METHODS
 from django_http_errors.internals import (
     answer_in_handlers_place,
     django_request,
+    not_found,
     runs_drfs_generic_get,
 )
 from django_http_errors.wiring import ViewWiring
@@ -101,7 +101,7 @@ class ViewPreconditions(ViewValidators, ViewWiring):
             # An id beyond the database's integers names nothing: DRF maps ValueError so, but
             # Django 4.2's SQLite backend raises this instead (fixed in Django 5.0).
             model = self.get_queryset().model
-            raise Http404(f"No {model._meta.object_name} matches the given query.") from exc
+            raise not_found(model._meta.object_name) from exc
         self.check_preconditions(obj)
         conditions.looked_up = obj
         return obj

@@ -182,6 +182,10 @@ class PreconditionRequired(RequiredHeadersProblem):
     meaning = _("This resource only accepts conditional writes, so that no update is lost.")
     advice = _("Fetch the resource, then send its ETag in If-Match with the write.")
 
+    #: For a bare ``PreconditionRequired()``: the library's own 428s name the headers the
+    #: precondition kinds declare (``conditional.preconditions.guarding_headers``). This
+    #: package cannot import that declaration (conditional requests import the problems, so
+    #: the import would run back up); tests/test_conditional_parts.py holds the two together.
     default_required_headers = (IF_MATCH, IF_UNMODIFIED_SINCE)
 
 

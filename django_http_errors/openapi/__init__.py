@@ -4,7 +4,8 @@ declares; the only package that imports drf-spectacular.
 - ``ProblemAutoSchema`` (``autoschema``): the default schema class, for a project without one
   of its own: ``REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]``.
 - ``complete_operations`` (``hooks``): the postprocessing hook that does the same for any
-  other ``AutoSchema`` subclass: ``SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]``.
+  other ``AutoSchema`` subclass: ``SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]``; both give
+  the same summaries and descriptions (``words``).
 - The problem components (``components``) come from the exception classes' declarations,
   by code; the statuses (``statuses``) from the view's configuration; what a view's mixins add
   from their ``describe_operation`` (``django_http_errors.descriptions``).

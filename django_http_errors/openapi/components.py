@@ -4,12 +4,13 @@ that drf-spectacular builds the document's components from."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from typing import Any, Protocol
 
 from drf_spectacular.plumbing import ResolvedComponent
 
+from ..catalog import problem_types
 from ..exceptions import InvalidQueryParameters, declared_problem_types
 from ..problems import reason_phrase
 
@@ -24,6 +25,7 @@ __all__ = [
     "Components",
     "ProblemComponent",
     "RegistryComponents",
+    "coded_schema",
     "component_name",
     "problem_components",
 ]
@@ -180,23 +182,34 @@ class ProblemComponent:
     required: tuple[str, ...] = ()
     #: The components its members refer to (``_ITEMS``).
     items: tuple[str, ...] = ()
+    #: The one ``code`` of its bodies: then it extends its status's component with ``code``
+    #: typed as that code alone, so clients can switch on the code too.
+    code: str | None = None
 
     def schema(self) -> dict[str, Any]:
-        """``allOf`` the base problem and this component's ``status`` and extension members."""
-        status = {"type": "integer", "enum": [self.status]}
+        """``allOf`` the base problem and this component's ``status`` and extension members; or,
+        with a ``code``, the status's component and this component's ``code`` and members."""
+        if self.code is None:
+            base = PROBLEM_COMPONENT
+            typed: dict[str, Any] = {"status": {"type": "integer", "enum": [self.status]}}
+        else:
+            base = ProblemComponent.of_status(self.status).name
+            typed = {"code": {"type": "string", "enum": [self.code]}}
         extension: dict[str, Any] = {
             "type": "object",
-            "properties": {"status": status, **self.members},
-            "required": ["status", *self.required],
+            "properties": {**typed, **self.members},
+            "required": [*typed, *self.required],
         }
         return {
             "description": self.description,
-            "allOf": [{"$ref": f"#/components/schemas/{PROBLEM_COMPONENT}"}, extension],
+            "allOf": [{"$ref": f"#/components/schemas/{base}"}, extension],
         }
 
     def add_to(self, components: Components) -> dict[str, str]:
-        """Add this component, the base and the items it refers to; the reference to it."""
+        """Add this component, its bases and the items it refers to; the reference to it."""
         components.schema(PROBLEM_COMPONENT, PROBLEM_SCHEMA)
+        if self.code is not None:
+            ProblemComponent.of_status(self.status).add_to(components)
         for name in self.items:
             components.schema(name, _ITEMS[name])
         return components.schema(self.name, self.schema())
@@ -221,6 +234,31 @@ class ProblemComponent:
             members,
             _always_carried(problem, members),
         )
+
+    @classmethod
+    def of_code(cls, status: int, code: str) -> ProblemComponent:
+        """The component of one code's bodies, its ``code`` typed: the members a class declares
+        for it, the meaning the catalog gives it (``PermissionDeniedProblem``)."""
+        declared = problem_components().get(code)
+        if declared is not None and declared.status == status:
+            return replace(declared, code=code)
+        known = problem_types().get(code)
+        meaning = str(known.meaning) if known is not None else ""
+        description = meaning or f"A problem with code {code}."
+        return cls(status, component_name(code), description, code=code)
+
+
+def coded_schema(components: Components, status: int, codes: list[str]) -> dict[str, Any]:
+    """The schema of a status's problems when their codes are known: one code's component, or
+    ``oneOf`` them with a ``discriminator`` on ``code`` (OpenAPI 3.0 §4.7.25)."""
+    refs = {code: ProblemComponent.of_code(status, code).add_to(components) for code in codes}
+    if len(refs) == 1:
+        return next(iter(refs.values()))
+    mapping = {code: ref["$ref"] for code, ref in refs.items()}
+    return {
+        "oneOf": list(refs.values()),
+        "discriminator": {"propertyName": "code", "mapping": mapping},
+    }
 
 
 def component_name(code: str) -> str:

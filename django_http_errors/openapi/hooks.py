@@ -21,6 +21,7 @@ from ..internals import spectacular_endpoints
 from .autoschema import ProblemAutoSchema
 from .components import RegistryComponents
 from .operation import complete_operation
+from .words import complete_words
 
 __all__ = ["complete_operations"]
 
@@ -29,7 +30,9 @@ def complete_operations(
     result: dict[str, Any], generator: Any, request: Any = None, **kwargs: Any
 ) -> dict[str, Any]:
     """Complete every operation of the document that ``ProblemAutoSchema`` did not render
-    with what its view declares (``complete_operation``): problems, parameters, headers.
+    with what its view declares (``complete_operation``): problems, parameters, headers; and
+    with the summary and generic action's description ``ProblemAutoSchema`` gives
+    (``complete_words``), where the project's schema class wrote none of its own.
 
     An operation is found by its endpoint's path, so one whose path drf-spectacular rewrote
     (``SCHEMA_PATH_PREFIX_TRIM``, ``SCHEMA_PATH_PREFIX_INSERT``, URL versioning) is left as is.
@@ -46,6 +49,7 @@ def complete_operations(
         schema.registry = generator.registry
         schema.path, schema.path_regex, schema.method = path, path_regex, method.upper()
         complete_operation(schema, operation, components)
+        complete_words(schema, operation)
     # As drf-spectacular's own hooks do: the components again, with those registered here.
     result["components"] = generator.registry.build(spectacular_settings.APPEND_COMPONENTS)
     return result

@@ -32,10 +32,11 @@ from .components import (
     DRF_MEMBERS_SCHEMA,
     Components,
     ProblemComponent,
+    coded_schema,
     problem_components,
 )
 from .facts import OperationFacts
-from .statuses import ALWAYS_PROBLEMS, error_statuses
+from .statuses import ALWAYS_PROBLEMS, error_statuses, forbidden_codes
 
 __all__ = ["complete_operation"]
 
@@ -152,8 +153,13 @@ def _error_response(facts: OperationFacts, status: int, components: Components) 
     if keeps_drf_members(view):
         ref = components.schema(DRF_MEMBERS_COMPONENT, DRF_MEMBERS_SCHEMA)
         return {"description": reason_phrase(status), "content": {JSON: {"schema": ref}}}
-    ref = _problem_component(facts, status).add_to(components)
-    return {"description": reason_phrase(status), "content": {PROBLEM_JSON: {"schema": ref}}}
+    codes = forbidden_codes(facts) if status == 403 else []
+    if codes:
+        # Permissions and the CSRF check say their codes: a client can tell which rule refused.
+        schema = coded_schema(components, status, codes)
+    else:
+        schema = _problem_component(facts, status).add_to(components)
+    return {"description": reason_phrase(status), "content": {PROBLEM_JSON: {"schema": schema}}}
 
 
 def _problem_component(facts: OperationFacts, status: int) -> ProblemComponent:

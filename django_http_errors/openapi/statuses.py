@@ -19,8 +19,10 @@ from .facts import OperationFacts
 __all__ = [
     "ALWAYS",
     "ALWAYS_PROBLEMS",
+    "CSRF_FAILED",
     "deletion_can_be_refused",
     "error_statuses",
+    "forbidden_codes",
     "has_unique_constraint",
 ]
 
@@ -29,24 +31,21 @@ __all__ = [
 ALWAYS_PROBLEMS: tuple[type[APIException], ...] = (ServiceUnavailable,)
 #: The statuses every operation can answer.
 ALWAYS = (500, *(problem.status_code for problem in ALWAYS_PROBLEMS))
+#: The code of the 403 that SessionAuthentication answers an unsafe request without its CSRF
+#: token with: the handler tells it from DRF's generic ``permission_denied``.
+CSRF_FAILED = "csrf_failed"
 
 
 def error_statuses(facts: OperationFacts) -> set[int]:
     """Every status other than the success ones that the view's configuration can give."""
-    view, method = facts.view, facts.method
+    view = facts.view
     statuses = set(ALWAYS)
+    statuses |= {status for status, _ in _refusals(facts)}
     authenticators = list(view.get_authenticators())
-    for refusal in facts.refusals:
-        # Object permissions are checked only where DRF looks up one object.
-        if facts.detail or refusal.level is RefusalLevel.VIEW:
-            statuses.add(refusal.answer(authenticates=bool(authenticators))[0])
     sessions = [a for a in authenticators if isinstance(a, authentication.SessionAuthentication)]
     if len(sessions) < len(authenticators):
         # Credentials of a scheme that takes them in the request can be wrong.
         statuses.add(401)
-    if sessions and method not in SAFE_METHODS:
-        # SessionAuthentication refuses an unsafe request without its CSRF token.
-        statuses.add(403)
     if facts.detail or 404 in facts.query_error_statuses:
         statuses.add(404)
     if _negotiates(view, view.get_renderers()):
@@ -69,6 +68,30 @@ def error_statuses(facts: OperationFacts) -> set[int]:
     statuses |= description.statuses
     statuses |= {problem.status_code for problem in description.problems}
     return statuses
+
+
+def forbidden_codes(facts: OperationFacts) -> list[str]:
+    """The code of every 403 the operation can answer, in order: its permissions' refusals,
+    SessionAuthentication's CSRF refusal, and the 403 problems the view describes."""
+    codes = {code for status, code in _refusals(facts) if status == 403}
+    codes |= {str(p.default_code) for p in facts.description.problems if p.status_code == 403}
+    return sorted(codes)
+
+
+def _refusals(facts: OperationFacts) -> set[tuple[int, str]]:
+    """The status and code of every way the view's permissions, and SessionAuthentication's
+    CSRF check, can refuse the operation."""
+    authenticators = list(facts.view.get_authenticators())
+    found = set()
+    for refusal in facts.refusals:
+        # Object permissions are checked only where DRF looks up one object.
+        if facts.detail or refusal.level is RefusalLevel.VIEW:
+            found.add(refusal.answer(authenticates=bool(authenticators)))
+    sessions = any(isinstance(a, authentication.SessionAuthentication) for a in authenticators)
+    if sessions and facts.method not in SAFE_METHODS:
+        # SessionAuthentication refuses an unsafe request without its CSRF token.
+        found.add((403, CSRF_FAILED))
+    return found
 
 
 def conflicts(facts: OperationFacts) -> bool:

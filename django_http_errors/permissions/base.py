@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from django.http import Http404
 from rest_framework import permissions as drf_permissions
 
+from ..internals import not_found
 from ..problems import ProblemType
 from .filters import ROUTED_METHODS, ObjectFilters
 from .rules import (
@@ -186,7 +187,7 @@ def missing_object(obj: Any) -> Http404:
     meta = getattr(type(obj), "_meta", None)
     if meta is None:
         return Http404()
-    return Http404(f"No {meta.object_name} matches the given query.")
+    return not_found(meta.object_name)
 
 
 def is_authenticated(request: Any) -> bool:

@@ -26,6 +26,18 @@ from .values import given, read_integer
 __all__ = ["CursorPagination", "LimitOffsetPagination", "PageNumberPagination"]
 
 
+def _size(
+    request: Request, name: str | None, maximum: int | None, default: int | None
+) -> int | None:
+    """A page's size: the parameter ``name`` (if the paginator has one) from 1 to ``maximum``,
+    else ``default``."""
+    if name:
+        size = read_integer(request, name, minimum=1, maximum=maximum)
+        if size is not None:
+            return size
+    return default
+
+
 def _bounded(parameters: list[dict[str, Any]], bounds: dict[str, dict[str, int]]) -> list[Any]:
     """DRF's schema of the parameters, with the bounds each is checked against."""
     for parameter in parameters:
@@ -47,13 +59,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def get_page_size(self, request: Request) -> int | None:
         """``page_size_query_param`` from 1 to ``max_page_size``; else ``page_size``."""
-        if self.page_size_query_param:
-            size = read_integer(
-                request, self.page_size_query_param, minimum=1, maximum=self.max_page_size
-            )
-            if size is not None:
-                return size
-        return self.page_size
+        return _size(request, self.page_size_query_param, self.max_page_size, self.page_size)
 
     def get_page_number(self, request: Request, paginator: Any) -> int:
         """A whole number from 1, or one of ``last_page_strings``; 1 when absent."""
@@ -78,11 +84,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
 
     def get_limit(self, request: Request) -> int | None:
         """``limit_query_param`` from 1 to ``max_limit``; else ``default_limit``."""
-        if self.limit_query_param:
-            limit = read_integer(request, self.limit_query_param, minimum=1, maximum=self.max_limit)
-            if limit is not None:
-                return limit
-        return self.default_limit
+        return _size(request, self.limit_query_param, self.max_limit, self.default_limit)
 
     def get_offset(self, request: Request) -> int:
         """``offset_query_param`` from 0; 0 when absent."""
@@ -104,13 +106,7 @@ class CursorPagination(pagination.CursorPagination):
 
     def get_page_size(self, request: Request) -> int | None:
         """``page_size_query_param`` from 1 to ``max_page_size``; else ``page_size``."""
-        if self.page_size_query_param:
-            size = read_integer(
-                request, self.page_size_query_param, minimum=1, maximum=self.max_page_size
-            )
-            if size is not None:
-                return size
-        return self.page_size
+        return _size(request, self.page_size_query_param, self.max_page_size, self.page_size)
 
     def decode_cursor(self, request: Request) -> pagination.Cursor | None:
         """DRF's cursor; ``None`` when absent or empty, 400 when it does not decode."""
