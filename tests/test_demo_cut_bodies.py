@@ -18,7 +18,7 @@ import sqlite3
 import struct
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from demo_project.servers import DOCUMENTED_ARGS, SERVERS, serve, sqlite_database, token_of
+from demo_project.servers import DOCUMENTED_ARGS, SERVERS, serve
+from tests.conftest import token_in
 
 pytestmark = pytest.mark.slow
 
@@ -63,11 +64,13 @@ class Served:
 
 @pytest.fixture(scope="module", params=SERVERS)
 def served(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    fresh_sqlite: Callable[[Path], str],
 ) -> Iterator[Served]:
     server = request.param
     directory = tmp_path_factory.mktemp(f"cut-{server}")
-    url = sqlite_database(directory / "demo.sqlite3")
+    url = fresh_sqlite(directory / "demo.sqlite3")
     args = DOCUMENTED_ARGS[server]
     # Appended to by the server, read by the test through a file of its own.
     with (
@@ -75,7 +78,7 @@ def served(
         serve(server, url, *args, log=log) as base,
     ):
         yield Served(
-            server, base, directory / "demo.sqlite3", token_of(url, "alice"), Path(log.name)
+            server, base, directory / "demo.sqlite3", token_in(url, "alice"), Path(log.name)
         )
 
 
