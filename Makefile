@@ -6,6 +6,11 @@ PORT ?= 8000
 TEST_EXTRAS ?= dev
 PIP_EXTRA ?=
 PYTEST_ARGS ?=
+# pytest-xdist processes for the tests not marked slow, each with its own databases, files
+# and ports: one a core. The slow ones start servers and time them (deadlines, p99s, changes
+# in one second): they run after, in one process, with the cores to themselves. 0 runs the
+# whole suite in one process (output with -s, a debugger).
+PYTEST_WORKERS ?= 2
 
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
@@ -38,8 +43,14 @@ demo-reset: $(VENV)/.installed-demo,postgres
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 
+# pytest's status 5 is "no test selected": PYTEST_ARGS may name files of one kind only.
 test: $(VENV)/.installed-$(TEST_EXTRAS)
+ifeq ($(PYTEST_WORKERS),0)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+else
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not slow" $(PYTEST_ARGS) || [ $$? = 5 ]
+	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS) || [ $$? = 5 ]
+endif
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

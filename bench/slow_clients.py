@@ -32,9 +32,11 @@ from demo_project.slow_clients import (
 
 RESULTS = Path(__file__).resolve().parent / "results"
 INDEX_TIMEOUT = 5.0
+#: The control, a process per request: each trickling client holds one of its 4 processes.
+CONTROL = "gunicorn --workers 4 (sync)"
 #: Each command: the server, and its arguments.
 SERVERS = {
-    "gunicorn --workers 4 (sync)": ("gunicorn", ("--workers", "4")),
+    CONTROL: ("gunicorn", ("--workers", "4")),
     "gunicorn -k gthread --workers 4 --threads 8": (
         "gunicorn",
         ("--worker-class", "gthread", "--workers", "4", "--threads", "8"),
@@ -85,7 +87,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{r.server:48} {r.condition:26} {p50:>7} {top:>7} {r.stalled:>4}/{r.samples:<3}")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
-    return 0
+    return 0 if control_stalled(results) else 1
+
+
+def control_stalled(results: list[Latency]) -> bool:
+    """The control: every request to the sync workers stalls while 4 clients trickle, which
+    shows the measure can fail (the suite tests only the documented server)."""
+    trickled = [
+        r for r in results if r.server == CONTROL and r.condition == f"{SLOW} trickling clients"
+    ]
+    stalled = bool(trickled) and all(r.stalled == r.samples for r in trickled)
+    if not stalled:
+        print(f"control failed: {CONTROL} was not stalled by the tricklers: {trickled}")
+    return stalled
 
 
 if __name__ == "__main__":

@@ -8,9 +8,12 @@ The library's tests use the test app's own: ``users`` and ``alices_post``, with 
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import json
+import os
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -23,11 +26,23 @@ from django.core.management import call_command
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 
+from demo_project import servers
 from demo_project.articles.models import Article
 from demo_project.servers import sqlite_database
 from tests.testapp.models import Post
+
+# Property tests run 50 examples each where they name no number, 200 in CI (CI=true, which
+# .ci/run sets) or as HYPOTHESIS_PROFILE names. No example database: runs must not leave a
+# .hypothesis directory in the shared tree.
+hypothesis_settings.register_profile("dev", max_examples=50, database=None, deadline=None)
+hypothesis_settings.register_profile("ci", max_examples=200, database=None, deadline=None)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
+
 
 #: The users both the library's and the demo's tests sign in as: name, staff and superuser.
 USERS = [("alice", False), ("bob", False), ("admin", True)]
@@ -153,26 +168,58 @@ def write(client: Client, method: str, path: str, data: Any = None, **headers: s
 
 
 @pytest.fixture(scope="session")
-def seeded_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """The demo's SQLite file, migrated and seeded once per run for each settings module a
+    server runs with (their password hasher must verify the seeded passwords), to copy."""
+    made: dict[str, Path] = {}
+
+    def _seeded(settings: str) -> Path:
+        if settings not in made:
+            path = tmp_path_factory.mktemp("seeded") / "db.sqlite3"
+            sqlite_database(path, settings=settings)
+            # Last-Modified is withheld during the second of the last change; the seeded
+            # articles' second is over before any server answers.
+            time.sleep(max(0.0, 1 - time.time() % 1))
+            made[settings] = path
+        return made[settings]
+
+    return _seeded
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite_file(seeded_sqlite: Callable[[str], Path]) -> Path:
     """A SQLite file of the demo, migrated and seeded once per run, for servers to start from a
     copy."""
-    path = tmp_path_factory.mktemp("seeded") / "db.sqlite3"
-    sqlite_database(path, settings="demo_project.settings")
-    # Last-Modified is withheld during the second of the last change; the seeded articles'
-    # second is over before any server answers.
-    time.sleep(1 - time.time() % 1)
-    return path
+    return seeded_sqlite("demo_project.settings")
 
 
-@pytest.fixture
-def fresh_sqlite(seeded_sqlite_file: Path) -> Callable[[Path], str]:
-    """A fresh seeded SQLite database at the path given; its ``DATABASE_URL``."""
+@pytest.fixture(scope="session")
+def fresh_sqlite(seeded_sqlite: Callable[[str], Path]) -> Callable[..., str]:
+    """A fresh seeded SQLite database at the path given, as ``sqlite_database()`` makes it
+    with the settings given (the demo's by default), copied from the run's; its
+    ``DATABASE_URL``."""
 
-    def _copy(path: Path) -> str:
-        shutil.copyfile(seeded_sqlite_file, path)
+    def _copy(path: Path, settings: str = "demo_project.settings") -> str:
+        for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        shutil.copyfile(seeded_sqlite(settings), path)
         return f"sqlite:///{path}"
 
     return _copy
+
+
+def token_in(database_url: str, username: str) -> str:
+    """An ``Authorization`` value with a seeded user's DRF token: read from a SQLite file
+    itself, from another database through the demo's shell (``token_of()``)."""
+    if not database_url.startswith("sqlite:///"):
+        return servers.token_of(database_url, username)
+    with contextlib.closing(sqlite3.connect(database_url.removeprefix("sqlite:///"))) as db:
+        (key,) = db.execute(
+            "SELECT t.key FROM authtoken_token t JOIN auth_user u ON u.id = t.user_id"
+            " WHERE u.username = ?",
+            (username,),
+        ).fetchone()
+    return f"Token {key}"
 
 
 @pytest.fixture(autouse=True)

@@ -259,9 +259,11 @@ def test_a_get_object_that_skips_the_mixins_is_refused_and_writes_nothing(
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_32_racers_with_one_if_match_give_one_200_in_every_order(tmp_path: Path) -> None:
+def test_32_racers_with_one_if_match_give_one_200_in_every_order(
+    tmp_path: Path, fresh_sqlite: Callable[..., str]
+) -> None:
     """Over gunicorn (4 workers) on a committed database, once per accepted class order."""
-    with served(tmp_path) as server:
+    with served(tmp_path, fresh_sqlite) as server:
         for order in sorted(ORDERS):
             created = httpx.post(
                 f"{server.base_url}{base(order)}", json={"title": "Raced"}, headers=server.token

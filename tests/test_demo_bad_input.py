@@ -487,8 +487,8 @@ _FIELD = st.one_of(st.none(), _LATIN1_TEXT, _ANY_TEXT_AS_WSGI, _TAG_LIST, _DATE)
 _NAMES = ("If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since")
 
 
+# As many examples as the profile says (tests/conftest.py): 50, and 200 in CI.
 @hypothesis_settings(
-    max_examples=60,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],

@@ -9,7 +9,6 @@ If-Match and deletes an article over gunicorn, and parses each error into its ty
 
 from __future__ import annotations
 
-import base64
 import importlib
 import subprocess
 import sys
@@ -22,6 +21,7 @@ import httpx
 import pytest
 
 from demo_project.servers import serve
+from tests.conftest import token_in
 
 pytestmark = pytest.mark.slow
 
@@ -72,9 +72,10 @@ def use(api: ModuleType) -> Callable[[str], Any]:
 
 
 @pytest.fixture(scope="module")
-def alice(api: ModuleType, demo: str) -> Any:
-    token = base64.b64encode(b"alice:alice-password").decode()
-    return api.AuthenticatedClient(base_url=demo, token=token, prefix="Basic")
+def alice(api: ModuleType, demo: str, seeded_sqlite_file: Path) -> Any:
+    """Alice's client, with her token: a Basic password costs the demo a hash a request."""
+    token = token_in(f"sqlite:///{seeded_sqlite_file}", "alice").removeprefix("Token ")
+    return api.AuthenticatedClient(base_url=demo, token=token, prefix="Token")
 
 
 def test_list_create_retrieve_update_delete(use: Callable[[str], Any], alice: Any) -> None:

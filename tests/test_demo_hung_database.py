@@ -80,8 +80,20 @@ def test_a_stopped_database_is_503_within_the_deadline_and_back_when_it_resumes(
     paths = ["/api/health/", "/api/articles/", f"/api/articles/{pk}/"]
     waits: list[float] = []
     with cluster.stopped(every_process=every_process):
+        # Each path on a connection of its own, all at once: each waits out its own deadline.
+        stopped: dict[str, tuple[httpx.Response, float]] = {}
+
+        def read(path: str) -> None:
+            with httpx.Client(base_url=http.base_url, timeout=30) as own:
+                stopped[path] = timed(own, path)
+
+        reads = [threading.Thread(target=read, args=(path,)) for path in paths]
+        for thread in reads:
+            thread.start()
+        for thread in reads:
+            thread.join()
         for path in paths:
-            response, seconds = timed(http, path)
+            response, seconds = stopped[path]
             waits.append(seconds)
             assert response.status_code == 503, response.text
             assert response.headers["Content-Type"] == "application/problem+json"

@@ -6,19 +6,23 @@ Django's test client sends no chunked body: this takes a real server and a real 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 
-from demo_project.servers import gunicorn, sqlite_database, token_of
+from demo_project.servers import gunicorn
+from tests.conftest import token_in
 
 pytestmark = pytest.mark.slow
 
 
-def test_a_chunked_body_is_411_on_a_real_server_and_changes_nothing(tmp_path: Path) -> None:
-    database_url = sqlite_database(tmp_path / "demo.sqlite3")
-    authorization = token_of(database_url, "alice")
+def test_a_chunked_body_is_411_on_a_real_server_and_changes_nothing(
+    tmp_path: Path, fresh_sqlite: Callable[[Path], str]
+) -> None:
+    database_url = fresh_sqlite(tmp_path / "demo.sqlite3")
+    authorization = token_in(database_url, "alice")
     with gunicorn(database_url, settings="demo_project.settings") as base:
         listed = httpx.get(f"{base}/api/articles/", headers={"Authorization": authorization})
         pk = next(a["id"] for a in listed.json()["results"] if a["title"] == "Alice's draft")

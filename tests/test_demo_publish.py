@@ -28,9 +28,8 @@ from demo_project.servers import (
     manage,
     scratch_database,
     serve,
-    sqlite_database,
-    token_of,
 )
+from tests.conftest import token_in
 from tests.index_server import SearchIndex
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,14 +41,18 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database(
+    tmp_path_factory: pytest.TempPathFactory, fresh_sqlite: Callable[[Path], str]
+) -> Iterator[str]:
     """The demo's database for these tests: PostgreSQL if DATABASE_URL names it, else SQLite."""
     database_url = os.environ.get("DATABASE_URL", "")
     if database_url.startswith("postgres"):
-        with scratch_database(database_url, "django_http_errors_pub") as url:
+        # One database per pytest-xdist worker: each may run some of these tests.
+        name = f"django_http_errors_pub{os.environ.get('PYTEST_XDIST_WORKER', '')}"
+        with scratch_database(database_url, name) as url:
             yield url
     else:
-        yield sqlite_database(tmp_path_factory.mktemp("publish") / "demo.sqlite3")
+        yield fresh_sqlite(tmp_path_factory.mktemp("publish") / "demo.sqlite3")
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +78,7 @@ def served(database: str, index: SearchIndex) -> Iterator[tuple[httpx.Client, Se
         )
         client = stack.enter_context(
             httpx.Client(
-                base_url=base, headers={"Authorization": token_of(url, "alice")}, timeout=30
+                base_url=base, headers={"Authorization": token_in(url, "alice")}, timeout=30
             )
         )
         yield client, index
@@ -197,10 +200,12 @@ def test_a_change_that_wins_the_race_withdraws_the_copy(
     assert index.requests("DELETE").count(pk) == 1
 
 
-def test_publish_to_a_refusing_index_is_502_at_once(tmp_path: Path) -> None:
+def test_publish_to_a_refusing_index_is_502_at_once(
+    tmp_path: Path, fresh_sqlite: Callable[[Path], str]
+) -> None:
     with SearchIndex() as gone:
         url = gone.url
-    database_url = sqlite_database(tmp_path / "demo.sqlite3")
+    database_url = fresh_sqlite(tmp_path / "demo.sqlite3")
     with (
         gunicorn(
             database_url,
@@ -211,7 +216,7 @@ def test_publish_to_a_refusing_index_is_502_at_once(tmp_path: Path) -> None:
             SEARCH_INDEX_TIMEOUT=str(TIMEOUT),
         ) as base,
         httpx.Client(
-            base_url=base, headers={"Authorization": token_of(database_url, "alice")}, timeout=30
+            base_url=base, headers={"Authorization": token_in(database_url, "alice")}, timeout=30
         ) as http,
     ):
         path, etag, _ = _draft(http)
@@ -238,7 +243,7 @@ def patient(database: str, index: SearchIndex) -> Iterator[tuple[httpx.Client, S
             SEARCH_INDEX_TIMEOUT="60",
         ) as base,
         httpx.Client(
-            base_url=base, headers={"Authorization": token_of(database, "alice")}, timeout=30
+            base_url=base, headers={"Authorization": token_in(database, "alice")}, timeout=30
         ) as client,
     ):
         yield client, index

@@ -20,12 +20,13 @@ import httpx
 import pytest
 
 from demo_project.servers import SERVERS, serve
-from tests.conftest import basic
+from tests.conftest import basic, token_in
 
 pytestmark = pytest.mark.slow
 
-ALICE = {"Authorization": basic("alice", "alice-password")}
-BOB = {"Authorization": basic("bob", "bob-password")}
+# Basic where the password is the point (401, 429); else tokens: the demo's password hasher
+# costs a fraction of a second on every Basic request.
+ALICE_BASIC = {"Authorization": basic("alice", "alice-password")}
 JSON = {"Content-Type": "application/json"}
 INDEX_TIMEOUT = 1
 
@@ -87,6 +88,23 @@ def demo(
         yield client, directory
 
 
+@pytest.fixture(scope="module")
+def tokens(seeded_sqlite_file: Path) -> dict[str, dict[str, str]]:
+    """Alice's and bob's token credentials, as seeded in every server's database."""
+    url = f"sqlite:///{seeded_sqlite_file}"
+    return {name: {"Authorization": token_in(url, name)} for name in ("alice", "bob")}
+
+
+@pytest.fixture
+def alice(tokens: dict[str, dict[str, str]]) -> dict[str, str]:
+    return tokens["alice"]
+
+
+@pytest.fixture
+def bob(tokens: dict[str, dict[str, str]]) -> dict[str, str]:
+    return tokens["bob"]
+
+
 @pytest.fixture
 def http(demo: tuple[httpx.Client, Path], index: SearchIndex) -> Iterator[httpx.Client]:
     index.mode = "ok"
@@ -94,9 +112,9 @@ def http(demo: tuple[httpx.Client, Path], index: SearchIndex) -> Iterator[httpx.
     index.mode = "ok"
 
 
-def new_article(http: httpx.Client) -> tuple[str, str]:
+def new_article(http: httpx.Client, alice: dict[str, str]) -> tuple[str, str]:
     """Alice creates an article; its URL and ETag."""
-    response = http.post("/api/articles/", json={"title": "Contract"}, headers=ALICE)
+    response = http.post("/api/articles/", json={"title": "Contract"}, headers=alice)
     assert response.status_code == 201, response.text
     return response.headers["Location"], response.headers["ETag"]
 
@@ -145,20 +163,22 @@ def test_429_with_retry_after_past_ten_failed_logins_a_minute(http: httpx.Client
     problem(guesses[10], 429, "throttled")
     assert 0 < int(guesses[10].headers["Retry-After"]) <= 60
     # Others are not held up by it.
-    assert http.get("/api/articles/", headers=ALICE).status_code == 200
+    assert http.get("/api/articles/", headers=ALICE_BASIC).status_code == 200
 
 
-def test_403_for_someone_elses_article(http: httpx.Client) -> None:
+def test_403_for_someone_elses_article(http: httpx.Client, bob: dict[str, str]) -> None:
     etag = http.get("/api/articles/1/").headers["ETag"]  # alice's, published
     response = http.patch(
-        "/api/articles/1/", json={"title": "mine"}, headers={**BOB, "If-Match": etag}
+        "/api/articles/1/", json={"title": "mine"}, headers={**bob, "If-Match": etag}
     )
     problem(response, 403, "not_owner")
 
 
-def test_404_for_a_hidden_draft_as_for_a_missing_article(http: httpx.Client) -> None:
-    problem(http.get("/api/articles/2/", headers=BOB), 404, "not_found")
-    problem(http.get("/api/articles/999999/", headers=BOB), 404, "not_found")
+def test_404_for_a_hidden_draft_as_for_a_missing_article(
+    http: httpx.Client, bob: dict[str, str]
+) -> None:
+    problem(http.get("/api/articles/2/", headers=bob), 404, "not_found")
+    problem(http.get("/api/articles/999999/", headers=bob), 404, "not_found")
 
 
 def test_304_carries_the_etag_and_no_body(http: httpx.Client) -> None:
@@ -178,17 +198,19 @@ def test_304_carries_no_content_language(http: httpx.Client) -> None:
     assert "Content-Language" not in response.headers
 
 
-def test_412_with_the_current_etag_for_a_stale_if_match(http: httpx.Client) -> None:
-    url, etag = new_article(http)
-    changed = http.patch(url, json={"title": "first"}, headers={**ALICE, "If-Match": etag})
+def test_412_with_the_current_etag_for_a_stale_if_match(
+    http: httpx.Client, alice: dict[str, str]
+) -> None:
+    url, etag = new_article(http, alice)
+    changed = http.patch(url, json={"title": "first"}, headers={**alice, "If-Match": etag})
     assert changed.status_code == 200, changed.text
-    stale = http.patch(url, json={"title": "lost?"}, headers={**ALICE, "If-Match": etag})
+    stale = http.patch(url, json={"title": "lost?"}, headers={**alice, "If-Match": etag})
     assert problem(stale, 412, "precondition_failed")["etag"] == changed.headers["ETag"]
 
 
-def test_428_for_a_write_without_a_precondition(http: httpx.Client) -> None:
-    url, _ = new_article(http)
-    response = http.patch(url, json={"title": "blind"}, headers=ALICE)
+def test_428_for_a_write_without_a_precondition(http: httpx.Client, alice: dict[str, str]) -> None:
+    url, _ = new_article(http, alice)
+    response = http.patch(url, json={"title": "blind"}, headers=alice)
     assert "If-Match" in problem(response, 428, "precondition_required")["required_headers"]
 
 
@@ -196,17 +218,22 @@ def test_428_for_a_write_without_a_precondition(http: httpx.Client) -> None:
     ("mode", "status", "code"), [("error", 502, "bad_gateway"), ("stall", 504, "gateway_timeout")]
 )
 def test_publishing_when_the_index_fails_leaves_the_article_unpublished(
-    http: httpx.Client, index: SearchIndex, mode: str, status: int, code: str
+    http: httpx.Client,
+    alice: dict[str, str],
+    index: SearchIndex,
+    mode: str,
+    status: int,
+    code: str,
 ) -> None:
-    url, _ = new_article(http)
+    url, _ = new_article(http, alice)
     index.mode = mode
-    problem(http.post(f"{url}publish/", headers=ALICE), status, code)
-    assert http.get(url, headers=ALICE).json()["published"] is False
+    problem(http.post(f"{url}publish/", headers=alice), status, code)
+    assert http.get(url, headers=alice).json()["published"] is False
 
 
-def test_publishing_notifies_the_index(http: httpx.Client) -> None:
-    url, _ = new_article(http)
-    response = http.post(f"{url}publish/", headers=ALICE)
+def test_publishing_notifies_the_index(http: httpx.Client, alice: dict[str, str]) -> None:
+    url, _ = new_article(http, alice)
+    response = http.post(f"{url}publish/", headers=alice)
     assert response.status_code == 200, response.text
     assert response.json()["published"] is True
 

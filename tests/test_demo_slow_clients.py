@@ -2,35 +2,35 @@
 
 The documented command (uvicorn, 4 processes: demo_project.servers.PRODUCTION_SERVER) serves
 other requests as fast while 4 clients trickle their headers or bodies, and while 4
-publications wait for an index that never answers. gunicorn's default sync workers, a
-process per request, are shown stalling under the same tricklers: the measure can fail.
-(bench/slow_clients.py measures 40 slow-header connections against each server command.)
+publications wait for an index that never answers. The worker models are measured by
+bench/slow_clients.py (``make bench``): 40 slow-header connections against each server
+command, and its control, gunicorn's default sync workers (a process per request) stalled by
+the same tricklers, which shows the measure can fail.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
-from demo_project.servers import (
-    PRODUCTION_ARGS,
-    PRODUCTION_SERVER,
-    gunicorn,
-    serve,
-    sqlite_database,
-    token_of,
-)
+from demo_project.servers import PRODUCTION_ARGS, PRODUCTION_SERVER, serve
 from demo_project.slow_clients import sample, silent_index, tricklers, waiting_publications
+from tests.conftest import token_in
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return sqlite_database(tmp_path_factory.mktemp("slow") / "demo.sqlite3")
+def database_url(
+    tmp_path_factory: pytest.TempPathFactory, fresh_sqlite: Callable[[Path], str]
+) -> str:
+    return fresh_sqlite(tmp_path_factory.mktemp("slow") / "demo.sqlite3")
 
 
 def test_the_documented_server_is_not_delayed_by_slow_clients(database_url: str) -> None:
-    authorization = token_of(database_url, "alice")
+    authorization = token_in(database_url, "alice")
     with (
         silent_index() as index_url,
         serve(
@@ -52,15 +52,3 @@ def test_the_documented_server_is_not_delayed_by_slow_clients(database_url: str)
         assert latency.stalled == 0, latency
         assert latency.max_ms is not None
         assert latency.max_ms < 1000, latency
-
-
-def test_sync_workers_are_stalled_by_the_same_tricklers(database_url: str) -> None:
-    authorization = token_of(database_url, "alice")
-    sync = ("--workers", "4")
-    with (
-        gunicorn(database_url, *sync, settings="demo_project.settings") as base,
-        tricklers(base, authorization),
-    ):
-        trickled = sample(base, "tricklers", "sync", samples=3)
-    print(f"\n{trickled}")
-    assert trickled.stalled == trickled.samples, trickled

@@ -19,7 +19,8 @@ from django_http_errors.assembly import build_problem
 from django_http_errors.pointers import escape_token, iter_errors
 
 # No example database: property runs must not leave a .hypothesis directory in the shared tree.
-hypothesis_settings = settings(database=None, deadline=None, max_examples=150)
+# As many examples as the profile says (tests/conftest.py): 50, and 200 in CI.
+hypothesis_settings = settings(database=None, deadline=None)
 
 
 @pytest.mark.parametrize(
