@@ -7,6 +7,10 @@ host hangs. Without a deadline every request waited as long as the stop (issue 2
 health check and an API read answer 503 with ``Retry-After`` within it, on uvicorn (the
 documented command) and gunicorn gthread, whether the postmaster alone or every process of
 the server is stopped; and 200 again once it resumes (SIGCONT), with no restart.
+
+Both servers serve one database of the cluster and are asked during the same stop, each as
+many requests at once as when alone: each request waits out a deadline of its own, so one stop
+measures both servers.
 """
 
 from __future__ import annotations
@@ -14,7 +18,10 @@ from __future__ import annotations
 import importlib.util
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from functools import partial
+from typing import TypeVar
 
 import httpx
 import pytest
@@ -42,27 +49,25 @@ pytestmark = [
 
 #: A 503 comes within the connect timeout, and this for the rest of the request.
 SLACK = 1.5
-#: Requests at once while the database is stopped: each gets its answer within the deadline.
+#: Health checks at once on each server while the database is stopped: each gets its answer
+#: within the deadline.
 CONCURRENT = 8
+
+Result = TypeVar("Result")
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[PostgresCluster]:
-    with postgres_cluster() as cluster:
-        yield cluster
-
-
-@pytest.fixture(scope="module", params=SERVERS)
-def served(request: pytest.FixtureRequest, cluster: PostgresCluster) -> Iterator[httpx.Client]:
-    """The demo with its default deadlines on a database of the stoppable cluster."""
-    server = request.param
-    args = DOCUMENTED_ARGS[server]
-    with (
-        scratch_database(cluster.url, f"demo_{server}") as url,
-        serve(server, url, *args) as base,
-        httpx.Client(base_url=base, timeout=30) as http,
-    ):
-        yield http
+def served() -> Iterator[tuple[PostgresCluster, dict[str, httpx.Client]]]:
+    """The stoppable cluster, and the demo on a database of it under each server as documented,
+    with its default deadlines."""
+    with ExitStack() as stack:
+        cluster = stack.enter_context(postgres_cluster())
+        url = stack.enter_context(scratch_database(cluster.url, "demo"))
+        clients = {}
+        for server in SERVERS:
+            base = stack.enter_context(serve(server, url, *DOCUMENTED_ARGS[server]))
+            clients[server] = stack.enter_context(httpx.Client(base_url=base, timeout=30))
+        yield cluster, clients
 
 
 def timed(http: httpx.Client, path: str) -> tuple[httpx.Response, float]:
@@ -71,57 +76,70 @@ def timed(http: httpx.Client, path: str) -> tuple[httpx.Response, float]:
     return response, time.monotonic() - started
 
 
+def on_a_connection_of_its_own(base_url: httpx.URL, path: str) -> tuple[httpx.Response, float]:
+    with httpx.Client(base_url=base_url, timeout=30) as own:
+        return timed(own, path)
+
+
+def at_once(calls: list[Callable[[], Result]]) -> list[Result]:
+    """Every call in a thread of its own, all started together; their results, in order."""
+    results: dict[int, Result] = {}
+
+    def run(number: int) -> None:
+        results[number] = calls[number]()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [results[n] for n in range(len(calls))]
+
+
 @pytest.mark.parametrize("every_process", [False, True], ids=["postmaster", "every-process"])
 def test_a_stopped_database_is_503_within_the_deadline_and_back_when_it_resumes(
-    served: httpx.Client, cluster: PostgresCluster, every_process: bool
+    served: tuple[PostgresCluster, dict[str, httpx.Client]], every_process: bool
 ) -> None:
-    http = served
-    pk = http.get("/api/articles/").json()["results"][0]["id"]
+    cluster, clients = served
+    pk = clients["uvicorn"].get("/api/articles/").json()["results"][0]["id"]
     paths = ["/api/health/", "/api/articles/", f"/api/articles/{pk}/"]
-    waits: list[float] = []
+
     with cluster.stopped(every_process=every_process):
         # Each path on a connection of its own, all at once: each waits out its own deadline.
-        stopped: dict[str, tuple[httpx.Response, float]] = {}
+        reads = at_once(
+            [
+                partial(on_a_connection_of_its_own, http.base_url, path)
+                for http in clients.values()
+                for path in paths
+            ]
+        )
+        # Health checks at once on one client are not queued behind each other: as many as a
+        # gunicorn process has threads, should they all land on one.
+        checks = at_once(
+            [partial(timed, http, "/api/health/") for http in clients.values()] * CONCURRENT
+        )
 
-        def read(path: str) -> None:
-            with httpx.Client(base_url=http.base_url, timeout=30) as own:
-                stopped[path] = timed(own, path)
-
-        reads = [threading.Thread(target=read, args=(path,)) for path in paths]
-        for thread in reads:
-            thread.start()
-        for thread in reads:
-            thread.join()
-        for path in paths:
-            response, seconds = stopped[path]
-            waits.append(seconds)
-            assert response.status_code == 503, response.text
+    figures = []
+    for number, server in enumerate(clients):
+        mine = reads[number * len(paths) : (number + 1) * len(paths)]
+        for path, (response, seconds) in zip(paths, mine, strict=True):
+            assert response.status_code == 503, (server, path, response.text)
             assert response.headers["Content-Type"] == "application/problem+json"
             assert response.json()["code"] == "service_unavailable"
             assert int(response.headers["Retry-After"]) >= 0
-            assert seconds < CONNECT_TIMEOUT + SLACK, (path, seconds)
-        # Health checks at once are not queued behind each other.
-        answers: list[tuple[int, float]] = []
-
-        def check() -> None:
-            response, seconds = timed(http, "/api/health/")
-            answers.append((response.status_code, seconds))
-
-        threads = [threading.Thread(target=check) for _ in range(CONCURRENT)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert [status for status, _ in answers] == [503] * CONCURRENT
-        assert max(seconds for _, seconds in answers) < CONNECT_TIMEOUT + SLACK, answers
-    back = []
-    for path in paths:
-        response, seconds = timed(http, path)
-        back.append(seconds)
-        assert response.status_code == 200, response.text
-        assert seconds < SLACK, (path, seconds)
-    concurrent = [seconds for _, seconds in answers]
-    print(
-        f"\nstopped: {max(waits):.2f} s at most, {CONCURRENT} at once {max(concurrent):.2f} s; "
-        f"resumed: {max(back):.2f} s"
-    )
+            assert seconds < CONNECT_TIMEOUT + SLACK, (server, path, seconds)
+        answers = checks[number :: len(clients)]
+        assert [response.status_code for response, _ in answers] == [503] * CONCURRENT, server
+        waits = [seconds for _, seconds in answers]
+        assert max(waits) < CONNECT_TIMEOUT + SLACK, (server, waits)
+        back = []
+        for path in paths:
+            response, seconds = timed(clients[server], path)
+            back.append(seconds)
+            assert response.status_code == 200, (server, path, response.text)
+            assert seconds < SLACK, (server, path, seconds)
+        figures.append(
+            f"{server}: stopped {max(s for _, s in mine):.2f} s at most, {CONCURRENT} at once "
+            f"{max(waits):.2f} s; resumed {max(back):.2f} s"
+        )
+    print("\n" + "\n".join(figures))
