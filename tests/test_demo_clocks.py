@@ -1,10 +1,11 @@
 """Dates across app servers whose clocks differ, and dates other than Last-Modified.
 
-Two gunicorn servers of the demo share one database, one of them with its clock shifted by half
-a second (libfaketime, from Debian's packages). A client keeps a date the servers gave it (the
-``Last-Modified`` of one, the ``Date`` of an answer, the ``updated_at`` of the body), another
-client changes the article through the other server, and the first sends the date back as
-``If-Modified-Since`` and as the only precondition of a PUT: no stale 304, no lost update.
+gunicorn servers of the demo share one database: A, and B with its clock half a second
+behind or ahead (libfaketime, from Debian's packages), started once for the module. A client
+keeps a date the servers gave it (the ``Last-Modified`` of one, the ``Date`` of an answer, the
+``updated_at`` of the body), another client changes the article through the other server, and
+the first sends the date back as ``If-Modified-Since`` and as the only precondition of a PUT: no
+stale 304, no lost update.
 Each test runs its 20 rounds at once, one article each.
 """
 
@@ -16,7 +17,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,7 +26,7 @@ import httpx
 import pytest
 
 from demo_project.servers import gunicorn
-from tests.test_demo_concurrency import SETTINGS, committed_database
+from tests.test_demo_concurrency import SETTINGS, alice_token, database_for_servers
 
 ROUNDS = 20
 LIBFAKETIME = sorted(str(p) for p in Path("/usr/lib").glob("*/faketime/libfaketimeMT.so.1"))
@@ -33,20 +34,36 @@ LIBFAKETIME = sorted(str(p) for p in Path("/usr/lib").glob("*/faketime/libfaketi
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-@contextmanager
-def two_servers(
-    tmp_path: Path, fresh_sqlite: Callable[..., str], offset: float
-) -> Iterator[tuple[str, str, dict[str, str]]]:
-    """Servers A and B on one database, B's clock ``offset`` seconds from A's; alice's token."""
-    database_url, token = committed_database(tmp_path, fresh_sqlite)
+@pytest.fixture(scope="module")
+def database_url(
+    tmp_path_factory: pytest.TempPathFactory,
+    fresh_sqlite: Callable[..., str],
+    django_db_setup: None,
+) -> str:
+    return database_for_servers(tmp_path_factory.mktemp("clocks"), fresh_sqlite)
+
+
+@pytest.fixture(scope="module")
+def servers(database_url: str) -> Iterator[dict[float, str]]:
+    """gunicorn servers on one database, by how far their clock is from the test's: A (0), and
+    B half a second behind (-0.5) or ahead (+0.5). One set for the module: each round makes an
+    article of its own."""
     # A constant offset: the monotonic clock moves by it too, which no timer minds.
     assert LIBFAKETIME, "CI installs libfaketime: .ci/run"
-    shifted = {"LD_PRELOAD": LIBFAKETIME[0], "FAKETIME": f"{offset:+}"}
-    with (
-        gunicorn(database_url, "--workers", "2", settings=SETTINGS) as a,
-        gunicorn(database_url, "--workers", "2", settings=SETTINGS, **shifted) as b,
-    ):
-        yield a, b, {"Authorization": f"Token {token}"}
+    with ExitStack() as stack:
+        urls = {}
+        for offset in (0.0, -0.5, 0.5):
+            shifted = {"LD_PRELOAD": LIBFAKETIME[0], "FAKETIME": f"{offset:+}"} if offset else {}
+            urls[offset] = stack.enter_context(
+                gunicorn(database_url, "--workers", "2", settings=SETTINGS, **shifted)
+            )
+        yield urls
+
+
+@pytest.fixture
+def auth(database_url: str) -> dict[str, str]:
+    """alice's credentials."""
+    return {"Authorization": f"Token {alice_token(database_url)}"}
 
 
 def in_parallel(rounds: Callable[[int], None]) -> None:
@@ -80,95 +97,93 @@ def create(http: httpx.Client, title: str) -> str:
 )
 @pytest.mark.parametrize("offset", [-0.5, 0.5], ids=["B behind", "B ahead"])
 def test_two_servers_half_a_second_apart_give_no_stale_304_and_lose_no_update(
-    tmp_path: Path, fresh_sqlite: Callable[..., str], offset: float
+    servers: dict[float, str], auth: dict[str, str], offset: float
 ) -> None:
     outcomes: Counter[str] = Counter()
     lock = threading.Lock()
-    with two_servers(tmp_path, fresh_sqlite, offset) as (a_url, b_url, auth):
+    a_url, b_url = servers[0.0], servers[offset]
 
-        def round_(number: int) -> None:
-            with (
-                httpx.Client(base_url=a_url, headers=auth, timeout=30) as a,
-                httpx.Client(base_url=b_url, headers=auth, timeout=30) as b,
-            ):
-                path = create(a, f"round {number}")
-                # The first Last-Modified server A gives for the new article.
-                deadline = time.monotonic() + 15
-                while "Last-Modified" not in (read := a.get(path)).headers:
-                    assert time.monotonic() < deadline, "no Last-Modified within 15 s"
-                    time.sleep(0.05)
-                since = read.headers["Last-Modified"]
-                # Another client changes it through B, whose clock differs.
-                changed = b.patch(
-                    path,
-                    json={"body": "changed through B"},
-                    headers={"If-Match": read.headers["ETag"]},
-                )
-                assert changed.status_code == 200, changed.text
-                cached = a.get(path, headers={"If-Modified-Since": since})
-                overwrite = a.put(
-                    path,
-                    json={"title": "overwrite", "body": "lost B's change?"},
-                    headers={"If-Unmodified-Since": since},
-                )
-                with lock:
-                    outcomes["stale 304"] += cached.status_code == 304
-                    outcomes["lost update"] += overwrite.status_code == 200
-                    outcomes["rounds"] += 1
-                assert a.get(path).json()["body"] == "changed through B"
+    def round_(number: int) -> None:
+        with (
+            httpx.Client(base_url=a_url, headers=auth, timeout=30) as a,
+            httpx.Client(base_url=b_url, headers=auth, timeout=30) as b,
+        ):
+            path = create(a, f"round {number}")
+            # The first Last-Modified server A gives for the new article.
+            deadline = time.monotonic() + 15
+            while "Last-Modified" not in (read := a.get(path)).headers:
+                assert time.monotonic() < deadline, "no Last-Modified within 15 s"
+                time.sleep(0.05)
+            since = read.headers["Last-Modified"]
+            # Another client changes it through B, whose clock differs.
+            changed = b.patch(
+                path,
+                json={"body": "changed through B"},
+                headers={"If-Match": read.headers["ETag"]},
+            )
+            assert changed.status_code == 200, changed.text
+            cached = a.get(path, headers={"If-Modified-Since": since})
+            overwrite = a.put(
+                path,
+                json={"title": "overwrite", "body": "lost B's change?"},
+                headers={"If-Unmodified-Since": since},
+            )
+            with lock:
+                outcomes["stale 304"] += cached.status_code == 304
+                outcomes["lost update"] += overwrite.status_code == 200
+                outcomes["rounds"] += 1
+            assert a.get(path).json()["body"] == "changed through B"
 
-        in_parallel(round_)
+    in_parallel(round_)
     assert outcomes == Counter({"rounds": ROUNDS})
 
 
 def test_dates_from_date_and_from_the_body_lose_no_change_made_in_their_second(
-    tmp_path: Path, fresh_sqlite: Callable[..., str]
+    servers: dict[float, str], auth: dict[str, str]
 ) -> None:
     outcomes: Counter[str] = Counter()
     lock = threading.Lock()
-    with two_servers(tmp_path, fresh_sqlite, 0.0) as (a_url, _b_url, auth):
+    a_url = servers[0.0]
+    with httpx.Client(base_url=a_url, headers=auth, timeout=30) as http:
+        paths = [create(http, f"round {n}") for n in range(ROUNDS)]
+    # Every round starts just after the same second begins, so that its change falls in
+    # the second its dates name.
+    start = float(int(time.time()) + 2)
+
+    def round_(number: int) -> None:
+        path = paths[number]
         with httpx.Client(base_url=a_url, headers=auth, timeout=30) as http:
-            paths = [create(http, f"round {n}") for n in range(ROUNDS)]
-        # Every round starts just after the same second begins, so that its change falls in
-        # the second its dates name.
-        start = float(int(time.time()) + 2)
-
-        def round_(number: int) -> None:
-            path = paths[number]
-            with httpx.Client(base_url=a_url, headers=auth, timeout=30) as http:
-                time.sleep(max(0.0, start - time.time()))
-                read = http.get(path)
-                changed = http.patch(
+            time.sleep(max(0.0, start - time.time()))
+            read = http.get(path)
+            changed = http.patch(
+                path,
+                json={"body": f"changed in round {number}"},
+                headers={"If-Match": read.headers["ETag"]},
+            )
+            assert changed.status_code == 200, changed.text
+            updated_at = datetime.fromisoformat(
+                read.json()["updated_at"].replace("Z", "+00:00")
+            ).timestamp()
+            dates = {
+                "Date": read.headers["Date"],
+                "updated_at": email.utils.formatdate(int(updated_at), usegmt=True),
+            }
+            for source, date in dates.items():
+                cached = http.get(path, headers={"If-Modified-Since": date})
+                overwrite = http.put(
                     path,
-                    json={"body": f"changed in round {number}"},
-                    headers={"If-Match": read.headers["ETag"]},
+                    json={"title": "overwrite", "body": "lost?"},
+                    headers={"If-Unmodified-Since": date},
                 )
-                assert changed.status_code == 200, changed.text
-                updated_at = datetime.fromisoformat(
-                    read.json()["updated_at"].replace("Z", "+00:00")
-                ).timestamp()
-                dates = {
-                    "Date": read.headers["Date"],
-                    "updated_at": email.utils.formatdate(int(updated_at), usegmt=True),
-                }
-                for source, date in dates.items():
-                    cached = http.get(path, headers={"If-Modified-Since": date})
-                    overwrite = http.put(
-                        path,
-                        json={"title": "overwrite", "body": "lost?"},
-                        headers={"If-Unmodified-Since": date},
-                    )
-                    with lock:
-                        outcomes[f"stale 304 from {source}"] += cached.status_code == 304
-                        outcomes[f"lost update from {source}"] += overwrite.status_code == 200
-                        outcomes["same second"] += (
-                            source == "Date" and changed.headers["Date"] == date
-                        )
                 with lock:
-                    outcomes["rounds"] += 1
-                assert http.get(path).json()["body"] == f"changed in round {number}"
+                    outcomes[f"stale 304 from {source}"] += cached.status_code == 304
+                    outcomes[f"lost update from {source}"] += overwrite.status_code == 200
+                    outcomes["same second"] += source == "Date" and changed.headers["Date"] == date
+            with lock:
+                outcomes["rounds"] += 1
+            assert http.get(path).json()["body"] == f"changed in round {number}"
 
-        in_parallel(round_)
+    in_parallel(round_)
     same_second = outcomes.pop("same second", 0)
     assert outcomes == Counter({"rounds": ROUNDS})
     # Rounds really changed the article in the second their Date names (a loaded machine may

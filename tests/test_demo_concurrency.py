@@ -56,28 +56,61 @@ class Served:
         return f"/api/articles/{next(a['id'] for a in listed['results'] if a['title'] == title)}/"
 
 
-def committed_database(tmp_path: Path, fresh_sqlite: Callable[..., str]) -> tuple[str, str]:
-    """The suite's database, seeded and committed for servers, PostgreSQL or a SQLite file
-    (a copy of the run's, seeded with these settings); its URL, and alice's token."""
+def database_for_servers(directory: Path, fresh_sqlite: Callable[..., str]) -> str:
+    """The database a module's servers share, committed: the suite's own on PostgreSQL (each
+    test seeds it again with ``alice_token()``: a transactional test empties it after), else a
+    SQLite file in ``directory``, a copy of the run's seeded with these settings; its URL."""
+    if connection.vendor == "postgresql":
+        url = urlsplit(os.environ["DATABASE_URL"])
+        return url._replace(path=f"/{connection.settings_dict['NAME']}").geturl()
+    return fresh_sqlite(directory / "race.sqlite3", settings=SETTINGS)
+
+
+def alice_token(database_url: str) -> str:
+    """alice's token in the servers' database, seeding the suite's PostgreSQL one first."""
     if connection.vendor == "postgresql":
         call_command("seed_demo", stdout=io.StringIO())
-        token = Token.objects.get(user__username="alice").key
-        url = urlsplit(os.environ["DATABASE_URL"])
-        return url._replace(path=f"/{connection.settings_dict['NAME']}").geturl(), token
-    database_url = fresh_sqlite(tmp_path / "race.sqlite3", settings=SETTINGS)
-    return database_url, token_in(database_url, "alice").removeprefix("Token ")
+        return Token.objects.get(user__username="alice").key
+    return token_in(database_url, "alice").removeprefix("Token ")
+
+
+def served_as_alice(base_url: str, token: str) -> Served:
+    """What a test of a served demo needs: its URL and alice's credentials."""
+    return Served(
+        base_url,
+        basic={"Authorization": basic("alice", "alice-password")},
+        token={"Authorization": f"Token {token}"},
+    )
 
 
 @contextmanager
 def served(tmp_path: Path, fresh_sqlite: Callable[..., str]) -> Iterator[Served]:
     """gunicorn with 4 workers on the suite's database, PostgreSQL or a SQLite file, seeded."""
-    database_url, token = committed_database(tmp_path, fresh_sqlite)
+    database_url = database_for_servers(tmp_path, fresh_sqlite)
+    token = alice_token(database_url)
     with gunicorn(database_url, "--workers", "4", settings=SETTINGS) as base_url:
-        yield Served(
-            base_url,
-            basic={"Authorization": basic("alice", "alice-password")},
-            token={"Authorization": f"Token {token}"},
-        )
+        yield served_as_alice(base_url, token)
+
+
+@pytest.fixture(scope="module")
+def database_url(
+    tmp_path_factory: pytest.TempPathFactory,
+    fresh_sqlite: Callable[..., str],
+    django_db_setup: None,
+) -> str:
+    return database_for_servers(tmp_path_factory.mktemp("race"), fresh_sqlite)
+
+
+@pytest.fixture(scope="module")
+def gunicorn_url(database_url: str) -> Iterator[str]:
+    """One gunicorn with 4 workers for the module: the race and its control share it."""
+    with gunicorn(database_url, "--workers", "4", settings=SETTINGS) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def demo(database_url: str, gunicorn_url: str) -> Served:
+    return served_as_alice(gunicorn_url, alice_token(database_url))
 
 
 def one_if_match(
@@ -233,19 +266,16 @@ def assert_no_update_lost(rounds: Rounds, first_version: int, final: dict[str, A
     assert final["version"] == first_version + WRITERS * ROUNDS
 
 
-def test_one_if_match_has_one_winner_and_read_modify_write_loses_nothing(
-    tmp_path: Path, fresh_sqlite: Callable[..., str]
-) -> None:
+def test_one_if_match_has_one_winner_and_read_modify_write_loses_nothing(demo: Served) -> None:
     vendor = connection.vendor
-    with served(tmp_path, fresh_sqlite) as demo:
-        path = demo.path_of("Hello from alice")
-        raced = one_if_match(demo.base_url, path, demo.token)
-        versions = [httpx.get(demo.base_url + path).json()]
-        quiet = read_modify_write(demo, path)
-        versions.append(httpx.get(demo.base_url + path).json())
-        with trickling_body(demo.base_url, path, demo.basic) as trickler:
-            trickled = read_modify_write(demo, path)
-        versions.append(httpx.get(demo.base_url + path).json())
+    path = demo.path_of("Hello from alice")
+    raced = one_if_match(demo.base_url, path, demo.token)
+    versions = [httpx.get(demo.base_url + path).json()]
+    quiet = read_modify_write(demo, path)
+    versions.append(httpx.get(demo.base_url + path).json())
+    with trickling_body(demo.base_url, path, demo.basic) as trickler:
+        trickled = read_modify_write(demo, path)
+    versions.append(httpx.get(demo.base_url + path).json())
 
     assert raced == {200: 1, 412: CLIENTS - 1}, raced
     assert_no_update_lost(quiet, versions[0]["version"], versions[1])
@@ -264,15 +294,12 @@ def test_one_if_match_has_one_winner_and_read_modify_write_loses_nothing(
     assert p99(trickled.read_ms) < 2000
 
 
-def test_plain_drf_loses_updates_that_the_mixin_keeps(
-    tmp_path: Path, fresh_sqlite: Callable[..., str]
-) -> None:
+def test_plain_drf_loses_updates_that_the_mixin_keeps(demo: Served) -> None:
     """The control: plain DRF ignores If-Match, so every one of the 32 writes wins."""
-    with served(tmp_path, fresh_sqlite) as demo:
-        listed = httpx.get(f"{demo.base_url}/api/articles/").json()["results"]
-        pk = next(a["id"] for a in listed if a["title"] == "Bob's notes")
-        # Plain DRF sends no ETag and reads no If-Match: any value is the same to it.
-        raced = one_if_match(
-            demo.base_url, f"/test/conditional/plain-articles/{pk}/", {}, if_match='"read"'
-        )
+    listed = httpx.get(f"{demo.base_url}/api/articles/").json()["results"]
+    pk = next(a["id"] for a in listed if a["title"] == "Bob's notes")
+    # Plain DRF sends no ETag and reads no If-Match: any value is the same to it.
+    raced = one_if_match(
+        demo.base_url, f"/test/conditional/plain-articles/{pk}/", {}, if_match='"read"'
+    )
     assert raced == {200: CLIENTS}
