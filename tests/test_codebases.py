@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
@@ -25,6 +24,7 @@ from rest_framework import viewsets
 from django_http_errors.idempotency import IdempotencyMixin
 from django_http_errors.mixins import ConditionalUpdateMixin
 from django_http_errors.models import IdempotencyKey
+from tests import plain_http
 from tests.test_demo_concurrency import one_if_match, served
 from tests.testapp import codebase_views
 from tests.testapp.codebase_views import CALLS, ORDERS, AuditMixin, CodebaseViewCode
@@ -263,11 +263,12 @@ def test_32_racers_with_one_if_match_give_one_200_in_every_order(
     tmp_path: Path, fresh_sqlite: Callable[..., str]
 ) -> None:
     """Over gunicorn (4 workers) on a committed database, once per accepted class order."""
-    with served(tmp_path, fresh_sqlite) as server:
+    with (
+        served(tmp_path, fresh_sqlite) as server,
+        plain_http.client(base_url=server.base_url, headers=server.token) as http,
+    ):
         for order in sorted(ORDERS):
-            created = httpx.post(
-                f"{server.base_url}{base(order)}", json={"title": "Raced"}, headers=server.token
-            )
+            created = http.post(base(order), json={"title": "Raced"})
             assert created.status_code == 201, created.text
             path = f"{base(order)}{created.json()['id']}/"
             statuses = one_if_match(server.base_url, path, server.token)

@@ -26,6 +26,7 @@ import httpx
 import pytest
 
 from demo_project.servers import gunicorn
+from tests import plain_http
 from tests.test_demo_concurrency import SETTINGS, alice_token, database_for_servers
 
 ROUNDS = 20
@@ -105,8 +106,8 @@ def test_two_servers_half_a_second_apart_give_no_stale_304_and_lose_no_update(
 
     def round_(number: int) -> None:
         with (
-            httpx.Client(base_url=a_url, headers=auth, timeout=30) as a,
-            httpx.Client(base_url=b_url, headers=auth, timeout=30) as b,
+            plain_http.client(base_url=a_url, headers=auth, timeout=30) as a,
+            plain_http.client(base_url=b_url, headers=auth, timeout=30) as b,
         ):
             path = create(a, f"round {number}")
             # The first Last-Modified server A gives for the new article.
@@ -144,7 +145,7 @@ def test_dates_from_date_and_from_the_body_lose_no_change_made_in_their_second(
     outcomes: Counter[str] = Counter()
     lock = threading.Lock()
     a_url = servers[0.0]
-    with httpx.Client(base_url=a_url, headers=auth, timeout=30) as http:
+    with plain_http.client(base_url=a_url, headers=auth, timeout=30) as http:
         paths = [create(http, f"round {n}") for n in range(ROUNDS)]
     # Every round starts just after the same second begins, so that its change falls in
     # the second its dates name.
@@ -152,7 +153,7 @@ def test_dates_from_date_and_from_the_body_lose_no_change_made_in_their_second(
 
     def round_(number: int) -> None:
         path = paths[number]
-        with httpx.Client(base_url=a_url, headers=auth, timeout=30) as http:
+        with plain_http.client(base_url=a_url, headers=auth, timeout=30) as http:
             time.sleep(max(0.0, start - time.time()))
             read = http.get(path)
             changed = http.patch(

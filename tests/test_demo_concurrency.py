@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from demo_project.servers import gunicorn
+from tests import plain_http
 from tests.conftest import basic, token_in
 
 CLIENTS = 32
@@ -52,7 +52,7 @@ class Served:
 
     def path_of(self, title: str) -> str:
         """The detail path of the seeded article with this title."""
-        listed = httpx.get(f"{self.base_url}/api/articles/", headers=self.token).json()
+        listed = plain_http.get(f"{self.base_url}/api/articles/", headers=self.token).json()
         return f"/api/articles/{next(a['id'] for a in listed['results'] if a['title'] == title)}/"
 
 
@@ -118,14 +118,14 @@ def one_if_match(
 ) -> collections.Counter[int]:
     """32 clients write ``path`` at the same moment, all with one If-Match: the ETag they read."""
     if if_match is None:
-        if_match = httpx.get(base_url + path, headers=headers).headers["ETag"]
+        if_match = plain_http.get(base_url + path, headers=headers).headers["ETag"]
 
     statuses: collections.Counter[int] = collections.Counter()
     lock = threading.Lock()
     together = threading.Barrier(CLIENTS)
 
     def client(number: int) -> None:
-        with httpx.Client(base_url=base_url, headers=headers, timeout=30) as http:
+        with plain_http.client(base_url=base_url, headers=headers, timeout=30) as http:
             together.wait()
             content = {"title": f"client {number}", "body": f"by client {number}"}
             method = http.put if number % 2 else http.patch
@@ -156,7 +156,7 @@ def read_modify_write(served: Served, path: str) -> Rounds:
 
     def writer(number: int) -> None:
         credentials = served.basic if number % 2 else served.token
-        with httpx.Client(base_url=served.base_url, headers=credentials, timeout=30) as http:
+        with plain_http.client(base_url=served.base_url, headers=credentials, timeout=30) as http:
             for round_ in range(ROUNDS):
                 marker = f"[{number}.{round_}]"
                 while True:
@@ -176,7 +176,7 @@ def read_modify_write(served: Served, path: str) -> Rounds:
                         break
 
     def reader() -> None:
-        with httpx.Client(base_url=served.base_url, timeout=30) as http:
+        with plain_http.client(base_url=served.base_url, timeout=30) as http:
             while not done.is_set():
                 started = time.monotonic()
                 assert http.get(path).status_code == 200
@@ -200,7 +200,7 @@ def trickling_body(base_url: str, path: str, headers: dict[str, str]) -> Iterato
     Its If-Match is current when it starts, so the server must read the body to answer.
     """
     stop = threading.Event()
-    if_match = httpx.get(base_url + path, headers=headers).headers["ETag"]
+    if_match = plain_http.get(base_url + path, headers=headers).headers["ETag"]
     body = b'{"body": "' + b"x" * 80 + b'"}'
     host, port = urlsplit(base_url).netloc.split(":")
     head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
@@ -270,12 +270,12 @@ def test_one_if_match_has_one_winner_and_read_modify_write_loses_nothing(demo: S
     vendor = connection.vendor
     path = demo.path_of("Hello from alice")
     raced = one_if_match(demo.base_url, path, demo.token)
-    versions = [httpx.get(demo.base_url + path).json()]
+    versions = [plain_http.get(demo.base_url + path).json()]
     quiet = read_modify_write(demo, path)
-    versions.append(httpx.get(demo.base_url + path).json())
+    versions.append(plain_http.get(demo.base_url + path).json())
     with trickling_body(demo.base_url, path, demo.basic) as trickler:
         trickled = read_modify_write(demo, path)
-    versions.append(httpx.get(demo.base_url + path).json())
+    versions.append(plain_http.get(demo.base_url + path).json())
 
     assert raced == {200: 1, 412: CLIENTS - 1}, raced
     assert_no_update_lost(quiet, versions[0]["version"], versions[1])
@@ -296,7 +296,7 @@ def test_one_if_match_has_one_winner_and_read_modify_write_loses_nothing(demo: S
 
 def test_plain_drf_loses_updates_that_the_mixin_keeps(demo: Served) -> None:
     """The control: plain DRF ignores If-Match, so every one of the 32 writes wins."""
-    listed = httpx.get(f"{demo.base_url}/api/articles/").json()["results"]
+    listed = plain_http.get(f"{demo.base_url}/api/articles/").json()["results"]
     pk = next(a["id"] for a in listed if a["title"] == "Bob's notes")
     # Plain DRF sends no ETag and reads no If-Match: any value is the same to it.
     raced = one_if_match(

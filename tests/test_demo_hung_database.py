@@ -36,6 +36,7 @@ from demo_project.servers import (
     serve,
 )
 from demo_project.settings import CONNECT_TIMEOUT
+from tests import plain_http
 
 pytestmark = [
     pytest.mark.slow,
@@ -66,7 +67,7 @@ def served() -> Iterator[tuple[PostgresCluster, dict[str, httpx.Client]]]:
         clients = {}
         for server in SERVERS:
             base = stack.enter_context(serve(server, url, *DOCUMENTED_ARGS[server]))
-            clients[server] = stack.enter_context(httpx.Client(base_url=base, timeout=30))
+            clients[server] = stack.enter_context(plain_http.client(base_url=base, timeout=30))
         yield cluster, clients
 
 
@@ -77,7 +78,7 @@ def timed(http: httpx.Client, path: str) -> tuple[httpx.Response, float]:
 
 
 def on_a_connection_of_its_own(base_url: httpx.URL, path: str) -> tuple[httpx.Response, float]:
-    with httpx.Client(base_url=base_url, timeout=30) as own:
+    with plain_http.client(base_url=base_url, timeout=30) as own:
         return timed(own, path)
 
 

@@ -29,6 +29,7 @@ from demo_project.servers import (
     scratch_database,
     serve,
 )
+from tests import plain_http
 from tests.conftest import token_in
 from tests.index_server import SearchIndex
 
@@ -77,7 +78,7 @@ def served(database: str, index: SearchIndex) -> Iterator[tuple[httpx.Client, Se
             )
         )
         client = stack.enter_context(
-            httpx.Client(
+            plain_http.client(
                 base_url=base, headers={"Authorization": token_in(url, "alice")}, timeout=30
             )
         )
@@ -215,7 +216,7 @@ def test_publish_to_a_refusing_index_is_502_at_once(
             SEARCH_INDEX_URL=url,
             SEARCH_INDEX_TIMEOUT=str(TIMEOUT),
         ) as base,
-        httpx.Client(
+        plain_http.client(
             base_url=base, headers={"Authorization": token_in(database_url, "alice")}, timeout=30
         ) as http,
     ):
@@ -242,7 +243,7 @@ def patient(database: str, index: SearchIndex) -> Iterator[tuple[httpx.Client, S
             SEARCH_INDEX_URL=index.url,
             SEARCH_INDEX_TIMEOUT="60",
         ) as base,
-        httpx.Client(
+        plain_http.client(
             base_url=base, headers={"Authorization": token_in(database, "alice")}, timeout=30
         ) as client,
     ):

@@ -29,7 +29,7 @@ from django.db import connection
 
 from demo_project.servers import scratch_database, serve, token_of, with_database
 from django_http_errors.routing import READ_YOUR_WRITES_COOKIE
-from tests import replication
+from tests import plain_http, replication
 
 pytestmark = pytest.mark.slow
 
@@ -137,7 +137,7 @@ def create(http: httpx.Client, title: str) -> httpx.Response:
 
 
 def test_a_write_decides_on_the_primary_whatever_the_replica_shows(lagging: Lagging) -> None:
-    with httpx.Client(base_url=lagging.reads_the_replica, headers=lagging.auth) as http:
+    with plain_http.client(base_url=lagging.reads_the_replica, headers=lagging.auth) as http:
         path = create(http, "Decided on the primary").headers["Location"]
         lagging.freeze()
         seen = http.get(path)
@@ -163,8 +163,8 @@ def test_a_write_decides_on_the_primary_whatever_the_replica_shows(lagging: Lagg
 
 def test_with_read_your_writes_a_client_reads_its_own_writes_at_once(lagging: Lagging) -> None:
     with (
-        httpx.Client(base_url=lagging.reads_own_writes, headers=lagging.auth) as writer,
-        httpx.Client(base_url=lagging.reads_own_writes, headers=lagging.auth) as other,
+        plain_http.client(base_url=lagging.reads_own_writes, headers=lagging.auth) as writer,
+        plain_http.client(base_url=lagging.reads_own_writes, headers=lagging.auth) as other,
     ):
         existing = create(writer, "Changed").headers["Location"]
         lagging.freeze()
@@ -194,7 +194,7 @@ def test_with_read_your_writes_a_client_reads_its_own_writes_at_once(lagging: La
 def test_without_read_your_writes_the_lag_shows_until_the_replica_catches_up(
     lagging: Lagging,
 ) -> None:
-    with httpx.Client(base_url=lagging.reads_the_replica, headers=lagging.auth) as http:
+    with plain_http.client(base_url=lagging.reads_the_replica, headers=lagging.auth) as http:
         existing = create(http, "Changed").headers["Location"]
         lagging.freeze()
 
