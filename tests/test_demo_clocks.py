@@ -12,6 +12,7 @@ Each test runs its 20 rounds at once, one article each.
 from __future__ import annotations
 
 import email.utils
+import math
 import os
 import threading
 import time
@@ -148,8 +149,8 @@ def test_dates_from_date_and_from_the_body_lose_no_change_made_in_their_second(
     with plain_http.client(base_url=a_url, headers=auth, timeout=30) as http:
         paths = [create(http, f"round {n}") for n in range(ROUNDS)]
     # Every round starts just after the same second begins, so that its change falls in
-    # the second its dates name.
-    start = float(int(time.time()) + 2)
+    # the second its dates name: the first that leaves half a second to start the threads.
+    start = float(math.ceil(time.time() + 0.5))
 
     def round_(number: int) -> None:
         path = paths[number]
