@@ -8,22 +8,32 @@ the parameter where DRF's answer 404, ignore it or point into a body.
 from __future__ import annotations
 
 import base64
+import json
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
+import django_filters
 import pytest
+from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.test import Client, RequestFactory, override_settings
 from django.urls import path
 from django.utils import timezone
+from django_filters import Filter, FilterSet
+from django_filters import rest_framework as plain_django_filter
+from django_filters.filterset import FilterSetMetaclass
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework import generics
+from rest_framework.request import Request
 
 from django_http_errors.assembly import problem_body
 from django_http_errors.exceptions import InvalidQueryParameters
 from django_http_errors.query import KnownQueryParametersMixin
+from django_http_errors.query.django_filter import DjangoFilterBackend, filters_without_parameters
 from django_http_errors.schema import (
     INVALID_PARAMETER_COMPONENT,
     INVALID_QUERY_PROBLEM_COMPONENT,
@@ -31,7 +41,7 @@ from django_http_errors.schema import (
 )
 from tests.conftest import problem
 from tests.testapp.models import Post
-from tests.testapp.query_views import PostSerializer
+from tests.testapp.query_views import PostFilter, Posts, PostSerializer
 
 pytestmark = pytest.mark.django_db
 
@@ -332,6 +342,200 @@ def test_a_date_time_with_any_offset_filters_at_its_moment(posts: list[Post], of
 def test_a_date_time_before_year_1_in_utc_is_400_naming_it(posts: list[Post]) -> None:
     errors = refused(get(POSTS, f"updated_after={quote('0001-01-01T00:30:00+01:00')}"))
     assert [e["parameter"] for e in errors] == ["updated_after"]
+
+
+# django-filter, sent none of its parameters: every detail request, a 304
+
+
+class CountedFilterSets(FilterSetMetaclass):
+    """Counts the filtersets made of its classes, without changing the class itself (whose own
+    ``__init__`` would take it off the fast path)."""
+
+    made = 0
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        CountedFilterSets.made += 1
+        return super().__call__(*args, **kwargs)
+
+
+class CountedPostFilter(PostFilter, metaclass=CountedFilterSets):
+    pass
+
+
+def test_without_a_query_string_the_list_is_drfs_and_no_filterset_is_made(
+    posts: list[Post],
+) -> None:
+    CountedFilterSets.made = 0
+    request = RequestFactory().get(POSTS)
+    response = Posts.as_view(filterset_class=CountedPostFilter)(request)
+    response.render()
+    assert CountedFilterSets.made == 0
+    assert json.loads(response.content) == same_as_drf(POSTS, "")
+    request = RequestFactory().get(POSTS, {"title": "First"})
+    assert Posts.as_view(filterset_class=CountedPostFilter)(request).data["count"] == 3
+    assert CountedFilterSets.made > 0
+
+
+def filter_alone(filter_: Filter) -> type[FilterSet]:
+    """A filterset of posts with ``filter_`` as its only filter, ``f``."""
+    meta = type("Meta", (), {"model": Post, "fields": []})
+    return type("OneFilter", (plain_django_filter.FilterSet,), {"f": filter_, "Meta": meta})
+
+
+#: One of each of django-filter's filter classes, as a view would declare it.
+EACH_DJANGO_FILTER = [
+    django_filters.AllValuesFilter(field_name="title"),
+    django_filters.AllValuesMultipleFilter(field_name="title"),
+    django_filters.BaseCSVFilter(field_name="title"),
+    django_filters.BaseInFilter(field_name="id"),
+    django_filters.BaseRangeFilter(field_name="id"),
+    django_filters.BooleanFilter(field_name="title", lookup_expr="isnull"),
+    plain_django_filter.BooleanFilter(field_name="title", lookup_expr="isnull"),
+    django_filters.CharFilter(field_name="title"),
+    django_filters.ChoiceFilter(field_name="title", choices=[("First", "First")]),
+    django_filters.DateFilter(field_name="updated_at", lookup_expr="date"),
+    django_filters.DateFromToRangeFilter(field_name="updated_at"),
+    django_filters.DateRangeFilter(field_name="updated_at"),
+    django_filters.DateTimeFilter(field_name="updated_at"),
+    django_filters.DateTimeFromToRangeFilter(field_name="updated_at"),
+    django_filters.DurationFilter(field_name="id"),
+    django_filters.Filter(field_name="title"),
+    django_filters.IsoDateTimeFilter(field_name="updated_at"),
+    plain_django_filter.IsoDateTimeFilter(field_name="updated_at"),
+    django_filters.IsoDateTimeFromToRangeFilter(field_name="updated_at"),
+    django_filters.LookupChoiceFilter(field_name="title", lookup_choices=["exact"]),
+    django_filters.ModelChoiceFilter(field_name="owner", queryset=User.objects.all()),
+    django_filters.ModelMultipleChoiceFilter(field_name="owner", queryset=User.objects.all()),
+    django_filters.MultipleChoiceFilter(field_name="title", choices=[("First", "First")]),
+    django_filters.NumberFilter(field_name="version"),
+    django_filters.NumericRangeFilter(field_name="version"),
+    django_filters.OrderingFilter(fields=["id"]),
+    django_filters.RangeFilter(field_name="version"),
+    django_filters.TimeFilter(field_name="updated_at", lookup_expr="time"),
+    django_filters.TimeRangeFilter(field_name="updated_at"),
+    django_filters.TypedChoiceFilter(field_name="title", choices=[("First", "First")]),
+    django_filters.TypedMultipleChoiceFilter(field_name="title", choices=[("First", "First")]),
+    django_filters.UUIDFilter(field_name="title"),
+    django_filters.CharFilter(field_name="title", method=lambda qs, name, value: qs.none()),
+    django_filters.CharFilter(field_name="title", widget=forms.TextInput),
+    django_filters.MultipleChoiceFilter(
+        field_name="title", choices=[("First", "First")], widget=forms.CheckboxSelectMultiple
+    ),
+]
+
+
+def test_the_table_has_each_of_django_filters_filter_classes() -> None:
+    every = {getattr(django_filters.filters, name) for name in django_filters.filters.__all__}
+    every |= {plain_django_filter.BooleanFilter, plain_django_filter.IsoDateTimeFilter}
+    assert {type(f) for f in EACH_DJANGO_FILTER} == every
+
+
+@pytest.mark.parametrize("filter_", EACH_DJANGO_FILTER, ids=lambda f: type(f).__name__)
+def test_django_filters_own_filters_sent_nothing_filter_nothing(
+    posts: list[Post], filter_: Filter
+) -> None:
+    """What the fast path relies on, against the installed django-filter."""
+    filterset_class = filter_alone(filter_)
+    assert not filters_without_parameters(filterset_class)
+    filterset = filterset_class(data=QueryDict(), queryset=Post.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    assert list(filterset.qs) == posts
+
+
+class AliceFilter(django_filters.CharFilter):
+    """A filter of one's own that filters whatever it is sent."""
+
+    def filter(self, qs: QuerySet[Post], value: Any) -> QuerySet[Post]:
+        return qs.filter(owner__username="alice")
+
+
+class DefaultData(PostFilter):
+    """A filterset that fills in a default: the first posts, unless the client asks."""
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(data or QueryDict("title=First"), *args, **kwargs)
+
+
+class OwnQs(PostFilter):
+    @property
+    def qs(self) -> QuerySet[Post]:
+        return super().qs.filter(owner__username="alice")
+
+
+class OwnFilterQueryset(PostFilter):
+    def filter_queryset(self, queryset: QuerySet[Post]) -> QuerySet[Post]:
+        return super().filter_queryset(queryset).filter(owner__username="alice")
+
+
+class DefaultsBackend(DjangoFilterBackend):
+    """A backend that passes the filterset data of its own."""
+
+    def get_filterset_kwargs(self, request: Any, queryset: Any, view: Any) -> dict[str, Any]:
+        return {**super().get_filterset_kwargs(request, queryset, view), "data": {"title": "First"}}
+
+
+def filtered_without_query_string(filterset_class: type[FilterSet], backend: Any) -> list[str]:
+    """The titles and owners a view filtered by ``filterset_class`` lists for no query string."""
+    view = generics.ListAPIView(filterset_class=filterset_class)
+    request = Request(RequestFactory().get(POSTS))
+    found = backend.filter_queryset(request, Post.objects.all(), view)
+    return [f"{p.title} {p.owner.username}" for p in found]
+
+
+FIRST_POSTS = ["First alice", "First bob", "First alice"]
+ALICES_POSTS = ["First alice", "Second alice", "First alice"]
+
+
+@pytest.mark.parametrize(
+    ("filterset_class", "backend", "listed"),
+    [
+        (OwnQs, DjangoFilterBackend(), ALICES_POSTS),
+        (OwnFilterQueryset, DjangoFilterBackend(), ALICES_POSTS),
+        (DefaultData, DjangoFilterBackend(), FIRST_POSTS),
+        (filter_alone(AliceFilter(field_name="title")), DjangoFilterBackend(), ALICES_POSTS),
+        (
+            filter_alone(django_filters.CharFilter(field_name="title", empty_value="First")),
+            DjangoFilterBackend(),
+            FIRST_POSTS,
+        ),
+        (
+            filter_alone(django_filters.CharFilter(field_name="body", widget=forms.CheckboxInput)),
+            DjangoFilterBackend(),
+            [],
+        ),
+        (PostFilter, DefaultsBackend(), FIRST_POSTS),
+    ],
+    ids=["qs", "filter_queryset", "__init__", "filter class", "empty_value", "widget", "backend"],
+)
+def test_what_may_filter_without_parameters_still_filters(
+    posts: list[Post], filterset_class: type[FilterSet], backend: Any, listed: list[str]
+) -> None:
+    assert filtered_without_query_string(filterset_class, backend) == listed
+
+
+class MustNameTitle(forms.Form):
+    def clean(self) -> dict[str, Any]:
+        raise forms.ValidationError("Name a title.")
+
+
+class FormOfItsOwn(PostFilter):
+    class Meta(PostFilter.Meta):
+        form = MustNameTitle
+
+
+@pytest.mark.parametrize(
+    "filterset_class",
+    [
+        filter_alone(django_filters.CharFilter(field_name="title", required=True)),
+        FormOfItsOwn,
+    ],
+    ids=["required", "form"],
+)
+def test_what_may_refuse_without_parameters_still_refuses(
+    posts: list[Post], filterset_class: type[FilterSet]
+) -> None:
+    with pytest.raises(InvalidQueryParameters):
+        filtered_without_query_string(filterset_class, DjangoFilterBackend())
 
 
 # Unknown parameters
