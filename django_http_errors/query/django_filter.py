@@ -77,14 +77,8 @@ class DjangoFilterBackend(django_filters_drf.DjangoFilterBackend):
 
 #: The parts of a FilterSet that read the query string and filter by it: django-filter's own
 #: filter each parameter sent and nothing else.
-FILTERSET_PARTS = (
-    "__init__",
-    "form",
-    "get_form_class",
-    "is_valid",
-    "errors",
-    "qs",
-    "filter_queryset",
+FILTERSET_PARTS = frozenset(
+    {"__init__", "form", "get_form_class", "is_valid", "errors", "qs", "filter_queryset"}
 )
 
 #: The keywords of a filter (its ``extra``, passed on to its form field) that cannot give a
@@ -113,15 +107,17 @@ def filters_without_parameters(filterset_class: type[FilterSet]) -> bool:
     passes each filter its cleaned value; each of django-filter's filters returns the queryset
     untouched for an empty value (``EMPTY_VALUES``), and each of their fields cleans a parameter
     not sent to an empty value unless it is required or configured otherwise. So the answer
-    is ``False`` when the filterset's own parts (``FILTERSET_PARTS``) are django-filter's, its
-    form is Django's plain ``Form`` (no ``clean()`` of its own), and each filter is one of
-    django-filter's classes, not required, with inert keywords only (``INERT_FILTER_KEYWORDS``)
-    and django-filter's widget or one of Django's that reads a parameter not sent as nothing.
-    Anything else (a filter class of one's own, an overridden ``qs``) may filter: ``True``.
+    is ``False`` when no class in the filterset's MRO but django-filter's defines one of
+    ``FILTERSET_PARTS``, its form is Django's plain ``Form`` (no ``clean()`` of its own), and
+    each filter is one of django-filter's classes, not required, with inert keywords only
+    (``INERT_FILTER_KEYWORDS``) and django-filter's widget or one of Django's that reads a
+    parameter not sent as nothing. Anything else (a filter class of one's own, an overridden
+    ``qs``) may filter: ``True``.
     """
-    for name in FILTERSET_PARTS:
-        if not _django_filters_own(defined_in(filterset_class, name)):
-            return True
+    # A class of one's own anywhere in the MRO that defines a part may filter by it.
+    own = [base for base in filterset_class.__mro__[:-1] if not _django_filters_own(base)]
+    if any(not FILTERSET_PARTS.isdisjoint(vars(base)) for base in own):
+        return True
     meta = getattr(filterset_class, "Meta", None)
     if getattr(meta, "form", forms.Form) is not forms.Form:
         return True
@@ -140,13 +136,12 @@ def _inert(filter_: Filter) -> bool:
     if widget is None:
         return True
     widget_class = widget if isinstance(widget, type) else type(widget)
+    if _django_filters_own(widget_class):
+        return True  # django-filter's widgets read an absent parameter as None
+    # Django's base widget reads ``data.get(name)`` (None), its choice widgets that or
+    # ``getlist`` ([]); others read absence as they like (``CheckboxInput`` as ``False``).
     reads_with = defined_in(widget_class, "value_from_datadict")
-    # Django's base widget reads ``data.get(name)`` (None) and its choice widgets that or
-    # ``getlist`` ([]); django-filter's read an absent parameter as None.
-    return _django_filters_own(widget_class) or reads_with in (
-        forms.Widget,
-        forms.widgets.ChoiceWidget,
-    )
+    return reads_with in (forms.Widget, forms.widgets.ChoiceWidget)
 
 
 def _django_filters_own(cls: type) -> bool:
