@@ -27,12 +27,14 @@ from django_filters import Filter, FilterSet
 from django_filters import rest_framework as plain_django_filter
 from django_filters.filterset import FilterSetMetaclass
 from drf_spectacular.generators import SchemaGenerator
+from rest_framework import filters as drf_filters
 from rest_framework import generics
 from rest_framework.request import Request
 
 from django_http_errors.assembly import problem_body
 from django_http_errors.exceptions import InvalidQueryParameters
 from django_http_errors.query import KnownQueryParametersMixin
+from django_http_errors.query import filters as query_filters
 from django_http_errors.query.django_filter import DjangoFilterBackend, filters_without_parameters
 from django_http_errors.schema import (
     INVALID_PARAMETER_COMPONENT,
@@ -240,6 +242,13 @@ def test_an_unknown_ordering_field_is_400_listing_the_allowed_ones(posts: list[P
 )
 def test_a_valid_ordering_is_drfs(posts: list[Post], query: str) -> None:
     same_as_drf(POSTS, query)
+
+
+@pytest.mark.parametrize("query", ["", "search=", "title=First"])
+def test_no_search_is_no_terms_as_in_drf(query: str) -> None:
+    request = Request(RequestFactory().get(f"{POSTS}?{query}"))
+    assert query_filters.SearchFilter().get_search_terms(request) == []
+    assert drf_filters.SearchFilter().get_search_terms(request) == []
 
 
 def test_a_nul_in_the_search_names_the_parameter(posts: list[Post]) -> None:
