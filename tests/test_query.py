@@ -29,6 +29,7 @@ from django_filters.filterset import FilterSetMetaclass
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework import filters as drf_filters
 from rest_framework import generics
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 
 from django_http_errors.assembly import problem_body
@@ -532,18 +533,35 @@ class FormOfItsOwn(PostFilter):
         form = MustNameTitle
 
 
+def owners_of_the_signed_in(request: Any) -> QuerySet[User]:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    return User.objects.all()
+
+
 @pytest.mark.parametrize(
-    "filterset_class",
+    ("filterset_class", "refusal"),
     [
-        filter_alone(django_filters.CharFilter(field_name="title", required=True)),
-        FormOfItsOwn,
+        (
+            filter_alone(django_filters.CharFilter(field_name="title", required=True)),
+            InvalidQueryParameters,
+        ),
+        (FormOfItsOwn, InvalidQueryParameters),
+        (
+            filter_alone(
+                django_filters.ModelChoiceFilter(
+                    field_name="owner", queryset=owners_of_the_signed_in
+                )
+            ),
+            PermissionDenied,
+        ),
     ],
-    ids=["required", "form"],
+    ids=["required", "form", "queryset of the request"],
 )
 def test_what_may_refuse_without_parameters_still_refuses(
-    posts: list[Post], filterset_class: type[FilterSet]
+    posts: list[Post], filterset_class: type[FilterSet], refusal: type[Exception]
 ) -> None:
-    with pytest.raises(InvalidQueryParameters):
+    with pytest.raises(refusal):
         filtered_without_query_string(filterset_class, DjangoFilterBackend())
 
 

@@ -110,9 +110,10 @@ def filters_without_parameters(filterset_class: type[FilterSet]) -> bool:
     is ``False`` when no class in the filterset's MRO but django-filter's defines one of
     ``FILTERSET_PARTS``, its form is Django's plain ``Form`` (no ``clean()`` of its own), and
     each filter is one of django-filter's classes, not required, with inert keywords only
-    (``INERT_FILTER_KEYWORDS``) and django-filter's widget or one of Django's that reads a
-    parameter not sent as nothing. Anything else (a filter class of one's own, an overridden
-    ``qs``) may filter: ``True``.
+    (``INERT_FILTER_KEYWORDS``; a ``queryset`` or ``choices`` given as a value, not as a
+    callable run with the request as the form is made) and django-filter's widget or one of
+    Django's that reads a parameter not sent as nothing. Anything else (a filter class of
+    one's own, an overridden ``qs``) may filter or refuse: ``True``.
     """
     # A class of one's own anywhere in the MRO that defines a part may filter by it.
     own = [base for base in filterset_class.__mro__[:-1] if not _django_filters_own(base)]
@@ -132,6 +133,8 @@ def _inert(filter_: Filter) -> bool:
         return False
     if not INERT_FILTER_KEYWORDS.issuperset(extra):
         return False
+    if callable(extra.get("queryset")) or callable(extra.get("choices")):
+        return False  # called as the form is made, with the request: it may refuse it
     widget = extra.get("widget")
     if widget is None:
         return True
