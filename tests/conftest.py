@@ -194,6 +194,25 @@ def seeded_sqlite_file(seeded_sqlite: Callable[[str], Path]) -> Path:
 
 
 @pytest.fixture(scope="session")
+def shared_demo(
+    tmp_path_factory: pytest.TempPathFactory, seeded_sqlite_file: Path
+) -> Iterator[str]:
+    """The demo as shipped, served by gunicorn on a copy of the seeded SQLite file, started once
+    per run; its base URL.
+
+    For tests that only read the seeded articles, or write only articles they create, and assert
+    nothing another test's writes could change. A test that changes a seeded article, reads the
+    server's log or stops the server or its database starts a server of its own (``serve()``).
+    """
+    database = tmp_path_factory.mktemp("shared-demo") / "db.sqlite3"
+    shutil.copyfile(seeded_sqlite_file, database)
+    with servers.serve(
+        "gunicorn", f"sqlite:///{database}", settings="demo_project.settings"
+    ) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
 def fresh_sqlite(seeded_sqlite: Callable[[str], Path]) -> Callable[..., str]:
     """A fresh seeded SQLite database at the path given, as ``sqlite_database()`` makes it
     with the settings given (the demo's by default), copied from the run's; its

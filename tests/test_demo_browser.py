@@ -16,7 +16,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from demo_project.servers import serve
 from tests.conftest import basic
 
 pytestmark = pytest.mark.slow
@@ -34,13 +33,11 @@ from playwright.sync_api import Browser, Page, Response, sync_playwright  # noqa
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory, seeded_sqlite_file: Path) -> Iterator[str]:
-    """The demo as shipped, served by gunicorn on a fresh seeded SQLite database."""
+def base_url(shared_demo: str) -> str:
+    """The demo as shipped, served by gunicorn (the run's shared server: the tests edit and
+    delete only articles they create, and read alice's draft)."""
     assert Path(CHROMIUM).exists(), "CI installs Chromium: .ci/run"
-    database = tmp_path_factory.mktemp("demo-browser") / "db.sqlite3"
-    database.write_bytes(seeded_sqlite_file.read_bytes())
-    with serve("gunicorn", f"sqlite:///{database}", settings="demo_project.settings") as base:
-        yield base
+    return shared_demo
 
 
 @pytest.fixture(scope="module")
