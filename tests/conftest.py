@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import copy
 import io
 import json
 import os
@@ -21,11 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from drf_spectacular.generators import SchemaGenerator
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 
@@ -239,6 +243,43 @@ def token_in(database_url: str, username: str) -> str:
             (username,),
         ).fetchone()
     return f"Token {key}"
+
+
+#: What a generated schema depends on besides its URLconf and the active language.
+SCHEMA_SETTINGS = ("HTTP_ERRORS", "REST_FRAMEWORK", "SPECTACULAR_SETTINGS")
+
+
+@pytest.fixture(scope="session")
+def openapi() -> Callable[[str], dict[str, Any]]:
+    """The OpenAPI document drf-spectacular generates for a URLconf without a request, as
+    ``manage.py spectacular`` does; a copy of its own for each caller.
+
+    Generated once per run for each URLconf, active language and value of the settings it
+    reads (``override_settings`` in force included): the test app's schema takes one to two
+    seconds, and the tests only read it.
+    """
+    generated: dict[str, dict[str, Any]] = {}
+
+    def _openapi(urlconf: str) -> dict[str, Any]:
+        key = repr(
+            (
+                urlconf,
+                translation.get_language(),
+                [getattr(settings, n, None) for n in SCHEMA_SETTINGS],
+            )
+        )
+        if key not in generated:
+            generator = SchemaGenerator(urlconf=urlconf)
+            generated[key] = generator.get_schema(request=None, public=True)
+        return copy.deepcopy(generated[key])
+
+    return _openapi
+
+
+def load_yaml(text: str | bytes) -> Any:
+    """A YAML document, parsed by libyaml where PyYAML has it (the test app's served schema in
+    one second rather than six), else by PyYAML's own parser: the same safe subset either way."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @pytest.fixture(autouse=True)
