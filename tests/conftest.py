@@ -2,7 +2,10 @@
 
 The library's tests use the test app's own: ``users`` and ``alices_post``, with ``client_as`` and
 ``token_for``. The demo's tests (test_demo*.py) use the demo's: ``seeded`` (``seed_demo``),
-``article``, ``draft``, ``as_user``, ``token_of`` and the seeded SQLite file for servers.
+``article``, ``draft``, ``as_user``, ``token_of``, the seeded SQLite file for servers and
+``shared_demo``, the run's one server for tests that leave the seeded articles alone. What is
+costly to make and only read is made once per run: the seeded file, that server, and the
+schema a URLconf generates (``openapi``).
 """
 
 from __future__ import annotations
