@@ -12,6 +12,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -27,13 +28,10 @@ if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
         "needs Chromium (apt-get install chromium; .ci/run installs it)", allow_module_level=True
     )
 
-from playwright.sync_api import (  # noqa: E402
-    Browser,
-    Page,
-    Response,
-    StorageState,
-    sync_playwright,
-)
+from playwright.sync_api import Browser, Page, Response, sync_playwright  # noqa: E402
+
+if TYPE_CHECKING:
+    from playwright.sync_api import StorageState
 
 
 @pytest.fixture(scope="module")
