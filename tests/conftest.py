@@ -291,3 +291,21 @@ def _default_language() -> Iterator[None]:
     test client, an ASGI run) leaves the language it activated behind."""
     yield
     translation.deactivate()
+
+
+#: The fixtures through which a test reaches the run's database (pytest-django's).
+RUN_DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_setup", "live_server"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test marked ``own_database`` that reaches the run's database is refused: CI's
+    PostgreSQL run leaves it out, and what it proves there would be proven nowhere."""
+    for item in items:
+        if item.get_closest_marker("own_database") is None:
+            continue
+        uses = RUN_DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("django_db") is not None or uses:
+            raise pytest.UsageError(
+                f"{item.nodeid} is marked own_database but uses the run's database"
+                f" ({', '.join(sorted(uses)) or 'django_db'}): drop the mark."
+            )

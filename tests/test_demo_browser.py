@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import token_in
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.own_database]
 
 #: Debian's Chromium; Playwright drives it instead of a browser of its own download.
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -17,7 +17,7 @@ import requests_cache
 
 from tests.conftest import token_in
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.own_database]
 
 LIST = "/api/articles/"
 DRAFT = "/api/articles/2/"  # alice's draft

@@ -22,7 +22,7 @@ import pytest
 
 from tests.conftest import token_in
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.own_database]
 
 # openapi-python-client needs Python 3.11+: on 3.10 (CI's oldest corner) this file is skipped.
 pytest.importorskip("openapi_python_client")

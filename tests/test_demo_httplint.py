@@ -12,7 +12,7 @@ import httpx
 import pytest
 from httplint import HttpRequestLinter, HttpResponseLinter, levels
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.own_database]
 
 DETAIL = "/api/articles/1/"  # alice's published article
 LIST = "/api/articles/"

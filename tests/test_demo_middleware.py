@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import token_in
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.own_database]
 
 
 def test_a_chunked_body_is_411_on_a_real_server_and_changes_nothing(
