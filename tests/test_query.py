@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
@@ -52,6 +53,8 @@ POSTS = "/test/query/posts/"
 OFFSETS = "/test/query/offsets/posts/"
 CURSOR = "/test/query/cursor/posts/"
 STRICT = {"HTTP_ERRORS": {"REFUSE_UNKNOWN_QUERY_PARAMETERS": True}}
+#: The ``openapi`` fixture: the schema generated for a URLconf (tests/conftest.py).
+OpenAPI = Callable[[str], dict[str, Any]]
 
 
 @pytest.fixture
@@ -568,11 +571,10 @@ def test_what_may_refuse_without_parameters_still_refuses(
 # Unknown parameters
 
 
-def documented(path: str) -> list[str]:
-    """The query parameters the schema documents for the list at ``path``."""
-    generator = SchemaGenerator(urlconf="tests.urls")
-    document = generator.get_schema(request=None, public=True)
-    operation = document["paths"][path]["get"]
+def documented(openapi: OpenAPI, path: str) -> list[str]:
+    """The query parameters the schema documents for the list at ``path``, with the settings
+    in force."""
+    operation = openapi("tests.urls")["paths"][path]["get"]
     return [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
 
 
@@ -599,8 +601,10 @@ VALUES = {
 
 @override_settings(**STRICT)
 @pytest.mark.parametrize("path", [POSTS, OFFSETS, CURSOR])
-def test_every_documented_parameter_and_format_is_accepted(posts: list[Post], path: str) -> None:
-    names = documented(path)
+def test_every_documented_parameter_and_format_is_accepted(
+    posts: list[Post], openapi: OpenAPI, path: str
+) -> None:
+    names = documented(openapi, path)
     assert {"ordering", "search", "owner", "version_min", "version_max"} <= set(names)
     query = "&".join(f"{name}={VALUES[name]}" for name in [*names, "format"])
     response = get(path, query)
@@ -610,11 +614,11 @@ def test_every_documented_parameter_and_format_is_accepted(posts: list[Post], pa
 @override_settings(**STRICT)
 @pytest.mark.parametrize("path", [POSTS, OFFSETS, CURSOR])
 def test_a_typo_is_400_naming_it_and_listing_the_accepted_ones(
-    posts: list[Post], path: str
+    posts: list[Post], openapi: OpenAPI, path: str
 ) -> None:
     (error,) = refused(get(path, "publised=true&ordering=id"))
     assert (error["parameter"], error["code"]) == ("publised", "unknown")
-    accepted = sorted({*documented(path), "format"})
+    accepted = sorted({*documented(openapi, path), "format"})
     assert error["detail"] == f"Unknown parameter: this list takes only {', '.join(accepted)}."
 
 
@@ -664,14 +668,13 @@ def test_the_mixin_after_drfs_view_is_refused() -> None:
 # The schema
 
 
-def list_operation(path: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    generator = SchemaGenerator(urlconf="tests.urls")
-    document: dict[str, Any] = generator.get_schema(request=None, public=True)
+def list_operation(openapi: OpenAPI, path: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    document = openapi("tests.urls")
     return document["paths"][path]["get"], document["components"]["schemas"]
 
 
-def test_the_schema_documents_the_lists_400_and_typed_parameters() -> None:
-    operation, components = list_operation(POSTS)
+def test_the_schema_documents_the_lists_400_and_typed_parameters(openapi: OpenAPI) -> None:
+    operation, components = list_operation(openapi, POSTS)
     responses = operation["responses"]
     assert {"400", "404"} <= set(responses)
     schema = responses["400"]["content"]["application/problem+json"]["schema"]
@@ -696,14 +699,15 @@ def test_the_schema_documents_the_lists_400_and_typed_parameters() -> None:
     ]
 
 
-def test_the_schema_knows_which_paginators_answer_404() -> None:
-    assert "404" not in list_operation(CURSOR)[0]["responses"]
-    assert "404" not in list_operation(OFFSETS)[0]["responses"]
-    assert "404" in list_operation(twin(CURSOR))[0]["responses"]
+def test_the_schema_knows_which_paginators_answer_404(openapi: OpenAPI) -> None:
+    paths = openapi("tests.urls")["paths"]
+    assert "404" not in paths[CURSOR]["get"]["responses"]
+    assert "404" not in paths[OFFSETS]["get"]["responses"]
+    assert "404" in paths[twin(CURSOR)]["get"]["responses"]
 
 
-def test_the_schema_documents_the_400_drfs_own_filters_give() -> None:
-    operation, _components = list_operation(twin(POSTS))
+def test_the_schema_documents_the_400_drfs_own_filters_give(openapi: OpenAPI) -> None:
+    operation, _components = list_operation(openapi, twin(POSTS))
     assert "400" in operation["responses"]
 
 
