@@ -2,13 +2,17 @@
 
 The library's tests use the test app's own: ``users`` and ``alices_post``, with ``client_as`` and
 ``token_for``. The demo's tests (test_demo*.py) use the demo's: ``seeded`` (``seed_demo``),
-``article``, ``draft``, ``as_user``, ``token_of`` and the seeded SQLite file for servers.
+``article``, ``draft``, ``as_user``, ``token_of``, the seeded SQLite file for servers and
+``shared_demo``, the run's one server for tests that leave the seeded articles alone. What is
+costly to make and only read is made once per run: the seeded file, that server, and the
+schema a URLconf generates (``openapi``).
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import copy
 import io
 import json
 import os
@@ -21,11 +25,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from drf_spectacular.generators import SchemaGenerator
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 
@@ -194,6 +201,25 @@ def seeded_sqlite_file(seeded_sqlite: Callable[[str], Path]) -> Path:
 
 
 @pytest.fixture(scope="session")
+def shared_demo(
+    tmp_path_factory: pytest.TempPathFactory, seeded_sqlite_file: Path
+) -> Iterator[str]:
+    """The demo as shipped, served by gunicorn on a copy of the seeded SQLite file, started once
+    per run; its base URL.
+
+    For tests that only read the seeded articles, or write only articles they create, and assert
+    nothing another test's writes could change. A test that changes a seeded article, reads the
+    server's log or stops the server or its database starts a server of its own (``serve()``).
+    """
+    database = tmp_path_factory.mktemp("shared-demo") / "db.sqlite3"
+    shutil.copyfile(seeded_sqlite_file, database)
+    with servers.serve(
+        "gunicorn", f"sqlite:///{database}", settings="demo_project.settings"
+    ) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
 def fresh_sqlite(seeded_sqlite: Callable[[str], Path]) -> Callable[..., str]:
     """A fresh seeded SQLite database at the path given, as ``sqlite_database()`` makes it
     with the settings given (the demo's by default), copied from the run's; its
@@ -222,9 +248,64 @@ def token_in(database_url: str, username: str) -> str:
     return f"Token {key}"
 
 
+#: What a generated schema depends on besides its URLconf and the active language.
+SCHEMA_SETTINGS = ("HTTP_ERRORS", "REST_FRAMEWORK", "SPECTACULAR_SETTINGS")
+
+
+@pytest.fixture(scope="session")
+def openapi() -> Callable[[str], dict[str, Any]]:
+    """The OpenAPI document drf-spectacular generates for a URLconf without a request, as
+    ``manage.py spectacular`` does; a copy of its own for each caller.
+
+    Generated once per run for each URLconf, active language and value of the settings it
+    reads (``override_settings`` in force included): the test app's schema takes one to two
+    seconds, and the tests only read it.
+    """
+    generated: dict[str, dict[str, Any]] = {}
+
+    def _openapi(urlconf: str) -> dict[str, Any]:
+        key = repr(
+            (
+                urlconf,
+                translation.get_language(),
+                [getattr(settings, n, None) for n in SCHEMA_SETTINGS],
+            )
+        )
+        if key not in generated:
+            generator = SchemaGenerator(urlconf=urlconf)
+            generated[key] = generator.get_schema(request=None, public=True)
+        return copy.deepcopy(generated[key])
+
+    return _openapi
+
+
+def load_yaml(text: str | bytes) -> Any:
+    """A YAML document, parsed by libyaml where PyYAML has it (the test app's served schema in
+    one second rather than six), else by PyYAML's own parser: the same safe subset either way."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 @pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:
     """Each test starts in the default language: a request served in this thread (Django's
     test client, an ASGI run) leaves the language it activated behind."""
     yield
     translation.deactivate()
+
+
+#: The fixtures through which a test reaches the run's database (pytest-django's).
+RUN_DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_setup", "live_server"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test marked ``own_database`` that reaches the run's database is refused: CI's
+    PostgreSQL run leaves it out, and what it proves there would be proven nowhere."""
+    for item in items:
+        if item.get_closest_marker("own_database") is None:
+            continue
+        uses = RUN_DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("django_db") is not None or uses:
+            raise pytest.UsageError(
+                f"{item.nodeid} is marked own_database but uses the run's database"
+                f" ({', '.join(sorted(uses)) or 'django_db'}): drop the mark."
+            )

@@ -12,19 +12,17 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 
-from demo_project.servers import serve
-from tests.conftest import basic
+from tests.conftest import token_in
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.own_database]
 
 #: Debian's Chromium; Playwright drives it instead of a browser of its own download.
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ALICE = {"Authorization": basic("alice", "alice-password")}
-
 if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
     pytest.skip(
         "needs Chromium (apt-get install chromium; .ci/run installs it)", allow_module_level=True
@@ -32,15 +30,16 @@ if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
 
 from playwright.sync_api import Browser, Page, Response, sync_playwright  # noqa: E402
 
+if TYPE_CHECKING:
+    from playwright.sync_api import StorageState
+
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory, seeded_sqlite_file: Path) -> Iterator[str]:
-    """The demo as shipped, served by gunicorn on a fresh seeded SQLite database."""
+def base_url(shared_demo: str) -> str:
+    """The demo as shipped, served by gunicorn (the run's shared server: the tests edit and
+    delete only articles they create, and read alice's draft)."""
     assert Path(CHROMIUM).exists(), "CI installs Chromium: .ci/run"
-    database = tmp_path_factory.mktemp("demo-browser") / "db.sqlite3"
-    database.write_bytes(seeded_sqlite_file.read_bytes())
-    with serve("gunicorn", f"sqlite:///{database}", settings="demo_project.settings") as base:
-        yield base
+    return shared_demo
 
 
 @pytest.fixture(scope="module")
@@ -52,15 +51,17 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def http(base_url: str) -> Iterator[httpx.Client]:
-    """Another client of the demo: alice with Basic credentials."""
-    with httpx.Client(base_url=base_url, headers=ALICE, timeout=30) as client:
+def http(base_url: str, seeded_sqlite_file: Path) -> Iterator[httpx.Client]:
+    """Another client of the demo: alice with her token (a Basic password costs the demo a
+    hash a request)."""
+    alice = {"Authorization": token_in(f"sqlite:///{seeded_sqlite_file}", "alice")}
+    with httpx.Client(base_url=base_url, headers=alice, timeout=30) as client:
         yield client
 
 
-@pytest.fixture
-def page(browser: Browser, base_url: str) -> Iterator[Page]:
-    """A new browser session of alice's, logged in on the browsable API's login page."""
+@pytest.fixture(scope="module")
+def alices_session(browser: Browser, base_url: str) -> StorageState:
+    """alice logged in on the browsable API's login page, once: her session's cookies."""
     context = browser.new_context(base_url=base_url, locale="en")
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -71,6 +72,18 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
     page.click("#submit-id-submit")
     page.wait_for_url("**/api/articles/")
     assert page.locator(".navbar .navbar-nav").inner_text().strip() == "alice"
+    state = context.storage_state()
+    context.close()
+    return state
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str, alices_session: StorageState) -> Iterator[Page]:
+    """A new browser page in alice's logged-in session: each test starts from no page of its
+    own, and logging in again (a password hash) would prove nothing more."""
+    context = browser.new_context(base_url=base_url, locale="en", storage_state=alices_session)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
     yield page
     context.close()
 

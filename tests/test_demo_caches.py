@@ -9,17 +9,15 @@ draft reaches alice alone.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 import requests_cache
 
-from demo_project.servers import serve
 from tests.conftest import token_in
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.own_database]
 
 LIST = "/api/articles/"
 DRAFT = "/api/articles/2/"  # alice's draft
@@ -31,12 +29,10 @@ USERS = ("alice", "bob", "anonymous")
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory, seeded_sqlite_file: Path) -> Iterator[str]:
-    """The demo as shipped, served by gunicorn on a fresh seeded SQLite database."""
-    database = tmp_path_factory.mktemp("demo-caches") / "db.sqlite3"
-    database.write_bytes(seeded_sqlite_file.read_bytes())
-    with serve("gunicorn", f"sqlite:///{database}", settings="demo_project.settings") as base:
-        yield base
+def base_url(shared_demo: str) -> str:
+    """The demo as shipped, served by gunicorn (the run's shared server: these tests only read,
+    and alice's draft stays hers whatever others create)."""
+    return shared_demo
 
 
 def sees_the_draft(response: requests.Response) -> bool:

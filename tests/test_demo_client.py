@@ -20,10 +20,9 @@ from typing import Any
 import httpx
 import pytest
 
-from demo_project.servers import serve
 from tests.conftest import token_in
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.own_database]
 
 # openapi-python-client needs Python 3.11+: on 3.10 (CI's oldest corner) this file is skipped.
 pytest.importorskip("openapi_python_client")
@@ -32,13 +31,10 @@ PACKAGE = "demo_api_client"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, seeded_sqlite_file: Path) -> Iterator[str]:
-    """The demo as shipped, served by gunicorn on a fresh seeded SQLite database."""
-    directory = tmp_path_factory.mktemp("demo-client")
-    database = directory / "db.sqlite3"
-    database.write_bytes(seeded_sqlite_file.read_bytes())
-    with serve("gunicorn", f"sqlite:///{database}", settings="demo_project.settings") as base:
-        yield base
+def demo(shared_demo: str) -> str:
+    """The demo as shipped, served by gunicorn (the run's shared server: the client writes only
+    articles it creates, and no test that shares it publishes one)."""
+    return shared_demo
 
 
 @pytest.fixture(scope="module")

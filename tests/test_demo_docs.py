@@ -149,6 +149,7 @@ def test_every_curl_in_the_docs_is_a_console_example(page: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.own_database
 @pytest.mark.parametrize(
     "page", [page for page in PAGES if examples(page)], ids=lambda page: page.name
 )

@@ -7,31 +7,22 @@ line, header fields and content, with the request that asked for it, as REDbot w
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from httplint import HttpRequestLinter, HttpResponseLinter, levels
 
-from demo_project.servers import serve
-
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.own_database]
 
 DETAIL = "/api/articles/1/"  # alice's published article
 LIST = "/api/articles/"
 
 
 @pytest.fixture(scope="module")
-def http(
-    tmp_path_factory: pytest.TempPathFactory, seeded_sqlite_file: Path
-) -> Iterator[httpx.Client]:
-    """A client of the demo as shipped, served by gunicorn on a fresh seeded SQLite database."""
-    database = tmp_path_factory.mktemp("demo-httplint") / "db.sqlite3"
-    database.write_bytes(seeded_sqlite_file.read_bytes())
-    with (
-        serve("gunicorn", f"sqlite:///{database}", settings="demo_project.settings") as base,
-        httpx.Client(base_url=base, timeout=30) as client,
-    ):
+def http(shared_demo: str) -> Iterator[httpx.Client]:
+    """A client of the demo as shipped, served by gunicorn (the run's shared server: these tests
+    only read)."""
+    with httpx.Client(base_url=shared_demo, timeout=30) as client:
         yield client
 
 

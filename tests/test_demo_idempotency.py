@@ -95,9 +95,11 @@ def test_a_retried_publish_notifies_the_index_once(alice: Client, draft: Article
 
 
 def test_the_schema_documents_the_header_and_its_problems(db: None) -> None:
-    import yaml
-
-    schema = yaml.safe_load(Client().get("/api/schema/").content)
+    # As JSON: the same document, parsed in a fiftieth of a second rather than six (the YAML
+    # rendering is tests/test_demo_schema.py's).
+    response = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    schema = response.json()
     for path, method in ((ARTICLES, "post"), (f"{ARTICLES}{{id}}/publish/", "post")):
         operation = schema["paths"][path][method]
         headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}

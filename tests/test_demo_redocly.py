@@ -19,6 +19,7 @@ import yaml
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.own_database,
     pytest.mark.skipif(
         shutil.which("npm") is None and not os.environ.get("CI"),
         reason="needs Node.js and npm; CI installs them (.ci/run)",

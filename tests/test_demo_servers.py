@@ -22,7 +22,7 @@ import pytest
 from demo_project.servers import SERVERS, serve
 from tests.conftest import basic, token_in
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.own_database]
 
 # Basic where the password is the point (401, 429); else tokens: the demo's password hasher
 # costs a fraction of a second on every Basic request.

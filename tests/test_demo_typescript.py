@@ -12,16 +12,14 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from demo_project.servers import serve
-
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.own_database,
     pytest.mark.skipif(
         shutil.which("npm") is None and not os.environ.get("CI"),
         reason="needs Node.js and npm; CI installs them (.ci/run)",
@@ -32,12 +30,10 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "typescript"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, seeded_sqlite_file: Path) -> Iterator[str]:
-    """The demo as shipped, served by gunicorn on a fresh seeded SQLite database."""
-    database = tmp_path_factory.mktemp("demo-typescript") / "db.sqlite3"
-    database.write_bytes(seeded_sqlite_file.read_bytes())
-    with serve("gunicorn", f"sqlite:///{database}", settings="demo_project.settings") as base:
-        yield base
+def demo(shared_demo: str) -> str:
+    """The demo as shipped, served by gunicorn (the run's shared server: the client writes only
+    the article it creates)."""
+    return shared_demo
 
 
 def npm(directory: Path, *args: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Permission as AuthPermission
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.http import Http404
 from django.test import Client, override_settings
 from django.urls import path
@@ -35,6 +35,7 @@ from django_http_errors.permissions import (
     owner_pk,
     refusals,
 )
+from django_http_errors.permissions.filters import EVERY_OBJECT, NO_OBJECT, any_of
 from django_http_errors.permissions.rules import DEFAULT_MESSAGE, Refusal, Rule, Whom
 from tests.conftest import basic, basic_client, problem
 from tests.testapp.models import Post
@@ -624,6 +625,21 @@ def test_a_list_shows_what_the_detail_shows_and_nothing_it_hides(
             if filtered.status_code == 404:
                 missing = send_detail(client, method, f"{base}/{missing_pk_like(post)}/")
                 assert_indistinguishable(filtered, missing)
+
+
+@pytest.mark.parametrize(
+    ("filters", "combined"),
+    [
+        ([NO_OBJECT, Q(published=True), Q(pk__in=[])], Q(published=True)),
+        ([Q(published=True), NO_OBJECT, Q(owner=1)], Q(published=True) | Q(owner=1)),
+        ([NO_OBJECT, NO_OBJECT], NO_OBJECT),
+        ([], NO_OBJECT),
+        ([NO_OBJECT, EVERY_OBJECT], EVERY_OBJECT),
+    ],
+)
+def test_any_of_leaves_out_the_filters_that_allow_nothing(filters: list[Q], combined: Q) -> None:
+    """The same objects, in a condition Django compiles without the empty ``pk__in``."""
+    assert any_of(filters) == combined
 
 
 class TitledOnly(permissions.Permission):

@@ -8,22 +8,36 @@ the parameter where DRF's answer 404, ignore it or point into a body.
 from __future__ import annotations
 
 import base64
+import json
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
+import django_filters
 import pytest
+from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.test import Client, RequestFactory, override_settings
 from django.urls import path
 from django.utils import timezone
+from django_filters import Filter, FilterSet
+from django_filters import rest_framework as plain_django_filter
+from django_filters.filterset import FilterSetMetaclass
 from drf_spectacular.generators import SchemaGenerator
+from rest_framework import filters as drf_filters
 from rest_framework import generics
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
 
 from django_http_errors.assembly import problem_body
 from django_http_errors.exceptions import InvalidQueryParameters
 from django_http_errors.query import KnownQueryParametersMixin
+from django_http_errors.query import filters as query_filters
+from django_http_errors.query.django_filter import DjangoFilterBackend, filters_without_parameters
 from django_http_errors.schema import (
     INVALID_PARAMETER_COMPONENT,
     INVALID_QUERY_PROBLEM_COMPONENT,
@@ -31,7 +45,7 @@ from django_http_errors.schema import (
 )
 from tests.conftest import problem
 from tests.testapp.models import Post
-from tests.testapp.query_views import PostSerializer
+from tests.testapp.query_views import PostFilter, Posts, PostSerializer
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +53,8 @@ POSTS = "/test/query/posts/"
 OFFSETS = "/test/query/offsets/posts/"
 CURSOR = "/test/query/cursor/posts/"
 STRICT = {"HTTP_ERRORS": {"REFUSE_UNKNOWN_QUERY_PARAMETERS": True}}
+#: The ``openapi`` fixture: the schema generated for a URLconf (tests/conftest.py).
+OpenAPI = Callable[[str], dict[str, Any]]
 
 
 @pytest.fixture
@@ -232,6 +248,13 @@ def test_a_valid_ordering_is_drfs(posts: list[Post], query: str) -> None:
     same_as_drf(POSTS, query)
 
 
+@pytest.mark.parametrize("query", ["", "search=", "title=First"])
+def test_no_search_is_no_terms_as_in_drf(query: str) -> None:
+    request = Request(RequestFactory().get(f"{POSTS}?{query}"))
+    assert query_filters.SearchFilter().get_search_terms(request) == []
+    assert drf_filters.SearchFilter().get_search_terms(request) == []
+
+
 def test_a_nul_in_the_search_names_the_parameter(posts: list[Post]) -> None:
     (error,) = refused(get(POSTS, "search=a%00b"))
     assert error == {
@@ -334,14 +357,224 @@ def test_a_date_time_before_year_1_in_utc_is_400_naming_it(posts: list[Post]) ->
     assert [e["parameter"] for e in errors] == ["updated_after"]
 
 
+# django-filter, sent none of its parameters: every detail request, a 304
+
+
+class CountedFilterSets(FilterSetMetaclass):
+    """Counts the filtersets made of its classes, without changing the class itself (whose own
+    ``__init__`` would take it off the fast path)."""
+
+    made = 0
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        CountedFilterSets.made += 1
+        return super().__call__(*args, **kwargs)
+
+
+class CountedPostFilter(PostFilter, metaclass=CountedFilterSets):
+    pass
+
+
+def test_without_a_query_string_the_list_is_drfs_and_no_filterset_is_made(
+    posts: list[Post],
+) -> None:
+    CountedFilterSets.made = 0
+    request = RequestFactory().get(POSTS)
+    response = Posts.as_view(filterset_class=CountedPostFilter)(request)
+    response.render()
+    assert CountedFilterSets.made == 0
+    assert json.loads(response.content) == same_as_drf(POSTS, "")
+    request = RequestFactory().get(POSTS, {"title": "First"})
+    assert Posts.as_view(filterset_class=CountedPostFilter)(request).data["count"] == 3
+    assert CountedFilterSets.made > 0
+
+
+def filter_alone(filter_: Filter) -> type[FilterSet]:
+    """A filterset of posts with ``filter_`` as its only filter, ``f``."""
+    meta = type("Meta", (), {"model": Post, "fields": []})
+    return type("OneFilter", (plain_django_filter.FilterSet,), {"f": filter_, "Meta": meta})
+
+
+#: One of each of django-filter's filter classes, as a view would declare it.
+EACH_DJANGO_FILTER = [
+    django_filters.AllValuesFilter(field_name="title"),
+    django_filters.AllValuesMultipleFilter(field_name="title"),
+    django_filters.BaseCSVFilter(field_name="title"),
+    django_filters.BaseInFilter(field_name="id"),
+    django_filters.BaseRangeFilter(field_name="id"),
+    django_filters.BooleanFilter(field_name="title", lookup_expr="isnull"),
+    plain_django_filter.BooleanFilter(field_name="title", lookup_expr="isnull"),
+    django_filters.CharFilter(field_name="title"),
+    django_filters.ChoiceFilter(field_name="title", choices=[("First", "First")]),
+    django_filters.DateFilter(field_name="updated_at", lookup_expr="date"),
+    django_filters.DateFromToRangeFilter(field_name="updated_at"),
+    django_filters.DateRangeFilter(field_name="updated_at"),
+    django_filters.DateTimeFilter(field_name="updated_at"),
+    django_filters.DateTimeFromToRangeFilter(field_name="updated_at"),
+    django_filters.DurationFilter(field_name="id"),
+    django_filters.Filter(field_name="title"),
+    django_filters.IsoDateTimeFilter(field_name="updated_at"),
+    plain_django_filter.IsoDateTimeFilter(field_name="updated_at"),
+    django_filters.IsoDateTimeFromToRangeFilter(field_name="updated_at"),
+    django_filters.LookupChoiceFilter(field_name="title", lookup_choices=["exact"]),
+    django_filters.ModelChoiceFilter(field_name="owner", queryset=User.objects.all()),
+    django_filters.ModelMultipleChoiceFilter(field_name="owner", queryset=User.objects.all()),
+    django_filters.MultipleChoiceFilter(field_name="title", choices=[("First", "First")]),
+    django_filters.NumberFilter(field_name="version"),
+    django_filters.NumericRangeFilter(field_name="version"),
+    django_filters.OrderingFilter(fields=["id"]),
+    django_filters.RangeFilter(field_name="version"),
+    django_filters.TimeFilter(field_name="updated_at", lookup_expr="time"),
+    django_filters.TimeRangeFilter(field_name="updated_at"),
+    django_filters.TypedChoiceFilter(field_name="title", choices=[("First", "First")]),
+    django_filters.TypedMultipleChoiceFilter(field_name="title", choices=[("First", "First")]),
+    django_filters.UUIDFilter(field_name="title"),
+    django_filters.CharFilter(field_name="title", method=lambda qs, name, value: qs.none()),
+    django_filters.CharFilter(field_name="title", widget=forms.TextInput),
+    django_filters.MultipleChoiceFilter(
+        field_name="title", choices=[("First", "First")], widget=forms.CheckboxSelectMultiple
+    ),
+]
+
+
+def test_the_table_has_each_of_django_filters_filter_classes() -> None:
+    every = {getattr(django_filters.filters, name) for name in django_filters.filters.__all__}
+    every |= {plain_django_filter.BooleanFilter, plain_django_filter.IsoDateTimeFilter}
+    assert {type(f) for f in EACH_DJANGO_FILTER} == every
+
+
+@pytest.mark.parametrize("filter_", EACH_DJANGO_FILTER, ids=lambda f: type(f).__name__)
+def test_django_filters_own_filters_sent_nothing_filter_nothing(
+    posts: list[Post], filter_: Filter
+) -> None:
+    """What the fast path relies on, against the installed django-filter."""
+    filterset_class = filter_alone(filter_)
+    assert not filters_without_parameters(filterset_class)
+    filterset = filterset_class(data=QueryDict(), queryset=Post.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    assert list(filterset.qs) == posts
+
+
+class AliceFilter(django_filters.CharFilter):
+    """A filter of one's own that filters whatever it is sent."""
+
+    def filter(self, qs: QuerySet[Post], value: Any) -> QuerySet[Post]:
+        return qs.filter(owner__username="alice")
+
+
+class DefaultData(PostFilter):
+    """A filterset that fills in a default: the first posts, unless the client asks."""
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(data or QueryDict("title=First"), *args, **kwargs)
+
+
+class OwnQs(PostFilter):
+    @property
+    def qs(self) -> QuerySet[Post]:
+        return super().qs.filter(owner__username="alice")
+
+
+class OwnFilterQueryset(PostFilter):
+    def filter_queryset(self, queryset: QuerySet[Post]) -> QuerySet[Post]:
+        return super().filter_queryset(queryset).filter(owner__username="alice")
+
+
+class DefaultsBackend(DjangoFilterBackend):
+    """A backend that passes the filterset data of its own."""
+
+    def get_filterset_kwargs(self, request: Any, queryset: Any, view: Any) -> dict[str, Any]:
+        return {**super().get_filterset_kwargs(request, queryset, view), "data": {"title": "First"}}
+
+
+def filtered_without_query_string(filterset_class: type[FilterSet], backend: Any) -> list[str]:
+    """The titles and owners a view filtered by ``filterset_class`` lists for no query string."""
+    view = generics.ListAPIView(filterset_class=filterset_class)
+    request = Request(RequestFactory().get(POSTS))
+    found = backend.filter_queryset(request, Post.objects.all(), view)
+    return [f"{p.title} {p.owner.username}" for p in found]
+
+
+FIRST_POSTS = ["First alice", "First bob", "First alice"]
+ALICES_POSTS = ["First alice", "Second alice", "First alice"]
+
+
+@pytest.mark.parametrize(
+    ("filterset_class", "backend", "listed"),
+    [
+        (OwnQs, DjangoFilterBackend(), ALICES_POSTS),
+        (OwnFilterQueryset, DjangoFilterBackend(), ALICES_POSTS),
+        (DefaultData, DjangoFilterBackend(), FIRST_POSTS),
+        (filter_alone(AliceFilter(field_name="title")), DjangoFilterBackend(), ALICES_POSTS),
+        (
+            filter_alone(django_filters.CharFilter(field_name="title", empty_value="First")),
+            DjangoFilterBackend(),
+            FIRST_POSTS,
+        ),
+        (
+            filter_alone(django_filters.CharFilter(field_name="body", widget=forms.CheckboxInput)),
+            DjangoFilterBackend(),
+            [],
+        ),
+        (PostFilter, DefaultsBackend(), FIRST_POSTS),
+    ],
+    ids=["qs", "filter_queryset", "__init__", "filter class", "empty_value", "widget", "backend"],
+)
+def test_what_may_filter_without_parameters_still_filters(
+    posts: list[Post], filterset_class: type[FilterSet], backend: Any, listed: list[str]
+) -> None:
+    assert filtered_without_query_string(filterset_class, backend) == listed
+
+
+class MustNameTitle(forms.Form):
+    def clean(self) -> dict[str, Any]:
+        raise forms.ValidationError("Name a title.")
+
+
+class FormOfItsOwn(PostFilter):
+    class Meta(PostFilter.Meta):
+        form = MustNameTitle
+
+
+def owners_of_the_signed_in(request: Any) -> QuerySet[User]:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    return User.objects.all()
+
+
+@pytest.mark.parametrize(
+    ("filterset_class", "refusal"),
+    [
+        (
+            filter_alone(django_filters.CharFilter(field_name="title", required=True)),
+            InvalidQueryParameters,
+        ),
+        (FormOfItsOwn, InvalidQueryParameters),
+        (
+            filter_alone(
+                django_filters.ModelChoiceFilter(
+                    field_name="owner", queryset=owners_of_the_signed_in
+                )
+            ),
+            PermissionDenied,
+        ),
+    ],
+    ids=["required", "form", "queryset of the request"],
+)
+def test_what_may_refuse_without_parameters_still_refuses(
+    posts: list[Post], filterset_class: type[FilterSet], refusal: type[Exception]
+) -> None:
+    with pytest.raises(refusal):
+        filtered_without_query_string(filterset_class, DjangoFilterBackend())
+
+
 # Unknown parameters
 
 
-def documented(path: str) -> list[str]:
-    """The query parameters the schema documents for the list at ``path``."""
-    generator = SchemaGenerator(urlconf="tests.urls")
-    document = generator.get_schema(request=None, public=True)
-    operation = document["paths"][path]["get"]
+def documented(openapi: OpenAPI, path: str) -> list[str]:
+    """The query parameters the schema documents for the list at ``path``, with the settings
+    in force."""
+    operation = openapi("tests.urls")["paths"][path]["get"]
     return [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
 
 
@@ -368,8 +601,10 @@ VALUES = {
 
 @override_settings(**STRICT)
 @pytest.mark.parametrize("path", [POSTS, OFFSETS, CURSOR])
-def test_every_documented_parameter_and_format_is_accepted(posts: list[Post], path: str) -> None:
-    names = documented(path)
+def test_every_documented_parameter_and_format_is_accepted(
+    posts: list[Post], openapi: OpenAPI, path: str
+) -> None:
+    names = documented(openapi, path)
     assert {"ordering", "search", "owner", "version_min", "version_max"} <= set(names)
     query = "&".join(f"{name}={VALUES[name]}" for name in [*names, "format"])
     response = get(path, query)
@@ -379,11 +614,11 @@ def test_every_documented_parameter_and_format_is_accepted(posts: list[Post], pa
 @override_settings(**STRICT)
 @pytest.mark.parametrize("path", [POSTS, OFFSETS, CURSOR])
 def test_a_typo_is_400_naming_it_and_listing_the_accepted_ones(
-    posts: list[Post], path: str
+    posts: list[Post], openapi: OpenAPI, path: str
 ) -> None:
     (error,) = refused(get(path, "publised=true&ordering=id"))
     assert (error["parameter"], error["code"]) == ("publised", "unknown")
-    accepted = sorted({*documented(path), "format"})
+    accepted = sorted({*documented(openapi, path), "format"})
     assert error["detail"] == f"Unknown parameter: this list takes only {', '.join(accepted)}."
 
 
@@ -433,14 +668,13 @@ def test_the_mixin_after_drfs_view_is_refused() -> None:
 # The schema
 
 
-def list_operation(path: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    generator = SchemaGenerator(urlconf="tests.urls")
-    document: dict[str, Any] = generator.get_schema(request=None, public=True)
+def list_operation(openapi: OpenAPI, path: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    document = openapi("tests.urls")
     return document["paths"][path]["get"], document["components"]["schemas"]
 
 
-def test_the_schema_documents_the_lists_400_and_typed_parameters() -> None:
-    operation, components = list_operation(POSTS)
+def test_the_schema_documents_the_lists_400_and_typed_parameters(openapi: OpenAPI) -> None:
+    operation, components = list_operation(openapi, POSTS)
     responses = operation["responses"]
     assert {"400", "404"} <= set(responses)
     schema = responses["400"]["content"]["application/problem+json"]["schema"]
@@ -465,14 +699,15 @@ def test_the_schema_documents_the_lists_400_and_typed_parameters() -> None:
     ]
 
 
-def test_the_schema_knows_which_paginators_answer_404() -> None:
-    assert "404" not in list_operation(CURSOR)[0]["responses"]
-    assert "404" not in list_operation(OFFSETS)[0]["responses"]
-    assert "404" in list_operation(twin(CURSOR))[0]["responses"]
+def test_the_schema_knows_which_paginators_answer_404(openapi: OpenAPI) -> None:
+    paths = openapi("tests.urls")["paths"]
+    assert "404" not in paths[CURSOR]["get"]["responses"]
+    assert "404" not in paths[OFFSETS]["get"]["responses"]
+    assert "404" in paths[twin(CURSOR)]["get"]["responses"]
 
 
-def test_the_schema_documents_the_400_drfs_own_filters_give() -> None:
-    operation, _components = list_operation(twin(POSTS))
+def test_the_schema_documents_the_400_drfs_own_filters_give(openapi: OpenAPI) -> None:
+    operation, _components = list_operation(openapi, twin(POSTS))
     assert "400" in operation["responses"]
 
 

@@ -128,4 +128,7 @@ def any_of(filters: Iterable[Q]) -> Q:
     filters = list(filters)
     if any(is_every_object(q) for q in filters):
         return EVERY_OBJECT
-    return reduce(operator.or_, filters, NO_OBJECT)
+    # An object no filter allows adds nothing to the others: left out, the query Django builds
+    # is shorter (each ``pk__in=[]`` was compiled, then dropped from the SQL).
+    some = [q for q in filters if q != NO_OBJECT]
+    return reduce(operator.or_, some) if some else NO_OBJECT

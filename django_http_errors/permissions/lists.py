@@ -33,8 +33,8 @@ def visible_objects(request: Any, view: Any) -> Q:
     for permission in view.get_permissions():
         part = as_permission(permission)
         hides = any(r.hide for r in refusals(permission, request.method, view))
-        missing = part.unfiltered_rules()
-        if hides and missing:
+        missing = part.unfiltered_rules() if hides else []
+        if missing:
             raise ImproperlyConfigured(
                 f"{type(view).__name__}: {part.rule_name()} hides objects, but these rules in "
                 f"it declare no object_filter(request, view): {', '.join(missing)}. What it "

@@ -15,7 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import QuerySet
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
-from django_filters import FilterSet
+from django_filters import Filter, FilterSet
 from django_filters import rest_framework as django_filters_drf
 from django_filters.widgets import SuffixedMultiWidget
 from rest_framework.exceptions import ErrorDetail
@@ -24,7 +24,12 @@ from rest_framework.views import APIView
 
 from ..exceptions import InvalidQueryParameters
 
-__all__ = ["DjangoFilterBackend", "filterset_errors", "filterset_parameters"]
+__all__ = [
+    "DjangoFilterBackend",
+    "filters_without_parameters",
+    "filterset_errors",
+    "filterset_parameters",
+]
 
 NOT_ACCEPTED = _("“%(value)s” is not accepted: send one of %(choices)s.")
 NOT_READABLE = _("“%(value)s” is not a valid value.")
@@ -39,7 +44,18 @@ class DjangoFilterBackend(django_filters_drf.DjangoFilterBackend):
     def filter_queryset(
         self, request: Request, queryset: QuerySet[Any], view: APIView
     ) -> QuerySet[Any]:
-        """The filtered queryset, when every filter parameter is valid."""
+        """The filtered queryset, when every filter parameter is valid.
+
+        A request without a query string (every detail request, a 304) is answered without
+        building the filterset where that provably changes nothing: the filterset would be
+        django-filter's own bound to no data, which refuses nothing and filters nothing
+        (``filters_without_parameters``), and this backend passes it the query string alone.
+        """
+        if not request.query_params and self._passes_the_query_string_alone():
+            filterset_class = self.get_filterset_class(view, queryset)
+            if filterset_class is None or not filters_without_parameters(filterset_class):
+                unfiltered: QuerySet[Any] = queryset.all()
+                return unfiltered
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
@@ -48,6 +64,96 @@ class DjangoFilterBackend(django_filters_drf.DjangoFilterBackend):
             raise InvalidQueryParameters(errors)
         filtered: QuerySet[Any] = filterset.qs
         return filtered
+
+    def _passes_the_query_string_alone(self) -> bool:
+        """Whether the filterset is made as django-filter's backend makes it: of the query
+        string, not of data a subclass adds (defaults in ``get_filterset_kwargs``)."""
+        cls = type(self)
+        return all(
+            defined_in(cls, name) is django_filters_drf.DjangoFilterBackend
+            for name in ("get_filterset", "get_filterset_kwargs")
+        )
+
+
+#: The parts of a FilterSet that read the query string and filter by it: django-filter's own
+#: filter each parameter sent and nothing else.
+FILTERSET_PARTS = frozenset(
+    {"__init__", "form", "get_form_class", "is_valid", "errors", "qs", "filter_queryset"}
+)
+
+#: The keywords of a filter (its ``extra``, passed on to its form field) that cannot give a
+#: parameter not sent a value: ``empty_value``, ``initial`` with ``disabled``, or a widget that
+#: reads an absent parameter as something (Django's ``CheckboxInput`` reads it as ``False``) can.
+INERT_FILTER_KEYWORDS = frozenset(
+    {
+        "required",
+        "help_text",
+        "choices",
+        "queryset",
+        "to_field_name",
+        "null_label",
+        "null_value",
+        "empty_label",
+        "widget",
+    }
+)
+
+
+def filters_without_parameters(filterset_class: type[FilterSet]) -> bool:
+    """Whether a filterset of this class may filter, or refuse, a request that sends none of
+    its parameters; ``False`` only where it provably answers the queryset as it was.
+
+    Sent no data, django-filter's FilterSet validates a form of its filters' fields and
+    passes each filter its cleaned value; each of django-filter's filters returns the queryset
+    untouched for an empty value (``EMPTY_VALUES``), and each of their fields cleans a parameter
+    not sent to an empty value unless it is required or configured otherwise. So the answer
+    is ``False`` when no class in the filterset's MRO but django-filter's defines one of
+    ``FILTERSET_PARTS``, its form is Django's plain ``Form`` (no ``clean()`` of its own), and
+    each filter is one of django-filter's classes, not required, with inert keywords only
+    (``INERT_FILTER_KEYWORDS``; a ``queryset`` or ``choices`` given as a value, not as a
+    callable run with the request as the form is made) and django-filter's widget or one of
+    Django's that reads a parameter not sent as nothing. Anything else (a filter class of
+    one's own, an overridden ``qs``) may filter or refuse: ``True``.
+    """
+    # A class of one's own anywhere in the MRO that defines a part may filter by it.
+    own = [base for base in filterset_class.__mro__[:-1] if not _django_filters_own(base)]
+    if any(not FILTERSET_PARTS.isdisjoint(vars(base)) for base in own):
+        return True
+    meta = getattr(filterset_class, "Meta", None)
+    if getattr(meta, "form", forms.Form) is not forms.Form:
+        return True
+    return not all(_inert(f) for f in filterset_class.base_filters.values())
+
+
+def _inert(filter_: Filter) -> bool:
+    """Whether ``filter_`` leaves a queryset untouched, and valid, when its parameter is not
+    sent (see ``filters_without_parameters``)."""
+    extra = filter_.extra
+    if not _django_filters_own(type(filter_)) or extra.get("required"):
+        return False
+    if not INERT_FILTER_KEYWORDS.issuperset(extra):
+        return False
+    if callable(extra.get("queryset")) or callable(extra.get("choices")):
+        return False  # called as the form is made, with the request: it may refuse it
+    widget = extra.get("widget")
+    if widget is None:
+        return True
+    widget_class = widget if isinstance(widget, type) else type(widget)
+    if _django_filters_own(widget_class):
+        return True  # django-filter's widgets read an absent parameter as None
+    # Django's base widget reads ``data.get(name)`` (None), its choice widgets that or
+    # ``getlist`` ([]); others read absence as they like (``CheckboxInput`` as ``False``).
+    reads_with = defined_in(widget_class, "value_from_datadict")
+    return reads_with in (forms.Widget, forms.widgets.ChoiceWidget)
+
+
+def _django_filters_own(cls: type) -> bool:
+    return cls.__module__.startswith("django_filters.")
+
+
+def defined_in(cls: type, name: str) -> type:
+    """The class of ``cls``'s MRO that defines the attribute ``name``."""
+    return next(base for base in cls.__mro__ if name in vars(base))
 
 
 def in_utc(form: forms.Form) -> dict[str, list[ErrorDetail]]:

@@ -71,7 +71,10 @@ class SearchFilter(filters.SearchFilter):
     query_error_statuses: ClassVar[frozenset[int]] = frozenset({400})
 
     def get_search_terms(self, request: Request) -> list[str]:
-        """DRF's terms."""
+        """DRF's terms; none for an empty or absent ``?search=`` (every detail request, a
+        304), as DRF's, without the serializer field DRF builds to validate it."""
+        if not request.query_params.get(self.search_param):
+            return []
         try:
             terms: list[str] = super().get_search_terms(request)
         except serializers.ValidationError as exc:

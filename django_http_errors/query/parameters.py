@@ -136,8 +136,11 @@ class KnownQueryParametersMixin(_View):
         return names
 
     def check_permissions(self, request: Request) -> None:
-        """DRF's permissions; then a list's query parameters are checked."""
+        """DRF's permissions; then a list's query parameters are checked (none sent, none is
+        unknown: the parameters the list takes are not worked out)."""
         super().check_permissions(request)
+        if not request.query_params:
+            return
         if self.is_refusing_unknown_query_parameters() and shows_list(self, request):
             refuse_unknown(request.query_params.keys(), self.get_query_parameters(request))
 
