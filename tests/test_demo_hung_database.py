@@ -40,9 +40,10 @@ from tests import plain_http
 
 pytestmark = [
     pytest.mark.slow,
+    # Its cluster is its own whatever DATABASE_URL names: CI's SQLite run runs it.
+    pytest.mark.own_database,
     pytest.mark.skipif(not can_create_clusters(), reason="needs pg_createcluster, as root"),
-    # CI's Python and Django corners install no PostgreSQL driver; its SQLite and PostgreSQL
-    # runs do, and run this.
+    # CI's Python and Django corners install no PostgreSQL driver; its SQLite run does.
     pytest.mark.skipif(
         importlib.util.find_spec("psycopg") is None, reason="needs psycopg (the postgres extra)"
     ),
