@@ -64,24 +64,12 @@ def served() -> Iterator[tuple[PostgresCluster, dict[str, httpx.Client]]]:
     with its default deadlines."""
     with ExitStack() as stack:
         cluster = stack.enter_context(postgres_cluster())
-        without_fsync(cluster)
         url = stack.enter_context(scratch_database(cluster.url, "demo"))
         clients = {}
         for server in SERVERS:
             base = stack.enter_context(serve(server, url, *DOCUMENTED_ARGS[server]))
             clients[server] = stack.enter_context(plain_http.client(base_url=base, timeout=30))
         yield cluster, clients
-
-
-def without_fsync(cluster: PostgresCluster) -> None:
-    """A test's data, nothing to keep if the machine stops (as tests/replication.py makes its
-    clusters): migrating the demo's database then takes half the time."""
-    import psycopg
-
-    admin = cluster.url.replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute("ALTER SYSTEM SET fsync = off")
-        connection.execute("SELECT pg_reload_conf()")
 
 
 def timed(http: httpx.Client, path: str) -> tuple[httpx.Response, float]:
