@@ -6,14 +6,16 @@ PORT ?= 8000
 TEST_EXTRAS ?= dev
 PIP_EXTRA ?=
 PYTEST_ARGS ?=
-# pytest-xdist processes for the tests not marked slow, each with its own databases, files
-# and ports: one a core. The slow ones start servers and time them (deadlines, p99s, changes
-# in one second): they run after, in one process, with the cores to themselves. 0 runs the
-# whole suite in one process (output with -s, a debugger).
+# pytest-xdist processes for the tests not marked timed, each with its own databases, files and
+# ports: one a core. The in-process tests run first, then those that start servers (slow). The
+# timed ones (deadlines, p99s, changes in one second over real servers) run last, in one
+# process, with the cores to themselves. 0 runs the whole suite in one process (output with
+# -s, a debugger).
 PYTEST_WORKERS ?= 2
-# Which of the slow tests run: CI's PostgreSQL run leaves out those marked own_database, which
+# Tests left out, as a marker expression: CI's PostgreSQL run leaves out own_database, which
 # its SQLite run has run as they are (.ci/run).
-SLOW_MARKERS ?= slow
+LEAVE_OUT ?=
+KEEP := $(if $(LEAVE_OUT), and not ($(LEAVE_OUT)))
 
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
@@ -49,10 +51,11 @@ demo-reset: $(VENV)/.installed-demo,postgres
 # pytest's status 5 is "no test selected": PYTEST_ARGS may name files of one kind only.
 test: $(VENV)/.installed-$(TEST_EXTRAS)
 ifeq ($(PYTEST_WORKERS),0)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(if $(LEAVE_OUT),-m "not ($(LEAVE_OUT))") $(PYTEST_ARGS)
 else
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not slow" $(PYTEST_ARGS) || [ $$? = 5 ]
-	$(BIN)/python -m pytest -m "$(SLOW_MARKERS)" $(PYTEST_ARGS) || [ $$? = 5 ]
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not slow$(KEEP)" $(PYTEST_ARGS) || [ $$? = 5 ]
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "slow and not timed$(KEEP)" $(PYTEST_ARGS) || [ $$? = 5 ]
+	$(BIN)/python -m pytest -m "timed$(KEEP)" $(PYTEST_ARGS) || [ $$? = 5 ]
 endif
 
 lint: $(VENV)/.installed-dev

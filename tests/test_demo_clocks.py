@@ -33,7 +33,7 @@ from tests.test_demo_concurrency import SETTINGS, alice_token, database_for_serv
 ROUNDS = 20
 LIBFAKETIME = sorted(str(p) for p in Path("/usr/lib").glob("*/faketime/libfaketimeMT.so.1"))
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.timed, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(scope="module")

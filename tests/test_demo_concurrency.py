@@ -39,7 +39,7 @@ WRITERS, ROUNDS = 8, 5
 # The test views (a plain DRF viewset to compare with) are served beside the demo's.
 SETTINGS = "tests.settings"
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.timed, pytest.mark.django_db(transaction=True)]
 
 
 @dataclass(frozen=True)

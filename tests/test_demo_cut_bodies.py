@@ -30,7 +30,7 @@ import pytest
 from demo_project.servers import DOCUMENTED_ARGS, SERVERS, serve
 from tests.conftest import token_in
 
-pytestmark = [pytest.mark.slow, pytest.mark.own_database]
+pytestmark = [pytest.mark.slow, pytest.mark.timed, pytest.mark.own_database]
 
 ARTICLES = "/api/articles/"
 #: What each server answers a cut-short body: gunicorn's short read is Django's 400; uvicorn

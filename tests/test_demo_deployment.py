@@ -310,6 +310,7 @@ def on_test_database(transactional_db: None) -> tuple[str, str]:
 
 
 @pytest.mark.slow
+@pytest.mark.timed
 @POOL_DJANGO
 def test_an_exhausted_pool_is_503_with_retry_after_never_500(
     on_test_database: tuple[str, str],

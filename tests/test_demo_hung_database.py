@@ -40,6 +40,7 @@ from tests import plain_http
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.timed,
     # Its cluster is its own whatever DATABASE_URL names: CI's SQLite run runs it.
     pytest.mark.own_database,
     pytest.mark.skipif(not can_create_clusters(), reason="needs pg_createcluster, as root"),

@@ -38,7 +38,7 @@ TIMEOUT = 1.0
 #: How much later than the deadline a 504 may come: the withdrawal and a loaded machine.
 SLACK = 0.8
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timed]
 
 
 @pytest.fixture(scope="module")

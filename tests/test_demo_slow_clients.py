@@ -21,7 +21,7 @@ from demo_project.servers import PRODUCTION_ARGS, PRODUCTION_SERVER, serve
 from demo_project.slow_clients import sample, tricklers, waiting_publications
 from tests.conftest import token_in
 
-pytestmark = [pytest.mark.slow, pytest.mark.own_database]
+pytestmark = [pytest.mark.slow, pytest.mark.timed, pytest.mark.own_database]
 
 #: Longer than any sampling takes: the publications wait all along, until the index closes.
 SEARCH_INDEX_TIMEOUT = 60
