@@ -61,7 +61,7 @@ test: $(VENV)/.installed-$(TEST_EXTRAS)
 ifeq ($(PYTEST_WORKERS),0)
 	$(BIN)/python -m pytest $(if $(LEAVE_OUT),-m "not ($(LEAVE_OUT))") $(PYTEST_ARGS)
 else
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not slow$(KEEP)" $(PYTEST_ARGS) || [ $$? = 5 ]
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not slow and not timed$(KEEP)" $(PYTEST_ARGS) || [ $$? = 5 ]
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "slow and not timed$(KEEP)" $(PYTEST_ARGS) || [ $$? = 5 ]
 	$(BIN)/python -m pytest -m "timed$(KEEP)" $(PYTEST_ARGS) || [ $$? = 5 ]
 endif
