@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib.util
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from functools import partial
 from typing import TypeVar
@@ -33,7 +33,7 @@ from demo_project.servers import (
     can_create_clusters,
     postgres_cluster,
     scratch_database,
-    serve,
+    started,
 )
 from demo_project.settings import CONNECT_TIMEOUT
 from tests import plain_http
@@ -66,9 +66,14 @@ def served() -> Iterator[tuple[PostgresCluster, dict[str, httpx.Client]]]:
     with ExitStack() as stack:
         cluster = stack.enter_context(postgres_cluster())
         url = stack.enter_context(scratch_database(cluster.url, "demo"))
+        # Both started, then waited for: they boot together.
+        starting = [
+            stack.enter_context(started(server, url, *DOCUMENTED_ARGS[server]))
+            for server in SERVERS
+        ]
         clients = {}
-        for server in SERVERS:
-            base = stack.enter_context(serve(server, url, *DOCUMENTED_ARGS[server]))
+        for server, one in zip(SERVERS, starting, strict=True):
+            base = one.ready()
             clients[server] = stack.enter_context(plain_http.client(base_url=base, timeout=30))
         yield cluster, clients
 
@@ -84,7 +89,7 @@ def on_a_connection_of_its_own(base_url: httpx.URL, path: str) -> tuple[httpx.Re
         return timed(own, path)
 
 
-def at_once(calls: list[Callable[[], Result]]) -> list[Result]:
+def at_once(calls: Sequence[Callable[[], Result]]) -> list[Result]:
     """Every call in a thread of its own, all started together; their results, in order."""
     results: dict[int, Result] = {}
 
@@ -107,20 +112,20 @@ def test_a_stopped_database_is_503_within_the_deadline_and_back_when_it_resumes(
     pk = clients["uvicorn"].get("/api/articles/").json()["results"][0]["id"]
     paths = ["/api/health/", "/api/articles/", f"/api/articles/{pk}/"]
 
+    # Each path on a connection of its own: each waits out its own deadline.
+    read_calls = [
+        partial(on_a_connection_of_its_own, http.base_url, path)
+        for http in clients.values()
+        for path in paths
+    ]
+    # Health checks at once on one client are not queued behind each other: as many as a
+    # gunicorn process has threads, should they all land on one.
+    check_calls = [partial(timed, http, "/api/health/") for http in clients.values()]
+    check_calls *= CONCURRENT
     with cluster.stopped(every_process=every_process):
-        # Each path on a connection of its own, all at once: each waits out its own deadline.
-        reads = at_once(
-            [
-                partial(on_a_connection_of_its_own, http.base_url, path)
-                for http in clients.values()
-                for path in paths
-            ]
-        )
-        # Health checks at once on one client are not queued behind each other: as many as a
-        # gunicorn process has threads, should they all land on one.
-        checks = at_once(
-            [partial(timed, http, "/api/health/") for http in clients.values()] * CONCURRENT
-        )
+        # Both batches at once, so the stop waits out the deadline once.
+        answered = at_once(read_calls + check_calls)
+    reads, checks = answered[: len(read_calls)], answered[len(read_calls) :]
 
     figures = []
     for number, server in enumerate(clients):
