@@ -4,9 +4,9 @@ It keeps the documents it receives (``POST /documents/`` with ``{"id": ...}``) a
 them on ``DELETE /documents/{id}/``, which always answers at once. How it answers a POST
 after storing (or not) is its ``mode``:
 
-- ``ok``: 201 at once;  ``slow``: 201 after ``delay`` seconds;
+- ``ok``: 201 at once;  ``slow``: 201 after ``delay`` seconds, or once ``release()``d;
 - ``fail``: stores, then 500;  ``stall``: stores nothing and never answers;
-- ``late``: stores, then answers 201 after ``delay`` seconds;
+- ``late``: stores, then answers 201 after ``delay`` seconds, or once ``release()``d;
 - ``trickle``: stores, sends its status line, then the rest of its answer a byte at a time;
 - ``close``: stores, then closes the connection in the middle of the status line.
 """
@@ -33,6 +33,9 @@ class SearchIndex:
         #: The client's (host, port) of each document's last POST: which process sent it.
         self.senders: dict[int, tuple[str, int]] = {}
         self._lock = threading.Lock()
+        #: Notified on each release() and on close(), under ``_lock``.
+        self._changed = threading.Condition(self._lock)
+        self._releases = 0
         self._closed = threading.Event()
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._listener.getsockname()[1]
@@ -42,9 +45,19 @@ class SearchIndex:
     def close(self) -> None:
         """Stop listening and end every answer in progress."""
         self._closed.set()
+        with self._changed:
+            self._changed.notify_all()
         with contextlib.suppress(OSError):
             self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()
+
+    def release(self) -> None:
+        """Answer every POST that ``slow`` or ``late`` holds now at once, rather than after
+        ``delay``: for a test that has seen what it waited for while the index held it. POSTs
+        received afterwards are held as before."""
+        with self._changed:
+            self._releases += 1
+            self._changed.notify_all()
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -84,13 +97,15 @@ class SearchIndex:
                 return
             document = json.loads(content)
             with self._lock:
+                # Released by the release() calls after the test can see it in the log.
+                releases = self._releases
                 self.log.append((method, document["id"]))
                 self.senders[document["id"]] = sender
                 if self.mode != "stall":
                     self.documents[document["id"]] = document
-            self._answer(conn)
+            self._answer(conn, releases)
 
-    def _answer(self, conn: socket.socket) -> None:
+    def _answer(self, conn: socket.socket, releases: int) -> None:
         body = b'{"indexed": true, "padding": "%s"}' % (b"." * 300)
         answer = (
             b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
@@ -99,7 +114,11 @@ class SearchIndex:
         if self.mode == "ok":
             conn.sendall(answer)
         elif self.mode in ("slow", "late"):
-            if not self._closed.wait(self.delay):
+            with self._changed:
+                self._changed.wait_for(
+                    lambda: self._releases > releases or self._closed.is_set(), self.delay
+                )
+            if not self._closed.is_set():
                 conn.sendall(answer)
         elif self.mode == "fail":
             conn.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n")

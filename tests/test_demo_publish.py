@@ -189,6 +189,8 @@ def test_a_change_that_wins_the_race_withdraws_the_copy(
     write, write_seconds = _timed(
         lambda: http.patch(path, json={"title": "changed first"}, headers={"If-Match": etag})
     )
+    # The change is in: the index answers now rather than after its delay.
+    index.release()
     answered, _ = publishing()
 
     assert write.status_code == 200
@@ -341,12 +343,14 @@ def test_a_publication_whose_copy_the_recovery_withdrew_meanwhile_publishes_noth
     patient: tuple[httpx.Client, SearchIndex], database: str
 ) -> None:
     http, index = patient
-    index.mode, index.delay = "slow", 3
+    # The index holds the publication's answer until the recovery is done (released), or 20 s.
+    index.mode, index.delay = "slow", 20
     path, etag, pk = _draft(http)
     publishing = _in_background(lambda: http.post(f"{path}publish/", headers={"If-Match": etag}))
     _wait_for_post(index, pk)
     # Run with no grace: the record of the publication still waiting looks left behind.
     manage(database, "withdraw_unpublished_copies", "--older-than", "0", SEARCH_INDEX_URL=index.url)
+    index.release()
     status, _ = publishing()
 
     assert status == 409
