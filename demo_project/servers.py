@@ -298,9 +298,16 @@ class Starting:
     """A server started by ``started()``, which may not answer yet."""
 
     def __init__(
-        self, server: str, base: str, process: subprocess.Popen[bytes], log: IO[str]
+        self,
+        server: str,
+        base: str,
+        process: subprocess.Popen[bytes],
+        log: IO[str],
+        database_url: str,
     ) -> None:
         self.server, self.base, self.process, self.log = server, base, process, log
+        #: The database it serves.
+        self.database_url = database_url
 
     def ready(self, timeout: float = 30) -> str:
         """Its base URL, once its health check answers 200 (within ``timeout`` seconds of
@@ -359,7 +366,7 @@ def started(
             log = stack.enter_context(tempfile.TemporaryFile("w+"))
         process = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=log, stderr=log)
         try:
-            yield Starting(server, f"http://127.0.0.1:{port}", process, log)
+            yield Starting(server, f"http://127.0.0.1:{port}", process, log, database_url)
         finally:
             process.terminate()
             try:

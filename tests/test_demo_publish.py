@@ -24,10 +24,10 @@ import pytest
 from demo_project.servers import (
     PRODUCTION_ARGS,
     PRODUCTION_SERVER,
-    gunicorn,
+    Starting,
     manage,
     scratch_database,
-    serve,
+    started,
 )
 from tests import plain_http
 from tests.conftest import token_in
@@ -63,25 +63,62 @@ def index() -> Iterator[SearchIndex]:
 
 
 @pytest.fixture(scope="module")
-def served(database: str, index: SearchIndex) -> Iterator[tuple[httpx.Client, SearchIndex]]:
-    """The demo as documented, notifying an index whose mode each test sets."""
+def booting(
+    database: str,
+    index: SearchIndex,
+    tmp_path_factory: pytest.TempPathFactory,
+    fresh_sqlite: Callable[[Path], str],
+) -> Iterator[dict[str, Starting]]:
+    """The module's three servers, started together so that they boot at the same time (each
+    fixture below waits for its own): ``served``, ``patient`` and ``refusing``'s."""
+    with SearchIndex() as gone:
+        refused = gone.url
     with ExitStack() as stack:
-        url = database
-        base = stack.enter_context(
-            serve(
-                PRODUCTION_SERVER,
-                url,
-                *PRODUCTION_ARGS,
-                settings="demo_project.settings",
-                SEARCH_INDEX_URL=index.url,
-                SEARCH_INDEX_TIMEOUT=str(TIMEOUT),
-            )
-        )
-        client = stack.enter_context(
-            plain_http.client(
-                base_url=base, headers={"Authorization": token_in(url, "alice")}, timeout=30
-            )
-        )
+        yield {
+            "served": stack.enter_context(
+                started(
+                    PRODUCTION_SERVER,
+                    database,
+                    *PRODUCTION_ARGS,
+                    settings="demo_project.settings",
+                    SEARCH_INDEX_URL=index.url,
+                    SEARCH_INDEX_TIMEOUT=str(TIMEOUT),
+                )
+            ),
+            "patient": stack.enter_context(
+                started(
+                    PRODUCTION_SERVER,
+                    database,
+                    *PRODUCTION_ARGS,
+                    settings="demo_project.settings",
+                    SEARCH_INDEX_URL=index.url,
+                    SEARCH_INDEX_TIMEOUT="60",
+                )
+            ),
+            "refusing": stack.enter_context(
+                started(
+                    "gunicorn",
+                    fresh_sqlite(tmp_path_factory.mktemp("refusing") / "demo.sqlite3"),
+                    "--workers",
+                    "1",
+                    settings="demo_project.settings",
+                    SEARCH_INDEX_URL=refused,
+                    SEARCH_INDEX_TIMEOUT=str(TIMEOUT),
+                )
+            ),
+        }
+
+
+@pytest.fixture(scope="module")
+def served(
+    database: str, index: SearchIndex, booting: dict[str, Starting]
+) -> Iterator[tuple[httpx.Client, SearchIndex]]:
+    """The demo as documented, notifying an index whose mode each test sets."""
+    with plain_http.client(
+        base_url=booting["served"].ready(),
+        headers={"Authorization": token_in(database, "alice")},
+        timeout=30,
+    ) as client:
         yield client, index
 
 
@@ -203,25 +240,16 @@ def test_a_change_that_wins_the_race_withdraws_the_copy(
     assert index.requests("DELETE").count(pk) == 1
 
 
-def test_publish_to_a_refusing_index_is_502_at_once(
-    tmp_path: Path, fresh_sqlite: Callable[[Path], str]
-) -> None:
-    with SearchIndex() as gone:
-        url = gone.url
-    database_url = fresh_sqlite(tmp_path / "demo.sqlite3")
-    with (
-        gunicorn(
-            database_url,
-            "--workers",
-            "1",
-            settings="demo_project.settings",
-            SEARCH_INDEX_URL=url,
-            SEARCH_INDEX_TIMEOUT=str(TIMEOUT),
-        ) as base,
-        plain_http.client(
-            base_url=base, headers={"Authorization": token_in(database_url, "alice")}, timeout=30
-        ) as http,
-    ):
+def test_publish_to_a_refusing_index_is_502_at_once(booting: dict[str, Starting]) -> None:
+    # gunicorn, one worker, on a database of its own, sending copies to a port that nothing
+    # listens on.
+    refusing = booting["refusing"]
+    database_url = refusing.database_url
+    with plain_http.client(
+        base_url=refusing.ready(),
+        headers={"Authorization": token_in(database_url, "alice")},
+        timeout=30,
+    ) as http:
         path, etag, _ = _draft(http)
         response, seconds = _timed(lambda: http.post(f"{path}publish/", headers={"If-Match": etag}))
         assert response.status_code == 502
@@ -234,21 +262,15 @@ def test_publish_to_a_refusing_index_is_502_at_once(
 
 
 @pytest.fixture(scope="module")
-def patient(database: str, index: SearchIndex) -> Iterator[tuple[httpx.Client, SearchIndex]]:
+def patient(
+    database: str, index: SearchIndex, booting: dict[str, Starting]
+) -> Iterator[tuple[httpx.Client, SearchIndex]]:
     """The demo as documented, waiting long for the index: time to kill the worker."""
-    with (
-        serve(
-            PRODUCTION_SERVER,
-            database,
-            *PRODUCTION_ARGS,
-            settings="demo_project.settings",
-            SEARCH_INDEX_URL=index.url,
-            SEARCH_INDEX_TIMEOUT="60",
-        ) as base,
-        plain_http.client(
-            base_url=base, headers={"Authorization": token_in(database, "alice")}, timeout=30
-        ) as client,
-    ):
+    with plain_http.client(
+        base_url=booting["patient"].ready(),
+        headers={"Authorization": token_in(database, "alice")},
+        timeout=30,
+    ) as client:
         yield client, index
 
 
