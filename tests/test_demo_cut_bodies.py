@@ -19,6 +19,7 @@ import struct
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from demo_project.servers import DOCUMENTED_ARGS, SERVERS, serve
+from demo_project.servers import DOCUMENTED_ARGS, SERVERS, Starting, started
 from tests.conftest import token_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.timed, pytest.mark.own_database]
@@ -62,24 +63,35 @@ class Served:
         return self.log.read_text()
 
 
+@pytest.fixture(scope="module")
+def booting(
+    tmp_path_factory: pytest.TempPathFactory, fresh_sqlite: Callable[[Path], str]
+) -> Iterator[dict[str, tuple[Starting, Path]]]:
+    """Both servers, each on a database and a log of its own, started together so that they
+    boot at the same time; each ``served`` waits for its own. Each with its database file."""
+    with ExitStack() as stack:
+        starting = {}
+        for server in SERVERS:
+            directory = tmp_path_factory.mktemp(f"cut-{server}")
+            url = fresh_sqlite(directory / "demo.sqlite3")
+            # Appended to by the server, read by the test through a file of its own.
+            log = stack.enter_context((directory / "server.log").open("a+"))
+            one = stack.enter_context(started(server, url, *DOCUMENTED_ARGS[server], log=log))
+            starting[server] = (one, directory / "demo.sqlite3")
+        yield starting
+
+
 @pytest.fixture(scope="module", params=SERVERS)
-def served(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    fresh_sqlite: Callable[[Path], str],
-) -> Iterator[Served]:
+def served(request: pytest.FixtureRequest, booting: dict[str, tuple[Starting, Path]]) -> Served:
     server = request.param
-    directory = tmp_path_factory.mktemp(f"cut-{server}")
-    url = fresh_sqlite(directory / "demo.sqlite3")
-    args = DOCUMENTED_ARGS[server]
-    # Appended to by the server, read by the test through a file of its own.
-    with (
-        (directory / "server.log").open("a+") as log,
-        serve(server, url, *args, log=log) as base,
-    ):
-        yield Served(
-            server, base, directory / "demo.sqlite3", token_in(url, "alice"), Path(log.name)
-        )
+    starting, database = booting[server]
+    return Served(
+        server,
+        starting.ready(),
+        database,
+        token_in(starting.database_url, "alice"),
+        Path(starting.log.name),
+    )
 
 
 def _head(served: Served, method: str, path: str, length: int, **headers: str) -> bytes:
