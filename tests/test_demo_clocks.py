@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from demo_project.servers import gunicorn
+from demo_project.servers import started
 from tests import plain_http
 from tests.test_demo_concurrency import SETTINGS, alice_token, database_for_servers
 
@@ -53,13 +53,17 @@ def servers(database_url: str) -> Iterator[dict[float, str]]:
     # A constant offset: the monotonic clock moves by it too, which no timer minds.
     assert LIBFAKETIME, "CI installs libfaketime: .ci/run"
     with ExitStack() as stack:
-        urls = {}
+        # All three started, then waited for: they boot together.
+        starting = {}
         for offset in (0.0, -0.5, 0.5):
             shifted = {"LD_PRELOAD": LIBFAKETIME[0], "FAKETIME": f"{offset:+}"} if offset else {}
-            urls[offset] = stack.enter_context(
-                gunicorn(database_url, "--workers", "2", settings=SETTINGS, **shifted)
+            starting[offset] = stack.enter_context(
+                started("gunicorn", database_url, "--workers", "2", settings=SETTINGS, **shifted)
             )
-        yield urls
+        # On exit, all are told to stop before any is waited for.
+        for one in starting.values():
+            stack.callback(one.process.terminate)
+        yield {offset: one.ready() for offset, one in starting.items()}
 
 
 @pytest.fixture
