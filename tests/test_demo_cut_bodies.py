@@ -78,6 +78,9 @@ def booting(
             log = stack.enter_context((directory / "server.log").open("a+"))
             one = stack.enter_context(started(server, url, *DOCUMENTED_ARGS[server], log=log))
             starting[server] = (one, directory / "demo.sqlite3")
+        # On exit, all are told to stop before any is waited for.
+        for one, _ in starting.values():
+            stack.callback(one.process.terminate)
         yield starting
 
 

@@ -79,6 +79,9 @@ def served() -> Iterator[tuple[PostgresCluster, dict[str, httpx.Client]]]:
             stack.enter_context(started(server, url, *DOCUMENTED_ARGS[server]))
             for server in SERVERS
         ]
+        # On exit, all are told to stop before any is waited for.
+        for one in starting:
+            stack.callback(one.process.terminate)
         clients = {}
         for server, one in zip(SERVERS, starting, strict=True):
             base = one.ready()

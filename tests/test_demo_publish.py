@@ -74,7 +74,7 @@ def booting(
     with SearchIndex() as gone:
         refused = gone.url
     with ExitStack() as stack:
-        yield {
+        starting = {
             "served": stack.enter_context(
                 started(
                     PRODUCTION_SERVER,
@@ -107,6 +107,10 @@ def booting(
                 )
             ),
         }
+        # On exit, all are told to stop before any is waited for.
+        for one in starting.values():
+            stack.callback(one.process.terminate)
+        yield starting
 
 
 @pytest.fixture(scope="module")
