@@ -777,3 +777,20 @@ def test_the_descriptions_the_runtime_declares_are_translated() -> None:
     for mine, theirs in headers:
         assert mine["name"] == theirs["name"]
         assert mine["description"] != theirs["description"], mine["name"]
+
+
+def test_the_problem_components_are_in_each_schemas_own_language() -> None:
+    # The components are built once for each language: a schema asked for in German after
+    # one in English says the German meaning, and English again after it.
+    view = keyed_conditional_view(ProblemAutoSchema())
+
+    def description() -> str:
+        document = schema_of(view, "posts/{id}/")
+        return str(document["components"]["schemas"]["PreconditionFailedProblem"]["description"])
+
+    english = description()
+    with translation.override("de"):
+        german = description()
+    assert english.startswith("A precondition")
+    assert german.startswith("Eine Vorbedingung")
+    assert description() == english

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from typing import Any, Protocol
 
+from django.core.signals import setting_changed
+from django.utils.translation import get_language
 from drf_spectacular.plumbing import ResolvedComponent
 
 from ..catalog import problem_types
@@ -266,10 +268,33 @@ def component_name(code: str) -> str:
     return f"{_pascal_case(code)}Problem"
 
 
+#: ``problem_components()`` by language and declared classes: a schema asks for it for each
+#: error response of each operation, and building it raises every declared class once.
+_COMPONENTS: dict[tuple[Any, ...], dict[str, ProblemComponent]] = {}
+
+
 def problem_components() -> dict[str, ProblemComponent]:
     """The component of every problem code whose bodies have members of their own, by code:
     every declared ``ProblemException`` subclass (the library's and the project's), and DRF's
-    invalid content, whose members DRF cannot declare."""
+    invalid content, whose members DRF cannot declare. Built once for each language and set of
+    declared classes (their meanings are translated), and again after a setting changes."""
+    key = (get_language(), tuple(declared_problem_types().items()))
+    found = _COMPONENTS.get(key)
+    if found is None:
+        if len(_COMPONENTS) >= 32:
+            _COMPONENTS.clear()
+        found = _COMPONENTS[key] = _build_problem_components()
+    return dict(found)
+
+
+def _forget_components(**kwargs: Any) -> None:
+    _COMPONENTS.clear()
+
+
+setting_changed.connect(_forget_components)
+
+
+def _build_problem_components() -> dict[str, ProblemComponent]:
     found = {
         code: ProblemComponent.of_class(problem)
         for code, problem in declared_problem_types().items()
