@@ -318,7 +318,8 @@ def test_an_exhausted_pool_is_503_with_retry_after_never_500(
     database_url, token = on_test_database
     draft = Article.objects.get(title="Alice's draft")
     with (
-        # Publishing holds the pool's one connection while the index takes its time.
+        # Publishing holds the pool's one connection while the index holds its answer: until
+        # the test has timed the waits and releases it, or 4 s.
         SearchIndex(mode="slow", delay=4) as index,
         serve(
             "gunicorn",
@@ -340,6 +341,7 @@ def test_an_exhausted_pool_is_503_with_retry_after_never_500(
         started = time.monotonic()
         waited = [http.get(path) for path in ("/api/articles/1/", "/api/health/")]
         elapsed = time.monotonic() - started
+        index.release()
         published = publishing()
         after = http.get("/api/articles/1/")
 
