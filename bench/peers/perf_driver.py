@@ -12,7 +12,11 @@ gives every side the same connection settings whatever its own say: ``none`` (pe
 or seconds, checked before reuse; on SQLite the database file is then put in WAL mode as well.
 Unset, each project runs with its settings as shipped. PERF_PROFILE=OP[,OP...] profiles those
 request types' timed rounds with cProfile and prints their top frames on stderr, sorted by
-PERF_PROFILE_SORT (cumulative unless set).
+PERF_PROFILE_SORT (cumulative unless set). PERF_WITHOUT_MIDDLEWARE=NAME[,NAME...] leaves those
+middleware classes (by class name) out of the project's settings. PERF_LAYERS=1 adds to each
+request type the mean µs per request spent inside Django's ``get_response`` and inside the view's
+``dispatch``, ``initial``, ``handle_exception`` and ``finalize_response`` (the outermost call of
+each, the view's own overrides included).
 """
 
 from __future__ import annotations
@@ -47,6 +51,9 @@ def same_connection_settings(value: str) -> None:
 
 if os.environ.get("PERF_CONN_MAX_AGE"):
     same_connection_settings(os.environ["PERF_CONN_MAX_AGE"])
+if os.environ.get("PERF_WITHOUT_MIDDLEWARE"):
+    left_out = set(os.environ["PERF_WITHOUT_MIDDLEWARE"].split(","))
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m.rsplit(".", 1)[-1] not in left_out]
 if os.environ.get("PERF_DATABASE_NAME"):
     settings.DATABASES["default"]["TEST"] = {"NAME": os.environ["PERF_DATABASE_NAME"]}
 
@@ -96,6 +103,45 @@ def call(
     if hasattr(chunks, "close"):
         chunks.close()
     return out["status"], out["headers"], payload
+
+
+#: The steps PERF_LAYERS times: Django's handler, and the view's methods, outermost call only.
+VIEW_LAYERS = ("dispatch", "initial", "handle_exception", "finalize_response")
+layer_times: dict[str, float] = {}
+
+
+def time_layers(paths: list[str]) -> None:
+    """Wrap Django's ``get_response`` and each view class's layers (that serves ``paths``) so
+    that the time inside each adds up in ``layer_times``."""
+    from django.urls import resolve
+
+    def timed(label: str, method: Any) -> Any:
+        depth = [0]
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            depth[0] += 1
+            started = time.perf_counter()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+                if depth[0] == 0:
+                    layer_times[label] = layer_times.get(label, 0.0) + (
+                        time.perf_counter() - started
+                    )
+
+        return wrapper
+
+    # The application was made already: its handler calls get_response as an attribute.
+    application.get_response = timed("get_response", application.get_response)
+    wrapped = set()
+    for path in paths:
+        view_class = getattr(resolve(path.split("?")[0]).func, "cls", None)
+        if view_class is None or view_class in wrapped:
+            continue
+        wrapped.add(view_class)
+        for name in VIEW_LAYERS:
+            setattr(view_class, name, timed(name, getattr(view_class, name)))
 
 
 def prepare_database() -> str | None:
@@ -156,6 +202,8 @@ def measure(rounds: int) -> dict[str, dict[str, Any]]:
         ),
         "get_then_patch_200": (patch_ok, 200),
     }
+    if os.environ.get("PERF_LAYERS"):
+        time_layers([detail, "/api/articles/"])
     profiled = set(filter(None, os.environ.get("PERF_PROFILE", "").split(",")))
     result = {}
     for name, (fn, want) in ops.items():
@@ -171,6 +219,7 @@ def measure(rounds: int) -> dict[str, dict[str, Any]]:
         with connection.execute_wrapper(count):
             st = fn()[0]
         profiler = cProfile.Profile() if name in profiled else None
+        layer_times.clear()
         times, cpu_times = [], []
         for _ in range(rounds):
             c0, t0 = time.process_time(), time.perf_counter()
@@ -194,6 +243,10 @@ def measure(rounds: int) -> dict[str, dict[str, Any]]:
             "status": st,
             "expected": want,
         }
+        if layer_times:
+            result[name]["layers_us"] = {
+                label: round(total / rounds * 1e6, 1) for label, total in layer_times.items()
+            }
     return result
 
 
