@@ -118,12 +118,17 @@ def served(
     database: str, index: SearchIndex, booting: dict[str, Starting]
 ) -> Iterator[tuple[httpx.Client, SearchIndex]]:
     """The demo as documented, notifying an index whose mode each test sets."""
-    with plain_http.client(
-        base_url=booting["served"].ready(),
+    with as_alice(booting["served"], database) as client:
+        yield client, index
+
+
+def as_alice(server: Starting, database: str) -> httpx.Client:
+    """A client of ``server``, once it answers, signed in as alice with her token."""
+    return plain_http.client(
+        base_url=server.ready(),
         headers={"Authorization": token_in(database, "alice")},
         timeout=30,
-    ) as client:
-        yield client, index
+    )
 
 
 def _draft(http: httpx.Client) -> tuple[str, str, int]:
@@ -270,11 +275,7 @@ def patient(
     database: str, index: SearchIndex, booting: dict[str, Starting]
 ) -> Iterator[tuple[httpx.Client, SearchIndex]]:
     """The demo as documented, waiting long for the index: time to kill the worker."""
-    with plain_http.client(
-        base_url=booting["patient"].ready(),
-        headers={"Authorization": token_in(database, "alice")},
-        timeout=30,
-    ) as client:
+    with as_alice(booting["patient"], database) as client:
         yield client, index
 
 
