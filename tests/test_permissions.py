@@ -662,6 +662,19 @@ def test_a_list_whose_hiding_rule_has_no_filter_is_refused_not_shown(
         basic_client("bob").get("/posts/")
 
 
+def test_a_list_whose_rule_has_no_filter_but_hides_nothing_is_shown(
+    users: dict[str, User], alices_post: Post
+) -> None:
+    # A rule without a filter that answers 403 rather than hiding leaves nothing to filter out.
+    view = type("TitledPosts", (FilteredPosts,), {"permission_classes": [TitledOnly]})
+    module = types.ModuleType("urlconf_of_a_list_that_hides_nothing")
+    module.urlpatterns = [path("posts/", view.as_view({"get": "list"}))]  # type: ignore[attr-defined]
+    with override_settings(ROOT_URLCONF=module):
+        response = basic_client("bob").get("/posts/")
+    assert response.status_code == 200, response.content
+    assert alices_post.pk in [post["id"] for post in response.json()["results"]]
+
+
 # ---------------------------------------------------------------------------------------------
 # One definition: the decision and the description are read from the same rules
 
