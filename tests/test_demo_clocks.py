@@ -28,7 +28,7 @@ import pytest
 
 from demo_project.servers import started
 from tests import plain_http
-from tests.test_demo_concurrency import SETTINGS, alice_token, database_for_servers
+from tests.test_demo_concurrency import SETTINGS, alice_token, servers_database
 
 ROUNDS = 20
 LIBFAKETIME = sorted(str(p) for p in Path("/usr/lib").glob("*/faketime/libfaketimeMT.so.1"))
@@ -36,13 +36,7 @@ LIBFAKETIME = sorted(str(p) for p in Path("/usr/lib").glob("*/faketime/libfaketi
 pytestmark = [pytest.mark.slow, pytest.mark.timed, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module")
-def database_url(
-    tmp_path_factory: pytest.TempPathFactory,
-    fresh_sqlite: Callable[..., str],
-    django_db_setup: None,
-) -> str:
-    return database_for_servers(tmp_path_factory.mktemp("clocks"), fresh_sqlite)
+database_url = servers_database("clocks")
 
 
 @pytest.fixture(scope="module")

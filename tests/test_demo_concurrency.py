@@ -92,13 +92,21 @@ def served(tmp_path: Path, fresh_sqlite: Callable[..., str]) -> Iterator[Served]
         yield served_as_alice(base_url, token)
 
 
-@pytest.fixture(scope="module")
-def database_url(
-    tmp_path_factory: pytest.TempPathFactory,
-    fresh_sqlite: Callable[..., str],
-    django_db_setup: None,
-) -> str:
-    return database_for_servers(tmp_path_factory.mktemp("race"), fresh_sqlite)
+def servers_database(name: str) -> Any:
+    """A module's ``database_url`` fixture: ``database_for_servers`` in a directory ``name``."""
+
+    @pytest.fixture(scope="module")
+    def database_url(
+        tmp_path_factory: pytest.TempPathFactory,
+        fresh_sqlite: Callable[..., str],
+        django_db_setup: None,
+    ) -> str:
+        return database_for_servers(tmp_path_factory.mktemp(name), fresh_sqlite)
+
+    return database_url
+
+
+database_url = servers_database("race")
 
 
 @pytest.fixture(scope="module")
