@@ -7,10 +7,11 @@ TEST_EXTRAS ?= dev
 PIP_EXTRA ?=
 PYTEST_ARGS ?=
 # pytest-xdist processes for the tests not marked timed, each with its own databases, files and
-# ports: one a core. The in-process tests run first, then those that start servers (slow). The
-# timed ones (deadlines, p99s, changes in one second over real servers) run last, in one
-# process, with the cores to themselves. 0 runs the whole suite in one process (output with
-# -s, a debugger).
+# ports: one a core. The timed tests (deadlines, p99s, changes in one second) run in one process
+# at normal priority, and the in-process tests alongside them at the lowest (nice 19): the timed
+# ones mostly wait on their deadlines and servers, and the others take the CPU they leave. Then
+# the tests that start servers (slow). 0 runs the whole suite in one process (output with -s,
+# a debugger).
 PYTEST_WORKERS ?= 2
 # Tests left out, as a marker expression: CI's PostgreSQL run leaves out own_database, which
 # its SQLite run has run as they are (.ci/run).
@@ -61,14 +62,22 @@ demo-reset: $(VENV)/.installed-demo,postgres
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 
-# pytest's status 5 is "no test selected": PYTEST_ARGS may name files of one kind only.
+# pytest's status 5 is "no test selected": PYTEST_ARGS may name files of one kind only. The
+# in-process tests' output is shown after the timed ones', whole. bash, not sh: a command sh
+# puts in the background ignores Ctrl-C, which would leave those tests running.
+test: SHELL := bash
 test: $(VENV)/.installed-$(TEST_EXTRAS)
 ifeq ($(PYTEST_WORKERS),0)
 	$(BIN)/python -m pytest $(if $(LEAVE_OUT),-m "not ($(LEAVE_OUT))") $(PYTEST_ARGS)
 else
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not slow and not timed$(KEEP)" $(PYTEST_ARGS) || [ $$? = 5 ]
+	@echo "the tests that start no server run alongside, at nice 19; their output comes after"
+	@inprocess=$$(mktemp); \
+	(trap - INT; exec nice -n 19 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) \
+		-m "not slow and not timed$(KEEP)" $(PYTEST_ARGS)) >"$$inprocess" 2>&1 & \
+	$(BIN)/python -m pytest -m "timed$(KEEP)" $(PYTEST_ARGS) || [ $$? = 5 ]; timed=$$?; \
+	wait $$!; status=$$?; cat "$$inprocess"; rm -f "$$inprocess"; \
+	[ $$timed = 0 ] && { [ $$status = 0 ] || [ $$status = 5 ]; }
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "slow and not timed$(KEEP)" $(PYTEST_ARGS) || [ $$? = 5 ]
-	$(BIN)/python -m pytest -m "timed$(KEEP)" $(PYTEST_ARGS) || [ $$? = 5 ]
 endif
 
 lint: $(VENV)/.installed-dev

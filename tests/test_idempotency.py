@@ -414,6 +414,7 @@ def test_a_retried_conditional_write_replays_instead_of_failing_412(
 
 
 @pytest.mark.postgres
+@pytest.mark.timed
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("atomic", "lease", "retry_after"),

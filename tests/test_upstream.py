@@ -90,6 +90,7 @@ def post(request: pytest.FixtureRequest) -> Callable[[str], Any]:
     return _post_with(request.param)
 
 
+@pytest.mark.timed
 @pytest.mark.parametrize("mode", ["stall", "late", "trickle"])
 def test_an_index_that_does_not_finish_in_time_is_504_at_the_deadline(
     post: Callable[[str], Any], mode: str
@@ -102,6 +103,7 @@ def test_an_index_that_does_not_finish_in_time_is_504_at_the_deadline(
     assert DEADLINE * 0.9 <= elapsed < DEADLINE + SLACK, elapsed
 
 
+@pytest.mark.timed
 def test_an_answer_that_ends_in_time_is_returned_in_full(post: Callable[[str], Any]) -> None:
     with SearchIndex("slow", delay=DEADLINE / 4) as index:
         response = post(index.url)
@@ -109,6 +111,7 @@ def test_an_answer_that_ends_in_time_is_returned_in_full(post: Callable[[str], A
     assert response.json()["indexed"] is True
 
 
+@pytest.mark.timed
 def test_a_connection_closed_mid_answer_is_502_at_once(post: Callable[[str], Any]) -> None:
     with SearchIndex("close") as index:
         started = time.monotonic()
@@ -118,6 +121,7 @@ def test_a_connection_closed_mid_answer_is_502_at_once(post: Callable[[str], Any
     assert time.monotonic() - started < DEADLINE
 
 
+@pytest.mark.timed
 def test_a_refused_connection_is_502_at_once(post: Callable[[str], Any]) -> None:
     with SearchIndex() as index:
         url = index.url
