@@ -675,6 +675,32 @@ def test_a_list_whose_rule_has_no_filter_but_hides_nothing_is_shown(
     assert alices_post.pk in [post["id"] for post in response.json()["results"]]
 
 
+class Filtered(permissions.Permission):
+    """Declares the filter of the object-level tests it defines: none."""
+
+    def object_filter(self, request: Any, view: Any) -> Q:
+        return Q()
+
+
+class ReadsTitles(Filtered):
+    """Judges requests only; its test of titles has no filter of its own."""
+
+    rules = (Rule("allows"),)
+
+    def titled(self, request: Any, view: Any, obj: Any) -> bool:
+        return bool(obj.title)
+
+
+def test_an_instance_with_rules_of_its_own_is_judged_by_them_not_by_its_class() -> None:
+    # What HiddenFilter asks on every lookup is worked out once per class and its rules.
+    assert ReadsTitles().unfiltered_rules() == []
+    own = ReadsTitles()
+    own.rules = (Rule("titled", OBJECT),)  # type: ignore[misc]
+    assert own.unfiltered_rules() == ["ReadsTitles"]
+    assert ReadsTitles().unfiltered_rules() == []
+    assert own.unfiltered_rules() == ["ReadsTitles"]
+
+
 # ---------------------------------------------------------------------------------------------
 # One definition: the decision and the description are read from the same rules
 
