@@ -701,6 +701,23 @@ def test_an_instance_with_rules_of_its_own_is_judged_by_them_not_by_its_class() 
     assert own.unfiltered_rules() == ["ReadsTitles"]
 
 
+class RulesOfTheInstance(ReadsTitles):
+    """Its rules depend on the instance (``rules_for``): a strict one judges titles."""
+
+    strict = False
+
+    def rules_for(self, method: str) -> tuple[Rule, ...]:
+        return (Rule("titled", OBJECT),) if self.strict else ()
+
+
+def test_rules_read_off_the_instance_are_read_off_each_instance() -> None:
+    strict = RulesOfTheInstance()
+    strict.strict = True
+    assert RulesOfTheInstance().unfiltered_rules() == []
+    assert strict.unfiltered_rules() == ["RulesOfTheInstance"]
+    assert RulesOfTheInstance().unfiltered_rules() == []
+
+
 # ---------------------------------------------------------------------------------------------
 # One definition: the decision and the description are read from the same rules
 

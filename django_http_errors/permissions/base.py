@@ -4,6 +4,7 @@ declare."""
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.http import Http404
@@ -32,6 +33,12 @@ if TYPE_CHECKING:
 COMPOSITIONS: dict[str, Any] = {}
 #: Every problem type a permission class declares, by code (``Permission.__init_subclass__``).
 _DECLARED: dict[str, type[Permission]] = {}
+#: ``unfiltered_rules()`` by permission class, with the ``rules`` it was worked out from, for
+#: the classes whose answer nothing but their class and rules decides (``HiddenFilter`` asks it
+#: of every permission on every lookup); an instance with rules of its own is worked out afresh.
+_UNFILTERED: weakref.WeakKeyDictionary[type, tuple[object, list[str]]] = weakref.WeakKeyDictionary()
+#: What ``unfiltered_rules()`` reads that a subclass may override to read off its instance.
+_RULE_READERS = ("rules_for", "judges_objects", "rule_name")
 
 
 def compose(operator: str, *operands: Any) -> type[Permission]:
@@ -138,6 +145,18 @@ class Permission(ObjectFilters, drf_permissions.BasePermission, metaclass=Permis
     def rule_name(self) -> str:
         """The name of this rule in messages: its class's."""
         return type(self).__name__
+
+    def unfiltered_rules(self) -> list[str]:
+        # Worked out once per class and rules where only they decide it: the class overrides
+        # none of _RULE_READERS (rules_for() may depend on the instance), nor does the instance.
+        cls, rules = type(self), self.rules
+        own = vars(self)
+        if any(getattr(cls, n) is not getattr(Permission, n) or n in own for n in _RULE_READERS):
+            return super().unfiltered_rules()
+        known = _UNFILTERED.get(cls)
+        if known is None or known[0] is not rules:
+            known = _UNFILTERED[cls] = (rules, super().unfiltered_rules())
+        return list(known[1])
 
     def denial(self, request: Any, view: Any) -> Denial | None:
         """``None`` when the view-level rules allow the request, else the first one's denial."""

@@ -4,7 +4,6 @@ hides: the part of ``Permission`` that speaks to the database."""
 from __future__ import annotations
 
 import operator
-import weakref
 from collections.abc import Iterable
 from functools import reduce
 from typing import Any
@@ -19,12 +18,6 @@ from .rules import OBJECT, Refusal, Rule
 #: does (Django answers an empty ``pk__in`` without asking the database).
 EVERY_OBJECT = Q()
 NO_OBJECT = Q(pk__in=[])
-
-#: ``unfiltered_rules()`` by permission class, with the ``rules`` it was worked out from: it
-#: reads nothing else of an instance (its rules, the tests and filters its class defines), and
-#: ``HiddenFilter`` asks it of every permission on every lookup. An instance that carries rules
-#: of its own is worked out afresh.
-_UNFILTERED: weakref.WeakKeyDictionary[type, tuple[object, list[str]]] = weakref.WeakKeyDictionary()
 
 
 class ObjectFilters:
@@ -99,13 +92,6 @@ class ObjectFilters:
         the inherited filter is another rule's. ``HiddenFilter`` can leave out what a
         permission hides only when this is empty.
         """
-        cls, rules = type(self), getattr(self, "rules", None)
-        known = _UNFILTERED.get(cls)
-        if known is None or known[0] is not rules:
-            known = _UNFILTERED[cls] = (rules, self._unfiltered_rules())
-        return list(known[1])
-
-    def _unfiltered_rules(self) -> list[str]:
         if not self.judges_objects():
             return []
         cls = type(self)
