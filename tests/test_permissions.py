@@ -676,7 +676,7 @@ def test_a_list_whose_rule_has_no_filter_but_hides_nothing_is_shown(
 
 
 class Filtered(permissions.Permission):
-    """Declares the filter of the object-level tests it defines: none."""
+    """Declares an object filter, the filter of the object-level tests defined with it."""
 
     def object_filter(self, request: Any, view: Any) -> Q:
         return Q()
