@@ -6,6 +6,7 @@ ConditionalUpdateMixin itself is tested on the test app's views in ``tests/test_
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -45,6 +46,61 @@ def test_401_403_404_come_before_412(
 
 def test_post_to_the_collection_needs_no_precondition(as_user: Callable[[str], Client]) -> None:
     assert write(as_user("alice"), "POST", "/api/articles/", {"title": "x"}).status_code == 201
+
+
+# A revalidation's lookup (get_revalidation_queryset): the article without its owner
+
+
+def article_reads(client: Client, path: str, **headers: str) -> tuple[Any, list[str]]:
+    """The answer to a GET, and the statements that read articles or users for it."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, headers=headers)
+    reads = [sql for sql in data_queries(queries) if "articles_article" in sql]
+    return response, reads
+
+
+def test_a_read_without_validators_joins_the_owner(article: Article) -> None:
+    response, reads = article_reads(Client(), url(article))
+    assert response.status_code == 200
+    assert response.json()["owner"] == "alice"
+    assert len(reads) == 1 and "JOIN" in reads[0].upper(), reads
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "alice"])
+def test_a_revalidation_answered_304_reads_no_owner(
+    as_user: Callable[[str], Client], article: Article, draft: Article, reader: str
+) -> None:
+    # Alice's own draft is hers by its owner_id; the published article is anyone's.
+    client, shown = (Client(), article) if reader == "anonymous" else (as_user("alice"), draft)
+    response, reads = article_reads(client, url(shown), **{"If-None-Match": etag_of(shown)})
+    assert response.status_code == 304
+    assert len(reads) == 1 and "JOIN" not in reads[0].upper(), reads
+
+
+def test_a_revalidation_of_a_hidden_draft_is_404_as_without_validators(
+    as_user: Callable[[str], Client], draft: Article
+) -> None:
+    response, _ = article_reads(as_user("bob"), url(draft), **{"If-None-Match": etag_of(draft)})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"If-None-Match": '"stale"'}, {"If-Modified-Since": OLD_DATE}],
+    ids=["if-none-match", "if-modified-since"],
+)
+def test_a_revalidation_answered_200_loads_the_owner_the_body_shows(
+    article: Article, headers: dict[str, str]
+) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(url(article), headers=headers)
+    assert response.status_code == 200
+    assert response.json()["owner"] == "alice"
+    assert response["ETag"] == etag_of(article)
+    # The lookup without the join, then the owner the serializer reads: one query more.
+    lookup, owner = data_queries(queries)
+    assert "articles_article" in lookup and "JOIN" not in lookup.upper(), lookup
+    assert "auth_user" in owner and "articles_article" not in owner, owner
 
 
 # publish: a custom action

@@ -13,7 +13,13 @@ from rest_framework.mixins import CreateModelMixin, ListModelMixin, RetrieveMode
 from rest_framework.request import Request
 from rest_framework.viewsets import ViewSetMixin
 
-from django_http_errors.http_names import ETAG, READ_METHODS, SAFE_METHODS
+from django_http_errors.http_names import (
+    ETAG,
+    IF_MODIFIED_SINCE,
+    IF_NONE_MATCH,
+    READ_METHODS,
+    SAFE_METHODS,
+)
 from django_http_errors.internals import (
     answer_in_handlers_place,
     django_request,
@@ -45,6 +51,8 @@ class _Conditions:
     #: The object looked up: a read's handler gets it without a second query, and a PATCH's
     #: answer describes its new state.
     looked_up: Any = None
+    #: The lookup under way is a revalidation's (``get_revalidation_queryset()``).
+    revalidating: bool = False
     #: The serializer of a create, whose instance a 201's validators describe.
     serializer: Any = None
     #: The object whose row the write claimed (compare-and-swap), ``None`` before.
@@ -95,6 +103,7 @@ class ViewPreconditions(ViewValidators, ViewWiring):
         conditions = self._conditions
         if self.request.method in READ_METHODS and conditions.looked_up is not None:
             return conditions.looked_up
+        conditions.revalidating = self._revalidates()
         try:
             obj = super().get_object()
         except OverflowError as exc:
@@ -102,17 +111,43 @@ class ViewPreconditions(ViewValidators, ViewWiring):
             # Django 4.2's SQLite backend raises this instead (fixed in Django 5.0).
             model = self.get_queryset().model
             raise not_found(model._meta.object_name) from exc
+        finally:
+            conditions.revalidating = False
         self.check_preconditions(obj)
         conditions.looked_up = obj
         return obj
 
     def filter_queryset(self, queryset: Any) -> Any:
         """DRF's filters; an unsafe request reads its lookup, which decides its preconditions,
-        from the database it writes to, not from a replica's stale row."""
+        from the database it writes to, not from a replica's stale row; a revalidation looks
+        its object up in ``get_revalidation_queryset()``."""
         queryset = super().filter_queryset(queryset)
-        if self.request.method not in SAFE_METHODS and isinstance(queryset, QuerySet):
+        if not isinstance(queryset, QuerySet):
+            return queryset
+        if self.request.method not in SAFE_METHODS:
             return queryset.using(router.db_for_write(queryset.model))
+        if self._conditions.revalidating:
+            return self.get_revalidation_queryset(queryset)
         return queryset
+
+    def get_revalidation_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """The object's lookup, filtered, for a GET or HEAD of it that carries
+        ``If-None-Match`` or ``If-Modified-Since``: a cache's revalidation, mostly answered
+        304, which needs only what the ETag, ``Last-Modified`` and the object permissions
+        read. ``queryset`` itself by default; return ``queryset.select_related(None)`` (or
+        ``.prefetch_related(None)``) to leave the related rows out of it. Should the answer be
+        200 after all, the serializer loads each relation it reads, one query each.
+        """
+        return queryset
+
+    def _revalidates(self) -> bool:
+        """Whether this request is a revalidation of the object (a read with validators)."""
+        if self.request.method not in READ_METHODS:
+            return False
+        if getattr(self, "action", None) not in (None, "retrieve"):
+            return False
+        headers = self.request.headers
+        return IF_NONE_MATCH in headers or IF_MODIFIED_SINCE in headers
 
     def check_preconditions(self, obj: Any) -> None:
         """Decide 304, or raise 412 or 428, for ``obj``; a read's validators are kept."""
