@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import copy
+import fcntl
 import io
 import json
 import os
@@ -174,19 +175,38 @@ def write(client: Client, method: str, path: str, data: Any = None, **headers: s
     return send(path, body, content_type="application/json", headers=headers)
 
 
+#: A directory the processes of one ``make test`` share (its three pytest runs, and their
+#: xdist workers): the seeded files are made there once for all of them.
+SEEDED_DIR = "DEMO_SEEDED_DIR"
+
+
 @pytest.fixture(scope="session")
 def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     """The demo's SQLite file, migrated and seeded once per run for each settings module a
-    server runs with (their password hasher must verify the seeded passwords), to copy."""
+    server runs with (their password hasher must verify the seeded passwords), to copy.
+
+    Made once for every process of the run: in ``DEMO_SEEDED_DIR`` when ``make test`` names
+    one, else in the run's temporary directory, which xdist's workers share. The first process
+    to want a file makes it under a lock; the others wait for it, then copy it.
+    """
+    base = tmp_path_factory.getbasetemp()
+    run = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    shared = Path(os.environ.get(SEEDED_DIR) or run)
     made: dict[str, Path] = {}
 
     def _seeded(settings: str) -> Path:
         if settings not in made:
-            path = tmp_path_factory.mktemp("seeded") / "db.sqlite3"
-            sqlite_database(path, settings=settings)
-            # Last-Modified is withheld during the second of the last change; the seeded
-            # articles' second is over before any server answers.
-            time.sleep(max(0.0, 1 - time.time() % 1))
+            path = shared / f"seeded-{settings}.sqlite3"
+            with (shared / f"seeded-{settings}.lock").open("w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if not path.exists():
+                    building = tmp_path_factory.mktemp("seeded") / "db.sqlite3"
+                    sqlite_database(building, settings=settings)
+                    # Last-Modified is withheld during the second of the last change; the
+                    # seeded articles' second is over before any server answers.
+                    time.sleep(max(0.0, 1 - time.time() % 1))
+                    shutil.copyfile(building, path.with_suffix(".part"))
+                    path.with_suffix(".part").replace(path)
             made[settings] = path
         return made[settings]
 
