@@ -64,8 +64,9 @@ demo-reset: $(VENV)/.installed-demo,postgres
 
 # pytest's status 5 is "no test selected": PYTEST_ARGS may name files of one kind only. The
 # in-process tests' output is shown after the timed ones', whole. The three runs share one
-# directory for the demo's seeded SQLite files (tests/conftest.py), made once for all. bash, not sh: a command sh
-# puts in the background ignores Ctrl-C, which would leave those tests running.
+# directory for the demo's seeded SQLite files (tests/conftest.py), made once for all. bash,
+# not sh: a command sh puts in the background ignores Ctrl-C, which would leave those tests
+# running.
 test: SHELL := bash
 test: $(VENV)/.installed-$(TEST_EXTRAS)
 ifeq ($(PYTEST_WORKERS),0)
