@@ -64,7 +64,7 @@ def test_a_read_without_validators_joins_the_owner(article: Article) -> None:
     assert response.status_code == 200
     assert response.json()["owner"] == "alice"
     (lookup,) = reads
-    assert "JOIN" in lookup.upper(), lookup
+    assert " JOIN " in lookup.upper(), lookup
 
 
 @pytest.mark.parametrize("reader", ["anonymous", "alice"])
@@ -76,7 +76,7 @@ def test_a_revalidation_answered_304_reads_no_owner(
     response, reads = article_reads(client, url(shown), **{"If-None-Match": etag_of(shown)})
     assert response.status_code == 304
     (lookup,) = reads
-    assert "JOIN" not in lookup.upper(), lookup
+    assert " JOIN " not in lookup.upper(), lookup
 
 
 def test_a_revalidation_of_a_hidden_draft_is_404_as_without_validators(
@@ -102,7 +102,7 @@ def test_a_revalidation_answered_200_loads_the_owner_the_body_shows(
     # The lookup without the join, then the owner the serializer reads: one query more.
     lookup, owner = data_queries(queries)
     assert "articles_article" in lookup, lookup
-    assert "JOIN" not in lookup.upper(), lookup
+    assert " JOIN " not in lookup.upper(), lookup
     assert "auth_user" in owner, owner
     assert "articles_article" not in owner, owner
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -25,7 +26,7 @@ from django_http_errors.conf import get_settings
 from django_http_errors.mixins import ConditionalUpdateMixin
 from tests.conftest import data_queries, etag_of, problem, write
 from tests.testapp.conditional_views import PostSerializer, PostViewSet
-from tests.testapp.models import Note, Post
+from tests.testapp.models import Label, Note, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -158,6 +159,64 @@ def test_304_costs_one_query_and_no_serialization(
         assert Client().get(url(alices_post)).status_code == 200
     assert len(data_queries(queries)) == 1, "the 200 looks the post up once"
     assert serialized
+
+
+# get_revalidation_queryset(): a revalidation's lookup of its own (labelled-posts leaves the
+# owner's join and the labels' prefetch out of it)
+
+
+def labelled(post: Post) -> str:
+    return f"/test/conditional/labelled-posts/{post.pk}/"
+
+
+def statements(method: str, path: str, **headers: str) -> tuple[Any, list[str]]:
+    """The answer to a read, and the statements it ran."""
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(Client(), method)(path, headers=headers)
+    return response, data_queries(queries)
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+@pytest.mark.parametrize(
+    "validator",
+    [{"If-None-Match": "current"}, {"If-Modified-Since": "now"}],
+    ids=["if-none-match", "if-modified-since"],
+)
+def test_a_revalidation_answered_304_reads_only_the_row(
+    alices_post: Post, method: str, validator: dict[str, str]
+) -> None:
+    Label.objects.create(name="news", post=alices_post)
+    (name,) = validator
+    value = etag_of(alices_post) if name == "If-None-Match" else format_http_date(time.time())
+    response, sql = statements(method, labelled(alices_post), **{name: value})
+    assert response.status_code == 304
+    (lookup,) = sql
+    assert " JOIN " not in lookup.upper(), lookup
+
+
+def test_a_revalidation_answered_200_loads_each_relation_the_serializer_reads(
+    alices_post: Post,
+) -> None:
+    Label.objects.create(name="news", post=alices_post)
+    plain, plain_sql = statements("get", labelled(alices_post))
+    response, sql = statements("get", labelled(alices_post), **{"If-None-Match": '"stale"'})
+    assert response.status_code == plain.status_code == 200
+    assert response.json() == plain.json()
+    assert response.json()["owner"] == "alice"
+    assert response.json()["labels"] == ["news"]
+    # Without validators: the lookup with its join, then the prefetch.
+    assert len(plain_sql) == 2, plain_sql
+    assert " JOIN " in plain_sql[0].upper(), plain_sql
+    # A revalidation: the bare lookup, then the owner and the labels as the serializer reads them.
+    assert len(sql) == 3, sql
+    assert " JOIN " not in sql[0].upper(), sql
+
+
+def test_the_revalidation_lookup_is_not_asked_for_a_list(alices_post: Post) -> None:
+    response, sql = statements("get", "/test/conditional/labelled-posts/", **{"If-None-Match": "x"})
+    assert response.status_code == 200
+    assert response.json()["results"][0]["owner"] == "alice"
+    assert any(" JOIN " in statement.upper() for statement in sql), sql
 
 
 def test_a_list_304_costs_its_aggregate_query_only(alices_post: Post) -> None:

@@ -23,6 +23,7 @@ router.register(
 router.register("failing-posts", conditional_views.FailingPostViewSet, basename="failing-post")
 router.register("recent-posts", conditional_views.RecentPostViewSet, basename="recent-post")
 router.register("counted-posts", conditional_views.CountedPostViewSet, basename="counted-post")
+router.register("labelled-posts", conditional_views.LabelledPostViewSet, basename="labelled-post")
 
 urlpatterns = [
     path("post-view/<int:pk>/", conditional_views.PostView.as_view()),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.db.models import F
+from django.db.models import F, QuerySet
 from rest_framework import generics, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -178,3 +178,24 @@ class CountedPostViewSet(PostViewSet):
 
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         return Response({"count": self.get_queryset().count()})
+
+
+class LabelledPostSerializer(PostSerializer):
+    """A post with its owner's name and its labels' names: a relation and a reverse one."""
+
+    owner = serializers.ReadOnlyField(source="owner.username")
+    labels = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
+    class Meta(PostSerializer.Meta):
+        fields = [*PostSerializer.Meta.fields, "owner", "labels"]
+
+
+class LabelledPostViewSet(PostViewSet):
+    """Its lookups join the owner and prefetch the labels; a revalidation's reads neither."""
+
+    queryset = Post.objects.select_related("owner").prefetch_related("labels")
+    serializer_class = LabelledPostSerializer
+
+    def get_revalidation_queryset(self, queryset: QuerySet[Post]) -> QuerySet[Post]:
+        bare: QuerySet[Post] = queryset.select_related(None).prefetch_related(None)
+        return bare
