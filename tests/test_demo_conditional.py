@@ -52,7 +52,7 @@ def test_post_to_the_collection_needs_no_precondition(as_user: Callable[[str], C
 
 
 def article_reads(client: Client, path: str, **headers: str) -> tuple[Any, list[str]]:
-    """The answer to a GET, and the statements that read articles or users for it."""
+    """The answer to a GET, and the statements it ran that read articles."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path, headers=headers)
     reads = [sql for sql in data_queries(queries) if "articles_article" in sql]
