@@ -45,6 +45,7 @@ __all__ = [
     "Preconditions",
     "evaluate",
     "guarding_headers",
+    "revalidating_headers",
 ]
 
 
@@ -217,6 +218,11 @@ PRECONDITIONS: Final[tuple[Precondition, ...]] = (
 def guarding_headers() -> tuple[str, ...]:
     """The header fields that guard a write, any of which a required precondition asks for."""
     return tuple(kind.name for kind in PRECONDITIONS if kind.guards is not None)
+
+
+def revalidating_headers() -> tuple[str, ...]:
+    """The header fields with which a read asks whether its copy still holds (a 304 if so)."""
+    return tuple(kind.name for kind in PRECONDITIONS if kind.not_modified)
 
 
 class Preconditions:

@@ -13,13 +13,7 @@ from rest_framework.mixins import CreateModelMixin, ListModelMixin, RetrieveMode
 from rest_framework.request import Request
 from rest_framework.viewsets import ViewSetMixin
 
-from django_http_errors.http_names import (
-    ETAG,
-    IF_MODIFIED_SINCE,
-    IF_NONE_MATCH,
-    READ_METHODS,
-    SAFE_METHODS,
-)
+from django_http_errors.http_names import ETAG, READ_METHODS, SAFE_METHODS
 from django_http_errors.internals import (
     answer_in_handlers_place,
     django_request,
@@ -30,10 +24,13 @@ from django_http_errors.wiring import ViewWiring
 
 from . import decisions
 from .blind_writes import REPORT, report_blind_write, requirement
-from .preconditions import Outcome, Preconditions
+from .preconditions import Outcome, Preconditions, revalidating_headers
 from .view_validators import ViewValidators
 
 __all__ = ["ViewPreconditions"]
+
+#: If-None-Match and If-Modified-Since: a read carrying either is a revalidation.
+_REVALIDATING = revalidating_headers()
 
 
 @dataclass
@@ -147,7 +144,7 @@ class ViewPreconditions(ViewValidators, ViewWiring):
         if getattr(self, "action", None) not in (None, "retrieve"):
             return False
         headers = self.request.headers
-        return IF_NONE_MATCH in headers or IF_MODIFIED_SINCE in headers
+        return any(name in headers for name in _REVALIDATING)
 
     def check_preconditions(self, obj: Any) -> None:
         """Decide 304, or raise 412 or 428, for ``obj``; a read's validators are kept."""
