@@ -63,25 +63,28 @@ demo-reset: $(VENV)/.installed-demo,postgres
 	$(BIN)/python manage.py seed_demo
 
 # pytest's status 5 is "no test selected": PYTEST_ARGS may name files of one kind only. The
-# in-process tests' output is shown after the timed ones', whole. The three runs share one
-# directory for the demo's seeded SQLite files (tests/conftest.py), made once for all. bash,
-# not sh: a command sh puts in the background ignores Ctrl-C, which would leave those tests
-# running.
+# timed tests run in front; behind them, at nice 19, the in-process tests, then (if those pass)
+# the server tests that time nothing, one after the other: the two xdist runs would name their
+# PostgreSQL test databases alike (gw0, gw1). Their output is shown after the timed ones',
+# whole. The three runs share one directory for the demo's seeded SQLite files
+# (tests/conftest.py), made once for all. bash, not sh: a command sh puts in the background
+# ignores Ctrl-C, which would leave those tests running.
 test: SHELL := bash
 test: $(VENV)/.installed-$(TEST_EXTRAS)
 ifeq ($(PYTEST_WORKERS),0)
 	$(BIN)/python -m pytest $(if $(LEAVE_OUT),-m "not ($(LEAVE_OUT))") $(PYTEST_ARGS)
 else
-	@echo "the tests that start no server run alongside, at nice 19; their output comes after"
+	@echo "the other tests run behind the timed ones, at nice 19; their output comes after"
 	@export DEMO_SEEDED_DIR=$$(mktemp -d); trap 'rm -rf "$$DEMO_SEEDED_DIR"' EXIT; \
-	inprocess=$$(mktemp); \
-	(trap - INT; exec nice -n 19 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) \
-		-m "not slow and not timed$(KEEP)" $(PYTEST_ARGS)) >"$$inprocess" 2>&1 & \
+	behind=$$(mktemp); \
+	(trap - INT; \
+		nice -n 19 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) \
+			-m "not slow and not timed$(KEEP)" $(PYTEST_ARGS) || [ $$? = 5 ] || exit; \
+		exec nice -n 19 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) \
+			-m "slow and not timed$(KEEP)" $(PYTEST_ARGS)) >"$$behind" 2>&1 & \
 	$(BIN)/python -m pytest -m "timed$(KEEP)" $(PYTEST_ARGS) || [ $$? = 5 ]; timed=$$?; \
-	wait $$!; status=$$?; cat "$$inprocess"; rm -f "$$inprocess"; \
-	[ $$timed = 0 ] && { [ $$status = 0 ] || [ $$status = 5 ]; } && \
-	{ $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "slow and not timed$(KEEP)" \
-		$(PYTEST_ARGS) || [ $$? = 5 ]; }
+	wait $$!; status=$$?; cat "$$behind"; rm -f "$$behind"; \
+	[ $$timed = 0 ] && { [ $$status = 0 ] || [ $$status = 5 ]; }
 endif
 
 lint: $(VENV)/.installed-dev
