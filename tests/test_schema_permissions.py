@@ -7,6 +7,7 @@ real users send real requests: every status they get is documented, and every do
 
 from __future__ import annotations
 
+import functools
 import types
 from collections.abc import Callable
 from typing import Any
@@ -29,12 +30,20 @@ METHODS = ("get", "put", "patch")
 REFUSALS = {401, 403, 404}
 
 
+@functools.cache
+def schema_document() -> dict[str, Any]:
+    """The schema of every view of ``tests/testapp/schema_views.py``, generated once: each
+    test reads its own view's operations in it."""
+    document: dict[str, Any] = SchemaGenerator(urlconf="tests.testapp.schema_views").get_schema(
+        request=None, public=True
+    )
+    return document
+
+
 def documented(authentication: str, composition: str) -> dict[str, dict[int, Any]]:
     """The responses the schema lists for each method of one view, by status; a 403's is
     the set of codes it documents."""
-    document = SchemaGenerator(urlconf="tests.testapp.schema_views").get_schema(
-        request=None, public=True
-    )
+    document = schema_document()
     operations = document["paths"][f"/{authentication}/{composition}/{{id}}/"]
     return {
         method: {
