@@ -8,10 +8,9 @@ PIP_EXTRA ?=
 PYTEST_ARGS ?=
 # pytest-xdist processes for the tests not marked timed, each with its own databases, files and
 # ports: one a core. The timed tests (deadlines, p99s, changes in one second) run in one process
-# at normal priority, and the in-process tests alongside them at the lowest (nice 19): the timed
-# ones mostly wait on their deadlines and servers, and the others take the CPU they leave. Then
-# the tests that start servers (slow). 0 runs the whole suite in one process (output with -s,
-# a debugger).
+# at normal priority, and the others behind them at the lowest (nice 19): the timed ones mostly
+# wait on their deadlines and servers, and the others take the CPU they leave. 0 runs the whole
+# suite in one process (output with -s, a debugger).
 PYTEST_WORKERS ?= 2
 # Tests left out, as a marker expression: CI's PostgreSQL run leaves out own_database, which
 # its SQLite run has run as they are (.ci/run).
@@ -63,11 +62,10 @@ demo-reset: $(VENV)/.installed-demo,postgres
 	$(BIN)/python manage.py seed_demo
 
 # pytest's status 5 is "no test selected": PYTEST_ARGS may name files of one kind only. The
-# timed tests run in front; behind them, at nice 19, the in-process tests, then (if those pass)
-# the server tests that time nothing, one after the other: the two xdist runs would name their
-# PostgreSQL test databases alike (gw0, gw1). Their output is shown after the timed ones',
-# whole. The three runs share one directory for the demo's seeded SQLite files
-# (tests/conftest.py), made once for all. bash, not sh: a command sh puts in the background
+# timed tests run in front; behind them, at nice 19, all the others in one xdist run, where the
+# in-process tests take the CPU the server tests leave as they wait. Its output is shown after
+# the timed ones', whole. The two runs share one directory for the demo's seeded SQLite files
+# (tests/conftest.py), made once for both. bash, not sh: a command sh puts in the background
 # ignores Ctrl-C, which would leave those tests running.
 test: SHELL := bash
 test: $(VENV)/.installed-$(TEST_EXTRAS)
@@ -77,11 +75,8 @@ else
 	@echo "the other tests run behind the timed ones, at nice 19; their output comes after"
 	@export DEMO_SEEDED_DIR=$$(mktemp -d); trap 'rm -rf "$$DEMO_SEEDED_DIR"' EXIT; \
 	behind=$$(mktemp); \
-	(trap - INT; \
-		nice -n 19 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) \
-			-m "not slow and not timed$(KEEP)" $(PYTEST_ARGS) || [ $$? = 5 ] || exit; \
-		exec nice -n 19 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) \
-			-m "slow and not timed$(KEEP)" $(PYTEST_ARGS)) >"$$behind" 2>&1 & \
+	(trap - INT; exec nice -n 19 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) \
+		-m "not timed$(KEEP)" $(PYTEST_ARGS)) >"$$behind" 2>&1 & \
 	$(BIN)/python -m pytest -m "timed$(KEEP)" $(PYTEST_ARGS) || [ $$? = 5 ]; timed=$$?; \
 	wait $$!; status=$$?; cat "$$behind"; rm -f "$$behind"; \
 	[ $$timed = 0 ] && { [ $$status = 0 ] || [ $$status = 5 ]; }
