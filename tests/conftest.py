@@ -317,32 +317,15 @@ def _default_language() -> Iterator[None]:
 RUN_DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_setup", "live_server"})
 
 
-def uses_the_run_database(item: pytest.Item) -> set[str] | None:
-    """The fixtures through which a test reaches the run's database (``django_db`` for the
-    mark), or None if it does not."""
-    uses = RUN_DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
-    if item.get_closest_marker("django_db") is not None:
-        uses |= {"django_db"}
-    return uses or None
-
-
-# Last: pytest-django orders the tests by how they use the database first.
-@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test marked ``own_database`` that reaches the run's database is refused: CI's
-    PostgreSQL run leaves it out, and what it proves there would be proven nowhere.
-
-    The files of server tests that keep off the run's database come first, in their order:
-    pytest-xdist hands out whole files in this order, so their servers' waits overlap the
-    in-process tests, which fill the CPU to the end instead of one long server file.
-    """
+    PostgreSQL run leaves it out, and what it proves there would be proven nowhere."""
     for item in items:
-        uses = uses_the_run_database(item)
-        if item.get_closest_marker("own_database") is not None and uses:
+        if item.get_closest_marker("own_database") is None:
+            continue
+        uses = RUN_DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("django_db") is not None or uses:
             raise pytest.UsageError(
                 f"{item.nodeid} is marked own_database but uses the run's database"
-                f" ({', '.join(sorted(uses))}): drop the mark."
+                f" ({', '.join(sorted(uses)) or 'django_db'}): drop the mark."
             )
-    serving = {item.path for item in items if item.get_closest_marker("slow") is not None}
-    serving -= {item.path for item in items if uses_the_run_database(item)}
-    items.sort(key=lambda item: item.path not in serving)
