@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Final
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "UNSAFE_METHODS",
     "VARY",
     "WWW_AUTHENTICATE",
+    "meta_key",
 ]
 
 #: Conditional requests and validators (RFC 9110 §8.8, §13.1).
@@ -78,3 +80,11 @@ UNSAFE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: (else the 428 of a required precondition): a POST creates or acts, and honours the
 #: preconditions it is sent.
 GUARDED_METHODS: Final = frozenset({"PUT", "PATCH", "DELETE"})
+
+
+@functools.cache
+def meta_key(header: str) -> str:
+    """The ``request.META`` key of a request header, as Django names it (``HTTP_X_REQUEST_ID``,
+    ``CONTENT_LENGTH``): where a hot path reads one header without building ``request.headers``."""
+    name = header.upper().replace("-", "_")
+    return name if name in ("CONTENT_LENGTH", "CONTENT_TYPE") else "HTTP_" + name

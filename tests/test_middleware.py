@@ -14,9 +14,16 @@ from typing import Any
 import pytest
 from asgiref.sync import iscoroutinefunction
 from django.http import HttpRequest, HttpResponse
-from django.test import AsyncClient, Client, RequestFactory, override_settings
+from django.test import (
+    AsyncClient,
+    AsyncRequestFactory,
+    Client,
+    RequestFactory,
+    override_settings,
+)
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
+from django_http_errors.http_names import meta_key
 from django_http_errors.middleware import (
     RequestIDFilter,
     RequestIDMiddleware,
@@ -101,6 +108,21 @@ def test_a_500_log_record_carries_the_id(caplog: pytest.LogCaptureFixture) -> No
     assert problem(response)["request_id"] == "log-500"
     [record] = [r for r in caplog.records if r.name == "django.request"]
     assert record.request_id == "log-500"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "header", ["X-Request-ID", "Transfer-Encoding", "Content-Length", "Idempotency-Key"]
+)
+def test_the_headers_read_from_meta_are_those_request_headers_reads(header: str) -> None:
+    # The middleware and the idempotency mixin read these from META, where request.headers
+    # reads them: the same value, under WSGI and ASGI alike.
+    factory, async_factory = RequestFactory(), AsyncRequestFactory()
+    for request in (
+        factory.post("/", b"1234567", content_type="text/plain", headers={header: "7"}),
+        async_factory.post("/", b"1234567", content_type="text/plain", headers={header: "7"}),
+    ):
+        assert request.META[meta_key(header)] == request.headers[header]
+        assert request.headers[header].startswith("7")
 
 
 def test_outside_a_request_the_id_is_a_dash() -> None:

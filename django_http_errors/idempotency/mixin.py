@@ -32,7 +32,7 @@ from django_http_errors.exceptions import (
     IdempotentAnswerLost,
     MalformedIdempotencyKey,
 )
-from django_http_errors.http_names import IDEMPOTENCY_KEY, UNSAFE_METHODS
+from django_http_errors.http_names import IDEMPOTENCY_KEY, UNSAFE_METHODS, meta_key
 from django_http_errors.wiring import AnsweredEarly, ViewWiring
 
 from . import claims
@@ -179,7 +179,7 @@ class IdempotencyMixin(ViewWiring):
         return (
             method in self.idempotent_methods
             and method in UNSAFE_METHODS
-            and IDEMPOTENCY_KEY in request.headers
+            and meta_key(IDEMPOTENCY_KEY) in request.META
         )
 
     # API description (descriptions.py)
