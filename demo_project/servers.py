@@ -37,6 +37,13 @@ THREADED_WSGI_ARGS = ("--worker-class", "gthread", "--workers", "4", "--threads"
 DOCUMENTED_ARGS = {"uvicorn": PRODUCTION_ARGS, "gunicorn": THREADED_WSGI_ARGS}
 
 
+def settings_module() -> str:
+    """The settings module the servers and commands here run with when not given one: the
+    demo's, or the one ``DEMO_SETTINGS_MODULE`` names. The tests name theirs: the demo's with
+    a fast password hasher (tests/demo_settings.py)."""
+    return os.environ.get("DEMO_SETTINGS_MODULE") or "demo_project.settings"
+
+
 def free_port() -> int:
     """A TCP port on the loopback interface that nothing listens on right now."""
     with socket.socket() as sock:
@@ -56,9 +63,7 @@ def with_database(url: str, name: str, *, host: str | None = None, port: int | N
 
 
 @contextlib.contextmanager
-def scratch_database(
-    server_url: str, name: str, *, settings: str = "demo_project.settings"
-) -> Iterator[str]:
+def scratch_database(server_url: str, name: str, *, settings: str | None = None) -> Iterator[str]:
     """A fresh PostgreSQL database, migrated and seeded, dropped afterwards; yields its URL."""
     import psycopg
 
@@ -187,14 +192,16 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
         )
 
 
-def manage(
-    database_url: str, *command: str, settings: str = "demo_project.settings", **environ: str
-) -> str:
+def manage(database_url: str, *command: str, settings: str | None = None, **environ: str) -> str:
     """Run a management command of the demo on ``database_url``; what it printed.
 
     ``environ`` is added to its environment (``SEARCH_INDEX_URL=...``).
     """
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": settings}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": settings or settings_module(),
+    }
     env.update(environ)
     env.pop("TEST_DATABASE_NAME", None)
     done = subprocess.run(
@@ -203,7 +210,7 @@ def manage(
     return done.stdout.decode()
 
 
-def sqlite_database(path: Path, *, settings: str = "demo_project.settings") -> str:
+def sqlite_database(path: Path, *, settings: str | None = None) -> str:
     """A fresh SQLite database file at ``path``, migrated and seeded for the demo; its URL.
 
     Seeded with the settings the server will run with: their password hasher must verify the
@@ -227,11 +234,15 @@ call_command("seed_demo")
 """
 
 
-def migrate_and_seed(database_url: str, *, settings: str = "demo_project.settings") -> None:
+def migrate_and_seed(database_url: str, *, settings: str | None = None) -> None:
     """Migrate the demo's database at ``database_url`` and seed it, as ``manage.py migrate``
     then ``manage.py seed_demo`` do, in one process: Django is set up once, not twice (most
     of a second)."""
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": settings}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": settings or settings_module(),
+    }
     env.pop("TEST_DATABASE_NAME", None)
     subprocess.run(
         [sys.executable, "-c", MIGRATE_AND_SEED],
@@ -261,7 +272,7 @@ SERVERS = ("gunicorn", "uvicorn")
 def gunicorn(
     database_url: str,
     *args: str,
-    settings: str = "demo_project.settings",
+    settings: str | None = None,
     log: IO[str] | None = None,
     **env: str,
 ) -> Iterator[str]:
@@ -280,7 +291,7 @@ def serve(
     server: str,
     database_url: str,
     *args: str,
-    settings: str = "demo_project.settings",
+    settings: str | None = None,
     log: IO[str] | None = None,
     **env: str,
 ) -> Iterator[str]:
@@ -336,7 +347,7 @@ def started(
     server: str,
     database_url: str,
     *args: str,
-    settings: str = "demo_project.settings",
+    settings: str | None = None,
     log: IO[str] | None = None,
     **env: str,
 ) -> Iterator[Starting]:
@@ -348,7 +359,7 @@ def started(
     environ = {
         **os.environ,
         "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": settings,
+        "DJANGO_SETTINGS_MODULE": settings or settings_module(),
         "PYTHONPATH": str(ROOT),
         **env,
     }

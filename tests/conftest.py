@@ -52,6 +52,10 @@ hypothesis_settings.load_profile(
 )
 
 
+#: The settings the demo's servers and commands run with in the tests: the demo's, with a fast
+#: password hasher (tests/demo_settings.py). A run may name others.
+os.environ.setdefault("DEMO_SETTINGS_MODULE", "tests.demo_settings")
+
 #: The users both the library's and the demo's tests sign in as: name, staff and superuser.
 USERS = [("alice", False), ("bob", False), ("admin", True)]
 
@@ -217,15 +221,15 @@ def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], P
 def seeded_sqlite_file(seeded_sqlite: Callable[[str], Path]) -> Path:
     """A SQLite file of the demo, migrated and seeded once per run, for servers to start from a
     copy."""
-    return seeded_sqlite("demo_project.settings")
+    return seeded_sqlite(servers.settings_module())
 
 
 @pytest.fixture(scope="session")
 def shared_demo(
     tmp_path_factory: pytest.TempPathFactory, seeded_sqlite_file: Path
 ) -> Iterator[str]:
-    """The demo as shipped, served by gunicorn on a copy of the seeded SQLite file, started once
-    per run; its base URL.
+    """The demo as shipped (but for its password hasher), served by gunicorn on a copy of the
+    seeded SQLite file, started once per run; its base URL.
 
     For tests that only read the seeded articles, or write only articles they create, and assert
     nothing another test's writes could change. A test that changes a seeded article, reads the
@@ -233,9 +237,7 @@ def shared_demo(
     """
     database = tmp_path_factory.mktemp("shared-demo") / "db.sqlite3"
     shutil.copyfile(seeded_sqlite_file, database)
-    with servers.serve(
-        "gunicorn", f"sqlite:///{database}", settings="demo_project.settings"
-    ) as base:
+    with servers.serve("gunicorn", f"sqlite:///{database}") as base:
         yield base
 
 
@@ -245,10 +247,10 @@ def fresh_sqlite(seeded_sqlite: Callable[[str], Path]) -> Callable[..., str]:
     with the settings given (the demo's by default), copied from the run's; its
     ``DATABASE_URL``."""
 
-    def _copy(path: Path, settings: str = "demo_project.settings") -> str:
+    def _copy(path: Path, settings: str | None = None) -> str:
         for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             leftover.unlink(missing_ok=True)
-        shutil.copyfile(seeded_sqlite(settings), path)
+        shutil.copyfile(seeded_sqlite(settings or servers.settings_module()), path)
         return f"sqlite:///{path}"
 
     return _copy

@@ -240,7 +240,6 @@ def replicated(
         serve(
             "gunicorn",
             f"sqlite:///{primary / 'db.sqlite3'}",
-            settings="demo_project.settings",
             DATABASE_REPLICA_URL=f"sqlite:///{replica / 'db.sqlite3'}",
             SEARCH_INDEX_URL="",
         ) as base,
@@ -325,7 +324,6 @@ def test_an_exhausted_pool_is_503_with_retry_after_never_500(
             "gunicorn",
             database_url,
             *("--worker-class", "gthread", "--workers", "1", "--threads", "4"),
-            settings="demo_project.settings",
             DATABASE_POOL="min_size=1,max_size=1,timeout=1",
             SEARCH_INDEX_URL=index.url,
             SEARCH_INDEX_TIMEOUT="10",

@@ -159,7 +159,7 @@ def test_the_console_examples_answer_as_shown(
     found = examples(page)
     env = {k: v for k, v in os.environ.items() if k != "SEARCH_INDEX_URL"}
     url = fresh_sqlite(tmp_path / "db.sqlite3")
-    with serve("gunicorn", url, settings="demo_project.settings", SEARCH_INDEX_URL="") as origin:
+    with serve("gunicorn", url, SEARCH_INDEX_URL="") as origin:
         script = ["set -u"]
         for number, example in enumerate(found):
             command = example.command.replace(DOCS_ORIGIN, origin)

@@ -80,7 +80,6 @@ def booting(
                     PRODUCTION_SERVER,
                     database,
                     *PRODUCTION_ARGS,
-                    settings="demo_project.settings",
                     SEARCH_INDEX_URL=index.url,
                     SEARCH_INDEX_TIMEOUT=str(TIMEOUT),
                 )
@@ -90,7 +89,6 @@ def booting(
                     PRODUCTION_SERVER,
                     database,
                     *PRODUCTION_ARGS,
-                    settings="demo_project.settings",
                     SEARCH_INDEX_URL=index.url,
                     SEARCH_INDEX_TIMEOUT="60",
                 )
@@ -101,7 +99,6 @@ def booting(
                     fresh_sqlite(tmp_path_factory.mktemp("refusing") / "demo.sqlite3"),
                     "--workers",
                     "1",
-                    settings="demo_project.settings",
                     SEARCH_INDEX_URL=refused,
                     SEARCH_INDEX_TIMEOUT=str(TIMEOUT),
                 )

@@ -1,8 +1,9 @@
 """The demo's HTTP contract (DEMO_API.md) over real servers: gunicorn (WSGI) and uvicorn (ASGI).
 
-Each server serves the demo as shipped (demo_project.settings) on a fresh, seeded SQLite
-database of its own, and publishes to a stub search index whose behaviour each test chooses.
-Tests that write create their own article, so their order does not matter.
+Each server serves the demo as shipped (but for its password hasher: tests/demo_settings.py) on
+a fresh, seeded SQLite database of its own, and publishes to a stub search index whose
+behaviour each test chooses. Tests that write create their own article, so their order does not
+matter.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from tests.conftest import basic, token_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.own_database]
 
-# Basic where the password is the point (401, 429); else tokens: the demo's password hasher
-# costs a fraction of a second on every Basic request.
+# Basic where the password is the point (401, 429); else tokens, as a client of the demo as
+# shipped would use them: its password hasher costs half a second on every Basic request.
 ALICE_BASIC = {"Authorization": basic("alice", "alice-password")}
 JSON = {"Content-Type": "application/json"}
 #: The servers' deadline for the index: long enough that an answer at once is never a 504 on
@@ -84,7 +85,7 @@ def demo(
     shutil.copyfile(seeded_sqlite_file, directory / "db.sqlite3")
     url = f"sqlite:///{directory / 'db.sqlite3'}"
     with (
-        serve(request.param, url, settings="demo_project.settings", **env) as base,
+        serve(request.param, url, **env) as base,
         httpx.Client(base_url=base, timeout=30) as client,
     ):
         yield client, directory

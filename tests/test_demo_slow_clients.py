@@ -54,7 +54,6 @@ def test_the_documented_server_is_not_delayed_by_slow_clients(database_url: str)
             PRODUCTION_SERVER,
             database_url,
             *PRODUCTION_ARGS,
-            settings="demo_project.settings",
             SEARCH_INDEX_URL=index_url,
             SEARCH_INDEX_TIMEOUT=str(SEARCH_INDEX_TIMEOUT),
         ) as base,
