@@ -244,8 +244,8 @@ def shared_demo(
 @pytest.fixture(scope="session")
 def fresh_sqlite(seeded_sqlite: Callable[[str], Path]) -> Callable[..., str]:
     """A fresh seeded SQLite database at the path given, as ``sqlite_database()`` makes it
-    with the settings given (the demo's by default), copied from the run's; its
-    ``DATABASE_URL``."""
+    with the settings given (by default the run's: ``servers.settings_module()``), copied from
+    the run's; its ``DATABASE_URL``."""
 
     def _copy(path: Path, settings: str | None = None) -> str:
         for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):

@@ -3,7 +3,7 @@ commands the tests start run with these (``DEMO_SETTINGS_MODULE``, set in confte
 
 As Django's testing docs advise ("Speeding up the tests"): PBKDF2 spends about half a second
 of CPU on every hash by design, and every seeded user, Basic request and failed login pays one;
-in the whole suite that was about 10 CPU-seconds. What the tests prove (a 401, the 429 that
+a ``make test`` spent 10 CPU-seconds or more on them. What the tests prove (a 401, the 429 that
 spares further hashes, who may do what) does not depend on what a hash costs.
 """
 
