@@ -35,6 +35,7 @@ from django_http_errors.permissions import (
     owner_pk,
     refusals,
 )
+from django_http_errors.permissions import base as permissions_base
 from django_http_errors.permissions.filters import EVERY_OBJECT, NO_OBJECT, any_of
 from django_http_errors.permissions.rules import DEFAULT_MESSAGE, Refusal, Rule, Whom
 from tests.conftest import basic, basic_client, problem
@@ -699,6 +700,27 @@ def test_an_instance_with_rules_of_its_own_is_judged_by_them_not_by_its_class() 
     assert own.unfiltered_rules() == ["ReadsTitles"]
     assert ReadsTitles().unfiltered_rules() == []
     assert own.unfiltered_rules() == ["ReadsTitles"]
+
+
+def test_rules_for_an_instance_with_rules_of_its_own_are_its_own() -> None:
+    # Every denial asks rules_for(); it is worked out once per class, rules and method.
+    assert ReadsTitles().rules_for("GET") == (Rule("allows"),)
+    own = ReadsTitles()
+    own.rules = (Rule("titled", OBJECT),)  # type: ignore[misc]
+    assert own.rules_for("GET") == (Rule("titled", OBJECT),)
+    assert ReadsTitles().rules_for("GET") == (Rule("allows"),)
+    assert own.rules_for("GET") == (Rule("titled", OBJECT),)
+
+
+def test_a_method_no_view_routes_is_judged_but_not_kept() -> None:
+    # DRF checks permissions before it refuses a method it does not route: a client's own
+    # method names must not grow what is kept for each class.
+    permission = ReadsTitles()
+    assert permission.rules_for("PROPFIND") == (Rule("allows"),)
+    assert permission.rules_for("GET") == (Rule("allows"),)
+    kept = permissions_base._RULES_FOR[ReadsTitles][1]
+    assert "GET" in kept
+    assert "PROPFIND" not in kept
 
 
 class RulesOfTheInstance(ReadsTitles):

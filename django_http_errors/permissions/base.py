@@ -39,6 +39,14 @@ _DECLARED: dict[str, type[Permission]] = {}
 _UNFILTERED: weakref.WeakKeyDictionary[type, tuple[object, list[str]]] = weakref.WeakKeyDictionary()
 #: What ``unfiltered_rules()`` reads that a subclass may override to read off its instance.
 _RULE_READERS = ("rules_for", "judges_objects", "rule_name")
+#: Whether a permission class overrides one of ``_RULE_READERS``, by class.
+_READS_OWN_RULES: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDictionary()
+#: ``rules_for(method)`` by permission class and method, with the ``rules`` it was worked out
+#: from: the answer reads nothing else but which tests the class overrides. Every denial asks it
+#: (``_judge``), several times a request for each permission.
+_RULES_FOR: weakref.WeakKeyDictionary[type, tuple[object, dict[str, tuple[Rule, ...]]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def compose(operator: str, *operands: Any) -> type[Permission]:
@@ -118,17 +126,27 @@ class Permission(ObjectFilters, drf_permissions.BasePermission, metaclass=Permis
 
         Without ``rules``, one for each test a subclass overrides, refusing anyone.
         """
-        rules = self.rules
-        if rules is None:
-            cls = type(self)
-            rules = ()
-            if cls.allows is not Permission.allows or cls.denial is not Permission.denial:
-                rules += (Rule("allows"),)
-            if cls.allows_object is not Permission.allows_object or (
-                cls.object_denial is not Permission.object_denial
-            ):
-                rules += (Rule("allows_object", OBJECT),)
-        return tuple(rule for rule in rules if rule.applies_to(method))
+        rules, cls = self.rules, type(self)
+        known = _RULES_FOR.get(cls)
+        if known is None or known[0] is not rules:
+            known = _RULES_FOR[cls] = (rules, {})
+        found = known[1].get(method)
+        if found is None:
+            stated = rules
+            if stated is None:
+                stated = ()
+                if cls.allows is not Permission.allows or cls.denial is not Permission.denial:
+                    stated += (Rule("allows"),)
+                if cls.allows_object is not Permission.allows_object or (
+                    cls.object_denial is not Permission.object_denial
+                ):
+                    stated += (Rule("allows_object", OBJECT),)
+            found = tuple(rule for rule in stated if rule.applies_to(method))
+            # DRF checks permissions before it refuses an unknown method: a client's own
+            # method names must not grow the cache.
+            if method in ROUTED_METHODS:
+                known[1][method] = found
+        return found
 
     def refusals(self, method: str) -> frozenset[Refusal]:
         """How this permission can refuse a ``method`` request, without seeing one."""
@@ -150,8 +168,13 @@ class Permission(ObjectFilters, drf_permissions.BasePermission, metaclass=Permis
         # Worked out once per class and rules where only they decide it: the class overrides
         # none of _RULE_READERS (rules_for() may depend on the instance), nor does the instance.
         cls, rules = type(self), self.rules
+        reads_own = _READS_OWN_RULES.get(cls)
+        if reads_own is None:
+            reads_own = _READS_OWN_RULES[cls] = any(
+                getattr(cls, n) is not getattr(Permission, n) for n in _RULE_READERS
+            )
         own = vars(self)
-        if any(getattr(cls, n) is not getattr(Permission, n) or n in own for n in _RULE_READERS):
+        if reads_own or (own and any(n in own for n in _RULE_READERS)):
             return super().unfiltered_rules()
         known = _UNFILTERED.get(cls)
         if known is None or known[0] is not rules:
