@@ -33,7 +33,13 @@ VOLATILE_MEMBERS = {"instance", "request_id"}
 )
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("DELETE", ARTICLES), ("PUT", ARTICLES), ("PATCH", ARTICLES), ("GET", "{pk}/publish/")],
+    [
+        ("DELETE", ARTICLES),
+        ("PUT", ARTICLES),
+        ("PATCH", ARTICLES),
+        ("GET", "{pk}/publish/"),
+        ("PROPFIND", "{pk}/"),  # a method no view routes
+    ],
 )
 def test_an_unsupported_method_is_405_with_allow_before_authentication(
     article: Article, authorization: str | None, method: str, path: str
