@@ -30,7 +30,7 @@ import yaml
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from drf_spectacular.generators import SchemaGenerator
@@ -55,6 +55,11 @@ hypothesis_settings.load_profile(
 #: The settings the demo's servers and commands run with in the tests: the demo's, with a fast
 #: password hasher (tests/demo_settings.py). A run may name others.
 os.environ.setdefault("DEMO_SETTINGS_MODULE", "tests.demo_settings")
+
+#: The demo's own URLconf, for an in-process test of what the demo serves at its schema and API
+#: root: the tests' URLconf routes the test app's views too, and a schema of them all takes
+#: seconds to generate and is not the demo's.
+DEMO_URLS = override_settings(ROOT_URLCONF="demo_project.urls")
 
 #: The users both the library's and the demo's tests sign in as: name, staff and superuser.
 USERS = [("alice", False), ("bob", False), ("admin", True)]

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from demo_project.articles.models import Article
+from tests.conftest import DEMO_URLS
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +61,7 @@ def test_health(db: None) -> None:
     assert response.json() == {"status": "ok"}
 
 
+@DEMO_URLS
 def test_schema_is_served(db: None) -> None:
     response = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
@@ -107,6 +109,7 @@ def test_root_leads_to_the_api_root() -> None:
     assert response["Location"] == "/api/"
 
 
+@DEMO_URLS
 def test_api_root_links_everything(db: None) -> None:
     response = Client().get("/api/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200

@@ -30,6 +30,7 @@ from demo_project.articles.models import Article
 from demo_project.servers import gunicorn
 from django_http_errors import idempotency
 from django_http_errors.models import IdempotencyKey
+from tests.conftest import DEMO_URLS
 from tests.index_server import SearchIndex
 
 ARTICLES = "/api/articles/"
@@ -94,6 +95,7 @@ def test_a_retried_publish_notifies_the_index_once(alice: Client, draft: Article
     assert index.requests("POST") == [draft.pk]
 
 
+@DEMO_URLS
 def test_the_schema_documents_the_header_and_its_problems(db: None) -> None:
     # As JSON: the same document, parsed in a fiftieth of a second rather than six (the YAML
     # rendering is tests/test_demo_schema.py's).

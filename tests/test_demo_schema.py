@@ -28,7 +28,7 @@ from openapi_spec_validator import validate
 from demo_project import settings as demo_settings
 from demo_project.articles.models import Article
 from django_http_errors.models import IdempotencyKey
-from tests.conftest import basic, load_yaml, problem
+from tests.conftest import DEMO_URLS, basic, load_yaml, problem
 
 EXPECTED = Path(__file__).parent / "schema" / "demo.yaml"
 
@@ -51,6 +51,7 @@ def test_demo_schema_is_valid_openapi() -> None:
     validate(demo_schema())
 
 
+@DEMO_URLS
 @pytest.mark.django_db
 def test_demo_serves_its_schema() -> None:
     response = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi")
