@@ -281,16 +281,21 @@ def _sender(index: SearchIndex, pk: int) -> int:
     host, port = index.senders[pk]
     assert host == "127.0.0.1"
     # /proc/net/tcp: "sl local_address rem_address st ... uid timeout inode", ports in hex.
-    local = f"0100007F:{port:04X}"
+    # Both ends: Linux gives one local port to connections to different addresses, so another
+    # process's connection (this one's, to a server) may share the sender's port, and killing
+    # that process instead would kill the test run.
+    local, remote = f"0100007F:{port:04X}", f"0100007F:{index.port:04X}"
     inodes = {
-        line.split()[9]
-        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
-        if line.split()[1] == local
+        fields[9]
+        for fields in map(str.split, Path("/proc/net/tcp").read_text().splitlines()[1:])
+        if (fields[1], fields[2]) == (local, remote)
     }
     for fd in Path("/proc").glob("[0-9]*/fd/*"):
         with contextlib.suppress(OSError):
             if fd.readlink().name in {f"socket:[{inode}]" for inode in inodes}:
-                return int(fd.parent.parent.name)
+                pid = int(fd.parent.parent.name)
+                assert pid != os.getpid(), "the sender found is this test run"
+                return pid
     raise AssertionError(f"no process holds the connection from port {port}")
 
 
