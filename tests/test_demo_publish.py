@@ -281,7 +281,7 @@ def _sender(index: SearchIndex, pk: int) -> int:
     host, port = index.senders[pk]
     assert host == "127.0.0.1"
     # /proc/net/tcp: "sl local_address rem_address st ... uid timeout inode", ports in hex.
-    # Both ends: Linux gives one local port to connections to different addresses, so another
+    # Both ends: Linux may give one local port to connections to different addresses, so another
     # process's connection (this one's, to a server) may share the sender's port, and killing
     # that process instead would kill the test run.
     local, remote = f"0100007F:{port:04X}", f"0100007F:{index.port:04X}"
