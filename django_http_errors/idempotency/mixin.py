@@ -60,6 +60,8 @@ IDEMPOTENCY_KEY_DESCRIPTION: Final = gettext_noop(
 )
 
 logger = logging.getLogger("django_http_errors.idempotency")
+#: Where Django keeps the Idempotency-Key header: read there, without building request.headers.
+_KEY_IN_META: Final = meta_key(IDEMPOTENCY_KEY)
 
 
 class IdempotencyMixin(ViewWiring):
@@ -114,7 +116,7 @@ class IdempotencyMixin(ViewWiring):
         method = request.method or ""
         if method not in self.idempotent_methods or method not in UNSAFE_METHODS:
             return
-        value = request.headers.get(IDEMPOTENCY_KEY)
+        value = request.META.get(_KEY_IN_META)
         if value is None:
             if self.is_idempotency_key_required():
                 raise IdempotencyKeyRequired()
@@ -179,7 +181,7 @@ class IdempotencyMixin(ViewWiring):
         return (
             method in self.idempotent_methods
             and method in UNSAFE_METHODS
-            and meta_key(IDEMPOTENCY_KEY) in request.META
+            and _KEY_IN_META in request.META
         )
 
     # API description (descriptions.py)
