@@ -52,7 +52,15 @@ def servers(database_url: str) -> Iterator[dict[float, str]]:
         for offset in (0.0, -0.5, 0.5):
             shifted = {"LD_PRELOAD": LIBFAKETIME[0], "FAKETIME": f"{offset:+}"} if offset else {}
             starting[offset] = stack.enter_context(
-                started("gunicorn", database_url, "--workers", "2", settings=SETTINGS, **shifted)
+                started(
+                    "gunicorn",
+                    database_url,
+                    "--workers",
+                    "2",
+                    "--preload",
+                    settings=SETTINGS,
+                    **shifted,
+                )
             )
         # On exit, all are told to stop before any is waited for.
         for one in starting.values():

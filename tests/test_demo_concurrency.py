@@ -88,7 +88,7 @@ def served(tmp_path: Path, fresh_sqlite: Callable[..., str]) -> Iterator[Served]
     """gunicorn with 4 workers on the suite's database, PostgreSQL or a SQLite file, seeded."""
     database_url = database_for_servers(tmp_path, fresh_sqlite)
     token = alice_token(database_url)
-    with gunicorn(database_url, "--workers", "4", settings=SETTINGS) as base_url:
+    with gunicorn(database_url, "--workers", "4", "--preload", settings=SETTINGS) as base_url:
         yield served_as_alice(base_url, token)
 
 
@@ -112,7 +112,7 @@ database_url = servers_database("race")
 @pytest.fixture(scope="module")
 def gunicorn_url(database_url: str) -> Iterator[str]:
     """One gunicorn with 4 workers for the module: the race and its control share it."""
-    with gunicorn(database_url, "--workers", "4", settings=SETTINGS) as base_url:
+    with gunicorn(database_url, "--workers", "4", "--preload", settings=SETTINGS) as base_url:
         yield base_url
 
 

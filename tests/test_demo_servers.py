@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -20,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from demo_project.servers import SERVERS, serve
+from demo_project.servers import ROOT, SERVERS, serve, settings_module
 from tests.conftest import basic, token_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.own_database]
@@ -261,3 +264,20 @@ def _moved(source: Path, target: Path) -> Iterator[None]:
         yield
     finally:
         target.rename(source)
+
+
+def test_importing_the_demo_opens_no_connection_and_starts_no_thread() -> None:
+    """What gunicorn's ``--preload`` master imports, before it forks the workers that share it
+    (demo_project.servers.THREADED_WSGI_ARGS): a connection or a thread made here would be
+    shared by every worker."""
+    probe = (
+        "import threading, demo_project.wsgi, demo_project.urls\n"
+        "from django.db import connections\n"
+        "print(threading.active_count(), [c.alias for c in connections.all() if c.connection])"
+    )
+    environ = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module()}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=environ, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "[]"]
