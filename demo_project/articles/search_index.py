@@ -12,7 +12,6 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-import httpx
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
@@ -79,6 +78,10 @@ def withdraw_from_search_index(article_id: int, up_to: int) -> bool:
     """
     url = settings.SEARCH_INDEX_URL
     if url:
+        # Imported where it is needed, as django_http_errors.upstream imports it: a server
+        # process that never calls the index never pays for it.
+        import httpx
+
         try:
             response = request_with_httpx(
                 "DELETE", f"{url}{article_id}/", timeout=settings.SEARCH_INDEX_TIMEOUT
