@@ -46,7 +46,9 @@ def wrote_recently(request: HttpRequest) -> bool:
 
     The cookie's age is read from its signature, not from its Max-Age: a client that keeps a
     cookie too long, or sends its value back by hand, reads from the primary no longer. It was
-    signed by one server's clock and is judged by another's: ``CLOCK_SKEW`` is allowed for.
+    signed by one server's clock and is judged by another's: ``CLOCK_SKEW`` is allowed for, and
+    one second more, as the signature keeps the whole second only: a cookie signed at 12:00:00.9
+    says 12:00:00, and looks 0.9 s older than it is.
     """
     settings = get_settings()
     if settings.READ_YOUR_WRITES <= 0 or READ_YOUR_WRITES_COOKIE not in request.COOKIES:
@@ -55,7 +57,7 @@ def wrote_recently(request: HttpRequest) -> bool:
         READ_YOUR_WRITES_COOKIE,
         default=None,
         salt=_SALT,
-        max_age=settings.READ_YOUR_WRITES + settings.CLOCK_SKEW,
+        max_age=settings.READ_YOUR_WRITES + settings.CLOCK_SKEW + 1,
     )
     return value == _WROTE
 
