@@ -151,16 +151,18 @@ def carrying(value: str) -> HttpRequest:
     return request
 
 
-#: When the cookie is signed: the last moment of a second. A signature keeps only whole
-#: seconds, so this cookie looks the oldest it can.
-SIGNED_AT = float(int(time.time())) + 0.999
+@pytest.fixture
+def signed_at() -> float:
+    """When the cookie is signed: the last moment of this second. A signature keeps only whole
+    seconds, so this cookie looks the oldest it can."""
+    return float(int(time.time())) + 0.999
 
 
 @pytest.fixture
-def cookie_value(routed: list[bool], monkeypatch: pytest.MonkeyPatch) -> str:
-    """The value of a cookie given to a writer at ``SIGNED_AT``."""
+def cookie_value(routed: list[bool], signed_at: float, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The value of a cookie given to a writer at ``signed_at``."""
     with monkeypatch.context() as signing:
-        signing.setattr(time, "time", lambda: SIGNED_AT)
+        signing.setattr(time, "time", lambda: signed_at)
         return str(create_note(Client()).cookies[READ_YOUR_WRITES_COOKIE].value)
 
 
@@ -175,9 +177,13 @@ def cookie_value(routed: list[bool], monkeypatch: pytest.MonkeyPatch) -> str:
     ],
 )
 def test_the_cookies_age_is_its_signatures(
-    cookie_value: str, monkeypatch: pytest.MonkeyPatch, later: float, marked: bool
+    cookie_value: str,
+    signed_at: float,
+    monkeypatch: pytest.MonkeyPatch,
+    later: float,
+    marked: bool,
 ) -> None:
-    monkeypatch.setattr(time, "time", lambda: SIGNED_AT + later)
+    monkeypatch.setattr(time, "time", lambda: signed_at + later)
     assert wrote_recently(carrying(cookie_value)) is marked
 
 
