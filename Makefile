@@ -138,4 +138,4 @@ bench-peers: $(VENV)/.installed-dev $(PEER_STAMPS)
 	BENCH_QUICK=$(BENCH_QUICK) $(BIN)/python -m bench.compare --database-url $(BENCH_PEERS_DATABASE_URL)
 
 clean:
-	rm -rf .venv .venv-* bench/.venvs db.sqlite3 db.sqlite3-wal db.sqlite3-shm .test-db* *.egg-info dist build site
+	rm -rf .venv .venv-* bench/.venvs db.sqlite3 db.sqlite3-wal db.sqlite3-shm .test-db* *.egg-info dist build site .test-cache

@@ -2,16 +2,19 @@
 types openapi-typescript generates from the schema the demo serves, narrows each problem by its
 ``status`` without a cast, and drives the demo over gunicorn.
 
-It needs Node.js and npm, and the npm registry (``npm ci``); CI installs Node (.ci/run).
+It needs Node.js and npm, and the npm registry (``npm ci``, once per lock file: the packages
+are kept in .test-cache); CI installs Node (.ci/run).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import httpx
@@ -26,7 +29,11 @@ pytestmark = [
     ),
 ]
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "typescript"
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "typescript"
+#: Where the example's packages are kept between runs, one install per lock file (ignored by
+#: git; ``make clean`` removes it).
+KEPT = ROOT / ".test-cache" / "typescript"
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +53,27 @@ def npm(directory: Path, *args: str) -> str:
     return done.stdout
 
 
+def node_modules(example: Path) -> None:
+    """The example's packages, as ``npm ci`` installs them from its lock file, in ``example``:
+    installed once per lock file and kept (``KEPT``), then linked. Node resolves a package's own
+    imports from where it lies, a directory named ``node_modules`` as npm left it."""
+    lock = (EXAMPLE / "package-lock.json").read_bytes()
+    kept = KEPT / hashlib.sha256(lock).hexdigest()[:16] / "node_modules"
+    if not kept.is_dir():
+        KEPT.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(dir=KEPT))
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy(EXAMPLE / name, scratch / name)
+        npm(scratch, "ci", "--no-audit", "--no-fund")
+        kept.parent.mkdir(exist_ok=True)
+        try:
+            (scratch / "node_modules").rename(kept)  # whole, or not at all
+        except OSError:
+            assert kept.is_dir(), "another run kept the same packages meanwhile"
+        shutil.rmtree(scratch)
+    (example / "node_modules").symlink_to(kept, target_is_directory=True)
+
+
 def test_the_typed_client_narrows_every_problem_without_a_cast(demo: str, tmp_path: Path) -> None:
     source = (EXAMPLE / "src" / "articles.ts").read_text()
     # No cast (`x as T`, `<T>x`), no `any`, nothing that silences the compiler.
@@ -56,7 +84,7 @@ def test_the_typed_client_narrows_every_problem_without_a_cast(demo: str, tmp_pa
     schema = httpx.get(f"{demo}/api/schema/", headers={"Accept": "application/vnd.oai.openapi"})
     assert schema.status_code == 200
     (example / "schema.yaml").write_bytes(schema.content)
-    npm(example, "ci", "--no-audit", "--no-fund")
+    node_modules(example)
     npm(example, "run", "-s", "generate")
     npm(example, "run", "-s", "build")  # tsc with tsconfig.json's "strict": true
 
