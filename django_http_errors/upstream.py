@@ -4,9 +4,8 @@ calls bounded by one total deadline."""
 from __future__ import annotations
 
 import contextlib
-import functools
-import importlib
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -37,16 +36,16 @@ _CLIENTS = (
 )
 
 
-@functools.cache
 def _error_classes() -> tuple[tuple[type[BaseException], ...], ...]:
-    """(timeouts, other failures, our own mistakes) of the HTTP clients that are installed."""
+    """(timeouts, other failures, our own mistakes) of the HTTP clients imported so far: no code
+    can raise an error of a client that nothing has imported, and importing one here would make
+    a process's first unexpected error wait for it."""
     timeouts: list[type[BaseException]] = []
     failures: list[type[BaseException]] = []
     mistakes: list[type[BaseException]] = []
     for name, timeout, failure, ours in _CLIENTS:
-        try:
-            client = importlib.import_module(name)
-        except ImportError:
+        client = sys.modules.get(name)
+        if client is None:
             continue
         timeouts.append(getattr(client, timeout))
         failures.append(getattr(client, failure))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -62,6 +63,16 @@ def test_a_url_we_built_wrong_is_our_500_not_a_502() -> None:
 @pytest.mark.parametrize("exc", [ValueError("x"), OSError("x"), RuntimeError("x")])
 def test_other_errors_are_not_upstream_failures(exc: Exception) -> None:
     assert upstream_exception(exc) is None
+
+
+def test_an_error_imports_no_http_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a process that has not imported httpx (the demo's until it calls its index), an
+    unexpected error does not wait for its import; once imported, its errors are known."""
+    monkeypatch.delitem(sys.modules, "httpx")
+    assert upstream_exception(ValueError("x")) is None
+    assert "httpx" not in sys.modules
+    monkeypatch.undo()
+    assert type(upstream_exception(httpx.ConnectError("refused"))) is BadGateway
 
 
 # One total deadline over a real local index (tests/index_server.py).
