@@ -33,7 +33,7 @@ PRODUCTION_ARGS = ("--workers", "4")
 #: The threaded WSGI command the docs give for a server behind a proxy that buffers requests:
 #: a thread per request, held while a client sends its headers or body. ``--preload`` imports
 #: the project once, in gunicorn's master, before it forks the workers: they share that memory,
-#: and a worker that dies is replaced at once rather than after a second of imports. Nothing
+#: and a worker that dies is replaced at once, without importing it again. Nothing
 #: is connected or started at import (no database connection, no thread) for them to share.
 THREADED_WSGI_ARGS = (
     "--worker-class", "gthread", "--workers", "4", "--threads", "8", "--preload"
