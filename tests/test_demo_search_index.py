@@ -47,7 +47,8 @@ def search_index() -> Iterator[Any]:
     server.mode = "ok"
     server.release = threading.Event()
     server.url = f"http://127.0.0.1:{server.server_address[1]}/index"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # Polled every 0.05 s rather than 0.5: shutdown() waits for the next poll.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield server
     server.release.set()

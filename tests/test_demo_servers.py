@@ -65,7 +65,7 @@ class IndexHandler(http.server.BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def index() -> Iterator[SearchIndex]:
     server = SearchIndex(("127.0.0.1", 0), IndexHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     yield server
     server.shutdown()
     server.server_close()

@@ -119,7 +119,7 @@ class _NoContent(BaseHTTPRequestHandler):
 
 def test_watch_connections_sees_every_socket_urllib3_connects() -> None:
     server = HTTPServer(("127.0.0.1", 0), _NoContent)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         manager = PoolManager(retries=False)
