@@ -5,7 +5,8 @@ declare."""
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from django.http import Http404
 from rest_framework import permissions as drf_permissions
@@ -47,6 +48,22 @@ _READS_OWN_RULES: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDiction
 _RULES_FOR: weakref.WeakKeyDictionary[type, tuple[object, dict[str, tuple[Rule, ...]]]] = (
     weakref.WeakKeyDictionary()
 )
+
+_Known = TypeVar("_Known")
+
+
+def _while_rules_are(
+    cache: weakref.WeakKeyDictionary[type, tuple[object, _Known]],
+    cls: type,
+    rules: object,
+    work_out: Callable[[], _Known],
+) -> _Known:
+    """What ``cache`` holds for ``cls``, worked out again once its ``rules`` are another object
+    (a subclass's, or an assignment to the class)."""
+    known = cache.get(cls)
+    if known is None or known[0] is not rules:
+        known = cache[cls] = (rules, work_out())
+    return known[1]
 
 
 def compose(operator: str, *operands: Any) -> type[Permission]:
@@ -127,10 +144,8 @@ class Permission(ObjectFilters, drf_permissions.BasePermission, metaclass=Permis
         Without ``rules``, one for each test a subclass overrides, refusing anyone.
         """
         rules, cls = self.rules, type(self)
-        known = _RULES_FOR.get(cls)
-        if known is None or known[0] is not rules:
-            known = _RULES_FOR[cls] = (rules, {})
-        found = known[1].get(method)
+        by_method = _while_rules_are(_RULES_FOR, cls, rules, dict)
+        found = by_method.get(method)
         if found is None:
             stated = rules
             if stated is None:
@@ -145,7 +160,7 @@ class Permission(ObjectFilters, drf_permissions.BasePermission, metaclass=Permis
             # DRF checks permissions before it refuses an unknown method: a client's own
             # method names must not grow the cache.
             if method in ROUTED_METHODS:
-                known[1][method] = found
+                by_method[method] = found
         return found
 
     def refusals(self, method: str) -> frozenset[Refusal]:
@@ -176,10 +191,8 @@ class Permission(ObjectFilters, drf_permissions.BasePermission, metaclass=Permis
         own = vars(self)
         if reads_own or (own and any(n in own for n in _RULE_READERS)):
             return super().unfiltered_rules()
-        known = _UNFILTERED.get(cls)
-        if known is None or known[0] is not rules:
-            known = _UNFILTERED[cls] = (rules, super().unfiltered_rules())
-        return list(known[1])
+        known = _while_rules_are(_UNFILTERED, cls, rules, super().unfiltered_rules)
+        return list(known)
 
     def denial(self, request: Any, view: Any) -> Denial | None:
         """``None`` when the view-level rules allow the request, else the first one's denial."""
