@@ -44,12 +44,17 @@ def _error_classes() -> tuple[tuple[type[BaseException], ...], ...]:
     failures: list[type[BaseException]] = []
     mistakes: list[type[BaseException]] = []
     for name, timeout, failure, ours in _CLIENTS:
-        client = sys.modules.get(name)
-        if client is None:
+        # A module another thread is still importing is in sys.modules before its classes are
+        # defined; none of its errors can have been raised yet.
+        module = sys.modules.get(name)
+        found: list[type[BaseException]] = [
+            getattr(module, n) for n in (timeout, failure, *ours) if hasattr(module, n)
+        ]
+        if len(found) < 2 + len(ours):
             continue
-        timeouts.append(getattr(client, timeout))
-        failures.append(getattr(client, failure))
-        mistakes.extend(getattr(client, mistake) for mistake in ours)
+        timeouts.append(found[0])
+        failures.append(found[1])
+        mistakes.extend(found[2:])
     return tuple(timeouts), tuple(failures), tuple(mistakes)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -73,6 +74,15 @@ def test_an_error_imports_no_http_client(monkeypatch: pytest.MonkeyPatch) -> Non
     assert "httpx" not in sys.modules
     monkeypatch.undo()
     assert type(upstream_exception(httpx.ConnectError("refused"))) is BadGateway
+
+
+def test_a_client_still_being_imported_is_passed_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While another thread imports httpx, sys.modules holds it before its classes exist: an
+    error meanwhile is mapped by the other clients, not lost to an AttributeError."""
+    requests = pytest.importorskip("requests")
+    monkeypatch.setitem(sys.modules, "httpx", types.ModuleType("httpx"))
+    assert upstream_exception(ValueError("x")) is None
+    assert type(upstream_exception(requests.ConnectionError("refused"))) is BadGateway
 
 
 # One total deadline over a real local index (tests/index_server.py).
