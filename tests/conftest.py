@@ -324,10 +324,46 @@ def _default_language() -> Iterator[None]:
 RUN_DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_setup", "live_server"})
 
 
+#: How a file marks a test ``timed`` (a test or its module): what ``make test``'s run of the
+#: timed tests looks for before it imports a file.
+TIMED_MARK = "pytest.mark.timed"
+
+
+def runs_only_timed(config: pytest.Config) -> bool:
+    """Whether the run selects the timed tests alone (``-m timed``, as ``make test``'s first
+    run does, or ``-m "timed and ..."``)."""
+    expression = config.getoption("markexpr", "") or ""
+    return expression == "timed" or expression.startswith("timed and ")
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """A run of the timed tests alone leaves unread the files that mark none: importing the
+    seventy others cost it one and a half CPU-seconds, before its first test. Every other run
+    checks that no test is timed in a file without ``TIMED_MARK`` (below)."""
+    if (
+        collection_path.suffix == ".py"
+        and collection_path.name.startswith("test_")
+        and runs_only_timed(config)
+        and TIMED_MARK not in collection_path.read_text(encoding="utf-8")
+    ):
+        return True
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test marked ``own_database`` that reaches the run's database is refused: CI's
-    PostgreSQL run leaves it out, and what it proves there would be proven nowhere."""
+    PostgreSQL run leaves it out, and what it proves there would be proven nowhere. So is a
+    test marked ``timed`` in a file that does not say ``TIMED_MARK``: the timed run would not
+    read it (seen here, before ``-m`` deselects anything)."""
     for item in items:
+        if item.get_closest_marker("timed") is not None and TIMED_MARK not in item.path.read_text(
+            encoding="utf-8"
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid} is marked timed, but its file never says {TIMED_MARK}:"
+                " make test's timed run would not collect it. Mark it with that decorator."
+            )
         if item.get_closest_marker("own_database") is None:
             continue
         uses = RUN_DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
