@@ -63,7 +63,8 @@ _HOOKS: Final = (
     "paginate_queryset",
     "get_serializer",
 )
-_WRAPPED: Final = "__django_http_errors_write__"
+#: Set on a handler or save hook already run as a write: a subclass does not wrap it again.
+WRAPPED: Final = "__django_http_errors_write__"
 
 
 class AnsweredEarly(Exception):
@@ -211,20 +212,20 @@ class ViewWiring(_View):
             )
         for name, drfs in WRITE_HANDLERS.items():
             handler = getattr(cls, name, None)
-            if handler is not None and not getattr(handler, _WRAPPED, False):
+            if handler is not None and not getattr(handler, WRAPPED, False):
                 # A create of the view's own may write anywhere: its write begins with it. An
                 # update or destroy writes after its lookup, whose claim of the row begins it: a
                 # write begun before the lookup would read, then write, and concurrent SQLite
                 # writers without IMMEDIATE transactions deadlock on that lock upgrade.
                 at_once = name == "create" and handler is not drfs
-                setattr(cls, name, _write_handler(name, handler, at_once=at_once))
+                setattr(cls, name, write_handler(name, handler, at_once=at_once))
         for name in SAVE_HOOKS:
             hook = getattr(cls, name, None)
-            if hook is not None and not getattr(hook, _WRAPPED, False):
+            if hook is not None and not getattr(hook, WRAPPED, False):
                 setattr(cls, name, _saving(hook))
 
 
-def _write_handler(name: str, handler: Callable[..., Any], *, at_once: bool) -> Callable[..., Any]:
+def write_handler(name: str, handler: Callable[..., Any], *, at_once: bool) -> Callable[..., Any]:
     """``handler`` run as a write: the complete body read first, then one transaction that
     every step which writes joins (begun at once, or by the first of them), ended with it.
 
@@ -253,7 +254,7 @@ def _write_handler(name: str, handler: Callable[..., Any], *, at_once: bool) -> 
             state.handler = state.stack = None
         return response
 
-    setattr(write, _WRAPPED, True)
+    setattr(write, WRAPPED, True)
     return write
 
 
@@ -272,7 +273,7 @@ def _saving(hook: Callable[..., Any]) -> Callable[..., Any]:
         self.open_write(model)
         return hook(self, target)
 
-    setattr(save, _WRAPPED, True)
+    setattr(save, WRAPPED, True)
     return save
 
 

@@ -7,6 +7,7 @@ admin, the ETag a client holds neither revalidates (304) nor lets a write throug
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import django
 import pytest
@@ -16,6 +17,7 @@ from django.core import serializers
 from django.core.exceptions import FieldError
 from django.db.models import F
 from django.test import Client
+from django.utils import timezone
 
 from django_http_errors.fields import VersionField
 from tests.conftest import write
@@ -73,6 +75,17 @@ def test_save_with_update_fields_bumps_it_only_when_they_name_it(post: Post) -> 
     assert stored_version(post) == 1  # uncovered: Django calls pre_save() of the named only
     post.save(update_fields=["title", "version"])
     assert stored_version(post) == 2
+
+
+def test_the_documented_update_fields_move_the_version_and_the_date_together(post: Post) -> None:
+    # docs/conditional.md: name the version and the field Last-Modified comes from.
+    Post.objects.filter(pk=post.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    before = Post.objects.get(pk=post.pk).updated_at
+    post.save(update_fields=["title", "version"])
+    assert Post.objects.get(pk=post.pk).updated_at == before  # the date stays: a stale 304
+    post.save(update_fields=["title", "version", "updated_at"])
+    stored = Post.objects.get(pk=post.pk)
+    assert (stored.version, stored.updated_at > before) == (3, True)
 
 
 def test_a_raw_save_as_loaddata_does_it_writes_the_version_it_reads(post: Post) -> None:

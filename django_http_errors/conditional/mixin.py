@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponseBase
 from django.utils.cache import patch_vary_headers
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from django_http_errors.challenges import credential_headers
 from django_http_errors.descriptions import (
@@ -38,9 +41,25 @@ class ConditionalUpdateMixin(ViewWrites):
     ``get_object()``, after the lookup and the object permission check and before the request
     body is parsed. In a write handler (``update``, ``partial_update``, ``destroy``: DRF's or
     the view's own) the row is claimed right after the lookup, in the write's transaction, so
-    whatever the view, its mixins, serializer, model or signals then write is guarded. Custom
-    actions that write use ``conditional_write()``.
+    whatever the view, its mixins, serializer, model or signals then write is guarded; so is a
+    generic view's own ``put()``, ``patch()`` or ``delete()``. Custom actions that write use
+    ``conditional_write()``; one on one object that calls that object's ``save()`` or
+    ``delete()`` without it has the object claimed just before. Only a ``GenericAPIView`` is
+    accepted: another view never calls ``get_object()``.
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if issubclass(cls, APIView) and not issubclass(cls, GenericAPIView):
+            # Its hooks live in get_object(), which an APIView or a ViewSet never calls: every
+            # request would pass unguarded, while the class looks protected.
+            raise ImproperlyConfigured(
+                f"{cls.__qualname__} mixes ConditionalUpdateMixin into a view that is no "
+                "GenericAPIView: without get_object() no precondition is evaluated and no "
+                "write is guarded. Use a GenericAPIView (generics.*, GenericViewSet, "
+                "ModelViewSet), or django_http_errors.decorators.conditional on an APIView's "
+                "methods."
+            )
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
         """DRF's serializer, remembered so a 201 can carry the created object's ETag."""
