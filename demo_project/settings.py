@@ -261,6 +261,10 @@ REST_FRAMEWORK = {
     # A client that accepts only application/problem+json still gets its errors and 204s.
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "django_http_errors.negotiation.ProblemContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "django_http_errors.schema.ProblemAutoSchema",
+    # The API has one version. drf-spectacular's schema view copies a ?version= it does not
+    # find here into its Content-Disposition: a line break or a control character there was
+    # a 500, or a broken answer.
+    "ALLOWED_VERSIONS": [django_http_errors.__version__],
 }
 
 HTTP_ERRORS = {

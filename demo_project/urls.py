@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -28,7 +30,13 @@ ROOT_LINKS = {
 
 
 class DemoAPIRootView(APIRootView):
-    """The API root: the router's resources, then the docs, schema, problem types and health."""
+    """The API root: the router's resources, then the docs, schema, problem types and health.
+
+    Open to anyone, and only read: any other method is 405, whoever asks. Behind the default
+    IsAuthenticatedOrReadOnly, an anonymous POST was 401, which no credentials could cure.
+    """
+
+    permission_classes = [AllowAny]
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().get(request, *args, **kwargs)
@@ -43,6 +51,17 @@ class DemoRouter(DefaultRouter):
     APIRootView = DemoAPIRootView
 
 
+class DocsView(SpectacularSwaggerView):
+    """drf-spectacular's Swagger UI page; its OPTIONS answered as Django's views answer it.
+
+    DRF's answers OPTIONS with its metadata, rendered by the page's template renderer, which has
+    no template for it: a 500.
+    """
+
+    def options(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
+        return HttpResponse(headers={"Allow": ", ".join(self.allowed_methods)})
+
+
 router = DemoRouter()
 router.register("articles", ArticleViewSet, basename="article")
 
@@ -51,7 +70,7 @@ urlpatterns = [
     path("api/health/", HealthView.as_view(), name="health"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI with its assets from drf-spectacular-sidecar, served locally: no CDN.
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/docs/", DocsView.as_view(url_name="schema"), name="docs"),
     path("api/problems/", include("django_http_errors.urls")),
     # DRF's session login and logout: the browsable API shows a "Log in" link.
     path("api-auth/", include("rest_framework.urls")),

@@ -244,6 +244,42 @@ def test_publishing_notifies_the_index(http: httpx.Client, alice: dict[str, str]
     assert response.json()["published"] is True
 
 
+def test_an_action_under_a_format_suffix_answers_as_without(
+    http: httpx.Client, alice: dict[str, str]
+) -> None:
+    # DRF's router serves every route with a format suffix too, and passes the action format=.
+    problem(http.post("/api/articles/987654/publish.json", headers=alice), 404, "not_found")
+    url, _ = new_article(http, alice)
+    published = http.post(f"{url.rstrip('/')}/publish.json", headers=alice)
+    assert (published.status_code, published.json()["published"]) == (200, True)
+
+
+def test_the_api_root_answers_405_to_a_write_whoever_sends_it(
+    http: httpx.Client, alice: dict[str, str]
+) -> None:
+    for credentials in ({}, alice):
+        response = http.post("/api/", headers=credentials)
+        problem(response, 405, "method_not_allowed")
+        assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_the_docs_page_answers_options_with_what_it_allows(http: httpx.Client) -> None:
+    response = http.options("/api/docs/")
+    assert response.status_code == 200, response.text
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+@pytest.mark.parametrize("version", ["\n", "\r", "\x00", "\x01", "\x7f", "\u2028", '"'])
+def test_a_schema_version_the_api_lacks_is_not_copied_into_a_header(
+    http: httpx.Client, version: str
+) -> None:
+    response = http.get("/api/schema/", params={"version": version})
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Disposition"] == (
+        'inline; filename="django-http-errors demo: articles.yaml"'
+    )
+
+
 def test_503_with_retry_after_while_the_database_is_gone(demo: tuple[httpx.Client, Path]) -> None:
     http, directory = demo
     gone = directory.with_name(directory.name + "-gone")

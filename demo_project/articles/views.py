@@ -90,7 +90,9 @@ class ArticleViewSet(
         responses={200: ArticleSerializer, 409: None, 502: None, 504: None},
     )
     @action(detail=True, methods=["post"])
-    def publish(self, request: Request, pk: str | None = None) -> Response:
+    def publish(
+        self, request: Request, pk: str | None = None, format: str | None = None
+    ) -> Response:
         """Publish the article and notify the search index; nothing changes if that fails."""
         # The index is called outside any transaction (the demo has no ATOMIC_REQUESTS), so
         # no lock waits for it; the database change is then one short compare-and-swap.

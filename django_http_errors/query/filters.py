@@ -21,6 +21,8 @@ UNKNOWN_ORDERING = _(
     "'-' for descending order, separated by commas."
 )
 
+TOO_MANY_TERMS = _("Search for at most %(limit)d words; this search has %(given)d.")
+
 
 class OrderingFilter(filters.OrderingFilter):
     """``?ordering=`` naming a field the view does not allow: 400, whose detail lists the
@@ -66,9 +68,15 @@ class OrderingFilter(filters.OrderingFilter):
 
 class SearchFilter(filters.SearchFilter):
     """``?search=`` that DRF's own check refuses (a NUL character): 400 naming the parameter,
-    where DRF's error would point into a body that was never sent."""
+    where DRF's error would point into a body that was never sent. So is one of more than
+    ``max_search_terms`` words: DRF makes a condition of each word on each field, and a
+    thousand of them were more than SQLite takes ("Expression tree is too large"), which is
+    answered as a database that cannot be reached (503, retry later), and a query every
+    database works long at."""
 
     query_error_statuses: ClassVar[frozenset[int]] = frozenset({400})
+    #: The most words a search may have; ``None``: no limit (DRF's).
+    max_search_terms: ClassVar[int | None] = 32
 
     def get_search_terms(self, request: Request) -> list[str]:
         """DRF's terms; none for an empty or absent ``?search=`` (every detail request, a
@@ -79,4 +87,10 @@ class SearchFilter(filters.SearchFilter):
             terms: list[str] = super().get_search_terms(request)
         except serializers.ValidationError as exc:
             raise InvalidQueryParameters({self.search_param: exc.detail}) from exc
+        limit = self.max_search_terms
+        if limit is not None and len(terms) > limit:
+            message = TOO_MANY_TERMS % {"limit": limit, "given": len(terms)}
+            raise InvalidQueryParameters(
+                {self.search_param: [ErrorDetail(message, code="max_length")]}
+            )
         return terms
