@@ -58,7 +58,8 @@ class DocsView(SpectacularSwaggerView):
     no template for it: a 500.
     """
 
-    def options(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
+    # DRF sends any HttpResponseBase a handler returns (its stubs say Response).
+    def options(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:  # type: ignore[override]
         return HttpResponse(headers={"Allow": ", ".join(self.allowed_methods)})
 
 

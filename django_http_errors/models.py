@@ -26,7 +26,7 @@ class IdempotencyKey(models.Model):
         DONE = "done"
 
     id = models.BigAutoField(primary_key=True)
-    #: A digest of client, method, path and key (``idempotency.keys.scope_digest``).
+    #: A digest of client and key (``idempotency.keys.scope_digest``).
     scope = models.CharField(max_length=64, unique=True)
     #: Who sent it (``app_label.model:pk`` of the user), the method, the path and the key, for
     #: operators; the scope alone decides.

@@ -61,6 +61,27 @@ def test_a_retried_create_replays_the_first_answer(alice: Client) -> None:
     assert idempotency.IDEMPOTENT_REPLAYED not in first
 
 
+def test_a_key_sent_again_to_another_path_for_the_same_resource_does_nothing_twice(
+    alice: Client, draft: Article
+) -> None:
+    key = new_key()
+    first = alice.post(ARTICLES, CONTENT, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key)
+    assert first.status_code == 201
+    # DRF's router serves the list at /api/articles.json too: the same content, another path.
+    again = alice.post(
+        "/api/articles.json", CONTENT, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key
+    )
+    assert again.status_code == 422, again.content
+    assert Article.objects.filter(title=CONTENT["title"]).count() == 1
+    # An article's id with a leading zero names the same article: published once.
+    key = new_key()
+    assert alice.post(f"{ARTICLES}{draft.pk}/publish/", HTTP_IDEMPOTENCY_KEY=key).status_code == 200
+    version = Article.objects.get(pk=draft.pk).version
+    alias = alice.post(f"{ARTICLES}0{draft.pk}/publish/", HTTP_IDEMPOTENCY_KEY=key)
+    assert alias.status_code == 422, alias.content
+    assert Article.objects.get(pk=draft.pk).version == version
+
+
 def test_a_retried_conditional_publish_replays_instead_of_failing_412(
     alice: Client, draft: Article
 ) -> None:

@@ -337,14 +337,14 @@ def test_the_mixin_alone_replays_too(users: dict[str, User]) -> None:
     assert Note.objects.count() == 1
 
 
-def test_one_key_on_two_paths_names_two_requests(alice: Client) -> None:
+def test_one_key_names_one_request_whatever_the_path(alice: Client) -> None:
     key = new_key()
     assert post(alice, key).status_code == 201
-    # Other content under the same key: on the same path a reuse (422), here another request.
+    # The same key to another path is a reuse with other content: 422, nothing done.
     noted = post(alice, key, {"text": "hello"}, NOTES)
-    assert noted.status_code == 201
-    assert idempotency.IDEMPOTENT_REPLAYED not in noted
-    assert Note.objects.count() == 1
+    assert noted.status_code == 422, noted.content
+    assert problem(noted)["code"] == "idempotency_key_reused"
+    assert Note.objects.count() == 0
 
 
 def test_an_expired_key_is_free_again(alice: Client) -> None:

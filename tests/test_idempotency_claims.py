@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 def keyed(fingerprint: str = "f1", key: str = "k1") -> KeyedRequest:
     return KeyedRequest(
-        scope=scope_digest("auth.user:1", "POST", "/posts/", key),
+        scope=scope_digest("auth.user:1", key),
         client="auth.user:1",
         method="POST",
         path="/posts/",

@@ -78,13 +78,16 @@ def request_fingerprint(method: str, path: str, content_type: str, body: bytes) 
     return digest.hexdigest()
 
 
-def scope_digest(client: str, method: str, path: str, key: str) -> str:
-    """One value that names a key in its scope: the client, the method and the path.
+def scope_digest(client: str, key: str) -> str:
+    """One value that names a key in its scope: the client's.
 
-    Stored in a unique column: the four parts could exceed what one index entry holds.
+    A key names one request of its client's: sent again with another method or to another
+    path, even one that names the same resource (``/articles.json``, ``/articles/01/``), it
+    names other content (``request_fingerprint``), never a second request. Stored in a unique
+    column: the parts could exceed what one index entry holds.
     """
     digest = hashlib.sha256()
-    for part in _encoded(client, method, path, key):
+    for part in _encoded(client, key):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()

@@ -71,10 +71,11 @@ class IdempotencyMixin(ViewWiring):
     ``class V(IdempotencyMixin, ConditionalUpdateMixin, ModelViewSet)``. After authentication,
     permissions and throttles, and before the preconditions and the body, the key is claimed (a
     unique row), or the answer of the request that claimed it is replayed (same content), or
-    refused: 422 (other content), 409 (still in flight). Keys belong to the authenticated user,
-    the method and the path, and expire after ``IDEMPOTENCY_KEY_EXPIRY`` seconds. The key is
-    marked written in the write's own transaction, which the view's write handlers run in;
-    a custom action that writes opens it with ``write_transaction()`` or ``conditional_write()``.
+    refused: 422 (other content, another method or path included), 409 (still in flight).
+    Keys belong to the authenticated user, and expire after ``IDEMPOTENCY_KEY_EXPIRY`` seconds.
+    The key is marked written in the write's own transaction, which the view's write handlers
+    run in; a custom action that writes opens it with ``write_transaction()`` or
+    ``conditional_write()``.
     """
 
     #: Refuse the unsafe methods without a key (400); ``None``: ``IDEMPOTENCY_KEY_REQUIRED``.
@@ -136,7 +137,7 @@ class IdempotencyMixin(ViewWiring):
             request.body if content is None else content,
         )
         keyed = KeyedRequest(
-            scope=scope_digest(client, method, request.path, key),
+            scope=scope_digest(client, key),
             client=client,
             method=method,
             path=request.path,
