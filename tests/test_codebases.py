@@ -8,6 +8,7 @@ the write's transaction; a refused order is refused as the class is created.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models.signals import post_save
 from django.test import Client, override_settings
 from rest_framework import viewsets
+from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
 from django_http_errors.idempotency import IdempotencyMixin
@@ -266,6 +268,34 @@ def test_an_action_that_saves_its_object_itself_loses_no_change_made_after_its_l
     assert response.status_code == 412, response.content
     post.refresh_from_db()
     assert (post.title, post.body) == ("Theirs", "their change")
+
+
+@pytest.mark.parametrize(
+    ("attribute", "source"),
+    [("version_field", "version_field"), ("last_modified_field", "last_modified_field")],
+)
+def test_a_misspelt_field_of_a_view_whose_model_only_get_queryset_names_is_refused(
+    users: dict[str, User], attribute: str, source: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Check E010 walks the URLconf for queryset.model; a per-user get_queryset() hides it.
+    class PerUser(ConditionalUpdateMixin, viewsets.ModelViewSet[Post]):  # type: ignore[misc]
+        serializer_class = codebase_views.CodebasePostSerializer
+
+        def get_queryset(self) -> Any:
+            return Post.objects.filter(owner=self.request.user)
+
+    setattr(PerUser, attribute, "verison")
+    post = Post.objects.create(owner=users["alice"], title="Mine")
+    request = APIRequestFactory().get(f"/posts/{post.pk}/")
+    force_authenticate(request, users["alice"])
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = PerUser.as_view({"get": "retrieve"})(request, pk=post.pk)
+    # A server error, logged with what to fix, rather than hash ETags no one asked for.
+    assert response.status_code == 500
+    [record] = [r for r in caplog.records if r.exc_info]
+    assert record.exc_info is not None
+    assert isinstance(record.exc_info[1], ImproperlyConfigured)
+    assert f"{source} names 'verison'" in str(record.exc_info[1])
 
 
 def test_overriding_write_transaction_is_refused_with_what_to_do_instead() -> None:

@@ -269,15 +269,15 @@ def test_the_docs_page_answers_options_with_what_it_allows(http: httpx.Client) -
     assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
 
 
-@pytest.mark.parametrize("version", ["\n", "\r", "\x00", "\x01", "\x7f", "\u2028", '"'])
-def test_a_schema_version_the_api_lacks_is_not_copied_into_a_header(
-    http: httpx.Client, version: str
-) -> None:
-    response = http.get("/api/schema/", params={"version": version})
-    assert response.status_code == 200, response.text
-    assert response.headers["Content-Disposition"] == (
-        'inline; filename="django-http-errors demo: articles.yaml"'
-    )
+def test_a_schema_version_the_api_lacks_is_not_copied_into_a_header(http: httpx.Client) -> None:
+    # A line break was a 500, a NUL a 500 page (gunicorn) or no answer at all (uvicorn), a
+    # control character a header that carried it (each request generates the whole schema).
+    for version in ("\n", "\x00", "\x01"):
+        response = http.get("/api/schema/", params={"version": version})
+        assert response.status_code == 200, (version, response.text)
+        assert response.headers["Content-Disposition"] == (
+            'inline; filename="django-http-errors demo: articles.yaml"'
+        )
 
 
 def test_503_with_retry_after_while_the_database_is_gone(demo: tuple[httpx.Client, Path]) -> None:

@@ -14,11 +14,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import QuerySet
 from django.utils import translation
 
-from django_http_errors.conf import get_settings
+from django_http_errors.conf import SETTING_NAME, get_settings, user_settings
 from django_http_errors.etags import quote_etag
 from django_http_errors.serializers import ETagField
 
@@ -57,14 +58,48 @@ class ViewValidators(_View):
     etag_fields: Sequence[str] | None = None
 
     def get_version_field(self, model: type[models.Model]) -> str | None:
-        """The model's version field, or ``None`` when it has none."""
-        return validators.field_or_none(model, self.version_field or get_settings().VERSION_FIELD)
+        """The model's version field, or ``None`` when it has none.
+
+        A name given explicitly (``version_field``, or ``HTTP_ERRORS["VERSION_FIELD"]``) that
+        the model lacks raises ``ImproperlyConfigured``: check E010 finds it at startup where a
+        view names its model (``queryset``, the serializer's), and this where only
+        ``get_queryset()`` does. Silently, the ETags would be hashes.
+        """
+        given = self.version_field or None
+        name = given or get_settings().VERSION_FIELD
+        found = validators.field_or_none(model, name)
+        if found is None and name:
+            self._refuse_missing_field(model, "version_field", "VERSION_FIELD", given, name)
+        return found
 
     def get_last_modified_field(self, model: type[models.Model]) -> str | None:
-        """The model's Last-Modified field, or ``None`` when it sends none."""
-        name = self.last_modified_field
-        return validators.field_or_none(
-            model, get_settings().LAST_MODIFIED_FIELD if name is None else name
+        """The model's Last-Modified field, or ``None`` when it sends none (refused as
+        ``get_version_field()`` refuses, when named explicitly and missing)."""
+        given = self.last_modified_field
+        name = get_settings().LAST_MODIFIED_FIELD if given is None else given
+        found = validators.field_or_none(model, name)
+        if found is None and name:
+            self._refuse_missing_field(
+                model, "last_modified_field", "LAST_MODIFIED_FIELD", given, name
+            )
+        return found
+
+    def _refuse_missing_field(
+        self,
+        model: type[models.Model],
+        attribute: str,
+        setting: str,
+        given: str | None,
+        name: str,
+    ) -> None:
+        """E010 at request time: an explicit name of a field ``model`` lacks."""
+        if given is None and setting not in user_settings():
+            return  # the default name, which a model may lack: the documented fallbacks
+        source = attribute if given is not None else f"{SETTING_NAME}[{setting!r}]"
+        raise ImproperlyConfigured(
+            f"{type(self).__qualname__}: {source} names {name!r}, which "
+            f"{model._meta.label} has no field of, so the view would silently go without it "
+            "(django_http_errors.E010)."
         )
 
     def is_precondition_required(self) -> bool:
