@@ -17,10 +17,6 @@ else:
 
 __all__ = ["VersionField"]
 
-#: Where a compare-and-swap leaves, on the object it claimed, the version it gave the row
-#: (``writes.swap_version``): the save that follows in the claim's transaction writes that one.
-CLAIMED_VERSION = "_django_http_errors_claimed_version"
-
 
 class VersionField(_PositiveBigIntegerField):
     """A version that every ``save()`` of a stored row bumps, so the ETag changes with the row.
@@ -46,10 +42,6 @@ class VersionField(_PositiveBigIntegerField):
         value = getattr(model_instance, self.attname)
         if add or not isinstance(value, int):
             # An insert keeps its version; an expression the caller assigned is theirs to write.
-            return value
-        if vars(model_instance).pop(CLAIMED_VERSION, None) == value:
-            # The claim moved the row to this version, in this transaction, and holds it: the
-            # change it was claimed for is this save, one change, one more version.
             return value
         setattr(model_instance, self.attname, value + 1)
         # The database adds the one: a writer that read an older version still moves it on.

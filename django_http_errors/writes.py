@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models, router, transaction
+from django.db import models, router
 from django.db.models import F
 from django.db.models.signals import post_save, pre_save
 from rest_framework.serializers import BaseSerializer, ModelSerializer
 
-from .fields import CLAIMED_VERSION, VersionField
+from .fields import VersionField
 
 __all__ = ["bump_version", "saves_fields_only", "stored", "swap_fields", "swap_version"]
 
@@ -23,18 +23,13 @@ def swap_version(obj: Any, version_field: str) -> bool:
     requests that read one version, on any number of processes, one finds the row.
     """
     seen = getattr(obj, version_field)
-    rows = _rows(obj)
-    if rows.filter(pk=obj.pk, **{version_field: seen}).update(
-        **{version_field: F(version_field) + 1}
+    if (
+        _rows(obj)
+        .filter(pk=obj.pk, **{version_field: seen})
+        .update(**{version_field: F(version_field) + 1})
     ):
+        # A save() that follows writes the same value; the object shows the new version.
         setattr(obj, version_field, seen + 1)
-        if transaction.get_connection(rows.db).in_atomic_block:
-            # The row is this transaction's until it ends: a VersionField's save() in it
-            # writes the claimed number again rather than one more (fields.CLAIMED_VERSION),
-            # so the claim and the save it was made for are one change. Not after: another
-            # writer could have moved the row on, and the save must move it past them.
-            vars(obj)[CLAIMED_VERSION] = seen + 1
-            transaction.on_commit(lambda: vars(obj).pop(CLAIMED_VERSION, None), using=rows.db)
         return True
     return False
 
