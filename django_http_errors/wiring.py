@@ -63,8 +63,7 @@ _HOOKS: Final = (
     "paginate_queryset",
     "get_serializer",
 )
-#: Set on a handler or save hook already run as a write: a subclass does not wrap it again.
-WRAPPED: Final = "__django_http_errors_write__"
+_WRAPPED: Final = "__django_http_errors_write__"
 
 
 class AnsweredEarly(Exception):
@@ -212,20 +211,20 @@ class ViewWiring(_View):
             )
         for name, drfs in WRITE_HANDLERS.items():
             handler = getattr(cls, name, None)
-            if handler is not None and not getattr(handler, WRAPPED, False):
+            if handler is not None and not getattr(handler, _WRAPPED, False):
                 # A create of the view's own may write anywhere: its write begins with it. An
                 # update or destroy writes after its lookup, whose claim of the row begins it: a
                 # write begun before the lookup would read, then write, and concurrent SQLite
                 # writers without IMMEDIATE transactions deadlock on that lock upgrade.
                 at_once = name == "create" and handler is not drfs
-                setattr(cls, name, write_handler(name, handler, at_once=at_once))
+                setattr(cls, name, _write_handler(name, handler, at_once=at_once))
         for name in SAVE_HOOKS:
             hook = getattr(cls, name, None)
-            if hook is not None and not getattr(hook, WRAPPED, False):
+            if hook is not None and not getattr(hook, _WRAPPED, False):
                 setattr(cls, name, _saving(hook))
 
 
-def write_handler(name: str, handler: Callable[..., Any], *, at_once: bool) -> Callable[..., Any]:
+def _write_handler(name: str, handler: Callable[..., Any], *, at_once: bool) -> Callable[..., Any]:
     """``handler`` run as a write: the complete body read first, then one transaction that
     every step which writes joins (begun at once, or by the first of them), ended with it.
 
@@ -254,7 +253,7 @@ def write_handler(name: str, handler: Callable[..., Any], *, at_once: bool) -> C
             state.handler = state.stack = None
         return response
 
-    setattr(write, WRAPPED, True)
+    setattr(write, _WRAPPED, True)
     return write
 
 
@@ -273,7 +272,7 @@ def _saving(hook: Callable[..., Any]) -> Callable[..., Any]:
         self.open_write(model)
         return hook(self, target)
 
-    setattr(save, WRAPPED, True)
+    setattr(save, _WRAPPED, True)
     return save
 
 

@@ -3,88 +3,30 @@ whichever handler writes."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Final
 
 from django.core.exceptions import ImproperlyConfigured
-from rest_framework.request import Request
 from rest_framework.serializers import BaseSerializer
-
-from django_http_errors.http_names import UNSAFE_METHODS
-from django_http_errors.internals import defined_by_drf
-from django_http_errors.wiring import WRAPPED, write_handler
 
 from . import swaps
 from .view_preconditions import ViewPreconditions
 
 __all__ = ["ViewWrites"]
 
-#: A view's own method handlers that write one object, where DRF's generic views call
-#: update(), partial_update() and destroy(). Run as those are, but without the one UPDATE of
-#: DRF's own update (``swaps.saves_in_drfs_update``): they may save some other way.
-_METHOD_HANDLERS: Final = ("put", "patch", "delete")
-#: The write handlers whose lookup claims the row, and that must have claimed it to answer 2xx.
-_GUARDED_HANDLERS: Final = frozenset({"update", "partial_update", "destroy", *_METHOD_HANDLERS})
-#: The write handler of an unsafe action on one object (``_guarding_actions``).
-_ACTION: Final = "action"
-#: What an action may call on its object to write it, claimed first (``_guard_own_writes``).
-_OWN_WRITES: Final = ("save", "delete")
-
-
-def _guarding_actions(handler: Callable[..., Any]) -> Callable[..., Any]:
-    """An action's ``handler``, run for an unsafe method as a write of its object: should the
-    action save or delete that object itself, it is claimed first (``get_object``)."""
-    write = write_handler(_ACTION, handler, at_once=False)
-
-    @functools.wraps(handler)
-    def action(self: Any, request: Request, *args: Any, **kwargs: Any) -> Any:
-        if request.method not in UNSAFE_METHODS:
-            return handler(self, request, *args, **kwargs)
-        return write(self, request, *args, **kwargs)
-
-    setattr(action, WRAPPED, True)
-    return action
+_GUARDED_HANDLERS: Final = frozenset({"update", "partial_update", "destroy"})
 
 
 class ViewWrites(ViewPreconditions):
     """The writes of ``ConditionalUpdateMixin``: compare-and-swap, 412 or 409, never lost."""
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        """A view's own ``put()``, ``patch()`` and ``delete()`` write as DRF's handlers do:
-        what they look up through ``get_object()`` is claimed in their write's transaction.
-        An unsafe action on one object that saves or deletes that object itself, without
-        ``conditional_write()``, has it claimed just before. Unwrapped, either would answer
-        412 and 428 as the preconditions say, then save over a change made in between."""
-        super().__init_subclass__(**kwargs)
-        for method in _METHOD_HANDLERS:
-            owner = next((k for k in cls.__mro__ if method in vars(k)), None)
-            if owner is None or defined_by_drf(owner):
-                continue  # DRF's own runs the wrapped update(), partial_update(), destroy()
-            handler = getattr(cls, method)
-            if not getattr(handler, WRAPPED, False):
-                setattr(cls, method, write_handler(method, handler, at_once=False))
-        for extra in getattr(cls, "get_extra_actions", list)():
-            if not getattr(extra, "detail", False):
-                continue
-            for method, name in extra.mapping.items():
-                handler = getattr(cls, name, None)
-                if (
-                    handler is not None
-                    and method.upper() in UNSAFE_METHODS
-                    and not getattr(handler, WRAPPED, False)
-                ):
-                    setattr(cls, name, _guarding_actions(handler))
 
     def get_object(self) -> Any:
         """The object, its preconditions decided; in a write handler, its row claimed right
         away, in the write's transaction, so that all the handler then writes is guarded."""
         obj = super().get_object()
         conditions, write = self._conditions, self._write
-        if conditions.swapped is None and write.handler == _ACTION and not write.open:
-            self._guard_own_writes(obj)
-        elif conditions.swapped is None and (write.open or write.handler in _GUARDED_HANDLERS):
+        if conditions.swapped is None and (write.open or write.handler in _GUARDED_HANDLERS):
             if write.handler in ("update", "partial_update") and swaps.saves_in_drfs_update(
                 type(self), ViewWrites
             ):
@@ -103,27 +45,6 @@ class ViewWrites(ViewPreconditions):
             if self._conditions.swapped is not obj:
                 self._claim(obj)
             yield obj
-
-    def _guard_own_writes(self, obj: Any) -> None:
-        """An unsafe action's object: its own ``save()`` and ``delete()``, should the action
-        call them before ``conditional_write()`` or ``perform_update()`` has claimed it, claim
-        it first, in the write's transaction, which the save or delete then joins. On this
-        object alone: a receiver of every model's ``pre_save`` would stop DRF's updates of
-        every model folding into one UPDATE, and one of ``pre_delete`` Django's fast deletes."""
-        for name in _OWN_WRITES:
-            own = getattr(obj, name)
-
-            @functools.wraps(own)
-            def claimed_first(*args: Any, _own: Any = own, **kwargs: Any) -> Any:
-                if self._conditions.swapped is None and self._write.handler == _ACTION:
-                    self.open_write(type(obj))
-                    self._claim(obj)
-                return _own(*args, **kwargs)
-
-            setattr(obj, name, claimed_first)
-        stack = self._write.stack
-        if stack is not None:  # gone with the action: the object pickles and copies as before
-            stack.callback(lambda: [vars(obj).pop(name, None) for name in _OWN_WRITES])
 
     def _claim(self, obj: Any) -> None:
         conditions = self._conditions

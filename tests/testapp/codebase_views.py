@@ -10,11 +10,10 @@ view on plain DRF: each hook must run as it does there, and inside the write.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from rest_framework import generics, serializers, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
@@ -148,45 +147,3 @@ class UnguardedPostViewSet(CodebaseViewCode, ConditionalUpdateMixin, viewsets.Mo
 
     def get_object(self) -> Post:
         return Post.objects.get(pk=self.kwargs["pk"])
-
-
-class HandWrittenPostView(ConditionalUpdateMixin, generics.RetrieveUpdateDestroyAPIView):  # type: ignore[type-arg]
-    """PUT and PATCH written by hand, as some codebases write them instead of ``update()``: the
-    object from ``get_object()``, then the serializer's ``save()``."""
-
-    queryset = Post.objects.all()
-    serializer_class = CodebasePostSerializer
-    permission_classes = [IsAuthenticatedOrReadOnly]
-
-    def put(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._save(request, partial=False)
-
-    def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self._save(request, partial=True)
-
-    def _save(self, request: Request, *, partial: bool) -> Response:
-        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        serializer.save()
-        return Response(serializer.data)
-
-
-class HandWrittenActionPostViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
-    """An action that changes its object and saves it, without ``conditional_write()``."""
-
-    queryset = Post.objects.all()
-    serializer_class = CodebasePostSerializer
-    permission_classes = [IsAuthenticatedOrReadOnly]
-
-    @action(detail=True, methods=["put", "patch"])
-    def retitle(self, request: Request, pk: str | None = None) -> Response:
-        post: Post = self.get_object()
-        for step in BETWEEN_LOOKUP_AND_SAVE:
-            step()
-        post.title = request.data["title"]
-        post.save()
-        return Response({"title": post.title})
-
-
-#: What a test runs in ``retitle`` between its lookup and its save: another client's change.
-BETWEEN_LOOKUP_AND_SAVE: list[Callable[[], object]] = []

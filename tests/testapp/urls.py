@@ -23,15 +23,9 @@ codebases.register(
 )
 for order, view in codebase_views.ORDERS.items():
     codebases.register(f"codebase/{order}/posts", view, basename=f"{order}-post")
-codebases.register(
-    "codebase/hand-written-action/posts",
-    codebase_views.HandWrittenActionPostViewSet,
-    basename="hand-written-action-post",
-)
 
 urlpatterns = [
     *codebases.urls,
-    path("codebase/hand-written/posts/<int:pk>/", codebase_views.HandWrittenPostView.as_view()),
     path("conditional/", include("tests.testapp.conditional_urls")),
     path("adoption/", include("tests.testapp.adoption_views")),
     path("decorated/", include("tests.testapp.decorated_views")),
