@@ -8,6 +8,8 @@ over real server processes, are in ``tests/test_demo_idempotency.py``.
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import io
 import json
 import threading
@@ -18,6 +20,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
@@ -37,6 +40,7 @@ from tests.testapp.models import Note, Post
 
 POSTS = "/test/idempotent/posts/"
 NOTES = "/test/idempotent/notes/"
+MIGRATION_0002 = "django_http_errors.migrations.0002_keys_scoped_by_client"
 CONTENT = {"title": "Once", "body": "only once"}
 
 
@@ -345,6 +349,42 @@ def test_one_key_names_one_request_whatever_the_path(alice: Client) -> None:
     assert noted.status_code == 422, noted.content
     assert problem(noted)["code"] == "idempotency_key_reused"
     assert Note.objects.count() == 0
+
+
+def stored_before_0002(row: IdempotencyKey) -> str:
+    """The scope a key was stored under before migration 0002: client, method, path, key."""
+    digest = hashlib.sha256()
+    for part in (row.client, row.method, row.path, row.key):
+        digest.update(len(part.encode()).to_bytes(8, "big"))
+        digest.update(part.encode())
+    return digest.hexdigest()
+
+
+def test_a_key_stored_before_the_scope_changed_is_found_by_its_retry(alice: Client) -> None:
+    key = new_key()
+    first = post(alice, key)
+    row = IdempotencyKey.objects.get()
+    IdempotencyKey.objects.update(scope=stored_before_0002(row))
+    # Without the migration the retry would not find it, and create a second post.
+    importlib.import_module(MIGRATION_0002).scope_by_client(django_apps, None)
+    retry = post(alice, key)
+    assert (retry.status_code, retry[idempotency.IDEMPOTENT_REPLAYED]) == (201, "true")
+    assert retry.content == first.content
+    assert created() == 1
+
+
+def test_the_newest_of_one_key_on_two_paths_keeps_it_after_the_migration(alice: Client) -> None:
+    # Before 0002 one key could hold a claim on each path: the second row is made as it was.
+    post(alice, new_key())
+    older = IdempotencyKey.objects.get()
+    newer = IdempotencyKey.objects.get(pk=older.pk)
+    newer.pk, newer.path, newer.claimed_at = None, NOTES, older.claimed_at + timedelta(seconds=1)
+    newer.scope = "other"
+    newer.save()
+    for row in IdempotencyKey.objects.all():
+        IdempotencyKey.objects.filter(pk=row.pk).update(scope=stored_before_0002(row))
+    importlib.import_module(MIGRATION_0002).scope_by_client(django_apps, None)
+    assert list(IdempotencyKey.objects.values_list("path", flat=True)) == [NOTES]
 
 
 def test_an_expired_key_is_free_again(alice: Client) -> None:
