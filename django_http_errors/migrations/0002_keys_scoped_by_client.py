@@ -11,6 +11,7 @@ import hashlib
 from typing import Any
 
 from django.db import migrations
+from django.utils import timezone
 
 
 def scope_at_this_migration(client: str, key: str) -> str:
@@ -24,19 +25,22 @@ def scope_at_this_migration(client: str, key: str) -> str:
 
 
 def scope_by_client(apps: Any, schema_editor: Any) -> None:
+    """Every key that has not expired, newest first, under its new scope. An expired key is
+    never found again, under either scope: it is left as it is."""
     keys = apps.get_model("django_http_errors", "IdempotencyKey")
     using = schema_editor.connection.alias if schema_editor is not None else "default"
     rows = keys.objects.using(using)
+    live = rows.filter(expires_at__gt=timezone.now()).order_by("-claimed_at", "-id")
     taken: set[str] = set()
-    newest_first = rows.order_by("-claimed_at", "-id").only("id", "scope", "client", "key")
-    for row in newest_first.iterator():
-        scope = scope_at_this_migration(row.client, row.key)
+    # Read whole before any row changes: a cursor still open on the table would see them.
+    for pk, stored, client, key in list(live.values_list("id", "scope", "client", "key")):
+        scope = scope_at_this_migration(client, key)
         if scope in taken:
-            rows.filter(pk=row.pk).delete()
+            rows.filter(pk=pk).delete()
             continue
         taken.add(scope)
-        if row.scope != scope:
-            rows.filter(pk=row.pk).update(scope=scope)
+        if stored != scope:
+            rows.filter(pk=pk).update(scope=scope)
 
 
 class Migration(migrations.Migration):
