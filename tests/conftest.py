@@ -14,6 +14,7 @@ import base64
 import contextlib
 import copy
 import fcntl
+import functools
 import io
 import json
 import os
@@ -336,6 +337,12 @@ def runs_only_timed(config: pytest.Config) -> bool:
     return expression == "timed" or expression.startswith("timed and ")
 
 
+@functools.cache
+def says_timed(path: Path) -> bool:
+    """Whether the test file at ``path`` says ``TIMED_MARK``."""
+    return TIMED_MARK in path.read_text(encoding="utf-8")
+
+
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     """A run of the timed tests alone leaves unread the files that mark none: importing the
     seventy others cost it one and a half CPU-seconds, before its first test. Every other run
@@ -344,7 +351,7 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
         collection_path.suffix == ".py"
         and collection_path.name.startswith("test_")
         and runs_only_timed(config)
-        and TIMED_MARK not in collection_path.read_text(encoding="utf-8")
+        and not says_timed(collection_path)
     ):
         return True
     return None
@@ -357,9 +364,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     test marked ``timed`` in a file that does not say ``TIMED_MARK``: the timed run would not
     read it (seen here, before ``-m`` deselects anything)."""
     for item in items:
-        if item.get_closest_marker("timed") is not None and TIMED_MARK not in item.path.read_text(
-            encoding="utf-8"
-        ):
+        if item.get_closest_marker("timed") is not None and not says_timed(item.path):
             raise pytest.UsageError(
                 f"{item.nodeid} is marked timed, but its file never says {TIMED_MARK}:"
                 " make test's timed run would not collect it. Mark it with that decorator."

@@ -14,7 +14,8 @@ from django.urls import get_resolver
 from ..check_ids import CHECK_IDS
 from ..conditional.mixin import ConditionalUpdateMixin
 from ..conditional.validators import has_field
-from ..conf import SETTING_NAME, get_settings, user_settings
+from ..conditional.view_validators import explicit_source
+from ..conf import get_settings
 from ..fields import VersionField
 from ..http_names import READ_METHODS, UNSAFE_METHODS
 from ..permissions import HiddenFilter, refusals, unfiltered_rules
@@ -44,7 +45,6 @@ def check_conditional_fields(
     the model lacks is silently ignored: ETags become hashes, or ``Last-Modified`` is never
     sent. The default version field missing is the documented hash mode: reported as info.
     """
-    explicit = user_settings()
     defaults = get_settings()
     messages: list[CheckMessage] = []
     for view, model in _conditional_views():
@@ -61,8 +61,8 @@ def check_conditional_fields(
             # A name of the wrong type is E003's to report.
             if not isinstance(name, str) or not name or has_field(model, name):
                 continue
-            if given is not None or setting in explicit:
-                source = attribute if given is not None else f"{SETTING_NAME}[{setting!r}]"
+            source = explicit_source(attribute, setting, given)
+            if source is not None:
                 messages.append(
                     CHECK_IDS["E010"](view=label, source=source, name=name, model=model._meta.label)
                 )

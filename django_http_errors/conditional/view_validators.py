@@ -38,6 +38,16 @@ __all__ = ["ViewValidators"]
 logger = logging.getLogger("django_http_errors.mixins")
 
 
+def explicit_source(attribute: str, setting: str, given: str | None) -> str | None:
+    """Where a field's name was given, if it was given at all: the view's ``attribute`` (its
+    value ``given``), or ``setting`` in ``HTTP_ERRORS``; ``None`` for the default name."""
+    if given is not None:
+        return attribute
+    if setting in user_settings():
+        return f"{SETTING_NAME}[{setting!r}]"
+    return None
+
+
 class ViewValidators(_View):
     """The settings of ``ConditionalUpdateMixin`` and the validators of a view's objects."""
 
@@ -93,9 +103,9 @@ class ViewValidators(_View):
         name: str,
     ) -> None:
         """E010 at request time: an explicit name of a field ``model`` lacks."""
-        if given is None and setting not in user_settings():
+        source = explicit_source(attribute, setting, given)
+        if source is None:
             return  # the default name, which a model may lack: the documented fallbacks
-        source = attribute if given is not None else f"{SETTING_NAME}[{setting!r}]"
         raise ImproperlyConfigured(
             f"{type(self).__qualname__}: {source} names {name!r}, which "
             f"{model._meta.label} has no field of, so the view would silently go without it "
