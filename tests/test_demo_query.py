@@ -70,9 +70,6 @@ def test_filters(seeded: dict[str, User], as_user: Callable[[str], Client]) -> N
     hour_ago = (timezone.now() - timedelta(minutes=30)).isoformat()
     assert ids(Client().get(ARTICLES, {"updated_after": hour_ago})) == [3]
     assert ids(Client().get(ARTICLES, {"updated_before": hour_ago})) == [1]
-    # RFC 3339 in its every form: a fraction, "Z" or an offset, either case of "T" and "Z".
-    for since in ("2000-01-01T00:00:00.5Z", "2000-01-01t00:00:00z", "2000-01-01T01:00:00+01:00"):
-        assert ids(Client().get(ARTICLES, {"updated_after": since})) == [1, 3], since
 
 
 def test_search_and_ordering(seeded: dict[str, User]) -> None:
@@ -112,13 +109,6 @@ def test_every_parameter_and_format_together(seeded: dict[str, User]) -> None:
         ({"published": "maybe"}, "published"),
         ({"updated_after": "yesterday"}, "updated_after"),
         ({"updated_before": "2026-02-30T00:00:00Z"}, "updated_before"),
-        # ISO 8601 that is no RFC 3339 date-time: a date, no offset, the basic format, a week.
-        ({"updated_after": "2026-12-06"}, "updated_after"),
-        ({"updated_after": "2026-12-06T00:00:00"}, "updated_after"),
-        ({"updated_before": "20261206T211448Z"}, "updated_before"),
-        ({"updated_before": "2026-W49-1"}, "updated_before"),
-        # Fullwidth digits, which Django's parse_datetime() reads.
-        ({"updated_before": "\uff12\uff10\uff12\uff16-12-06T00:00:00Z"}, "updated_before"),
         ({"ordering": "secret"}, "ordering"),
         ({"search": "a\x00b"}, "search"),
         # A thousand words: SQLite refused the query DRF makes of them ("Expression tree is
