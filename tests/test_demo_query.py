@@ -15,6 +15,8 @@ from django.test import Client
 from django.utils import timezone
 
 from demo_project.articles.models import Article
+from demo_project.articles.query import ArticleFilter
+from django_http_errors.query.django_filter import filters_without_parameters
 from tests.conftest import problem
 from tests.test_demo_schema import demo_schema
 
@@ -70,6 +72,21 @@ def test_filters(seeded: dict[str, User], as_user: Callable[[str], Client]) -> N
     hour_ago = (timezone.now() - timedelta(minutes=30)).isoformat()
     assert ids(Client().get(ARTICLES, {"updated_after": hour_ago})) == [3]
     assert ids(Client().get(ARTICLES, {"updated_before": hour_ago})) == [1]
+    # RFC 3339 in its every form: a fraction (finer than a microsecond too), "Z" or an offset,
+    # either case of "T" and "Z".
+    for since in (
+        "2000-01-01T00:00:00.5Z",
+        "2000-01-01T00:00:00.1234567891234Z",
+        "2000-01-01t00:00:00z",
+        "2000-01-01T01:00:00+01:00",
+        "1999-12-31T23:00:00-01:00",
+    ):
+        assert ids(Client().get(ARTICLES, {"updated_after": since})) == [1, 3], since
+
+
+def test_a_request_without_a_query_string_skips_the_filterset() -> None:
+    # Every detail request and 304: building the filterset there cost the 304 40 %.
+    assert not filters_without_parameters(ArticleFilter)
 
 
 def test_search_and_ordering(seeded: dict[str, User]) -> None:
@@ -109,6 +126,17 @@ def test_every_parameter_and_format_together(seeded: dict[str, User]) -> None:
         ({"published": "maybe"}, "published"),
         ({"updated_after": "yesterday"}, "updated_after"),
         ({"updated_before": "2026-02-30T00:00:00Z"}, "updated_before"),
+        # ISO 8601 that is no RFC 3339 date-time: a date, no offset, the basic format, a week
+        # date, other digits; a "+" sent unencoded (a space); an hour or offset out of range.
+        ({"updated_after": "2026-12-06"}, "updated_after"),
+        ({"updated_after": "2026-12-06T00:00:00"}, "updated_after"),
+        ({"updated_after": "2026-12-06T00:00Z"}, "updated_after"),
+        ({"updated_before": "20261206T211448Z"}, "updated_before"),
+        ({"updated_before": "2026-W49-1"}, "updated_before"),
+        ({"updated_before": "\uff12\uff10\uff12\uff16-12-06T00:00:00Z"}, "updated_before"),
+        ({"updated_after": "2026-12-06T00:00:00 01:00"}, "updated_after"),
+        ({"updated_after": "2026-12-06T24:00:00Z"}, "updated_after"),
+        ({"updated_after": "2026-12-06T00:00:00+24:00"}, "updated_after"),
         ({"ordering": "secret"}, "ordering"),
         ({"search": "a\x00b"}, "search"),
         # A thousand words: SQLite refused the query DRF makes of them ("Expression tree is

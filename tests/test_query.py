@@ -37,7 +37,11 @@ from django_http_errors.assembly import problem_body
 from django_http_errors.exceptions import InvalidQueryParameters
 from django_http_errors.query import KnownQueryParametersMixin
 from django_http_errors.query import filters as query_filters
-from django_http_errors.query.django_filter import DjangoFilterBackend, filters_without_parameters
+from django_http_errors.query.django_filter import (
+    DjangoFilterBackend,
+    RFC3339DateTimeFilter,
+    filters_without_parameters,
+)
 from django_http_errors.schema import (
     INVALID_PARAMETER_COMPONENT,
     INVALID_QUERY_PROBLEM_COMPONENT,
@@ -443,7 +447,13 @@ def test_the_table_has_each_of_django_filters_filter_classes() -> None:
     assert {type(f) for f in EACH_DJANGO_FILTER} == every
 
 
-@pytest.mark.parametrize("filter_", EACH_DJANGO_FILTER, ids=lambda f: type(f).__name__)
+#: The library's own filters, judged as django-filter's are.
+EACH_FILTER_OF_OURS = [RFC3339DateTimeFilter(field_name="updated_at")]
+
+
+@pytest.mark.parametrize(
+    "filter_", EACH_DJANGO_FILTER + EACH_FILTER_OF_OURS, ids=lambda f: type(f).__name__
+)
 def test_django_filters_own_filters_sent_nothing_filter_nothing(
     posts: list[Post], filter_: Filter
 ) -> None:
@@ -457,6 +467,13 @@ def test_django_filters_own_filters_sent_nothing_filter_nothing(
 
 class AliceFilter(django_filters.CharFilter):
     """A filter of one's own that filters whatever it is sent."""
+
+    def filter(self, qs: QuerySet[Post], value: Any) -> QuerySet[Post]:
+        return qs.filter(owner__username="alice")
+
+
+class AliceSince(RFC3339DateTimeFilter):
+    """A subclass of the library's filter, of one's own, that filters whatever it is sent."""
 
     def filter(self, qs: QuerySet[Post], value: Any) -> QuerySet[Post]:
         return qs.filter(owner__username="alice")
@@ -506,6 +523,7 @@ ALICES_POSTS = ["First alice", "Second alice", "First alice"]
         (OwnFilterQueryset, DjangoFilterBackend(), ALICES_POSTS),
         (DefaultData, DjangoFilterBackend(), FIRST_POSTS),
         (filter_alone(AliceFilter(field_name="title")), DjangoFilterBackend(), ALICES_POSTS),
+        (filter_alone(AliceSince(field_name="updated_at")), DjangoFilterBackend(), ALICES_POSTS),
         (
             filter_alone(django_filters.CharFilter(field_name="title", empty_value="First")),
             DjangoFilterBackend(),
@@ -518,7 +536,16 @@ ALICES_POSTS = ["First alice", "Second alice", "First alice"]
         ),
         (PostFilter, DefaultsBackend(), FIRST_POSTS),
     ],
-    ids=["qs", "filter_queryset", "__init__", "filter class", "empty_value", "widget", "backend"],
+    ids=[
+        "qs",
+        "filter_queryset",
+        "__init__",
+        "filter class",
+        "subclass of ours",
+        "empty_value",
+        "widget",
+        "backend",
+    ],
 )
 def test_what_may_filter_without_parameters_still_filters(
     posts: list[Post], filterset_class: type[FilterSet], backend: Any, listed: list[str]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django_filters import rest_framework as filters
 
 from django_http_errors.query import PageNumberPagination
+from django_http_errors.query.django_filter import RFC3339DateTimeFilter
 
 from .models import Article
 
@@ -18,12 +19,12 @@ class ArticleFilter(filters.FilterSet):
         field_name="owner__username", help_text="The articles of the user with this username."
     )
     published = filters.BooleanFilter(help_text="true: published articles; false: drafts.")
-    updated_after = filters.IsoDateTimeFilter(
+    updated_after = RFC3339DateTimeFilter(
         field_name="updated_at",
         lookup_expr="gt",
         help_text="Articles changed after this RFC 3339 date-time.",
     )
-    updated_before = filters.IsoDateTimeFilter(
+    updated_before = RFC3339DateTimeFilter(
         field_name="updated_at",
         lookup_expr="lt",
         help_text="Articles changed before this RFC 3339 date-time.",

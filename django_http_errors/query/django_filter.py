@@ -6,6 +6,7 @@ view uses ``DjangoFilterBackend``.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from datetime import timezone as dt_timezone
 from typing import Any, ClassVar
@@ -17,6 +18,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 from django_filters import Filter, FilterSet
 from django_filters import rest_framework as django_filters_drf
+from django_filters.fields import IsoDateTimeField
 from django_filters.widgets import SuffixedMultiWidget
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.request import Request
@@ -26,6 +28,8 @@ from ..exceptions import InvalidQueryParameters
 
 __all__ = [
     "DjangoFilterBackend",
+    "RFC3339DateTimeField",
+    "RFC3339DateTimeFilter",
     "filters_without_parameters",
     "filterset_errors",
     "filterset_parameters",
@@ -129,7 +133,8 @@ def _inert(filter_: Filter) -> bool:
     """Whether ``filter_`` leaves a queryset untouched, and valid, when its parameter is not
     sent (see ``filters_without_parameters``)."""
     extra = filter_.extra
-    if not _django_filters_own(type(filter_)) or extra.get("required"):
+    known = _django_filters_own(type(filter_)) or type(filter_) in INERT_FILTERS_OF_OURS
+    if not known or extra.get("required"):
         return False
     if not INERT_FILTER_KEYWORDS.issuperset(extra):
         return False
@@ -145,6 +150,59 @@ def _inert(filter_: Filter) -> bool:
     # ``getlist`` ([]); others read absence as they like (``CheckboxInput`` as ``False``).
     reads_with = defined_in(widget_class, "value_from_datadict")
     return reads_with in (forms.Widget, forms.widgets.ChoiceWidget)
+
+
+#: An RFC 3339 date-time (RFC 3339 §5.6): a full date, "T", a time with seconds and any
+#: fraction, and "Z" or a numeric offset, in ASCII digits. The section's note allows "t" and
+#: "z"; the space it lets applications put for "T" is what a "+" unencoded in a query string
+#: becomes, so it is not read.
+RFC3339_DATE_TIME = re.compile(
+    r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt](?P<time>[0-9]{2}:[0-9]{2}:[0-9]{2})"
+    r"(?:\.(?P<fraction>[0-9]+))?(?P<offset>[Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+class RFC3339DateTimeField(IsoDateTimeField):
+    """django-filter's ISO 8601 date-time field, reading RFC 3339 date-times only.
+
+    ISO 8601 also has a date alone, a time without an offset (which the server would read in
+    its own zone), the basic format (``20261206T211448Z``), week dates and, through Python's
+    parser, digits of other scripts: each is invalid here, not read as a moment the client may
+    not have meant. A fraction finer than a microsecond is cut to one; a leap second (``:60``),
+    which Python's datetimes cannot hold, is invalid.
+    """
+
+    def to_python(self, value: Any) -> datetime | None:
+        """The moment, aware of its offset; ``None`` for nothing sent."""
+        if isinstance(value, str) and value.strip():
+            match = RFC3339_DATE_TIME.fullmatch(value.strip())
+            if match is None:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            fraction = match["fraction"]
+            offset = match["offset"]
+            value = "{}T{}{}{}".format(
+                match["date"],
+                match["time"],
+                f".{fraction[:6]}" if fraction else "",
+                "+00:00" if offset in ("Z", "z") else offset,
+            )
+        parsed: datetime | None = super().to_python(value)
+        return parsed
+
+
+class RFC3339DateTimeFilter(django_filters_drf.IsoDateTimeFilter):
+    """django-filter's ``IsoDateTimeFilter``, reading its value with ``RFC3339DateTimeField``.
+
+    Like django-filter's own filters, it filters nothing when its parameter is not sent, so a
+    detail request still skips the filterset (``filters_without_parameters``).
+    """
+
+    field_class = RFC3339DateTimeField
+
+
+#: The library's own filter classes, which leave a queryset untouched when their parameter is
+#: not sent, as django-filter's do (a subclass of one of them is a class of one's own).
+INERT_FILTERS_OF_OURS: frozenset[type[Filter]] = frozenset({RFC3339DateTimeFilter})
 
 
 def _django_filters_own(cls: type) -> bool:
