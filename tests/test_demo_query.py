@@ -11,13 +11,15 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from demo_project.articles.models import Article
 from demo_project.articles.query import ArticleFilter
 from django_http_errors.query.django_filter import filters_without_parameters
-from tests.conftest import problem
+from tests.conftest import data_queries, problem
 from tests.test_demo_schema import demo_schema
 
 ARTICLES = "/api/articles/"
@@ -179,6 +181,48 @@ def test_a_well_formed_page_past_the_last_is_404(seeded: dict[str, User]) -> Non
     response = Client().get(ARTICLES, {"page": "2"})
     assert response.status_code == 404
     assert problem(response)["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ({"page": "abc"}, 400),
+        ({"page": "0"}, 400),
+        ({"page_size": "1000"}, 400),
+        ({"page": "2"}, 404),
+    ],
+)
+@pytest.mark.parametrize(
+    "precondition", ["If-None-Match: *", "If-None-Match: list", 'If-Match: "x"']
+)
+def test_a_page_refused_is_refused_whatever_the_preconditions(
+    seeded: dict[str, User], query: dict[str, str], status: int, precondition: str
+) -> None:
+    """The answer without them would be 400 or 404, so the preconditions are ignored: not a
+    304 or a 412."""
+    name, value = precondition.split(": ")
+    if value == "list":
+        value = Client().get(ARTICLES)["ETag"]
+    response = Client().get(ARTICLES, query, headers={name: value})
+    assert response.status_code == status, response.content
+    assert problem(response)["code"] == ("invalid_query" if status == 400 else "not_found")
+
+
+@pytest.mark.parametrize(("query", "queries"), [({}, 1), ({"page": "1"}, 3)])
+def test_a_conditional_list_counts_and_fetches_its_page_once(
+    seeded: dict[str, User], query: dict[str, str], queries: int
+) -> None:
+    """A 304 makes the ETag's aggregate query, and the page's count and rows where a query
+    string could refuse the page; the 200 makes no more than that, and the page's."""
+    etag = Client().get(ARTICLES, query)["ETag"]
+    with CaptureQueriesContext(connection) as unchanged:
+        assert Client().get(ARTICLES, query, headers={"If-None-Match": etag}).status_code == 304
+    with CaptureQueriesContext(connection) as changed:
+        response = Client().get(ARTICLES, query, headers={"If-None-Match": '"other"'})
+        assert response.status_code == 200
+        assert response["ETag"] == etag
+    assert len(data_queries(unchanged)) == queries
+    assert len(data_queries(changed)) == 3
 
 
 # The schema

@@ -16,12 +16,15 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
-from rest_framework import viewsets
+from rest_framework import pagination, viewsets
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.routers import SimpleRouter
 from rest_framework.test import APIRequestFactory
 
+from django_http_errors import query
 from django_http_errors.conditional import format_http_date, validator_second
+from django_http_errors.conditional.view_preconditions import pages_without_parameters
 from django_http_errors.conf import get_settings
 from django_http_errors.mixins import ConditionalUpdateMixin
 from tests.conftest import data_queries, etag_of, problem, write
@@ -248,6 +251,49 @@ def test_a_handler_that_decides_late_is_answered_304_all_the_same(
     changed = Client().get(path, headers={"If-None-Match": '"other"'})
     assert changed.status_code == 200
     assert changed.content == first.content
+
+
+@pytest.mark.parametrize(
+    "path", ["/test/conditional/posts/", "/test/conditional/recent-posts/recent/"]
+)
+@pytest.mark.parametrize("precondition", [("If-None-Match", "*"), ("If-Match", '"x"')])
+def test_a_page_past_the_last_is_404_whatever_the_preconditions(
+    alices_post: Post, path: str, precondition: tuple[str, str]
+) -> None:
+    """Decided in ``initial()`` or as the handler paginates, the preconditions come after the
+    paginator's refusal: not a 304 or a 412."""
+    name, value = precondition
+    response = Client().get(path, {"page": "9"}, headers={name: value})
+    assert response.status_code == 404, response.content
+
+
+class AtLeastTwoPages(pagination.PageNumberPagination):
+    """A paginator of one's own that refuses a request without parameters: the first page."""
+
+    def get_page_number(self, request: Any, paginator: Any) -> int:
+        return 2
+
+
+class ThreeAPage(query.PageNumberPagination):
+    page_size = 3
+
+
+@pytest.mark.parametrize(
+    ("paginator", "query_string", "provably"),
+    [
+        (pagination.PageNumberPagination(), "", True),
+        (pagination.LimitOffsetPagination(), "", True),
+        (pagination.CursorPagination(), "", True),
+        (ThreeAPage(), "", True),
+        (ThreeAPage(), "page=1", False),
+        (AtLeastTwoPages(), "", False),
+    ],
+)
+def test_a_paginator_is_judged_to_accept_a_request_only_where_it_provably_does(
+    paginator: Any, query_string: str, provably: bool
+) -> None:
+    request = Request(APIRequestFactory().get(f"/?{query_string}"))
+    assert pages_without_parameters(paginator, request) is provably
 
 
 def test_a_view_without_get_answers_a_get_405(db: None) -> None:

@@ -56,6 +56,10 @@ class _Conditions:
     swapped: Any = None
     #: The object whose claim DRF's own update makes as it saves (one UPDATE), ``None`` else.
     pending: Any = None
+    #: The list's page, made before its preconditions were decided in ``initial()``: the
+    #: handler's ``paginate_queryset()`` answers it rather than counting and fetching again.
+    page: Any = None
+    paged: bool = False
 
 
 class ViewPreconditions(ViewValidators, ViewWiring):
@@ -92,7 +96,18 @@ class ViewPreconditions(ViewValidators, ViewWiring):
         if action == "retrieve" and _drf_own(type(self), RetrieveModelMixin, action):
             self.get_object()
         elif action == "list" and _drf_own(type(self), ListModelMixin, action):
-            self.check_list_preconditions(self.filter_queryset(self.get_queryset()))
+            queryset = self.filter_queryset(self.get_queryset())
+            paginator = self.paginator
+            if (
+                paginator is not None
+                and Preconditions.of(self.request.headers).values
+                and not pages_without_parameters(paginator, self.request)
+            ):
+                # The paginator's 400 and 404 come before the preconditions, as the object's
+                # lookup does (``get_object()``).
+                self._conditions.page = super().paginate_queryset(queryset)
+                self._conditions.paged = True
+            self.check_list_preconditions(queryset)
 
     def get_object(self) -> Any:
         """DRF's lookup and object permission check, then the preconditions (RFC 9110 §13.2.1).
@@ -181,10 +196,15 @@ class ViewPreconditions(ViewValidators, ViewWiring):
             conditions.not_modified = outcome is Outcome.NOT_MODIFIED
 
     def paginate_queryset(self, queryset: Any) -> Any:
-        """The list's preconditions (if ``initial()`` has not decided them), then a page."""
-        if not self._conditions.validators and self.request.method in READ_METHODS:
+        """A page (the one ``initial()`` made, if it did), then the list's preconditions if
+        ``initial()`` has not decided them: the paginator's 400 and 404 come first."""
+        conditions = self._conditions
+        if conditions.paged:
+            return conditions.page
+        page = super().paginate_queryset(queryset)
+        if not conditions.validators and self.request.method in READ_METHODS:
             self.check_list_preconditions(queryset)
-        return super().paginate_queryset(queryset)
+        return page
 
     def check_list_preconditions(self, queryset: Any) -> None:
         """Decide 304, or raise 412, from a list's weak ETag; keep it for the answer."""
@@ -208,6 +228,34 @@ class ViewPreconditions(ViewValidators, ViewWiring):
         if self.request.method != "POST" or not isinstance(self, CreateModelMixin):
             return False
         return not isinstance(self, ViewSetMixin) or getattr(self, "action", None) == "create"
+
+
+#: The parts of a paginator that read the query string, or may refuse a page.
+PAGINATOR_PARTS = frozenset(
+    {
+        "paginate_queryset",
+        "get_page_number",
+        "get_page_size",
+        "get_limit",
+        "get_offset",
+        "decode_cursor",
+        "django_paginator_class",
+    }
+)
+
+
+def pages_without_parameters(paginator: Any, request: Request) -> bool:
+    """Whether the paginator provably accepts this request: it sends no query string, and no
+    class but DRF's and the library's defines one of ``PAGINATOR_PARTS``. DRF's paginators
+    then give the first page, which exists even for an empty list (Django's
+    ``allow_empty_first_page``), of their default size."""
+    if request.query_params:
+        return False
+    return all(
+        base.__module__.startswith(("rest_framework.", "django_http_errors."))
+        for base in type(paginator).__mro__[:-1]
+        if not PAGINATOR_PARTS.isdisjoint(vars(base))
+    )
 
 
 def _drf_own(view: type, mixin: type, name: str) -> bool:
