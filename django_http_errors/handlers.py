@@ -34,6 +34,7 @@ from .compat import keeps_drf_members, with_drf_members
 from .conf import get_settings
 from .internals import django_request
 from .media_types import problem_media_type
+from .negotiation import prefers_problems_to_pages
 from .problems import reason_phrase
 
 __all__ = ["exception_handler"]
@@ -65,7 +66,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if old_shape:
         body = with_drf_members(body, api_exc)
     response = Response(body, status=problem.status, headers=headers)
-    if not _shows_browsable_api(request):
+    if not _shows_browsable_api(request, context.get("view")):
         # Old clients read DRF's members from application/json; the others get the type
         # their Accept allows.
         media_type = (
@@ -116,9 +117,11 @@ def _report(exc: Exception, request: HttpRequest, response: Response, *, signal:
     )
 
 
-def _shows_browsable_api(request: Any) -> bool:
-    """A person browsing the API keeps the browsable API's page, which shows the problem."""
-    return isinstance(getattr(request, "accepted_renderer", None), BrowsableAPIRenderer)
+def _shows_browsable_api(request: Any, view: Any) -> bool:
+    """A person browsing the API keeps the browsable API's page, which shows the problem;
+    not a client that weighs problems above HTML."""
+    browsing = isinstance(getattr(request, "accepted_renderer", None), BrowsableAPIRenderer)
+    return browsing and not prefers_problems_to_pages(request, view)
 
 
 def _render_as(request: Any, response: Response, media_type: str) -> None:

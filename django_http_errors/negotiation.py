@@ -16,6 +16,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 
 from .assembly import problem_body
 from .exceptions import UnsupportedContentEncoding
@@ -30,10 +31,13 @@ from .http_names import (
     SAFE_METHODS,
 )
 from .lifetimes import problem_cache_control
-from .media_types import accepts, weight
+from .media_types import accepts, problem_media_type, weight
 from .problems import PROBLEM_JSON
 
 __all__ = ["ProblemContentNegotiation", "ProblemsOnlyRenderer", "unreadable_codings"]
+
+#: The browsable API's media type.
+HTML: Final = "text/html"
 
 #: The coding that is no coding at all (RFC 9110 §12.5.3).
 IDENTITY: Final = "identity"
@@ -88,10 +92,10 @@ class ProblemContentNegotiation(DefaultContentNegotiation):
     ) -> tuple[BaseRenderer, str]:
         """DRF's choice, or ``ProblemsOnlyRenderer`` for ``Accept: application/problem+json``."""
         # DRF orders the ranges by how specific they are but ignores their weights, so
-        # `application/json;q=0` would select JSON.
+        # `application/json;q=0` would select JSON, and `*/*, text/html;q=0.1` HTML.
         accept = request.META.get("HTTP_ACCEPT")
         if accept and ";" in accept:
-            allowed = [r for r in renderers if weight(accept, r.media_type) != 0]
+            allowed = weightiest(accept, renderers, format_requested(request, format_suffix))
         else:
             # Without parameters no range has a weight, so none refuses: nothing to leave out.
             allowed = list(renderers)
@@ -130,6 +134,37 @@ def unreadable_codings(content_encoding: str | None, readable: Collection[str]) 
     codings = (c.strip().lower() for c in (content_encoding or "").split(","))
     accepted = {c.lower() for c in readable} | {IDENTITY}
     return [c for c in codings if c and c not in accepted]
+
+
+def weightiest(
+    accept: str, renderers: Iterable[BaseRenderer], format_requested: bool
+) -> list[BaseRenderer]:
+    """The renderers whose media type ``accept`` weighs most (the client's preference, RFC
+    9110 §12.4.2), for DRF to choose among as it does; those it does not refuse when a format
+    is asked for by name (``?format=``, ``.json``), which DRF then selects."""
+    weighed = [(weight(accept, renderer.media_type), renderer) for renderer in renderers]
+    best = max((found for found, _renderer in weighed if found), default=None)
+    if best is None or format_requested:
+        return [renderer for found, renderer in weighed if found != 0]
+    return [renderer for found, renderer in weighed if found == best]
+
+
+def format_requested(request: Request, format_suffix: str | None) -> bool:
+    """Whether the client named a format: a suffix (``.json``) or DRF's ``?format=``."""
+    override = api_settings.URL_FORMAT_OVERRIDE
+    return bool(format_suffix or (override and request.query_params.get(override)))
+
+
+def prefers_problems_to_pages(request: Any, view: Any) -> bool:
+    """Whether the client, naming no format, weighs a problem media type above the browsable
+    API's HTML (``application/problem+json, text/html;q=0.1``): its errors are problems."""
+    accept = request.META.get("HTTP_ACCEPT") if hasattr(request, "META") else None
+    if not accept or ";" not in accept:
+        return False
+    if format_requested(request, getattr(view, "format_kwarg", None)):
+        return False
+    problem = problem_media_type(accept)
+    return problem is not None and (weight(accept, problem) or 0) > (weight(accept, HTML) or 0)
 
 
 def _accepts_problems(request: Request) -> bool:

@@ -120,6 +120,50 @@ def test_a_success_is_never_sent_as_a_refused_type(alices_post: Post) -> None:
     assert response["Content-Type"].startswith("text/html")
 
 
+@pytest.mark.parametrize(
+    ("accept", "sent"),
+    [
+        ("*/*, text/html;q=0.1", "application/json"),
+        ("application/*, text/html;q=0.1", "application/json"),
+        ("text/html;q=0.5, application/json", "application/json"),
+        ("text/html, application/json;q=0.9", "text/html"),
+        ("application/json;q=0.1, text/html;q=0.2", "text/html"),
+        ("application/json; indent=4", "application/json"),
+    ],
+)
+def test_a_success_is_sent_as_the_type_the_client_weighs_most(
+    alices_post: Post, accept: str, sent: str
+) -> None:
+    response = Client().get(url(alices_post), headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response["Content-Type"].split(";")[0] == sent
+
+
+@pytest.mark.parametrize(
+    ("accept", "sent"),
+    [
+        (f"{PROBLEMS}, text/html;q=0.1", PROBLEMS),
+        (f"{PROBLEMS};q=1.0, text/html;q=0.001", PROBLEMS),
+        ("*/*, text/html;q=0.1", PROBLEMS),
+        (f"text/html;q=0.5, {PROBLEMS}", PROBLEMS),
+        (f"text/html, {PROBLEMS};q=0.9", "text/html"),
+    ],
+)
+def test_an_error_is_sent_as_the_type_the_client_weighs_most(accept: str, sent: str) -> None:
+    response = Client().get(f"{POSTS}999999/", headers={"Accept": accept})
+    assert response.status_code == 404
+    assert response["Content-Type"].split(";")[0] == sent
+
+
+def test_a_format_named_keeps_its_renderer_whatever_the_weights(alices_post: Post) -> None:
+    accept = f"{PROBLEMS}, text/html;q=0.1"
+    page = Client().get(url(alices_post), {"format": "api"}, headers={"Accept": accept})
+    assert page["Content-Type"].startswith("text/html")
+    error = Client().get(f"{POSTS}999999/", {"format": "api"}, headers={"Accept": accept})
+    assert error.status_code == 404
+    assert error["Content-Type"].startswith("text/html")
+
+
 def test_a_problem_varies_on_accept(alices_post: Post) -> None:
     for path in (f"{POSTS}999999/", "/no-such-page/"):
         response = Client().get(path)
