@@ -123,6 +123,8 @@ def test_every_parameter_and_format_together(seeded: dict[str, User]) -> None:
     [
         ({"page": "abc"}, "page"),
         ({"page": "0"}, "page"),
+        ({"page": "last"}, "page"),
+        ({"page_size": "1.0"}, "page_size"),
         ({"page_size": "1000"}, "page_size"),
         ({"page_size": "0"}, "page_size"),
         ({"published": "maybe"}, "published"),

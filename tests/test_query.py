@@ -153,6 +153,12 @@ MALFORMED_PAGES = [
     (POSTS, "page=1e3", "page", "invalid"),
     (POSTS, "page=" + "9" * 5000, "page", "max_string_length"),
     (POSTS, "page=%00", "page", "invalid"),
+    # What DRF's IntegerField reads too: a whole fraction, a space (an unencoded "+"), other
+    # scripts' digits (a fullwidth 1).
+    (POSTS, "page=1.0", "page", "invalid"),
+    (POSTS, "page_size=+2", "page_size", "invalid"),
+    (POSTS, "page=%EF%BC%91", "page", "invalid"),
+    (OFFSETS, "offset=1.0", "offset", "invalid"),
     (POSTS, "page_size=abc", "page_size", "invalid"),
     (POSTS, "page_size=0", "page_size", "min_value"),
     (POSTS, "page_size=11", "page_size", "max_value"),

@@ -40,3 +40,5 @@ class ArticlePages(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 100
+    # The contract's pages are numbers: DRF's "last" is not one.
+    last_page_strings = ()

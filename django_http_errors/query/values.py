@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rest_framework import serializers
@@ -33,5 +34,16 @@ def read_integer(
     value = given(request, name)
     if value is None:
         return None
-    number: int = read(serializers.IntegerField(min_value=minimum, max_value=maximum), name, value)
+    field = serializers.IntegerField(min_value=minimum, max_value=maximum)
+    if not WHOLE_NUMBER.fullmatch(value):
+        # DRF's field also reads "1.0", " 1" (a "+" unencoded) and other scripts' digits.
+        try:
+            field.fail("invalid")
+        except serializers.ValidationError as exc:
+            raise InvalidQueryParameters({name: exc.detail}) from exc
+    number: int = read(field, name, value)
     return number
+
+
+#: A whole number as a query string writes one: ASCII digits, perhaps after a minus sign.
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
