@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.http import HttpRequest, HttpResponseBase
+from django.middleware import locale
+from django.utils.cache import has_vary_header, patch_vary_headers
 from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +28,8 @@ from .problems import reason_phrase
 
 if TYPE_CHECKING:
     from .problems import Text
+
+__all__ = ["LocaleMiddleware", "problem_language", "speaks"]
 
 #: The language the library's strings are written in.
 SOURCE_LANGUAGE: Final = "en"
@@ -127,3 +132,24 @@ def _forget_languages(*, setting: str, **kwargs: Any) -> None:
 
 
 setting_changed.connect(_forget_languages)
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's ``LocaleMiddleware``, naming ``Cookie`` in ``Vary`` wherever it names
+    ``Accept-Language``.
+
+    Django's reads the language cookie before ``Accept-Language``, so the cookie selects the
+    representation too, and ``Vary`` must name it (RFC 9110 §12.5.5): else a cache keyed on
+    ``Accept-Language: en`` serves the German page chosen by a ``django_language=de`` cookie to
+    a client without one. A DRF view that reads sessions names ``Cookie`` already; pages and
+    problems outside one did not.
+    """
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        """Django's answer, with ``Cookie`` in ``Vary`` where it named ``Accept-Language``."""
+        response = super().process_response(request, response)
+        if has_vary_header(response, "Accept-Language"):
+            patch_vary_headers(response, ("Cookie",))
+        return response

@@ -297,6 +297,18 @@ def test_w008_locale_middleware_missing_with_i18n() -> None:
     assert ids(MIDDLEWARE=middleware, USE_I18N=False) == []
 
 
+def test_the_librarys_locale_middleware_selects_languages_as_djangos_does() -> None:
+    from django.conf import settings
+
+    ours = [
+        "django_http_errors.languages.LocaleMiddleware" if m == checks.LOCALE_MIDDLEWARE else m
+        for m in settings.MIDDLEWARE
+    ]
+    assert ours != list(settings.MIDDLEWARE)
+    assert ids(MIDDLEWARE=ours) == []
+    assert ids(MIDDLEWARE=ours, LANGUAGES=[("en", "English"), ("fr", "French")]) == ["W013"]
+
+
 def test_w013_languages_the_library_does_not_speak() -> None:
     languages = [("en", "English"), ("de", "German"), ("fr", "French"), ("pt-br", "Portuguese")]
     assert ids(LANGUAGES=languages) == ["W013"]

@@ -64,3 +64,20 @@ def test_the_shared_cache_reuses_an_answer(base_url: str) -> None:
     first, second = (cache.get(base_url + LIST, timeout=30) for _ in range(2))
     assert not first.from_cache
     assert second.from_cache
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/problems/invalid-query/", "/api/problems/", "/api/nonexistent/"]
+)
+def test_a_language_the_cookie_chose_is_named_in_vary(base_url: str, path: str) -> None:
+    """Django's LocaleMiddleware reads the language cookie before Accept-Language: a cache
+    keyed on Accept-Language alone would give the German page to an English client."""
+    response = requests.get(
+        base_url + path,
+        headers={"Accept-Language": "en"},
+        cookies={"django_language": "de"},
+        timeout=10,
+    )
+    assert response.headers["Content-Language"] == "de"
+    vary = {name.strip().lower() for name in response.headers["Vary"].split(",")}
+    assert {"accept-language", "cookie"} <= vary

@@ -90,3 +90,29 @@ def test_a_page_in_a_language_the_library_does_not_speak_is_english() -> None:
     assert response["Content-Language"] == "en"
     assert '<html lang="en">' in response.content.decode()
     assert "<h2>What it means</h2>" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("middleware", "vary_names_cookie"),
+    [
+        ("django.middleware.locale.LocaleMiddleware", False),
+        ("django_http_errors.languages.LocaleMiddleware", True),
+    ],
+)
+def test_the_librarys_locale_middleware_names_the_cookie_that_chose_the_language(
+    middleware: str, vary_names_cookie: bool
+) -> None:
+    """A page outside DRF's views (which name Cookie for their sessions): Django's says only
+    Accept-Language, though its language cookie chose German."""
+    from django.conf import settings
+
+    swapped = [middleware if m.endswith(".LocaleMiddleware") else m for m in settings.MIDDLEWARE]
+    with override_settings(MIDDLEWARE=swapped):
+        client = Client(headers={"Accept-Language": "en"})
+        client.cookies["django_language"] = "de"
+        response = client.get("/api/problems/not-found/")
+    assert response["Content-Language"] == "de"
+    vary = {name.strip().lower() for name in response["Vary"].split(",")}
+    assert "accept-language" in vary
+    assert ("cookie" in vary) is vary_names_cookie

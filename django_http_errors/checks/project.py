@@ -11,6 +11,7 @@ from typing import Any, Final
 from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Tags
+from django.middleware.locale import LocaleMiddleware as DjangosLocaleMiddleware
 from django.utils.module_loading import import_string
 
 from ..check_ids import CHECK_IDS
@@ -130,7 +131,7 @@ def check_locale_middleware(
     """The app's translations reach a client through LocaleMiddleware, which reads its
     ``Accept-Language``; without it every problem is in ``LANGUAGE_CODE``."""
     languages = _shipped_languages()
-    if not settings.USE_I18N or not languages or LOCALE_MIDDLEWARE in middleware():
+    if not settings.USE_I18N or not languages or selects_languages():
         return []
     return [
         CHECK_IDS["W008"](
@@ -147,7 +148,7 @@ def check_languages(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> l
     is in one language: a request in another gets DRF's and Django's messages in it (their
     catalogs cover most languages) beside the library's English, and only DRF's default
     messages can be given again in English."""
-    if not settings.USE_I18N or LOCALE_MIDDLEWARE not in middleware():
+    if not settings.USE_I18N or not selects_languages():
         return []
     unspoken = [code for code, _name in settings.LANGUAGES if not speaks(code)]
     if not unspoken:
@@ -157,6 +158,19 @@ def check_languages(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> l
     )
     spoken = ", ".join([SOURCE_LANGUAGE, *_shipped_languages()])
     return [CHECK_IDS["W013"](unspoken=shown, spoken=spoken)]
+
+
+def selects_languages() -> bool:
+    """Whether ``MIDDLEWARE`` has Django's ``LocaleMiddleware``, or a subclass of it (the
+    library's, which names ``Cookie`` in ``Vary``)."""
+    for path in middleware():
+        try:
+            found = import_string(path)
+        except ImportError:
+            continue  # check E002 and Django's own say so
+        if isinstance(found, type) and issubclass(found, DjangosLocaleMiddleware):
+            return True
+    return False
 
 
 def _shipped_languages() -> list[str]:
