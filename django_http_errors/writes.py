@@ -117,5 +117,10 @@ def _rows(obj: Any) -> models.QuerySet[Any]:
 
 
 def _concrete_fields(model: type[models.Model]) -> list[Any]:
-    """The fields that are columns of the model's table (``Options.get_fields()``)."""
-    return [f for f in model._meta.get_fields() if getattr(f, "concrete", False)]
+    """The fields that are columns of the model's tables (``Options.get_fields()``): not a
+    many-to-many field, which Django calls concrete but keeps in a table of its own."""
+    return [
+        f
+        for f in model._meta.get_fields()
+        if getattr(f, "concrete", False) and not f.many_to_many
+    ]

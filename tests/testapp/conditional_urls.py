@@ -14,6 +14,7 @@ router.register(
     "stable-timed-notes", conditional_views.StableTimedNoteViewSet, basename="stable-timed-note"
 )
 router.register("posts", conditional_views.PostViewSet, basename="post")
+router.register("albums", conditional_views.AlbumViewSet, basename="album")
 router.register(
     "overtaken-posts", conditional_views.OvertakenPostViewSet, basename="overtaken-post"
 )

@@ -16,7 +16,7 @@ from rest_framework.serializers import BaseSerializer
 from django_http_errors.mixins import ConditionalUpdateMixin
 from django_http_errors.permissions import IsAdminUser, IsOwnerOrReadOnly
 from django_http_errors.serializers import ETagField
-from tests.testapp.models import Note, Post, VersionedPage
+from tests.testapp.models import Album, Note, Post, VersionedPage
 
 
 class NoteSerializer(serializers.ModelSerializer[Note]):
@@ -104,6 +104,23 @@ class PostViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Post]):
     def perform_create(self, serializer: BaseSerializer[Post]) -> None:
         with self.write_transaction(Post):
             serializer.save(owner=self.request.user)
+
+
+class AlbumSerializer(serializers.ModelSerializer[Album]):
+    """An album and its labels, set by their ids."""
+
+    class Meta:
+        model = Album
+        fields = ["id", "title", "labels", "version"]
+        read_only_fields = ["version"]
+
+
+class AlbumViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Album]):
+    """DRF's own handlers on a model with a many-to-many field."""
+
+    queryset = Album.objects.all()
+    serializer_class = AlbumSerializer
+    permission_classes = [AllowAny]
 
 
 class OvertakenPostViewSet(PostViewSet):

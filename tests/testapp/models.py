@@ -109,3 +109,14 @@ class Memo(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Album(models.Model):
+    """A versioned model with a many-to-many field, which no UPDATE can set."""
+
+    title = models.CharField(max_length=200)
+    labels = models.ManyToManyField(Label, blank=True, related_name="albums")
+    version = VersionField()
+
+    def __str__(self) -> str:
+        return self.title
