@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseBase
 from django.urls import include, path
+from django.utils import translation
 from django.views.generic import RedirectView
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +23,7 @@ from rest_framework.reverse import reverse
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from demo_project.articles.views import ArticleViewSet, HealthView
+from django_http_errors.exceptions import InvalidQueryParameters
 
 #: What the API root links besides the router's resources: name in the root -> URL name.
 ROOT_LINKS = {
@@ -63,13 +68,40 @@ class DocsView(SpectacularSwaggerView):
         return HttpResponse(headers={"Allow": ", ".join(self.allowed_methods)})
 
 
+class SchemaView(SpectacularAPIView):
+    """drf-spectacular's schema view, in one language and labelled with it.
+
+    Its descriptions are the library's and the demo's, written in English and not translated;
+    drf-spectacular translates its own summaries into the active language. So the document is
+    English whatever ``Accept-Language`` says, and ``?lang=`` (drf-spectacular's) gives its
+    translated strings beside the English ones, labelled with both languages. A ``lang`` that
+    is not one of ``LANGUAGES`` is a 400 naming it.
+    """
+
+    @extend_schema(exclude=True)  # as drf-spectacular's own (SERVE_INCLUDE_SCHEMA)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        lang = request.query_params.get("lang")
+        language = "en"
+        if lang:
+            codes = [code for code, _name in settings.LANGUAGES]
+            try:
+                language = serializers.ChoiceField(choices=codes).run_validation(lang)
+            except serializers.ValidationError as exc:
+                raise InvalidQueryParameters({"lang": exc.detail}) from exc
+        with translation.override("en"):
+            response: HttpResponseBase = super().get(request, *args, **kwargs)  # type: ignore[no-untyped-call]
+        # Set before LocaleMiddleware's, which would name the request's language.
+        response["Content-Language"] = "en" if language == "en" else f"{language}, en"
+        return response
+
+
 router = DemoRouter()
 router.register("articles", ArticleViewSet, basename="article")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="api-root"), name="home"),
     path("api/health/", HealthView.as_view(), name="health"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
     # Swagger UI with its assets from drf-spectacular-sidecar, served locally: no CDN.
     path("api/docs/", DocsView.as_view(url_name="schema"), name="docs"),
     path("api/problems/", include("django_http_errors.urls")),

@@ -120,7 +120,5 @@ def _concrete_fields(model: type[models.Model]) -> list[Any]:
     """The fields that are columns of the model's tables (``Options.get_fields()``): not a
     many-to-many field, which Django calls concrete but keeps in a table of its own."""
     return [
-        f
-        for f in model._meta.get_fields()
-        if getattr(f, "concrete", False) and not f.many_to_many
+        f for f in model._meta.get_fields() if getattr(f, "concrete", False) and not f.many_to_many
     ]

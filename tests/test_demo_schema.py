@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError, ProgrammingError, connection
 from django.test import Client, override_settings
+from django.utils import translation
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiYamlRenderer
 
@@ -56,10 +57,16 @@ def test_demo_schema_is_valid_openapi() -> None:
 @DEMO_URLS
 @pytest.mark.django_db
 def test_demo_serves_its_schema() -> None:
-    response = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi")
+    # In English, whatever Accept-Language says: its descriptions are not translated.
+    response = Client().get(
+        "/api/schema/", headers={"Accept": "application/vnd.oai.openapi", "Accept-Language": "de"}
+    )
     assert response.status_code == 200
+    assert response["Content-Language"] == "en"
+    assert "articles auflisten" not in response.content.decode()
     served = load_yaml(response.content)["paths"]["/api/articles/{id}/"]["get"]
-    expected = demo_schema()["paths"]["/api/articles/{id}/"]["get"]
+    with translation.override("en"):
+        expected = demo_schema()["paths"]["/api/articles/{id}/"]["get"]
     assert served["responses"] == expected["responses"]
 
 
@@ -389,3 +396,21 @@ def test_demo_statuses_in_the_schema_are_the_statuses_requests_get(
     assert set(listed) == set(observed)
     for operation in listed:
         assert listed[operation] == set(observed[operation].values()), operation
+
+
+@DEMO_URLS
+@pytest.mark.django_db
+def test_the_schema_in_another_language_is_labelled_with_both() -> None:
+    """drf-spectacular's ``lang`` translates its own strings; the descriptions stay English."""
+    response = Client().get("/api/schema/?lang=de")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "de, en"
+    assert "articles auflisten" in response.content.decode()
+
+
+@DEMO_URLS
+@pytest.mark.django_db
+def test_a_schema_language_the_demo_does_not_have_is_400_naming_lang() -> None:
+    response = Client().get("/api/schema/?lang=xx")
+    assert response.status_code == 400
+    assert problem(response)["errors"][0]["parameter"] == "lang"
