@@ -296,6 +296,21 @@ def test_a_get_object_that_skips_the_mixins_is_refused_and_writes_nothing(
     assert post.title == "Kept"
 
 
+def test_a_conditional_write_of_an_object_the_mixins_did_not_look_up_is_refused(
+    alice: Client, users: dict[str, User]
+) -> None:
+    """No precondition was evaluated for it: a stale If-Match would have won, as would each
+    of several writers with one."""
+    post = Post.objects.create(owner=users["alice"], title="Kept")
+    with pytest.raises(ImproperlyConfigured, match="did not look up through get_object"):
+        alice.post(
+            f"/test/codebase/unguarded/posts/{post.pk}/retitle/",
+            headers={"If-Match": '"stale"'},
+        )
+    post.refresh_from_db()
+    assert post.title == "Kept"
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_32_racers_with_one_if_match_give_one_200_in_every_order(

@@ -43,7 +43,7 @@ class ViewWrites(ViewPreconditions):
         block writes commits with the claim, or nothing does (412 or 409)."""
         with self.write_transaction(type(obj)):
             if self._conditions.swapped is not obj:
-                self._claim(obj)
+                self._claim_late(obj)
             yield obj
 
     def _claim(self, obj: Any) -> None:
@@ -82,7 +82,8 @@ class ViewWrites(ViewPreconditions):
         super().perform_destroy(instance)
 
     def _claim_late(self, instance: Any) -> None:
-        """Claim the row of an object a custom action looked up before its write began."""
+        """Claim the row of an object a custom action looked up before its write began; an
+        object looked up otherwise had no precondition evaluated: refused."""
         if self._conditions.looked_up is not instance:
             raise ImproperlyConfigured(
                 f"{type(self).__qualname__} saves a {type(instance).__name__} it did not look "

@@ -147,3 +147,12 @@ class UnguardedPostViewSet(CodebaseViewCode, ConditionalUpdateMixin, viewsets.Mo
 
     def get_object(self) -> Post:
         return Post.objects.get(pk=self.kwargs["pk"])
+
+    @action(detail=True, methods=["post"])
+    def retitle(self, request: Request, pk: str) -> Response:
+        """The docs' custom action: ``conditional_write()`` of the object ``get_object()`` gave."""
+        post = self.get_object()
+        with self.conditional_write(post):
+            post.title = "retitled"
+            post.save()
+        return Response({"title": post.title})
