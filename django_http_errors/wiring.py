@@ -84,6 +84,8 @@ class _Write:
     handler: str | None = None
     #: Where a write handler's transaction is opened, when it begins, and closed as it ends.
     stack: ExitStack | None = None
+    #: The request's idempotency key was claimed or answered (``claim_idempotency_key``).
+    keyed: bool = False
 
 
 class ViewWiring(_View):
@@ -176,11 +178,19 @@ class ViewWiring(_View):
         """Keep a keyed request's content; DRF's checks (which claim the key); preconditions."""
         self.read_keyed_content(request)
         super().initial(request, *args, **kwargs)
+        if not self._write.keyed:
+            # A check_throttles() of the view's own skipped DRF's, and so this one: the key is
+            # claimed all the same, after the checks that did run.
+            self._claim_key(request)
         self.decide_preconditions(request)
 
     def check_throttles(self, request: Request) -> None:
         """DRF's throttles, the last of its checks; then the key is claimed or answered."""
         super().check_throttles(request)
+        self._claim_key(request)
+
+    def _claim_key(self, request: Request) -> None:
+        self._write.keyed = True
         self.claim_idempotency_key(request)
 
     # DRF accepts any HttpResponseBase here (its stubs say Response): a replay is not rendered.

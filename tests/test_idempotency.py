@@ -572,3 +572,21 @@ def test_the_problems_speak_german(alice: Client) -> None:
     body = problem(response)
     assert body["title"] == "Idempotency-Key wiederverwendet"
     assert "Idempotency-Key" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/test/idempotent/unthrottled-posts/", "/test/idempotent/limited-posts/"]
+)
+def test_a_check_throttles_of_ones_own_without_super_still_claims_the_key(
+    alice: Client, path: str
+) -> None:
+    """Overridden in the view or by a mixin before the library's: the key is claimed after the
+    checks that ran, so its retry is replayed, not done again."""
+    key = new_key()
+    first = post(alice, key, path=path)
+    assert first.status_code == 201
+    retry = post(alice, key, path=path)
+    assert retry.status_code == 201
+    assert retry["Idempotent-Replayed"] == "true"
+    assert post(alice, key, {"title": "other"}, path=path).status_code == 422
+    assert created() == 1

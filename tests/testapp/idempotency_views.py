@@ -70,3 +70,21 @@ class PostKeyedOnCreateViewSet(KeyedPostViewSet):
     """A key honoured on POST only: PUT, PATCH and DELETE are idempotent by themselves."""
 
     idempotent_methods = frozenset({"POST"})
+
+
+class OwnLimiter:
+    """A project's own rate limit in place of DRF's throttles: no super()."""
+
+    def check_throttles(self, request: Request) -> None:
+        return None
+
+
+class UnthrottledKeyedPostViewSet(KeyedPostViewSet):
+    """Its own check_throttles(), below the library's: DRF's throttles never run."""
+
+    def check_throttles(self, request: Request) -> None:
+        return None
+
+
+class LimitedKeyedPostViewSet(OwnLimiter, KeyedPostViewSet):
+    """The limiter first: the library's check_throttles() never runs."""

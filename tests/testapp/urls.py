@@ -11,6 +11,16 @@ from . import admin, codebase_views, idempotency_views, views
 keyed = SimpleRouter()
 keyed.register("idempotent/posts", idempotency_views.KeyedPostViewSet, basename="keyed-post")
 keyed.register(
+    "idempotent/unthrottled-posts",
+    idempotency_views.UnthrottledKeyedPostViewSet,
+    basename="unthrottled-keyed-post",
+)
+keyed.register(
+    "idempotent/limited-posts",
+    idempotency_views.LimitedKeyedPostViewSet,
+    basename="limited-keyed-post",
+)
+keyed.register(
     "idempotent/posts-keyed-on-create",
     idempotency_views.PostKeyedOnCreateViewSet,
     basename="post-keyed-on-create",
