@@ -29,7 +29,7 @@ from django_http_errors.conf import get_settings
 from django_http_errors.mixins import ConditionalUpdateMixin
 from tests.conftest import data_queries, etag_of, problem, write
 from tests.testapp.conditional_views import PostSerializer, PostViewSet
-from tests.testapp.models import Album, Label, Note, Post
+from tests.testapp.models import Album, Label, Memo, Note, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -661,3 +661,19 @@ def test_a_model_with_a_many_to_many_field_is_written_through_drfs_handlers(db: 
     album.refresh_from_db()
     assert album.title == "Renamed"
     assert sorted(album.labels.values_list("pk", flat=True)) == [first.pk, second.pk]
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+def test_a_version_the_client_echoes_does_not_undo_the_claim(db: None, method: str) -> None:
+    """Its serializer makes the version writable: the version the client read, sent back,
+    would be saved over the claim's, and the next writer's stale If-Match would match."""
+    memo = Memo.objects.create(text="first")
+    path = f"/test/conditional/memos/{memo.pk}/"
+    read = Client().get(path)
+    body = {**read.json(), "text": "second"}
+    changed = write(Client(), method, path, body, **{"If-Match": read["ETag"]})
+    assert changed.status_code == 200, changed.content
+    memo.refresh_from_db()
+    assert (memo.text, memo.version) == ("second", 2)
+    stale = write(Client(), method, path, {**body, "text": "lost"}, **{"If-Match": read["ETag"]})
+    assert stale.status_code == 412

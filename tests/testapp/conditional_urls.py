@@ -15,6 +15,7 @@ router.register(
 )
 router.register("posts", conditional_views.PostViewSet, basename="post")
 router.register("albums", conditional_views.AlbumViewSet, basename="album")
+router.register("memos", conditional_views.MemoViewSet, basename="memo")
 router.register(
     "overtaken-posts", conditional_views.OvertakenPostViewSet, basename="overtaken-post"
 )

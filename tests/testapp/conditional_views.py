@@ -16,7 +16,7 @@ from rest_framework.serializers import BaseSerializer
 from django_http_errors.mixins import ConditionalUpdateMixin
 from django_http_errors.permissions import IsAdminUser, IsOwnerOrReadOnly
 from django_http_errors.serializers import ETagField
-from tests.testapp.models import Album, Note, Post, VersionedPage
+from tests.testapp.models import Album, Memo, Note, Post, VersionedPage
 
 
 class NoteSerializer(serializers.ModelSerializer[Note]):
@@ -121,6 +121,26 @@ class AlbumViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Album]):
     queryset = Album.objects.all()
     serializer_class = AlbumSerializer
     permission_classes = [AllowAny]
+
+
+class MemoSerializer(serializers.ModelSerializer[Memo]):
+    """Every field writable, the version too: a client echoes what it read."""
+
+    class Meta:
+        model = Memo
+        fields = "__all__"
+
+
+class MemoViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Memo]):
+    """A plain integer version, and a perform_update() of its own: the row is claimed, then
+    saved through the serializer."""
+
+    queryset = Memo.objects.all()
+    serializer_class = MemoSerializer
+    permission_classes = [AllowAny]
+
+    def perform_update(self, serializer: BaseSerializer[Memo]) -> None:
+        serializer.save()
 
 
 class OvertakenPostViewSet(PostViewSet):
