@@ -183,7 +183,8 @@ class ViewValidators(_View):
     def _hashed_representation(self, obj: Any) -> dict[str, Any]:
         """What a hash ETag covers: ``etag_fields`` of the representation, or all of it but the
         ETag itself (no part of what it is computed from)."""
-        serializer = self.get_serializer_class()(obj, context=self.get_serializer_context())
+        serializer_class = self._shown_with()
+        serializer = serializer_class(obj, context=self.get_serializer_context())
         fields = getattr(serializer, "fields", {})
         for name in [name for name, f in fields.items() if isinstance(f, ETagField)]:
             fields.pop(name)
@@ -191,6 +192,19 @@ class ViewValidators(_View):
             for name in [name for name in fields if name not in self.etag_fields]:
                 fields.pop(name)
         return dict(serializer.data)
+
+    def _shown_with(self) -> Any:
+        """The serializer class a viewset's GET of the object shows it with (its
+        ``retrieve``'s), whatever the action: a hash of a write's or a list's own serializer
+        would match no ETag a GET gave."""
+        action = getattr(self, "action", None)
+        if action is None or action == "retrieve":
+            return self.get_serializer_class()
+        self.action = "retrieve"
+        try:
+            return self.get_serializer_class()
+        finally:
+            self.action = action
 
     def _warn_if_unstable(self, obj: Any, data: dict[str, Any]) -> None:
         """In DEBUG, warn when two serializations of one unchanged row differ."""

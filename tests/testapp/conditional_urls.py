@@ -15,7 +15,7 @@ router.register(
 )
 router.register("posts", conditional_views.PostViewSet, basename="post")
 router.register("albums", conditional_views.AlbumViewSet, basename="album")
-router.register("memos", conditional_views.MemoViewSet, basename="memo")
+router.register("split-notes", conditional_views.SplitNoteViewSet, basename="split-note")
 router.register(
     "overtaken-posts", conditional_views.OvertakenPostViewSet, basename="overtaken-post"
 )

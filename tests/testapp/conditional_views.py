@@ -123,6 +123,26 @@ class AlbumViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Album]):
     permission_classes = [AllowAny]
 
 
+class NoteTextSerializer(serializers.ModelSerializer[Note]):
+    """What a client writes of a note: its text alone."""
+
+    class Meta:
+        model = Note
+        fields = ["text"]
+
+
+class SplitNoteViewSet(NoteViewSet):
+    """A serializer for writes and another for reads, chosen by action (DRF's documented
+    ``get_serializer_class()``)."""
+
+    queryset = Note.objects.order_by("id")
+
+    def get_serializer_class(self) -> type[BaseSerializer[Note]]:
+        if self.action in ("update", "partial_update"):
+            return NoteTextSerializer
+        return NoteSerializer
+
+
 class MemoSerializer(serializers.ModelSerializer[Memo]):
     """Every field writable, the version too: a client echoes what it read."""
 
