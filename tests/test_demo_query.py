@@ -210,7 +210,10 @@ def test_a_page_refused_is_refused_whatever_the_preconditions(
     assert problem(response)["code"] == ("invalid_query" if status == 400 else "not_found")
 
 
-@pytest.mark.parametrize(("query", "queries"), [({}, 1), ({"page": "1"}, 3)])
+@pytest.mark.parametrize(
+    ("query", "queries"),
+    [({}, 1), ({"ordering": "-id", "search": "article"}, 1), ({"page": "1"}, 3)],
+)
 def test_a_conditional_list_counts_and_fetches_its_page_once(
     seeded: dict[str, User], query: dict[str, str], queries: int
 ) -> None:

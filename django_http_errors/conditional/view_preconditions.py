@@ -20,6 +20,7 @@ from django_http_errors.internals import (
     not_found,
     runs_drfs_generic_get,
 )
+from django_http_errors.query.parameters import component_parameters
 from django_http_errors.wiring import ViewWiring
 
 from . import decisions
@@ -101,10 +102,12 @@ class ViewPreconditions(ViewValidators, ViewWiring):
             if (
                 paginator is not None
                 and Preconditions.of(self.request.headers).values
-                and not pages_without_parameters(paginator, self.request)
+                and not pages_without_parameters(paginator, self, self.request)
             ):
                 # The paginator's 400 and 404 come before the preconditions, as the object's
                 # lookup does (``get_object()``).
+                if type(self).paginate_queryset is not ViewPreconditions.paginate_queryset:
+                    return  # the view's own paginates: decided as the handler calls it
                 self._conditions.page = super().paginate_queryset(queryset)
                 self._conditions.paged = True
             self.check_list_preconditions(queryset)
@@ -244,18 +247,20 @@ PAGINATOR_PARTS = frozenset(
 )
 
 
-def pages_without_parameters(paginator: Any, request: Request) -> bool:
-    """Whether the paginator provably accepts this request: it sends no query string, and no
-    class but DRF's and the library's defines one of ``PAGINATOR_PARTS``. DRF's paginators
-    then give the first page, which exists even for an empty list (Django's
+def pages_without_parameters(paginator: Any, view: Any, request: Request) -> bool:
+    """Whether the paginator provably accepts this request: it sends none of the paginator's
+    parameters (``page``, ``page_size``...: what its ``get_schema_operation_parameters()``
+    documents), and no class but DRF's and the library's defines one of ``PAGINATOR_PARTS``.
+    DRF's paginators then give the first page, which exists even for an empty list (Django's
     ``allow_empty_first_page``), of their default size."""
-    if request.query_params:
-        return False
-    return all(
+    if not all(
         base.__module__.startswith(("rest_framework.", "django_http_errors."))
         for base in type(paginator).__mro__[:-1]
         if not PAGINATOR_PARTS.isdisjoint(vars(base))
-    )
+    ):
+        return False
+    sent = request.query_params
+    return not sent or not any(name in sent for name in component_parameters(paginator, view, None))
 
 
 def _drf_own(view: type, mixin: type, name: str) -> bool:

@@ -15,6 +15,9 @@ router.register(
 )
 router.register("posts", conditional_views.PostViewSet, basename="post")
 router.register("albums", conditional_views.AlbumViewSet, basename="album")
+router.register(
+    "newest-first-posts", conditional_views.NewestFirstPostViewSet, basename="newest-first-post"
+)
 router.register("split-notes", conditional_views.SplitNoteViewSet, basename="split-note")
 router.register(
     "overtaken-posts", conditional_views.OvertakenPostViewSet, basename="overtaken-post"

@@ -163,6 +163,14 @@ class MemoViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Memo]):
         serializer.save()
 
 
+class NewestFirstPostViewSet(PostViewSet):
+    """A paginate_queryset() of its own, which orders the page: a conditional list's page is
+    the one it makes."""
+
+    def paginate_queryset(self, queryset: QuerySet[Post]) -> Any:
+        return super().paginate_queryset(queryset.order_by("-id"))
+
+
 class OvertakenPostViewSet(PostViewSet):
     """Another writer changes the row between this request's lookup and its claim of it.
 
