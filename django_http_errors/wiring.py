@@ -124,6 +124,9 @@ class ViewWiring(_View):
     def wrote(self, response: Any) -> None:
         """A wrapped write handler returned ``response``: what the write must have done, checked."""
 
+    def before_saving(self, target: Any) -> None:
+        """A ``perform_*()`` hook's serializer or object, about to be saved."""
+
     # The write: one transaction per request, joined by every class that needs it.
 
     @contextmanager
@@ -190,6 +193,10 @@ class ViewWiring(_View):
         self._claim_key(request)
 
     def _claim_key(self, request: Request) -> None:
+        """Claim the key once, though a check_throttles() of the view's own call super() twice
+        (two throttle scopes): a second claim would find the first, in flight, and refuse it."""
+        if self._write.keyed:
+            return
         self._write.keyed = True
         self.claim_idempotency_key(request)
 
@@ -273,6 +280,7 @@ def _saving(hook: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(hook)
     def save(self: ViewWiring, target: Any) -> Any:
+        self.before_saving(target)
         instance = getattr(target, "instance", target)
         model = type(instance) if isinstance(instance, models.Model) else None
         model = model or self.get_queryset().model

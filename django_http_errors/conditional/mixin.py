@@ -61,11 +61,8 @@ class ConditionalUpdateMixin(ViewWrites):
             )
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
-        """DRF's serializer, remembered so a 201 can carry the created object's ETag; reading
-        no version from a write's content."""
+        """DRF's serializer, remembered so a 201 can carry the created object's ETag."""
         self._conditions.serializer = serializer = super().get_serializer(*args, **kwargs)
-        if "data" in kwargs and self.request.method in GUARDED_METHODS:
-            keep_version(serializer, self.get_version_field)
         return serializer
 
     def answer_before_finalizing(self, response: HttpResponseBase) -> HttpResponseBase:
@@ -140,17 +137,3 @@ class ConditionalUpdateMixin(ViewWrites):
             frozenset({304} if reads else ()),
         )
         return own | inherited(super(), operation)
-
-
-def keep_version(serializer: Any, version_field_of: Any) -> None:
-    """Make the version read-only in a write's serializer: the version the client read and sent
-    back would be saved over the one the write's claim set, and the next writer's stale
-    ``If-Match`` would match (the claim is what changes the ETag)."""
-    model = getattr(getattr(serializer, "Meta", None), "model", None)
-    fields = getattr(serializer, "fields", None)
-    if model is None or not fields:
-        return
-    version_field = version_field_of(model)
-    for field in fields.values():
-        if field.source == version_field and not field.read_only:
-            field.read_only = True

@@ -195,13 +195,18 @@ class ViewValidators(_View):
 
     def _shown_with(self) -> Any:
         """The serializer class a viewset's GET of the object shows it with (its
-        ``retrieve``'s), whatever the action: a hash of a write's or a list's own serializer
-        would match no ETag a GET gave."""
+        ``retrieve``'s), where ``get_serializer_class()`` chooses by ``self.action``: a hash of a
+        write's or a list's own serializer would match no ETag a GET gave. A view that knows
+        no ``retrieve`` (``serializer_classes[self.action]`` without one) hashes the action's
+        own."""
         action = getattr(self, "action", None)
         if action is None or action == "retrieve":
             return self.get_serializer_class()
         self.action = "retrieve"
         try:
+            return self.get_serializer_class()
+        except Exception:  # the view's own choice, which may refuse an action it has no route for
+            self.action = action
             return self.get_serializer_class()
         finally:
             self.action = action

@@ -10,7 +10,10 @@ from typing import Any, Final
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.serializers import BaseSerializer
 
+from django_http_errors.http_names import GUARDED_METHODS
+
 from . import swaps
+from .preconditions import Preconditions
 from .view_preconditions import ViewPreconditions
 
 __all__ = ["ViewWrites"]
@@ -43,8 +46,20 @@ class ViewWrites(ViewPreconditions):
         block writes commits with the claim, or nothing does (412 or 409)."""
         with self.write_transaction(type(obj)):
             if self._conditions.swapped is not obj:
-                self._claim_late(obj)
+                if self._conditions.looked_up is obj or not self._about_one_object():
+                    self._claim(obj)
+                else:
+                    self._claim_late(obj)  # refused: no precondition was evaluated for it
             yield obj
+
+    def _about_one_object(self) -> bool:
+        """Whether the request's preconditions are about one object, which ``get_object()``
+        evaluates them for: it sends some, or its action is a detail route's. A collection
+        action sent none (an archive of every row it reads) compare-and-swaps each row it
+        writes against the version it read: a row changed meanwhile is 409."""
+        if Preconditions.of(self.request.headers).values:
+            return True
+        return bool(getattr(self, "detail", True))
 
     def _claim(self, obj: Any) -> None:
         conditions = self._conditions
@@ -55,6 +70,22 @@ class ViewWrites(ViewPreconditions):
             guarded=conditions.guarded,
         )
         conditions.swapped = obj
+
+    def before_saving(self, target: Any) -> None:
+        """Leave out of a PUT's or PATCH's save the version its content gave (a version field
+        the serializer makes writable, ``fields = "__all__"``): saved, the version the client
+        read would undo the one the write's claim set, and the next writer's stale
+        ``If-Match`` would match. Validation saw it (a ``validate_version()`` still runs)."""
+        super().before_saving(target)
+        instance = getattr(target, "instance", None)
+        data = getattr(target, "validated_data", None)
+        if (
+            self.request.method in GUARDED_METHODS
+            and isinstance(data, dict)
+            and instance is not None
+            and instance is self._conditions.looked_up
+        ):
+            data.pop(self.get_version_field(type(instance)) or "", None)
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         """DRF's save; under DRF's own update, the row's claim and the save as one UPDATE

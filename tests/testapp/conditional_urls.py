@@ -16,6 +16,9 @@ router.register(
 router.register("posts", conditional_views.PostViewSet, basename="post")
 router.register("albums", conditional_views.AlbumViewSet, basename="album")
 router.register(
+    "archiving-posts", conditional_views.ArchivingPostViewSet, basename="archiving-post"
+)
+router.register(
     "newest-first-posts", conditional_views.NewestFirstPostViewSet, basename="newest-first-post"
 )
 router.register("split-notes", conditional_views.SplitNoteViewSet, basename="split-note")

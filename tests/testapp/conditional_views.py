@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from django.db.models import F, QuerySet
-from rest_framework import generics, serializers, viewsets
+from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -143,12 +143,43 @@ class SplitNoteViewSet(NoteViewSet):
         return NoteSerializer
 
 
+class ByActionNoteViewSet(
+    ConditionalUpdateMixin,
+    mixins.ListModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[Note],
+):
+    """Serializers chosen by action from a table without ``retrieve``: there is no route for
+    it. (Called directly by its test: routed, its hash ETags would add an I010.)"""
+
+    queryset = Note.objects.order_by("id")
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    serializer_classes = {
+        "list": NoteSerializer,
+        "update": NoteSerializer,
+        "partial_update": NoteSerializer,
+    }
+
+    def get_serializer_class(self) -> type[BaseSerializer[Note]]:
+        return self.serializer_classes[self.action]
+
+
 class MemoSerializer(serializers.ModelSerializer[Memo]):
     """Every field writable, the version too: a client echoes what it read."""
 
     class Meta:
         model = Memo
         fields = "__all__"
+
+
+class CheckedMemoSerializer(MemoSerializer):
+    """An API whose contract was the version in the content, checked as it validates."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is not None and attrs.get("version") != self.instance.version:
+            raise serializers.ValidationError({"version": "Fetch the memo again."})
+        return attrs
 
 
 class MemoViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Memo]):
@@ -161,6 +192,37 @@ class MemoViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Memo]):
 
     def perform_update(self, serializer: BaseSerializer[Memo]) -> None:
         serializer.save()
+
+
+class CheckedMemoViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Memo]):
+    """DRF's own handlers, the version named explicitly and checked in the content too."""
+
+    queryset = Memo.objects.all()
+    serializer_class = CheckedMemoSerializer
+    permission_classes = [AllowAny]
+    version_field = "version"
+
+    @action(detail=False, methods=["put"], serializer_class=NoteTextSerializer)
+    def note(self, request: Request) -> Response:
+        """A write of another model's serializer, through the view's get_serializer()."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        return Response(serializer.data)
+
+
+class ArchivingPostViewSet(PostViewSet):
+    """A collection action that compare-and-swaps each row it reads."""
+
+    @action(detail=False, methods=["post"])
+    def archive(self, request: Request) -> Response:
+        archived = 0
+        for post in self.filter_queryset(self.get_queryset()).order_by("id"):
+            with self.conditional_write(post):
+                post.title = f"{post.title} (archived)"
+                post.save()
+                archived += 1
+        return Response({"archived": archived})
 
 
 class NewestFirstPostViewSet(PostViewSet):

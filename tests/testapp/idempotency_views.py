@@ -88,3 +88,11 @@ class UnthrottledKeyedPostViewSet(KeyedPostViewSet):
 
 class LimitedKeyedPostViewSet(OwnLimiter, KeyedPostViewSet):
     """The limiter first: the library's check_throttles() never runs."""
+
+
+class TwoScopesKeyedPostViewSet(KeyedPostViewSet):
+    """Two throttle scopes, each checked through super(): the key is claimed once."""
+
+    def check_throttles(self, request: Request) -> None:
+        super().check_throttles(request)
+        super().check_throttles(request)

@@ -16,6 +16,11 @@ keyed.register(
     basename="unthrottled-keyed-post",
 )
 keyed.register(
+    "idempotent/two-scopes-posts",
+    idempotency_views.TwoScopesKeyedPostViewSet,
+    basename="two-scopes-keyed-post",
+)
+keyed.register(
     "idempotent/limited-posts",
     idempotency_views.LimitedKeyedPostViewSet,
     basename="limited-keyed-post",
