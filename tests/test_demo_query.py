@@ -186,6 +186,27 @@ def test_a_well_formed_page_past_the_last_is_404(seeded: dict[str, User]) -> Non
 
 
 @pytest.mark.parametrize(
+    "query_string",
+    [
+        "page=abc&page=1",
+        "published=maybe&published=true",
+        "owner=bob&owner=alice",
+        "search=a&search=b",
+    ],
+)
+def test_a_parameter_sent_twice_that_the_list_reads_once_is_400(
+    seeded: dict[str, User], query_string: str
+) -> None:
+    """DRF and django-filter read the last value: the first, malformed or not, was ignored."""
+    response = Client().get(f"{ARTICLES}?{query_string}")
+    error = refused(response)
+    assert (error["parameter"], error["code"]) == (query_string.split("=")[0], "repeated")
+    assert error["detail"] == "Sent 2 times: this list reads it once."
+    german = Client(headers={"Accept-Language": "de"}).get(f"{ARTICLES}?{query_string}")
+    assert refused(german)["detail"] == "2-mal gesendet: Diese Liste liest ihn nur einmal."
+
+
+@pytest.mark.parametrize(
     ("query", "status"),
     [
         ({"page": "abc"}, 400),

@@ -41,6 +41,7 @@ from django_http_errors.query.django_filter import (
     DjangoFilterBackend,
     RFC3339DateTimeFilter,
     filters_without_parameters,
+    repeatable_parameters,
 )
 from django_http_errors.schema import (
     INVALID_PARAMETER_COMPONENT,
@@ -788,3 +789,17 @@ def test_the_problem_speaks_the_clients_language(
     assert response["Content-Language"] == "de"
     assert body["title"] == "Ungültige Query-Parameter"
     assert body["detail"].startswith(detail)
+
+
+def test_a_filterset_repeats_only_the_parameters_it_reads_every_value_of(db: None) -> None:
+    class Repeats(plain_django_filter.FilterSet):
+        titles = django_filters.MultipleChoiceFilter(field_name="title", choices=[("a", "a")])
+        ids = django_filters.BaseInFilter(field_name="id")  # one value, split at commas
+        title = django_filters.CharFilter()
+
+        class Meta:
+            model = Post
+            fields: list[str] = []
+
+    filterset = Repeats(data=QueryDict(), queryset=Post.objects.all())
+    assert repeatable_parameters(filterset) == ["titles"]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import Filter, FilterSet
 from django_filters import rest_framework as django_filters_drf
 from django_filters.fields import IsoDateTimeField
-from django_filters.widgets import SuffixedMultiWidget
+from django_filters.widgets import QueryArrayWidget, SuffixedMultiWidget
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -33,6 +33,7 @@ __all__ = [
     "filters_without_parameters",
     "filterset_errors",
     "filterset_parameters",
+    "repeatable_parameters",
 ]
 
 NOT_ACCEPTED = _("“%(value)s” is not accepted: send one of %(choices)s.")
@@ -255,6 +256,18 @@ def filterset_parameters(filterset: FilterSet) -> list[str]:
         parameter
         for name, field in filterset.form.fields.items()
         for parameter in parameter_names(name, field.widget)
+    ]
+
+
+def repeatable_parameters(filterset: FilterSet) -> list[str]:
+    """The query parameters a filterset reads every value of: those whose widget reads a list
+    (a multiple choice's, django-filter's ``QueryArrayWidget``)."""
+    return [
+        name
+        for name, field in filterset.form.fields.items()
+        if isinstance(
+            field.widget, (forms.SelectMultiple, forms.MultipleHiddenInput, QueryArrayWidget)
+        )
     ]
 
 

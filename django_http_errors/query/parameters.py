@@ -40,6 +40,7 @@ __all__ = [
 ]
 
 UNKNOWN_PARAMETER = _("Unknown parameter: this list takes only %(accepted)s.")
+REPEATED_PARAMETER = _("Sent %(count)s times: this list reads it once.")
 #: The methods that show a list; a write's query string is not checked.
 
 
@@ -58,6 +59,23 @@ def component_parameters(component: Any, view: Any, request: Request | None) -> 
     if describe is None:
         return []
     return [p["name"] for p in describe(view) if p.get("in") == "query"]
+
+
+def repeatable_parameters(component: Any, view: Any, request: Request | None) -> list[str]:
+    """The query parameters a filter backend or paginator reads every value of: an array in
+    its documented parameters, a django-filter field that takes several values."""
+    if hasattr(component, "get_filterset") and request is not None:
+        django_filter = importlib.import_module(f"{__package__}.django_filter")
+        filterset = component.get_filterset(request, view.get_queryset(), view)
+        return [] if filterset is None else list(django_filter.repeatable_parameters(filterset))
+    describe = getattr(component, "get_schema_operation_parameters", None)
+    if describe is None:
+        return []
+    return [
+        p["name"]
+        for p in describe(view)
+        if p.get("in") == "query" and p.get("schema", {}).get("type") == "array"
+    ]
 
 
 def query_error_statuses(component: Any) -> frozenset[int]:
@@ -103,6 +121,25 @@ def refuse_unknown(given: Iterable[str], accepted: Iterable[str]) -> None:
         )
 
 
+def refuse_repeated(query: Any, repeatable: Iterable[str]) -> None:
+    """400 naming each parameter sent more than once that is read once: DRF and django-filter
+    read its last value, so ``?page=abc&page=1`` hid the malformed one, and
+    ``?owner=bob&owner=alice`` listed alice's alone."""
+    allowed = set(repeatable)
+    repeated = {
+        name: len(values)
+        for name, values in query.lists()
+        if len(values) > 1 and name not in allowed
+    }
+    if repeated:
+        raise InvalidQueryParameters(
+            {
+                name: [ErrorDetail(REPEATED_PARAMETER % {"count": count}, code="repeated")]
+                for name, count in repeated.items()
+            }
+        )
+
+
 class KnownQueryParametersMixin(_View):
     """A list refuses a query parameter that neither its filter backends, its paginator, the
     format parameter nor its ``allowed_query_parameters`` know: a typo is 400, never a list of
@@ -135,14 +172,29 @@ class KnownQueryParametersMixin(_View):
             names.update(component_parameters(self.paginator, self, request))
         return names
 
+    def get_repeatable_query_parameters(self, request: Request) -> set[str]:
+        """The parameters the list reads every value of: the filter backends' and the
+        paginator's that say so, and the view's own (``allowed_query_parameters``), which it
+        reads as it likes."""
+        names = set(self.allowed_query_parameters)
+        for backend in self.filter_backends:
+            names.update(repeatable_parameters(backend(), self, request))
+        if self.paginator is not None:
+            names.update(repeatable_parameters(self.paginator, self, request))
+        return names
+
     def check_permissions(self, request: Request) -> None:
         """DRF's permissions; then a list's query parameters are checked (none sent, none is
-        unknown: the parameters the list takes are not worked out)."""
+        unknown: the parameters the list takes are not worked out; none is sent twice that
+        the list reads once)."""
         super().check_permissions(request)
         if not request.query_params:
             return
         if self.is_refusing_unknown_query_parameters() and shows_list(self, request):
-            refuse_unknown(request.query_params.keys(), self.get_query_parameters(request))
+            query = request.query_params
+            refuse_unknown(query.keys(), self.get_query_parameters(request))
+            if len(query) < sum(len(values) for _name, values in query.lists()):
+                refuse_repeated(query, self.get_repeatable_query_parameters(request))
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
