@@ -24,6 +24,7 @@ from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from .internals import NOT_FOUND_MESSAGE
+from .media_types import quality
 from .problems import reason_phrase
 
 if TYPE_CHECKING:
@@ -136,7 +137,7 @@ setting_changed.connect(_forget_languages)
 
 class LocaleMiddleware(locale.LocaleMiddleware):
     """Django's ``LocaleMiddleware``, naming ``Cookie`` in ``Vary`` wherever it names
-    ``Accept-Language``.
+    ``Accept-Language``, and choosing no language the client refused.
 
     Django's reads the language cookie before ``Accept-Language``, so the cookie selects the
     representation too, and ``Vary`` must name it (RFC 9110 §12.5.5): else a cache keyed on
@@ -144,6 +145,16 @@ class LocaleMiddleware(locale.LocaleMiddleware):
     a client without one. A DRF view that reads sessions names ``Cookie`` already; pages and
     problems outside one did not.
     """
+
+    def process_request(self, request: HttpRequest) -> None:
+        """Django's choice, among the languages the client did not refuse: Django reads
+        ``de;q=0`` as German, though a weight of 0 means "not acceptable" (as for media types,
+        ``media_types.quality``). The refused ranges are left out of the header it reads."""
+        accept = request.META.get("HTTP_ACCEPT_LANGUAGE")
+        if accept and "q=0" in accept.replace(" ", ""):
+            kept = [item for item in accept.split(",") if quality(item.partition(";")[2])]
+            request.META["HTTP_ACCEPT_LANGUAGE"] = ",".join(kept)
+        super().process_request(request)
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase

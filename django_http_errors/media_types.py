@@ -45,11 +45,11 @@ def weight(accept: str | None, media_type: str) -> float | None:
         else:
             continue
         if best is None or specificity > best[0]:
-            best = (specificity, _quality(parameters))
+            best = (specificity, quality(parameters))
     return None if best is None else best[1]
 
 
-def _quality(parameters: str) -> float:
+def quality(parameters: str) -> float:
     """The ``q`` parameter's weight (RFC 9110 §12.4.2); 1 when absent, 0 when invalid."""
     for parameter in parameters.split(";"):
         name, _, value = parameter.partition("=")

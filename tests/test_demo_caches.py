@@ -81,3 +81,11 @@ def test_a_language_the_cookie_chose_is_named_in_vary(base_url: str, path: str) 
     assert response.headers["Content-Language"] == "de"
     vary = {name.strip().lower() for name in response.headers["Vary"].split(",")}
     assert {"accept-language", "cookie"} <= vary
+
+
+def test_a_language_the_client_refused_is_not_chosen(base_url: str) -> None:
+    """``de;q=0`` refuses German (a weight of 0 is "not acceptable"): English."""
+    response = requests.get(
+        base_url + "/api/problems/", headers={"Accept-Language": "de;q=0"}, timeout=10
+    )
+    assert response.headers["Content-Language"] == "en"

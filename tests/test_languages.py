@@ -116,3 +116,33 @@ def test_the_librarys_locale_middleware_names_the_cookie_that_chose_the_language
     vary = {name.strip().lower() for name in response["Vary"].split(",")}
     assert "accept-language" in vary
     assert ("cookie" in vary) is vary_names_cookie
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("accept_language", "djangos", "ours"),
+    [
+        ("de;q=0", "de", "en"),
+        ("de;q=0.0, fr", "de", "en"),
+        ("fr, de;q=0.5", "de", "de"),
+        ("de", "de", "de"),
+    ],
+)
+def test_the_librarys_locale_middleware_chooses_no_language_the_client_refused(
+    accept_language: str, djangos: str, ours: str
+) -> None:
+    """A weight of 0 means "not acceptable"; Django's middleware reads ``de;q=0`` as German."""
+    from django.conf import settings
+
+    for middleware, expected in (
+        ("django.middleware.locale.LocaleMiddleware", djangos),
+        ("django_http_errors.languages.LocaleMiddleware", ours),
+    ):
+        swapped = [
+            middleware if m.endswith(".LocaleMiddleware") else m for m in settings.MIDDLEWARE
+        ]
+        with override_settings(MIDDLEWARE=swapped):
+            response = Client(headers={"Accept-Language": accept_language}).get(
+                "/api/problems/not-found/"
+            )
+        assert response["Content-Language"] == expected, middleware
