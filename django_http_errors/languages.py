@@ -151,7 +151,7 @@ class LocaleMiddleware(locale.LocaleMiddleware):
         ``de;q=0`` as German, though a weight of 0 means "not acceptable" (as for media types,
         ``media_types.quality``). The refused ranges are left out of the header it reads."""
         accept = request.META.get("HTTP_ACCEPT_LANGUAGE")
-        if accept and "q=0" in accept.replace(" ", ""):
+        if accept and "q=0" in accept.replace(" ", "").lower():
             kept = [item for item in accept.split(",") if quality(item.partition(";")[2])]
             request.META["HTTP_ACCEPT_LANGUAGE"] = ",".join(kept)
         super().process_request(request)

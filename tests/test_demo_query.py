@@ -192,6 +192,8 @@ def test_a_well_formed_page_past_the_last_is_404(seeded: dict[str, User]) -> Non
         "published=maybe&published=true",
         "owner=bob&owner=alice",
         "search=a&search=b",
+        # One comma-separated value (an array that is not exploded): read once too.
+        "ordering=bogus&ordering=title",
     ],
 )
 def test_a_parameter_sent_twice_that_the_list_reads_once_is_400(

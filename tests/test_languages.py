@@ -123,6 +123,7 @@ def test_the_librarys_locale_middleware_names_the_cookie_that_chose_the_language
     ("accept_language", "djangos", "ours"),
     [
         ("de;q=0", "de", "en"),
+        ("DE;Q=0", "de", "en"),
         ("de;q=0.0, fr", "de", "en"),
         ("fr, de;q=0.5", "de", "de"),
         ("de", "de", "de"),

@@ -794,6 +794,9 @@ def test_the_problem_speaks_the_clients_language(
 def test_a_filterset_repeats_only_the_parameters_it_reads_every_value_of(db: None) -> None:
     class Repeats(plain_django_filter.FilterSet):
         titles = django_filters.MultipleChoiceFilter(field_name="title", choices=[("a", "a")])
+        ticked = django_filters.MultipleChoiceFilter(
+            field_name="title", choices=[("a", "a")], widget=forms.CheckboxSelectMultiple
+        )
         ids = django_filters.BaseInFilter(field_name="id")  # one value, split at commas
         title = django_filters.CharFilter()
 
@@ -802,4 +805,4 @@ def test_a_filterset_repeats_only_the_parameters_it_reads_every_value_of(db: Non
             fields: list[str] = []
 
     filterset = Repeats(data=QueryDict(), queryset=Post.objects.all())
-    assert repeatable_parameters(filterset) == ["titles"]
+    assert repeatable_parameters(filterset) == ["titles", "ticked"]

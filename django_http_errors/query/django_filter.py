@@ -261,13 +261,13 @@ def filterset_parameters(filterset: FilterSet) -> list[str]:
 
 def repeatable_parameters(filterset: FilterSet) -> list[str]:
     """The query parameters a filterset reads every value of: those whose widget reads a list
-    (a multiple choice's, django-filter's ``QueryArrayWidget``)."""
+    (Django's multiple-selection widgets, ``CheckboxSelectMultiple`` among them; django-filter's
+    ``QueryArrayWidget``)."""
     return [
         name
         for name, field in filterset.form.fields.items()
-        if isinstance(
-            field.widget, (forms.SelectMultiple, forms.MultipleHiddenInput, QueryArrayWidget)
-        )
+        if getattr(field.widget, "allow_multiple_selected", False)
+        or isinstance(field.widget, (forms.MultipleHiddenInput, QueryArrayWidget))
     ]
 
 

@@ -71,10 +71,13 @@ def repeatable_parameters(component: Any, view: Any, request: Request | None) ->
     describe = getattr(component, "get_schema_operation_parameters", None)
     if describe is None:
         return []
+    # An array written as one comma-separated value (``explode: false``) is read once.
     return [
         p["name"]
         for p in describe(view)
-        if p.get("in") == "query" and p.get("schema", {}).get("type") == "array"
+        if p.get("in") == "query"
+        and p.get("schema", {}).get("type") == "array"
+        and p.get("explode", True) is not False
     ]
 
 
