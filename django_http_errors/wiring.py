@@ -193,7 +193,7 @@ class ViewWiring(_View):
         self._claim_key(request)
 
     def _claim_key(self, request: Request) -> None:
-        """Claim the key once, though a check_throttles() of the view's own call super() twice
+        """Claim the key once, though a check_throttles() of the view's own calls super() twice
         (two throttle scopes): a second claim would find the first, in flight, and refuse it."""
         if self._write.keyed:
             return
