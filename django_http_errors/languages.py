@@ -140,9 +140,9 @@ class LocaleMiddleware(locale.LocaleMiddleware):
     ``Accept-Language``, and choosing no language the client refused.
 
     Django's reads the language cookie before ``Accept-Language``, so the cookie selects the
-    representation too, and ``Vary`` must name it (RFC 9110 §12.5.5): else a cache keyed on
-    ``Accept-Language: en`` serves the German page chosen by a ``django_language=de`` cookie to
-    a client without one. A DRF view that reads sessions names ``Cookie`` already; pages and
+    representation too, and ``Vary`` names every request field that selects it: else a cache
+    keyed on ``Accept-Language: en`` serves the German page chosen by a ``django_language=de``
+    cookie to a client without one. A DRF view that reads sessions names ``Cookie`` already; pages and
     problems outside one did not.
     """
 

@@ -139,9 +139,9 @@ def unreadable_codings(content_encoding: str | None, readable: Collection[str]) 
 def weightiest(
     accept: str, renderers: Iterable[BaseRenderer], format_requested: bool
 ) -> list[BaseRenderer]:
-    """The renderers whose media type ``accept`` weighs most (the client's preference, RFC
-    9110 §12.4.2), for DRF to choose among as it does; those it does not refuse when a format
-    is asked for by name (``?format=``, ``.json``), which DRF then selects."""
+    """The renderers whose media type ``accept`` weighs most (the client's preference), for
+    DRF to choose among as it does; those it does not refuse when a format is asked for by
+    name (``?format=``, ``.json``), which DRF then selects."""
     weighed = [(weight(accept, renderer.media_type), renderer) for renderer in renderers]
     best = max((found for found, _renderer in weighed if found), default=None)
     if best is None or format_requested:
