@@ -142,8 +142,8 @@ class LocaleMiddleware(locale.LocaleMiddleware):
     Django's reads the language cookie before ``Accept-Language``, so the cookie selects the
     representation too, and ``Vary`` names every request field that selects it: else a cache
     keyed on ``Accept-Language: en`` serves the German page chosen by a ``django_language=de``
-    cookie to a client without one. A DRF view that reads sessions names ``Cookie`` already; pages and
-    problems outside one did not.
+    cookie to a client without one. A DRF view that reads sessions names ``Cookie`` already;
+    pages and problems outside one did not.
     """
 
     def process_request(self, request: HttpRequest) -> None:
