@@ -44,41 +44,41 @@ REPEATED_PARAMETER = _("Sent %(count)s times: this list reads it once.")
 #: The methods that show a list; a write's query string is not checked.
 
 
-def component_parameters(component: Any, view: Any, request: Request | None) -> list[str]:
-    """The query parameters a filter backend or paginator reads.
+def component_parameters(
+    component: Any, view: Any, request: Request | None, *, repeatable: bool = False
+) -> list[str]:
+    """The query parameters a filter backend or paginator reads; with ``repeatable``, those it
+    reads every value of.
 
-    What its ``get_schema_operation_parameters()`` documents (DRF's API for describing them);
-    django-filter's backend no longer has it, so its filterset's form says.
+    What its ``get_schema_operation_parameters()`` documents (DRF's API for describing them):
+    an array there is read in full, unless written as one comma-separated value
+    (``explode: false``). django-filter's backend no longer has it, so its filterset's form
+    says (a field whose widget reads a list is read in full).
     """
     if hasattr(component, "get_filterset") and request is not None:
         # Only a view that uses django-filter gets here: it is installed.
         django_filter = importlib.import_module(f"{__package__}.django_filter")
         filterset = component.get_filterset(request, view.get_queryset(), view)
-        return [] if filterset is None else list(django_filter.filterset_parameters(filterset))
+        if filterset is None:
+            return []
+        if repeatable:
+            return list(django_filter.repeatable_parameters(filterset))
+        return list(django_filter.filterset_parameters(filterset))
     describe = getattr(component, "get_schema_operation_parameters", None)
     if describe is None:
         return []
-    return [p["name"] for p in describe(view) if p.get("in") == "query"]
-
-
-def repeatable_parameters(component: Any, view: Any, request: Request | None) -> list[str]:
-    """The query parameters a filter backend or paginator reads every value of: an array in
-    its documented parameters, a django-filter field that takes several values."""
-    if hasattr(component, "get_filterset") and request is not None:
-        django_filter = importlib.import_module(f"{__package__}.django_filter")
-        filterset = component.get_filterset(request, view.get_queryset(), view)
-        return [] if filterset is None else list(django_filter.repeatable_parameters(filterset))
-    describe = getattr(component, "get_schema_operation_parameters", None)
-    if describe is None:
-        return []
-    # An array written as one comma-separated value (``explode: false``) is read once.
     return [
         p["name"]
         for p in describe(view)
-        if p.get("in") == "query"
-        and p.get("schema", {}).get("type") == "array"
-        and p.get("explode", True) is not False
+        if p.get("in") == "query" and (not repeatable or _read_in_full(p))
     ]
+
+
+def _read_in_full(parameter: dict[str, Any]) -> bool:
+    return (
+        parameter.get("schema", {}).get("type") == "array"
+        and parameter.get("explode", True) is not False
+    )
 
 
 def query_error_statuses(component: Any) -> frozenset[int]:
@@ -181,9 +181,9 @@ class KnownQueryParametersMixin(_View):
         reads as it likes."""
         names = set(self.allowed_query_parameters)
         for backend in self.filter_backends:
-            names.update(repeatable_parameters(backend(), self, request))
+            names.update(component_parameters(backend(), self, request, repeatable=True))
         if self.paginator is not None:
-            names.update(repeatable_parameters(self.paginator, self, request))
+            names.update(component_parameters(self.paginator, self, request, repeatable=True))
         return names
 
     def check_permissions(self, request: Request) -> None:
