@@ -6,13 +6,13 @@ Each hook is overridden here only, and calls the mixins' named steps in one fixe
 mixins behave the same in either order. The write is a small protocol any class can join
 (``join_write()``), not an ``isinstance`` test between the mixins.
 
-At class creation, a view that puts DRF's classes before the mixins is refused (DRF's hooks do
-not call ``super()``, so the mixins would never run), and the view's write handlers (``create``,
-``update``, ``partial_update``, ``destroy``) and ``perform_*()`` hooks, DRF's, the view's own or
-another mixin's, are wrapped so that all they save is inside the write's one transaction,
-whatever the view overrides. The transaction begins at the first step that writes: the claim
-of the row ``get_object()`` looked up, a ``perform_*()``, or a ``create()`` of the view's own
-as it begins.
+At class creation, a view that puts DRF's classes before the mixins is refused (DRF's hooks do not
+call ``super()``, so the mixins would never run), and the view's write handlers (``create``,
+``update``, ``partial_update``, ``destroy``; the view's own ``put()``, ``patch()`` and
+``delete()``) and ``perform_*()`` hooks, DRF's, the view's own or another mixin's, are wrapped so
+that all they save is inside the write's one transaction, whatever the view overrides. The
+transaction begins at the first step that writes: the claim of the row ``get_object()`` looked up,
+a ``perform_*()``, or a ``create()`` of the view's own as it begins.
 """
 
 from __future__ import annotations
@@ -50,6 +50,9 @@ WRITE_HANDLERS: Final = {
     "partial_update": UpdateModelMixin.partial_update,
     "destroy": DestroyModelMixin.destroy,
 }
+#: A view's own verbs, which may save without DRF's handlers: each runs as a write
+#: too, named so (DRF's own call its handlers, and are left as they are).
+WRITE_VERBS: Final = ("put", "patch", "delete")
 #: Where DRF's own handlers save: each runs inside the write, whoever defines it.
 SAVE_HOOKS: Final = ("perform_create", "perform_update", "perform_destroy")
 #: DRF's hooks the wiring overrides; DRF's own versions call no ``super()``.
@@ -235,6 +238,10 @@ class ViewWiring(_View):
                 # writers without IMMEDIATE transactions deadlock on that lock upgrade.
                 at_once = name == "create" and handler is not drfs
                 setattr(cls, name, _write_handler(name, handler, at_once=at_once))
+        for name in WRITE_VERBS:
+            verb = getattr(cls, name, None)
+            if verb is not None and not getattr(verb, _WRAPPED, False) and not _drfs(cls, name):
+                setattr(cls, name, _write_handler(name, verb, at_once=False))
         for name in SAVE_HOOKS:
             hook = getattr(cls, name, None)
             if hook is not None and not getattr(hook, _WRAPPED, False):
@@ -314,6 +321,12 @@ def _refuse_wrong_order(cls: type) -> None:
                 f"class {cls.__qualname__}(IdempotencyMixin, ConditionalUpdateMixin, "
                 f"{first.__qualname__}, ...)."
             )
+
+
+def _drfs(cls: type, name: str) -> bool:
+    """Whether the ``name`` attribute ``cls`` has is DRF's or Django's own."""
+    owner = next(klass for klass in cls.__mro__ if name in vars(klass))
+    return defined_by_drf(owner, or_djangos_views=True)
 
 
 def _is_ours(klass: type) -> bool:

@@ -35,6 +35,7 @@ from tests.testapp.conditional_views import (
     MemoViewSet,
     PostSerializer,
     PostViewSet,
+    SelfSavingMemoViewSet,
 )
 from tests.testapp.models import Album, Label, Memo, Note, Post
 
@@ -522,6 +523,86 @@ def test_an_unconditional_write_overtaken_by_another_is_409(
     assert (alices_post.body, alices_post.version) == ("A published article.", 2)
 
 
+# A generic view's own put(), patch() and delete(), and a lookup made twice
+
+
+OWN_VERBS = {"PUT": {"title": "Mine", "body": "lost?"}, "PATCH": {"body": "lost?"}, "DELETE": None}
+
+
+@pytest.mark.parametrize("method", sorted(OWN_VERBS))
+def test_an_own_verbs_write_is_one_compare_and_swap(
+    client_as: Callable[[str], Client], alices_post: Post, method: str
+) -> None:
+    """Its get_object() claims the row as DRF's update() does: a current If-Match wins once,
+    its second lookup (the PATCH's) is the same object, and the ETag it read is stale after."""
+    path = f"/test/conditional/own-verbs-posts/{alices_post.pk}/"
+    alice = client_as("alice")
+    read = alice.get(path)["ETag"]
+    changed = write(alice, method, path, OWN_VERBS[method], **{"If-Match": read})
+    assert changed.status_code in (200, 204), changed.content
+    again = write(alice, method, path, OWN_VERBS[method], **{"If-Match": read})
+    assert again.status_code == (204 if method == "DELETE" else 412), again.content
+    if method != "DELETE":
+        now = alice.get(path)["ETag"]
+        assert now == etag_of(alices_post) != read
+        assert changed.get("ETag") == (now if method == "PATCH" else None)
+    else:
+        assert not Post.objects.filter(pk=alices_post.pk).exists()
+
+
+@pytest.mark.parametrize("method", sorted(OWN_VERBS))
+@pytest.mark.parametrize("if_match", ["*", None], ids=["if-match", "unconditional"])
+def test_an_own_verbs_write_overtaken_by_another_is_412_or_409(
+    client_as: Callable[[str], Client], alices_post: Post, method: str, if_match: str | None
+) -> None:
+    """Saved without DRF's handlers, the write was no compare-and-swap: it overwrote the
+    change made between its lookup and its save, and answered 200."""
+    path = f"/test/conditional/overtaken-own-verbs-posts/{alices_post.pk}/"
+    headers = {"If-Match": if_match} if if_match else {}
+    response = write(client_as("alice"), method, path, OWN_VERBS[method], **headers)
+    assert response.status_code == (412 if if_match else 409), response.content
+    alices_post.refresh_from_db()
+    assert (alices_post.body, alices_post.version) == ("A published article.", 2)
+
+
+@pytest.mark.parametrize(("method", "status"), [("PUT", 201), ("DELETE", 204)])
+def test_an_own_verb_whose_lookup_found_nothing_answers_as_it_chooses(
+    client_as: Callable[[str], Client], users: dict[str, Any], method: str, status: int
+) -> None:
+    """A PUT that creates, a DELETE of what is gone: their lookup overwrote nothing, so they
+    are not refused as a write without one would be."""
+    path = "/test/conditional/own-verbs-posts/4242/"
+    response = write(client_as("alice"), method, path, {"title": "New"})
+    assert response.status_code == status, response.content
+    assert Post.objects.filter(pk=4242).exists() is (method == "PUT")
+
+
+def test_an_own_put_that_writes_without_a_lookup_is_refused(
+    client_as: Callable[[str], Client], alices_post: Post
+) -> None:
+    """Loudly, as an update() that skips get_object() is. It wrote before any write began
+    (a write begins with the claim of the row it looks up), so its change stays."""
+    path = f"/test/conditional/unlooked-put-posts/{alices_post.pk}/"
+    with pytest.raises(ImproperlyConfigured, match=r"put\(\) wrote without looking"):
+        write(client_as("alice"), "PUT", path, {"title": "unguarded"}, **{"If-Match": "*"})
+
+
+def test_an_update_that_looks_its_object_up_twice_is_one_write(
+    client_as: Callable[[str], Client], alices_post: Post
+) -> None:
+    """The second get_object() is the first's object, its row claimed once: it failed its own
+    claim's precondition (412 to a current If-Match)."""
+    path = f"/test/conditional/twice-looked-up-posts/{alices_post.pk}/"
+    alice = client_as("alice")
+    read = alice.get(path)["ETag"]
+    changed = write(alice, "PATCH", path, {"body": "changed"}, **{"If-Match": read})
+    assert changed.status_code == 200, changed.content
+    stale = write(alice, "PATCH", path, {"body": "lost"}, **{"If-Match": read})
+    assert stale.status_code == 412
+    assert changed["ETag"] == alice.get(path)["ETag"] == etag_of(alices_post) != read
+    assert alices_post.body == "changed"
+
+
 def test_a_view_without_create_gets_no_post_and_ignores_post_preconditions(
     alices_post: Post,
 ) -> None:
@@ -671,15 +752,19 @@ def test_a_model_with_a_many_to_many_field_is_written_through_drfs_handlers(db: 
     assert sorted(album.labels.values_list("pk", flat=True)) == [first.pk, second.pk]
 
 
+@pytest.mark.parametrize("viewset", [MemoViewSet, SelfSavingMemoViewSet], ids=lambda v: v.__name__)
 @pytest.mark.parametrize("method", ["PUT", "PATCH"])
-def test_a_version_the_client_echoes_does_not_undo_the_claim(db: None, method: str) -> None:
+def test_a_version_the_client_echoes_does_not_undo_the_claim(
+    db: None, method: str, viewset: type[MemoViewSet]
+) -> None:
     """Its serializer makes the version writable: the version the client read, sent back,
-    would be saved over the claim's, and the next writer's stale If-Match would match. (The
-    view is called directly: routed, its plain version field's W016 would show in every
-    check of the test project.)"""
+    would be saved over the claim's, and the next writer's stale If-Match would match; so
+    through a perform_update() of the view's own, and through an update() that saves the
+    serializer itself. (The view is called directly: routed, its plain version field's W016
+    would show in every check of the test project.)"""
     memo = Memo.objects.create(text="first")
     factory = APIRequestFactory()
-    view = MemoViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"})
+    view = viewset.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"})
 
     def send(verb: str, data: Any = None, **headers: str) -> Any:
         request = getattr(factory, verb.lower())("/", data, format="json", headers=headers)
@@ -693,6 +778,11 @@ def test_a_version_the_client_echoes_does_not_undo_the_claim(db: None, method: s
     assert changed.status_code == 200, changed.content
     memo.refresh_from_db()
     assert (memo.text, memo.version) == ("second", 2)
+    assert changed.data["version"] == 2
+    now = send("GET")["ETag"]
+    assert now != read["ETag"]
+    # A PATCH's answer carries the new state's ETag; a PUT's none.
+    assert changed.get("ETag") == (now if method == "PATCH" else None)
     stale = send(method, {**body, "text": "lost"}, **{"If-Match": read["ETag"]})
     assert stale.status_code == 412
 

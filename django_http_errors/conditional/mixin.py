@@ -41,10 +41,10 @@ class ConditionalUpdateMixin(ViewWrites):
     ``get_object()``, after the lookup and the object permission check and before the request
     body is parsed. In a write handler (``update``, ``partial_update``, ``destroy``: DRF's or
     the view's own) the row is claimed right after the lookup, in the write's transaction, so
-    whatever the view, its mixins, serializer, model or signals then write is guarded. Custom
-    actions that write use ``conditional_write()`` (or ``perform_update()``), and so does a
-    view's own ``put()``, ``patch()`` or ``delete()`` that saves without DRF's handlers. Only a
-    ``GenericAPIView`` is accepted: another view never calls ``get_object()``.
+    whatever the view, its mixins, serializer, model or signals then write is guarded; so in a
+    generic view's own ``put()``, ``patch()`` and ``delete()``. Custom actions that write use
+    ``conditional_write()`` (or ``perform_update()``). Only a ``GenericAPIView`` is accepted:
+    another view never calls ``get_object()``.
     """
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

@@ -49,6 +49,8 @@ class _Conditions:
     #: The object looked up: a read's handler gets it without a second query, and a PATCH's
     #: answer describes its new state.
     looked_up: Any = None
+    #: ``get_object()`` was called: its lookup found the object or raised.
+    sought: bool = False
     #: The lookup under way is a revalidation's (``get_revalidation_queryset()``).
     revalidating: bool = False
     #: The serializer of a create, whose instance a 201's validators describe.
@@ -114,10 +116,13 @@ class ViewPreconditions(ViewValidators, ViewWiring):
 
     def get_object(self) -> Any:
         """DRF's lookup and object permission check, then the preconditions (RFC 9110 §13.2.1).
-        A read's lookup is done once: the handler gets the object ``initial()`` looked up."""
+        The lookup is done once a request: a read's handler gets the object ``initial()``
+        looked up, and a write that looks its object up again gets the one whose row it
+        claimed (looked up anew, it would fail the claim's precondition)."""
         conditions = self._conditions
-        if self.request.method in READ_METHODS and conditions.looked_up is not None:
+        if conditions.looked_up is not None:
             return conditions.looked_up
+        conditions.sought = True
         conditions.revalidating = self._revalidates()
         try:
             obj = super().get_object()

@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework.serializers import BaseSerializer
 
 from django_http_errors.http_names import GUARDED_METHODS
+from django_http_errors.wiring import WRITE_VERBS
 
 from . import swaps
 from .preconditions import Preconditions
@@ -18,7 +19,8 @@ from .view_preconditions import ViewPreconditions
 
 __all__ = ["ViewWrites"]
 
-_GUARDED_HANDLERS: Final = frozenset({"update", "partial_update", "destroy"})
+#: DRF's handlers that change an object, and a generic view's own verbs that may.
+_GUARDED_HANDLERS: Final = frozenset({"update", "partial_update", "destroy", *WRITE_VERBS})
 
 
 class ViewWrites(ViewPreconditions):
@@ -71,12 +73,38 @@ class ViewWrites(ViewPreconditions):
         )
         conditions.swapped = obj
 
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        """DRF's serializer; for a PUT or PATCH of the object looked up, one whose ``save()``
+        leaves the version out (``_leave_version_out``), though the view's own ``update()``
+        saves it without ``perform_update()``."""
+        serializer = super().get_serializer(*args, **kwargs)
+        looked_up = self._conditions.looked_up
+        if (
+            looked_up is not None
+            and getattr(serializer, "instance", None) is looked_up
+            and self.request.method in GUARDED_METHODS
+        ):
+            save = serializer.save
+
+            def save_without_version(**kwargs: Any) -> Any:
+                self._leave_version_out(serializer)
+                return save(**kwargs)
+
+            # This one serializer's save(), not its class's: the object is the write's own.
+            serializer.save = save_without_version  # type: ignore[method-assign]
+        return serializer
+
     def before_saving(self, target: Any) -> None:
+        """A serializer given to ``perform_update()`` that ``get_serializer()`` did not make:
+        the version left out of its save too."""
+        super().before_saving(target)
+        self._leave_version_out(target)
+
+    def _leave_version_out(self, target: Any) -> None:
         """Leave out of a PUT's or PATCH's save the version its content gave (a version field
         the serializer makes writable, ``fields = "__all__"``): saved, the version the client
         read would undo the one the write's claim set, and the next writer's stale
         ``If-Match`` would match. Validation saw it (a ``validate_version()`` still runs)."""
-        super().before_saving(target)
         instance = getattr(target, "instance", None)
         data = getattr(target, "validated_data", None)
         if (
@@ -125,13 +153,16 @@ class ViewWrites(ViewPreconditions):
 
     def wrote(self, response: Any) -> None:
         """A write handler that answered 2xx without claiming its row wrote unguarded: refused,
-        and rolled back, rather than lose an update."""
+        and rolled back, rather than lose an update. One whose lookup found nothing (a
+        ``delete()`` of the view's own that answers 204 for what is gone) overwrote nothing."""
         super().wrote(response)
         handler, status = self._write.handler, getattr(response, "status_code", 0)
+        conditions = self._conditions
         if (
             handler in _GUARDED_HANDLERS
             and 200 <= status < 300
-            and self._conditions.swapped is None
+            and conditions.swapped is None
+            and (conditions.looked_up is not None or not conditions.sought)
         ):
             raise ImproperlyConfigured(
                 f"{type(self).__qualname__}.{handler}() wrote without looking the object up "

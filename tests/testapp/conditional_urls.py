@@ -32,9 +32,19 @@ router.register("failing-posts", conditional_views.FailingPostViewSet, basename=
 router.register("recent-posts", conditional_views.RecentPostViewSet, basename="recent-post")
 router.register("counted-posts", conditional_views.CountedPostViewSet, basename="counted-post")
 router.register("labelled-posts", conditional_views.LabelledPostViewSet, basename="labelled-post")
+router.register(
+    "twice-looked-up-posts", conditional_views.TwiceLookedUpPostViewSet, basename="twice-post"
+)
 
 urlpatterns = [
     path("post-view/<int:pk>/", conditional_views.PostView.as_view()),
     path("create-post/", conditional_views.CreatePostView.as_view()),
+    path("own-verbs-posts/<int:pk>/", conditional_views.OwnVerbsPostView.as_view()),
+    path(
+        "overtaken-own-verbs-posts/<int:pk>/",
+        conditional_views.OvertakenOwnVerbsPostView.as_view(),
+    ),
+    path("unlooked-put-posts/<int:pk>/", conditional_views.UnlookedPutPostView.as_view()),
+    path("slow-own-verbs-posts/<int:pk>/", conditional_views.SlowOwnVerbsPostView.as_view()),
     *router.urls,
 ]

@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from django.db.models import F, QuerySet
+from django.http import Http404
 from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -194,6 +195,22 @@ class MemoViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Memo]):
         serializer.save()
 
 
+class SelfSavingMemoViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Memo]):
+    """A plain integer version, and an update() of its own that saves the serializer itself,
+    without perform_update(), as many codebases write it."""
+
+    queryset = Memo.objects.all()
+    serializer_class = MemoSerializer
+    permission_classes = [AllowAny]
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        memo = self.get_object()
+        serializer = self.get_serializer(memo, data=request.data, partial=kwargs.get("partial"))
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data)
+
+
 class CheckedMemoViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Memo]):
     """DRF's own handlers, the version named explicitly and checked in the content too."""
 
@@ -246,6 +263,82 @@ class OvertakenPostViewSet(PostViewSet):
         """DRF's object permissions, right after the lookup; then the other writer's change."""
         super().check_object_permissions(request, obj)
         Post.objects.filter(pk=obj.pk).update(version=F("version") + 1)
+
+
+class TwiceLookedUpPostViewSet(PostViewSet):
+    """An update() of its own that looks the post up before DRF's does it again."""
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if self.get_object().title == "frozen":
+            return Response(status=409)
+        return super().update(request, *args, **kwargs)
+
+
+class OwnVerbsPostView(ConditionalUpdateMixin, generics.GenericAPIView[Post]):
+    """A generic view whose own put(), patch() and delete() save without DRF's handlers."""
+
+    queryset = Post.objects.all()
+    serializer_class = PostSerializer
+    permission_classes = [IsOwnerOrReadOnly | IsAdminUser]
+
+    def get(self, request: Request, pk: str) -> Response:
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def put(self, request: Request, pk: str) -> Response:
+        try:
+            post = self.get_object()
+        except Http404:  # a PUT that creates: nothing stored was overwritten
+            post = Post.objects.create(pk=pk, owner=request.user, title=request.data["title"])
+            return Response(self.get_serializer(post).data, status=201)
+        post.title, post.body = request.data["title"], request.data.get("body", "")
+        post.save()
+        return Response(self.get_serializer(post).data)
+
+    def patch(self, request: Request, pk: str) -> Response:
+        self.get_object()  # looked up twice: the write's object both times
+        post = self.get_object()
+        post.body = request.data["body"]
+        post.save(update_fields=["body", "version"])
+        return Response(self.get_serializer(post).data)
+
+    def delete(self, request: Request, pk: str) -> Response:
+        try:
+            post = self.get_object()
+        except Http404:
+            return Response(status=204)  # gone already: the client's wish holds
+        post.delete()
+        return Response(status=204)
+
+
+class OvertakenOwnVerbsPostView(OwnVerbsPostView):
+    """Another writer changes the row between the lookup and the write (as
+    ``OvertakenPostViewSet``)."""
+
+    precondition_required = False
+
+    def check_object_permissions(self, request: Request, obj: Any) -> None:
+        super().check_object_permissions(request, obj)
+        Post.objects.filter(pk=obj.pk).update(version=F("version") + 1)
+
+
+class SlowOwnVerbsPostView(OwnVerbsPostView):
+    """Its writes take a while between the lookup and the save, as a busy server's may: of
+    concurrent writers with one If-Match, more than one passes the preconditions in that
+    time, and only the claim of the row keeps the second from overwriting the first."""
+
+    def get_object(self) -> Post:
+        post: Post = super().get_object()
+        if self.request.method not in ("GET", "HEAD"):
+            time.sleep(0.05)
+        return post
+
+
+class UnlookedPutPostView(OwnVerbsPostView):
+    """A put() of its own that saves without looking the post up: guarded by nothing."""
+
+    def put(self, request: Request, pk: str) -> Response:
+        Post.objects.filter(pk=pk).update(title=request.data["title"])
+        return Response({"title": request.data["title"]})
 
 
 class ValidatedAfterSavingSerializer(PostSerializer):
