@@ -791,6 +791,23 @@ def test_the_problem_speaks_the_clients_language(
     assert body["detail"].startswith(detail)
 
 
+@pytest.mark.parametrize(
+    "query", ["titles=Second", "titles=Second&titles=Second", "titles[]=Second&titles[]=Second"]
+)
+def test_a_query_array_is_read_in_each_form_its_widget_reads(posts: list[Post], query: str) -> None:
+    """``QueryArrayWidget`` reads ``titles[]`` as ``titles``: it was refused as unknown."""
+    response = get("/test/query/array/posts/", query)
+    assert response.status_code == 200, response.content
+    assert [post["title"] for post in response.json()["results"]] == ["Second", "Second"]
+
+
+def test_a_query_arrays_bad_value_is_named_as_it_was_sent(posts: list[Post]) -> None:
+    errors = refused(get("/test/query/array/posts/", "titles[]=Third"))
+    assert [(error["parameter"], error["code"]) for error in errors] == [
+        ("titles[]", "invalid_choice")
+    ]
+
+
 def test_a_filterset_repeats_only_the_parameters_it_reads_every_value_of(db: None) -> None:
     class Repeats(plain_django_filter.FilterSet):
         titles = django_filters.MultipleChoiceFilter(field_name="title", choices=[("a", "a")])

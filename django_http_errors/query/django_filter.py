@@ -242,7 +242,10 @@ def _utc(value: Any) -> Any:
 
 def parameter_names(name: str, widget: forms.Widget) -> list[str]:
     """The query parameters a filter named ``name`` reads through its form ``widget``: a range
-    reads one per bound (``price_min``, ``price_max``)."""
+    reads one per bound (``price_min``, ``price_max``), a query array its name with ``[]`` too
+    (``ids[]``)."""
+    if isinstance(widget, QueryArrayWidget):
+        return [name, f"{name}[]"]
     if isinstance(widget, SuffixedMultiWidget):
         return [widget.suffixed(name, suffix) for suffix in widget.suffixes]
     if isinstance(widget, forms.MultiWidget):
@@ -264,10 +267,11 @@ def repeatable_parameters(filterset: FilterSet) -> list[str]:
     (Django's multiple-selection widgets, ``CheckboxSelectMultiple`` among them; django-filter's
     ``QueryArrayWidget``)."""
     return [
-        name
+        parameter
         for name, field in filterset.form.fields.items()
         if getattr(field.widget, "allow_multiple_selected", False)
         or isinstance(field.widget, (forms.MultipleHiddenInput, QueryArrayWidget))
+        for parameter in parameter_names(name, field.widget)
     ]
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.urls import path
 from django_filters import rest_framework as plain_django_filter
+from django_filters.widgets import QueryArrayWidget
 from rest_framework import filters as drf_filters
 from rest_framework import generics, pagination, serializers
 from rest_framework.permissions import AllowAny
@@ -168,6 +169,21 @@ class Since(APIView):
         return Response({"since": day.isoformat()})
 
 
+class ArrayFilter(plain_django_filter.FilterSet):
+    """Titles as a query array, in any of the three ways ``QueryArrayWidget`` reads one
+    (``titles=a,b``, ``titles=a&titles=b``, ``titles[]=a&titles[]=b``)."""
+
+    titles = django_filters.MultipleChoiceFilter(
+        field_name="title",
+        choices=[("First", "First"), ("Second", "Second")],
+        widget=QueryArrayWidget,
+    )
+
+    class Meta:
+        model = Post
+        fields: list[str] = []
+
+
 def variant(base: type[Any], **attributes: Any) -> Any:
     """``base`` as a view, with ``attributes`` changed."""
     return type(base.__name__, (base,), attributes).as_view()
@@ -185,4 +201,5 @@ urlpatterns = [
     path("lenient/posts/", LenientPosts.as_view()),
     path("strict/posts/", StrictPosts.as_view()),
     path("since/", Since.as_view()),
+    path("array/posts/", variant(Posts, filterset_class=ArrayFilter)),
 ]
