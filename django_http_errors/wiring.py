@@ -28,6 +28,7 @@ from django.db import models, router, transaction
 from django.http import HttpResponseBase
 from rest_framework.mixins import CreateModelMixin, DestroyModelMixin, UpdateModelMixin
 from rest_framework.request import Request
+from rest_framework.viewsets import ViewSetMixin
 
 from .internals import defined_by_drf
 from .middleware import read_whole_content
@@ -51,7 +52,7 @@ WRITE_HANDLERS: Final = {
     "destroy": DestroyModelMixin.destroy,
 }
 #: A view's own verbs, which may save without DRF's handlers: each runs as a write
-#: too, named so (DRF's own call its handlers, and are left as they are).
+#: too, named so (DRF's own call its handlers, and are left as they are; a viewset has none).
 WRITE_VERBS: Final = ("put", "patch", "delete")
 #: Where DRF's own handlers save: each runs inside the write, whoever defines it.
 SAVE_HOOKS: Final = ("perform_create", "perform_update", "perform_destroy")
@@ -89,6 +90,8 @@ class _Write:
     stack: ExitStack | None = None
     #: The request's idempotency key was claimed or answered (``claim_idempotency_key``).
     keyed: bool = False
+    #: The database the open transaction is on.
+    using: str | None = None
 
 
 class ViewWiring(_View):
@@ -155,9 +158,9 @@ class ViewWiring(_View):
         if state.open:
             yield
             return
-        state.open = True
+        state.open, state.using = True, router.db_for_write(model)
         try:
-            with transaction.atomic(using=router.db_for_write(model)), self.join_write(model):
+            with transaction.atomic(using=state.using), self.join_write(model):
                 yield
         finally:
             state.open = False
@@ -238,7 +241,8 @@ class ViewWiring(_View):
                 # writers without IMMEDIATE transactions deadlock on that lock upgrade.
                 at_once = name == "create" and handler is not drfs
                 setattr(cls, name, _write_handler(name, handler, at_once=at_once))
-        for name in WRITE_VERBS:
+        for name in () if issubclass(cls, ViewSetMixin) else WRITE_VERBS:
+            # A viewset's verbs are its actions: a method of its own so named is no handler.
             verb = getattr(cls, name, None)
             if verb is not None and not getattr(verb, _WRAPPED, False) and not _drfs(cls, name):
                 setattr(cls, name, _write_handler(name, verb, at_once=False))

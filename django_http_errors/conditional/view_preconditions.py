@@ -49,6 +49,8 @@ class _Conditions:
     #: The object looked up: a read's handler gets it without a second query, and a PATCH's
     #: answer describes its new state.
     looked_up: Any = None
+    #: The view's ``kwargs`` the object was looked up by: a lookup by others is a new one.
+    looked_up_by: Any = None
     #: ``get_object()`` was called: its lookup found the object or raised.
     sought: bool = False
     #: The lookup under way is a revalidation's (``get_revalidation_queryset()``).
@@ -118,9 +120,10 @@ class ViewPreconditions(ViewValidators, ViewWiring):
         """DRF's lookup and object permission check, then the preconditions (RFC 9110 §13.2.1).
         The lookup is done once a request: a read's handler gets the object ``initial()``
         looked up, and a write that looks its object up again gets the one whose row it
-        claimed (looked up anew, it would fail the claim's precondition)."""
+        claimed (looked up anew, it would fail the claim's precondition). A lookup by other
+        ``kwargs`` (an action that changes them to find a second object) is made anew."""
         conditions = self._conditions
-        if conditions.looked_up is not None:
+        if conditions.looked_up is not None and conditions.looked_up_by == self.kwargs:
             return conditions.looked_up
         conditions.sought = True
         conditions.revalidating = self._revalidates()
@@ -134,7 +137,7 @@ class ViewPreconditions(ViewValidators, ViewWiring):
         finally:
             conditions.revalidating = False
         self.check_preconditions(obj)
-        conditions.looked_up = obj
+        conditions.looked_up, conditions.looked_up_by = obj, dict(self.kwargs)
         return obj
 
     def filter_queryset(self, queryset: Any) -> Any:

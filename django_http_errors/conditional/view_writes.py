@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any, Final
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from rest_framework.serializers import BaseSerializer
 
 from django_http_errors.http_names import GUARDED_METHODS
@@ -21,6 +22,8 @@ __all__ = ["ViewWrites"]
 
 #: DRF's handlers that change an object, and a generic view's own verbs that may.
 _GUARDED_HANDLERS: Final = frozenset({"update", "partial_update", "destroy", *WRITE_VERBS})
+#: What such a handler answers when it changed or deleted its object.
+_OVERWRITTEN: Final = frozenset({200, 204})
 
 
 class ViewWrites(ViewPreconditions):
@@ -62,6 +65,10 @@ class ViewWrites(ViewPreconditions):
         if Preconditions.of(self.request.headers).values:
             return True
         return bool(getattr(self, "detail", True))
+
+    def _names_one_object(self) -> bool:
+        """Whether the request's URL names one object: its lookup's keyword is there."""
+        return (self.lookup_url_kwarg or self.lookup_field) in self.kwargs
 
     def _claim(self, obj: Any) -> None:
         conditions = self._conditions
@@ -152,17 +159,25 @@ class ViewWrites(ViewPreconditions):
         self._claim(instance)
 
     def wrote(self, response: Any) -> None:
-        """A write handler that answered 2xx without claiming its row wrote unguarded: refused,
-        and rolled back, rather than lose an update. One whose lookup found nothing (a
-        ``delete()`` of the view's own that answers 204 for what is gone) overwrote nothing."""
+        """A write handler that answered 200 or 204 without claiming its row wrote unguarded:
+        refused, and rolled back, rather than lose an update. Not refused: one whose lookup
+        found nothing (a ``delete()`` of the view's own that answers 204 for what is gone), a
+        201 or 202 (a create, work accepted for later), and a verb of the view's own on a URL
+        that names no object (a ``delete()`` of a whole list)."""
         super().wrote(response)
         handler, status = self._write.handler, getattr(response, "status_code", 0)
         conditions = self._conditions
+        if conditions.swapped is not None and status >= 400 and self._write.open:
+            # An error answered after the claim, not raised (DRF's tutorial's put() returns its
+            # 400): the claim's new version would stay, and the client's corrected retry with
+            # the ETag it read would be 412. The write is undone, as a raised error's is.
+            transaction.set_rollback(True, using=self._write.using)
         if (
             handler in _GUARDED_HANDLERS
-            and 200 <= status < 300
+            and status in _OVERWRITTEN
             and conditions.swapped is None
             and (conditions.looked_up is not None or not conditions.sought)
+            and (handler not in WRITE_VERBS or self._names_one_object())
         ):
             raise ImproperlyConfigured(
                 f"{type(self).__qualname__}.{handler}() wrote without looking the object up "

@@ -1,0 +1,149 @@
+"""A view's own handlers around the write: what they answer and look up is theirs, and the
+write stays one compare-and-swap or nothing.
+
+The views are called directly (``APIRequestFactory``), as a codebase's own handlers are
+written against the test app's ``Memo``: a plain integer version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rest_framework import generics, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.test import APIRequestFactory
+
+from django_http_errors.mixins import ConditionalUpdateMixin
+from tests.testapp.conditional_views import MemoSerializer
+from tests.testapp.models import Memo
+
+pytestmark = pytest.mark.django_db
+
+
+class Memos(ConditionalUpdateMixin, generics.GenericAPIView[Memo]):
+    queryset = Memo.objects.all()
+    serializer_class = MemoSerializer
+    permission_classes = [AllowAny]
+    precondition_required = False
+
+
+def send(view: Any, method: str, data: Any = None, pk: int | None = None, **headers: str) -> Any:
+    request = getattr(APIRequestFactory(), method.lower())(
+        "/", data, format="json", headers=headers
+    )
+    response = view(request, **({} if pk is None else {"pk": pk}))
+    response.render()
+    return response
+
+
+def etag(memo: Memo) -> str:
+    memo.refresh_from_db()
+    return f'"{memo.pk}.{memo.version}"'
+
+
+class MergingMemos(ConditionalUpdateMixin, viewsets.ModelViewSet[Memo]):
+    queryset = Memo.objects.all()
+    serializer_class = MemoSerializer
+    permission_classes = [AllowAny]
+    precondition_required = False
+
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str) -> Response:
+        """Looks a second memo up by changing the lookup's kwargs."""
+        source = self.get_object()
+        self.kwargs["pk"] = str(request.data["into"])
+        target = self.get_object()
+        with self.conditional_write(target):
+            target.text = f"{target.text}+{source.text}"
+            target.save()
+        source.delete()
+        return Response(MemoSerializer(target).data)
+
+    def patch(self, memo: Memo) -> None:
+        """A helper that happens to be named as a verb: a viewset's verbs are its actions."""
+        memo.delete()
+
+    @action(detail=True, methods=["post"])
+    def purge(self, request: Request, pk: str) -> Response:
+        memo = self.get_object()
+        with self.conditional_write(memo):
+            self.patch(memo)
+        return Response(status=204)
+
+
+def test_a_lookup_by_other_kwargs_is_a_lookup_of_its_own(db: None) -> None:
+    """The object is looked up once a request, for its kwargs: a merge that changed them got
+    the first memo again, merged it into itself and deleted it."""
+    source, target = Memo.objects.create(text="source"), Memo.objects.create(text="target")
+    merged = send(MergingMemos.as_view({"post": "merge"}), "POST", {"into": target.pk}, source.pk)
+    assert merged.status_code == 200, merged.content
+    target.refresh_from_db()
+    assert target.text == "target+source"
+    assert not Memo.objects.filter(pk=source.pk).exists()
+
+
+def test_a_viewsets_method_named_as_a_verb_is_no_handler(db: None) -> None:
+    memo = Memo.objects.create(text="gone soon")
+    purged = send(MergingMemos.as_view({"post": "purge"}), "POST", pk=memo.pk)
+    assert purged.status_code == 204, purged.content
+    assert not Memo.objects.filter(pk=memo.pk).exists()
+
+
+class TutorialPut(Memos):
+    """DRF's tutorial's put(): invalid content answered, not raised."""
+
+    def put(self, request: Request, pk: str) -> Response:
+        serializer = self.get_serializer(self.get_object(), data=request.data)
+        if serializer.is_valid():
+            serializer.save()
+            return Response(serializer.data)
+        return Response(serializer.errors, status=400)
+
+
+def test_an_error_a_handler_answers_undoes_its_write(db: None) -> None:
+    """The row was claimed as the handler looked it up: its 400 kept the claim's new version,
+    and the client's corrected retry with the ETag it read was 412."""
+    memo = Memo.objects.create(text="first")
+    read = etag(memo)
+    view = TutorialPut.as_view()
+    assert send(view, "PUT", {"text": ""}, memo.pk, **{"If-Match": read}).status_code == 400
+    assert etag(memo) == read
+    fixed = send(view, "PUT", {"text": "second"}, memo.pk, **{"If-Match": read})
+    assert fixed.status_code == 200, fixed.content
+    assert etag(memo) != read
+
+
+class ListOfMemos(ConditionalUpdateMixin, generics.ListAPIView[Memo]):
+    queryset = Memo.objects.all()
+    serializer_class = MemoSerializer
+    permission_classes = [AllowAny]
+
+    def delete(self, request: Request) -> Response:
+        """Clears the list: no one object to look up."""
+        self.get_queryset().delete()
+        return Response(status=204)
+
+
+class QueuedPut(Memos):
+    def put(self, request: Request, pk: str) -> Response:
+        """Work accepted for later: nothing written now."""
+        return Response({"queued": pk}, status=202)
+
+
+@pytest.mark.parametrize(
+    ("view", "method", "status"),
+    [(ListOfMemos, "DELETE", 204), (QueuedPut, "PUT", 202)],
+    ids=["a-list-cleared", "work-accepted"],
+)
+def test_an_own_verb_that_writes_no_one_object_is_not_refused(
+    db: None, view: type[Memos], method: str, status: int
+) -> None:
+    memo = Memo.objects.create(text="first")
+    pk = None if view is ListOfMemos else memo.pk
+    response = send(view.as_view(), method, {"text": "x"}, pk)
+    assert response.status_code == status, response.content
+    assert Memo.objects.exists() is (view is QueuedPut)
