@@ -13,7 +13,14 @@ from rest_framework.serializers import BaseSerializer, ModelSerializer
 
 from .fields import VersionField
 
-__all__ = ["bump_version", "saves_fields_only", "stored", "swap_fields", "swap_version"]
+__all__ = [
+    "bump_version",
+    "keep_claimed_version",
+    "saves_fields_only",
+    "stored",
+    "swap_fields",
+    "swap_version",
+]
 
 
 def swap_version(obj: Any, version_field: str) -> bool:
@@ -32,6 +39,16 @@ def swap_version(obj: Any, version_field: str) -> bool:
         setattr(obj, version_field, seen + 1)
         return True
     return False
+
+
+def keep_claimed_version(obj: Any, version_field: str, claimed: int) -> None:
+    """Put back the version ``swap_version()`` claimed, where a save after it wrote a lower one
+    (a plain integer field given the version a client read): the row keeps the claim's, so the
+    next writer's stale ``If-Match`` does not match. In the claim's transaction, its row locked."""
+    seen = getattr(obj, version_field, None)
+    if isinstance(seen, int) and seen < claimed:
+        _rows(obj).filter(pk=obj.pk).update(**{version_field: claimed})
+        setattr(obj, version_field, claimed)
 
 
 def swap_fields(obj: Any, changes: dict[str, Any], version_field: str) -> bool:

@@ -577,16 +577,6 @@ def test_an_own_verb_whose_lookup_found_nothing_answers_as_it_chooses(
     assert Post.objects.filter(pk=4242).exists() is (method == "PUT")
 
 
-def test_an_own_put_that_writes_without_a_lookup_is_refused(
-    client_as: Callable[[str], Client], alices_post: Post
-) -> None:
-    """Loudly, as an update() that skips get_object() is. It wrote before any write began
-    (a write begins with the claim of the row it looks up), so its change stays."""
-    path = f"/test/conditional/unlooked-put-posts/{alices_post.pk}/"
-    with pytest.raises(ImproperlyConfigured, match=r"put\(\) wrote without looking"):
-        write(client_as("alice"), "PUT", path, {"title": "unguarded"}, **{"If-Match": "*"})
-
-
 def test_an_update_that_looks_its_object_up_twice_is_one_write(
     client_as: Callable[[str], Client], alices_post: Post
 ) -> None:

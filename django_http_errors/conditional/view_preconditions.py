@@ -59,6 +59,8 @@ class _Conditions:
     serializer: Any = None
     #: The object whose row the write claimed (compare-and-swap), ``None`` before.
     swapped: Any = None
+    #: The version that claim gave the row, with a version field.
+    claimed_version: Any = None
     #: The object whose claim DRF's own update makes as it saves (one UPDATE), ``None`` else.
     pending: Any = None
     #: The list's page, made before its preconditions were decided in ``initial()``: the

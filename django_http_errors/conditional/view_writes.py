@@ -13,6 +13,7 @@ from rest_framework.serializers import BaseSerializer
 
 from django_http_errors.http_names import GUARDED_METHODS
 from django_http_errors.wiring import WRITE_VERBS
+from django_http_errors.writes import keep_claimed_version
 
 from . import swaps
 from .preconditions import Preconditions
@@ -66,19 +67,13 @@ class ViewWrites(ViewPreconditions):
             return True
         return bool(getattr(self, "detail", True))
 
-    def _names_one_object(self) -> bool:
-        """Whether the request's URL names one object: its lookup's keyword is there."""
-        return (self.lookup_url_kwarg or self.lookup_field) in self.kwargs
-
     def _claim(self, obj: Any) -> None:
         conditions = self._conditions
-        swaps.claim_row(
-            obj,
-            self.get_version_field(type(obj)),
-            etag_of=self.get_etag,
-            guarded=conditions.guarded,
-        )
+        version_field = self.get_version_field(type(obj))
+        swaps.claim_row(obj, version_field, etag_of=self.get_etag, guarded=conditions.guarded)
         conditions.swapped = obj
+        if version_field is not None:
+            conditions.claimed_version = getattr(obj, version_field)
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
         """DRF's serializer; for a PUT or PATCH of the object looked up, one whose ``save()``
@@ -159,15 +154,21 @@ class ViewWrites(ViewPreconditions):
         self._claim(instance)
 
     def wrote(self, response: Any) -> None:
-        """A write handler that answered 200 or 204 without claiming its row wrote unguarded:
-        refused, and rolled back, rather than lose an update. Not refused: one whose lookup
-        found nothing (a ``delete()`` of the view's own that answers 204 for what is gone), a
-        201 or 202 (a create, work accepted for later), and a verb of the view's own on a URL
-        that names no object (a ``delete()`` of a whole list)."""
+        """DRF's ``update()`` or ``destroy()`` (or the view's own) that answered 200 or 204
+        without claiming its row wrote unguarded: refused, and rolled back, rather than lose an
+        update. Not refused: one whose lookup found nothing, and a 201 or 202. A ``put()``,
+        ``patch()`` or ``delete()`` of the view's own may write other rows than its object
+        (a like's, a list's, none): what it answers is its own."""
         super().wrote(response)
         handler, status = self._write.handler, getattr(response, "status_code", 0)
         conditions = self._conditions
-        if conditions.swapped is not None and status >= 400 and self._write.open:
+        swapped = conditions.swapped
+        if swapped is not None and 200 <= status < 300 and conditions.claimed_version is not None:
+            # A serializer the view built itself saved the version the client echoed.
+            version_field = self.get_version_field(type(swapped))
+            if version_field is not None:
+                keep_claimed_version(swapped, version_field, conditions.claimed_version)
+        if swapped is not None and status >= 400 and self._write.open:
             # An error answered after the claim, not raised (DRF's tutorial's put() returns its
             # 400): the claim's new version would stay, and the client's corrected retry with
             # the ETag it read would be 412. The write is undone, as a raised error's is.
@@ -177,7 +178,7 @@ class ViewWrites(ViewPreconditions):
             and status in _OVERWRITTEN
             and conditions.swapped is None
             and (conditions.looked_up is not None or not conditions.sought)
-            and (handler not in WRITE_VERBS or self._names_one_object())
+            and handler not in WRITE_VERBS
         ):
             raise ImproperlyConfigured(
                 f"{type(self).__qualname__}.{handler}() wrote without looking the object up "

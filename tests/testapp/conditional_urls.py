@@ -44,7 +44,6 @@ urlpatterns = [
         "overtaken-own-verbs-posts/<int:pk>/",
         conditional_views.OvertakenOwnVerbsPostView.as_view(),
     ),
-    path("unlooked-put-posts/<int:pk>/", conditional_views.UnlookedPutPostView.as_view()),
     path("slow-own-verbs-posts/<int:pk>/", conditional_views.SlowOwnVerbsPostView.as_view()),
     *router.urls,
 ]

@@ -333,14 +333,6 @@ class SlowOwnVerbsPostView(OwnVerbsPostView):
         return post
 
 
-class UnlookedPutPostView(OwnVerbsPostView):
-    """A put() of its own that saves without looking the post up: guarded by nothing."""
-
-    def put(self, request: Request, pk: str) -> Response:
-        Post.objects.filter(pk=pk).update(title=request.data["title"])
-        return Response({"title": request.data["title"]})
-
-
 class ValidatedAfterSavingSerializer(PostSerializer):
     """Saves the post, then finds the change invalid: the save must not survive."""
 
