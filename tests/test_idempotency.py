@@ -594,3 +594,26 @@ def test_a_check_throttles_of_ones_own_claims_the_key_once(alice: Client, path: 
     assert retry["Idempotent-Replayed"] == "true"
     assert post(alice, key, {"title": "other"}, path=path).status_code == 422
     assert created() == 1
+
+
+def test_a_keyed_write_whose_permission_looks_the_object_up_is_replayed(alice: Client) -> None:
+    """The permission decided the preconditions before the key was claimed: the retry, whose
+    If-Match the first write had made stale, was 412, not the first answer."""
+    first = post(alice, new_key(), path="/test/idempotent/looking-up-posts/")
+    path = f"/test/idempotent/looking-up-posts/{first.json()['id']}/"
+    key, etag = new_key(), alice.get(path)["ETag"]
+
+    def patch() -> Any:
+        return alice.patch(
+            path,
+            json.dumps({"body": "changed"}),
+            "application/json",
+            headers={"If-Match": etag, "Idempotency-Key": key},
+        )
+
+    changed = patch()
+    assert changed.status_code == 200, changed.content
+    retry = patch()
+    assert retry.status_code == 200, retry.content
+    assert retry["Idempotent-Replayed"] == "true"
+    assert retry.content == changed.content

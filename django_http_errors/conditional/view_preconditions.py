@@ -127,6 +127,11 @@ class ViewPreconditions(ViewValidators, ViewWiring):
         conditions = self._conditions
         if conditions.looked_up is not None and conditions.looked_up_by == self.kwargs:
             return conditions.looked_up
+        if self.request.method not in SAFE_METHODS:
+            # Looked up before DRF's checks ended (by a permission of the view's): the key is
+            # claimed first, so a retry gets its first answer, not a 412 from the precondition
+            # that answer's write made stale.
+            self._claim_key(self.request)
         conditions.sought = True
         conditions.revalidating = self._revalidates()
         try:

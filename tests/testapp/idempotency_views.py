@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpResponseBase
 from rest_framework import generics
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -96,3 +96,18 @@ class TwoScopesKeyedPostViewSet(KeyedPostViewSet):
     def check_throttles(self, request: Request) -> None:
         super().check_throttles(request)
         super().check_throttles(request)
+
+
+class LooksUpTheObject(BasePermission):
+    """A permission that looks the object up itself, as some codebases' do."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if "pk" in view.kwargs:
+            view.get_object()
+        return True
+
+
+class LookingUpKeyedPostViewSet(KeyedPostViewSet):
+    """Its object looked up by a permission, before the key would be claimed."""
+
+    permission_classes = [LooksUpTheObject, *KeyedPostViewSet.permission_classes]

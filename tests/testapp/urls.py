@@ -26,6 +26,11 @@ keyed.register(
     basename="limited-keyed-post",
 )
 keyed.register(
+    "idempotent/looking-up-posts",
+    idempotency_views.LookingUpKeyedPostViewSet,
+    basename="looking-up-keyed-post",
+)
+keyed.register(
     "idempotent/posts-keyed-on-create",
     idempotency_views.PostKeyedOnCreateViewSet,
     basename="post-keyed-on-create",
