@@ -90,6 +90,9 @@ class _Write:
     stack: ExitStack | None = None
     #: The request's idempotency key was claimed or answered (``claim_idempotency_key``).
     keyed: bool = False
+    #: What answered the key instead (a replay, 409, 422), raised again wherever it is asked
+    #: for: code that caught it (a permission's ``except``) must not run the write unkeyed.
+    key_answer: Exception | None = None
     #: The database the open transaction is on.
     using: str | None = None
 
@@ -110,6 +113,12 @@ class ViewWiring(_View):
 
     def claim_idempotency_key(self, request: Request) -> None:
         """After DRF's checks: claim the request's key, or answer from it."""
+
+    def claims_key_early(self, request: Request) -> bool:
+        """Whether the request's key may be claimed before DRF's checks end (its object looked
+        up by a permission): it has one, and its owner is known, so no refusal of the key's
+        own comes before DRF's 401."""
+        return False
 
     def decide_preconditions(self, request: Request) -> None:
         """After DRF's checks and the key: the preconditions decided before the handler."""
@@ -200,11 +209,19 @@ class ViewWiring(_View):
 
     def _claim_key(self, request: Request) -> None:
         """Claim the key once, though a check_throttles() of the view's own calls super() twice
-        (two throttle scopes): a second claim would find the first, in flight, and refuse it."""
-        if self._write.keyed:
+        (two throttle scopes): a second claim would find the first, in flight, and refuse it.
+        What answered it instead is raised again each time it is asked for."""
+        state = self._write
+        if state.keyed:
+            if state.key_answer is not None:
+                raise state.key_answer
             return
-        self._write.keyed = True
-        self.claim_idempotency_key(request)
+        state.keyed = True
+        try:
+            self.claim_idempotency_key(request)
+        except Exception as answer:
+            state.key_answer = answer
+            raise
 
     # DRF accepts any HttpResponseBase here (its stubs say Response): a replay is not rendered.
     def handle_exception(self, exc: Exception) -> HttpResponseBase:  # type: ignore[override]

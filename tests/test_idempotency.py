@@ -617,3 +617,35 @@ def test_a_keyed_write_whose_permission_looks_the_object_up_is_replayed(alice: C
     assert retry.status_code == 200, retry.content
     assert retry["Idempotent-Replayed"] == "true"
     assert retry.content == changed.content
+
+
+def test_a_keys_answer_a_permission_swallowed_still_answers(alice: Client) -> None:
+    """The permission caught what its lookup's early claim raised (the 422 of a key reused
+    with other content): the write then ran unkeyed, a second time."""
+    first = post(alice, new_key(), path="/test/idempotent/catching-posts/")
+    path = f"/test/idempotent/catching-posts/{first.json()['id']}/"
+    key = new_key()
+
+    def patch(body: str) -> Any:
+        return alice.patch(
+            path, json.dumps({"body": body}), "application/json", headers={"Idempotency-Key": key}
+        )
+
+    assert patch("A").status_code == 200
+    assert patch("B").status_code == 422
+    replayed = patch("A")
+    assert (replayed.status_code, replayed["Idempotent-Replayed"]) == (200, "true")
+    assert alice.get(path).json()["body"] == "A"
+
+
+def test_an_anonymous_keyed_write_whose_permission_looks_the_object_up_is_401(
+    alice: Client,
+) -> None:
+    """Not the key's own 400 (no one can own it), claimed before DRF's authentication
+    refusal."""
+    first = post(alice, new_key(), path="/test/idempotent/looking-up-posts/")
+    path = f"/test/idempotent/looking-up-posts/{first.json()['id']}/"
+    anonymous = Client().patch(
+        path, json.dumps({"body": "x"}), "application/json", headers={"Idempotency-Key": new_key()}
+    )
+    assert anonymous.status_code == 401, anonymous.content

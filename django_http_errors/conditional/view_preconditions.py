@@ -127,7 +127,7 @@ class ViewPreconditions(ViewValidators, ViewWiring):
         conditions = self._conditions
         if conditions.looked_up is not None and conditions.looked_up_by == self.kwargs:
             return conditions.looked_up
-        if self.request.method not in SAFE_METHODS:
+        if self.request.method not in SAFE_METHODS and self.claims_key_early(self.request):
             # Looked up before DRF's checks ended (by a permission of the view's): the key is
             # claimed first, so a retry gets its first answer, not a 412 from the precondition
             # that answer's write made stale.

@@ -108,6 +108,10 @@ class IdempotencyMixin(ViewWiring):
             # authenticated form consumes them; read now, Django keeps them for the parsers.
             self._idempotency_content = request.body
 
+    def claims_key_early(self, request: Request) -> bool:
+        """A key sent by a client it can belong to (``get_idempotency_client()``)."""
+        return self._takes_key(request) and self.get_idempotency_client(request) is not None
+
     def claim_idempotency_key(self, request: Request) -> None:
         """Claim this request's key, or raise the replay, 400, 409 or 422 that answers it.
 

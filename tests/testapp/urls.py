@@ -31,6 +31,11 @@ keyed.register(
     basename="looking-up-keyed-post",
 )
 keyed.register(
+    "idempotent/catching-posts",
+    idempotency_views.CatchingKeyedPostViewSet,
+    basename="catching-keyed-post",
+)
+keyed.register(
     "idempotent/posts-keyed-on-create",
     idempotency_views.PostKeyedOnCreateViewSet,
     basename="post-keyed-on-create",
