@@ -42,12 +42,17 @@ def swap_version(obj: Any, version_field: str) -> bool:
 
 
 def keep_claimed_version(obj: Any, version_field: str, claimed: int) -> None:
-    """Put back the version ``swap_version()`` claimed, where a save after it wrote a lower one
-    (a plain integer field given the version a client read): the row keeps the claim's, so the
-    next writer's stale ``If-Match`` does not match. In the claim's transaction, its row locked."""
+    """Put back the version ``swap_version()`` claimed, where a write after it stored a lower
+    one (a plain integer field given the version a client read, by a save or an ``update()``):
+    the row keeps the claim's, so the next writer's stale ``If-Match`` does not match. In the
+    claim's transaction, its row locked; one ``UPDATE``. A ``VersionField`` needs none: every
+    save bumps it past the claim's."""
+    if isinstance(type(obj)._meta.get_field(version_field), VersionField):
+        return
+    lower = {f"{version_field}__lt": claimed}
+    _rows(obj).filter(pk=obj.pk, **lower).update(**{version_field: claimed})
     seen = getattr(obj, version_field, None)
     if isinstance(seen, int) and seen < claimed:
-        _rows(obj).filter(pk=obj.pk).update(**{version_field: claimed})
         setattr(obj, version_field, claimed)
 
 

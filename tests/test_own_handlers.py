@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.shortcuts import get_object_or_404
 from rest_framework import generics, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -189,3 +191,70 @@ def test_an_own_verb_that_writes_no_looked_up_object_keeps_its_answer(
         Unlike: ["first"],
     }[view]
     assert list(Memo.objects.order_by("pk").values_list("text", flat=True)) == left
+
+
+class LookedUpByHandPut(Memos):
+    """Looks its memo up without get_object(): no precondition of the request is evaluated."""
+
+    def put(self, request: Request, pk: str) -> Response:
+        serializer = MemoSerializer(get_object_or_404(Memo, pk=pk), data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data)
+
+
+@pytest.mark.parametrize(("view", "method"), [(LookedUpByHandPut, "PUT"), (Unlike, "DELETE")])
+def test_an_own_verbs_success_that_left_a_sent_precondition_unevaluated_is_refused(
+    db: None, view: type[Memos], method: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Loudly, a 500 and the error logged (what it wrote outside a write stays): its
+    If-Match was ignored, and a stale one overwrote the change it did not know."""
+    memo = Memo.objects.create(text="first")
+    response = send(view.as_view(), method, {"text": "x"}, memo.pk, **{"If-Match": '"stale"'})
+    assert response.status_code == 500
+    refusal = caplog.records[-1].exc_info
+    assert refusal is not None
+    assert isinstance(refusal[1], ImproperlyConfigured)
+    assert "preconditions were never evaluated" in str(refusal[1])
+
+
+class MemoActions(ConditionalUpdateMixin, viewsets.ModelViewSet[Memo]):
+    queryset = Memo.objects.all()
+    serializer_class = MemoSerializer
+    permission_classes = [AllowAny]
+    precondition_required = False
+
+    @action(detail=True, methods=["post"])
+    def rewrite(self, request: Request, pk: str) -> Response:
+        """Saves a serializer it built itself, inside conditional_write()."""
+        memo = self.get_object()
+        with self.conditional_write(memo):
+            serializer = MemoSerializer(memo, data=request.data)
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
+        return Response(serializer.data)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Writes the content with a queryset's update() after its lookup."""
+        memo = self.get_object()
+        serializer = MemoSerializer(memo, data=request.data)
+        serializer.is_valid(raise_exception=True)
+        Memo.objects.filter(pk=memo.pk).update(**serializer.validated_data)
+        return Response(status=204)
+
+
+@pytest.mark.parametrize(
+    ("actions", "method"), [({"post": "rewrite"}, "POST"), ({"put": "update"}, "PUT")]
+)
+def test_a_version_echoed_by_an_action_or_a_querysets_update_does_not_undo_the_claim(
+    db: None, actions: dict[str, str], method: str
+) -> None:
+    memo = Memo.objects.create(text="first")
+    read = etag(memo)
+    view = MemoActions.as_view(actions)
+    echoed = {"text": "second", "version": 1}
+    assert send(view, method, echoed, memo.pk, **{"If-Match": read}).status_code in (200, 204)
+    stale = send(view, method, {**echoed, "text": "lost"}, memo.pk, **{"If-Match": read})
+    assert stale.status_code == 412
+    memo.refresh_from_db()
+    assert (memo.text, memo.version) == ("second", 2)

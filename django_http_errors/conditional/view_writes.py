@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from rest_framework.serializers import BaseSerializer
 
-from django_http_errors.http_names import GUARDED_METHODS
+from django_http_errors.http_names import SAFE_METHODS
 from django_http_errors.wiring import WRITE_VERBS
 from django_http_errors.writes import keep_claimed_version
 
@@ -57,6 +57,7 @@ class ViewWrites(ViewPreconditions):
                 else:
                     self._claim_late(obj)  # refused: no precondition was evaluated for it
             yield obj
+            self._keep_claimed_version()
 
     def _about_one_object(self) -> bool:
         """Whether the request's preconditions are about one object, which ``get_object()``
@@ -84,7 +85,7 @@ class ViewWrites(ViewPreconditions):
         if (
             looked_up is not None
             and getattr(serializer, "instance", None) is looked_up
-            and self.request.method in GUARDED_METHODS
+            and self.request.method not in SAFE_METHODS
         ):
             save = serializer.save
 
@@ -110,7 +111,7 @@ class ViewWrites(ViewPreconditions):
         instance = getattr(target, "instance", None)
         data = getattr(target, "validated_data", None)
         if (
-            self.request.method in GUARDED_METHODS
+            self.request.method not in SAFE_METHODS
             and isinstance(data, dict)
             and instance is not None
             and instance is self._conditions.looked_up
@@ -154,34 +155,49 @@ class ViewWrites(ViewPreconditions):
         self._claim(instance)
 
     def wrote(self, response: Any) -> None:
-        """DRF's ``update()`` or ``destroy()`` (or the view's own) that answered 200 or 204
-        without claiming its row wrote unguarded: refused, and rolled back, rather than lose an
-        update. Not refused: one whose lookup found nothing, and a 201 or 202. A ``put()``,
-        ``patch()`` or ``delete()`` of the view's own may write other rows than its object
-        (a like's, a list's, none): what it answers is its own."""
+        """What a write handler's answer says its write did, checked:
+
+        - an error answered after the claim (not raised: DRF's tutorial's ``put()`` returns its
+          400) is undone, as a raised one is; the claim's new version would stay, and the
+          client's corrected retry with the ETag it read would be 412;
+        - a success keeps the claimed version (``_keep_claimed_version``);
+        - DRF's ``update()`` or ``destroy()`` (or the view's own) that answered 200 or 204
+          without claiming its row wrote unguarded: refused, rather than lose an update (not
+          one whose lookup found nothing);
+        - a ``put()``, ``patch()`` or ``delete()`` of the view's own may write other rows than
+          its object (a like's, a list's, none), but a success that left the request's
+          preconditions unevaluated is refused: a 2xx is answered only once they are.
+        """
         super().wrote(response)
         handler, status = self._write.handler, getattr(response, "status_code", 0)
         conditions = self._conditions
-        swapped = conditions.swapped
-        if swapped is not None and 200 <= status < 300 and conditions.claimed_version is not None:
-            # A serializer the view built itself saved the version the client echoed.
-            version_field = self.get_version_field(type(swapped))
-            if version_field is not None:
-                keep_claimed_version(swapped, version_field, conditions.claimed_version)
-        if swapped is not None and status >= 400 and self._write.open:
-            # An error answered after the claim, not raised (DRF's tutorial's put() returns its
-            # 400): the claim's new version would stay, and the client's corrected retry with
-            # the ETag it read would be 412. The write is undone, as a raised error's is.
-            transaction.set_rollback(True, using=self._write.using)
-        if (
-            handler in _GUARDED_HANDLERS
-            and status in _OVERWRITTEN
-            and conditions.swapped is None
-            and (conditions.looked_up is not None or not conditions.sought)
-            and handler not in WRITE_VERBS
-        ):
+        if conditions.swapped is not None:
+            if status >= 400 and self._write.open:
+                transaction.set_rollback(True, using=self._write.using)
+            elif 200 <= status < 300:
+                self._keep_claimed_version()
+            return
+        if handler not in _GUARDED_HANDLERS or not 200 <= status < 300:
+            return
+        if handler in WRITE_VERBS:
+            if not conditions.sought and Preconditions.of(self.request.headers).values:
+                raise ImproperlyConfigured(
+                    f"{type(self).__qualname__}.{handler}() answered {status} without looking "
+                    "its object up through get_object(), so the request's preconditions were "
+                    "never evaluated. Call get_object() (and super() in an overridden "
+                    "get_object())."
+                )
+        elif status in _OVERWRITTEN and (conditions.looked_up is not None or not conditions.sought):
             raise ImproperlyConfigured(
                 f"{type(self).__qualname__}.{handler}() wrote without looking the object up "
                 "through get_object(), so no precondition or compare-and-swap guarded it. Call "
                 "get_object() (and super() in an overridden get_object())."
             )
+
+    def _keep_claimed_version(self) -> None:
+        """The row keeps the version its claim gave it, though a save after the claim wrote the
+        one the client echoed (a serializer the view built itself, a custom action's)."""
+        swapped, claimed = self._conditions.swapped, self._conditions.claimed_version
+        version_field = self.get_version_field(type(swapped))
+        if claimed is not None and version_field is not None:
+            keep_claimed_version(swapped, version_field, claimed)
