@@ -196,10 +196,10 @@ class ViewWiring(_View):
         """Keep a keyed request's content; DRF's checks (which claim the key); preconditions."""
         self.read_keyed_content(request)
         super().initial(request, *args, **kwargs)
-        if not self._write.keyed:
-            # A check_throttles() of the view's own skipped DRF's, and so this one: the key is
-            # claimed all the same, after the checks that did run.
-            self._claim_key(request)
+        # A check_throttles() of the view's own skipped DRF's, and so this one: the key is
+        # claimed all the same, after the checks that did run; claimed already, what answered
+        # it (and a permission may have caught) is raised again.
+        self._claim_key(request)
         self.decide_preconditions(request)
 
     def check_throttles(self, request: Request) -> None:

@@ -638,6 +638,24 @@ def test_a_keys_answer_a_permission_swallowed_still_answers(alice: Client) -> No
     assert alice.get(path).json()["body"] == "A"
 
 
+def test_a_swallowed_keys_answer_still_answers_under_a_limiter_of_ones_own(
+    alice: Client,
+) -> None:
+    """DRF's check_throttles() never runs, and the action looks nothing up: the answer the
+    permission caught is raised as initial() ends, or each POST prepends again."""
+    first = post(alice, new_key(), {"title": "Kept", "body": "."}, path=POSTS)
+    path = f"/test/idempotent/unthrottled-catching-posts/{first.json()['id']}/prepend/"
+    key = new_key()
+
+    def prepend(body: str) -> Any:
+        return alice.post(
+            path, json.dumps({"body": body}), "application/json", headers={"Idempotency-Key": key}
+        )
+
+    assert [prepend(body).status_code for body in ("A", "B", "A")] == [200, 422, 200]
+    assert Post.objects.get(pk=first.json()["id"]).body == "A."
+
+
 def test_an_anonymous_keyed_write_whose_permission_looks_the_object_up_is_401(
     alice: Client,
 ) -> None:

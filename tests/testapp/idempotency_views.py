@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpResponseBase
 from rest_framework import generics
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,7 +14,7 @@ from rest_framework.reverse import reverse
 
 from django_http_errors.idempotency import IdempotencyMixin
 from tests.testapp.conditional_views import NoteSerializer, PostViewSet
-from tests.testapp.models import Note
+from tests.testapp.models import Note, Post
 
 
 class OpenNotes(IdempotencyMixin, generics.ListCreateAPIView[Note]):
@@ -131,3 +132,16 @@ class CatchingKeyedPostViewSet(KeyedPostViewSet):
 
     permission_classes = [CatchesTheLookup, *KeyedPostViewSet.permission_classes]
     precondition_required = False
+
+
+class UnthrottledCatchingKeyedPostViewSet(CatchingKeyedPostViewSet):
+    """Its own limiter skips DRF's check_throttles(), and an action writes without a lookup."""
+
+    def check_throttles(self, request: Request) -> None:
+        return None
+
+    @action(detail=True, methods=["post"])
+    def prepend(self, request: Request, pk: str) -> Response:
+        post = Post.objects.get(pk=pk)
+        Post.objects.filter(pk=pk).update(body=f"{request.data['body']}{post.body}")
+        return Response({"body": f"{request.data['body']}{post.body}"})

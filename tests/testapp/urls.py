@@ -36,6 +36,11 @@ keyed.register(
     basename="catching-keyed-post",
 )
 keyed.register(
+    "idempotent/unthrottled-catching-posts",
+    idempotency_views.UnthrottledCatchingKeyedPostViewSet,
+    basename="unthrottled-catching-keyed-post",
+)
+keyed.register(
     "idempotent/posts-keyed-on-create",
     idempotency_views.PostKeyedOnCreateViewSet,
     basename="post-keyed-on-create",
