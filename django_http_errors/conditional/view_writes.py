@@ -77,9 +77,9 @@ class ViewWrites(ViewPreconditions):
             conditions.claimed_version = getattr(obj, version_field)
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
-        """DRF's serializer; for a PUT or PATCH of the object looked up, one whose ``save()``
-        leaves the version out (``_leave_version_out``), though the view's own ``update()``
-        saves it without ``perform_update()``."""
+        """DRF's serializer; for an unsafe request's write of the object looked up, one whose
+        ``save()`` leaves the version out (``_leave_version_out``), though the view's own
+        ``update()`` saves it without ``perform_update()``."""
         serializer = super().get_serializer(*args, **kwargs)
         looked_up = self._conditions.looked_up
         if (
@@ -104,7 +104,7 @@ class ViewWrites(ViewPreconditions):
         self._leave_version_out(target)
 
     def _leave_version_out(self, target: Any) -> None:
-        """Leave out of a PUT's or PATCH's save the version its content gave (a version field
+        """Leave out of an unsafe request's save the version its content gave (a version field
         the serializer makes writable, ``fields = "__all__"``): saved, the version the client
         read would undo the one the write's claim set, and the next writer's stale
         ``If-Match`` would match. Validation saw it (a ``validate_version()`` still runs)."""
