@@ -168,9 +168,9 @@ _DRF_PACKAGE: Final = "rest_framework."
 _DJANGO_VIEWS_PACKAGE: Final = "django.views."
 
 
-def defined_by_drf(klass: type, *, or_djangos_views: bool = False) -> bool:
-    """Whether ``klass`` is one of DRF's own classes (with ``or_djangos_views``, or one of
-    Django's class-based views), not a project's subclass: no API says so, so this asks the
+def defined_by_drf(klass: type | Callable[..., Any], *, or_djangos_views: bool = False) -> bool:
+    """Whether ``klass`` is one of DRF's own classes or methods (with ``or_djangos_views``, or
+    one of Django's class-based views'), not a project's: no API says so, so this asks the
     module that defines it."""
     packages = (_DRF_PACKAGE, _DJANGO_VIEWS_PACKAGE) if or_djangos_views else (_DRF_PACKAGE,)
     return klass.__module__.startswith(packages)

@@ -261,7 +261,11 @@ class ViewWiring(_View):
         for name in () if issubclass(cls, ViewSetMixin) else WRITE_VERBS:
             # A viewset's verbs are its actions: a method of its own so named is no handler.
             verb = getattr(cls, name, None)
-            if verb is not None and not getattr(verb, _WRAPPED, False) and not _drfs(cls, name):
+            if (
+                verb is not None
+                and not getattr(verb, _WRAPPED, False)
+                and not defined_by_drf(verb, or_djangos_views=True)
+            ):
                 setattr(cls, name, _write_handler(name, verb, at_once=False))
         for name in SAVE_HOOKS:
             hook = getattr(cls, name, None)
@@ -342,12 +346,6 @@ def _refuse_wrong_order(cls: type) -> None:
                 f"class {cls.__qualname__}(IdempotencyMixin, ConditionalUpdateMixin, "
                 f"{first.__qualname__}, ...)."
             )
-
-
-def _drfs(cls: type, name: str) -> bool:
-    """Whether the ``name`` attribute ``cls`` has is DRF's or Django's own."""
-    owner = next(klass for klass in cls.__mro__ if name in vars(klass))
-    return defined_by_drf(owner, or_djangos_views=True)
 
 
 def _is_ours(klass: type) -> bool:

@@ -47,12 +47,14 @@ def etag(memo: Memo) -> str:
     return f'"{memo.pk}.{memo.version}"'
 
 
-class MergingMemos(ConditionalUpdateMixin, viewsets.ModelViewSet[Memo]):
+class MemoSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Memo]):
     queryset = Memo.objects.all()
     serializer_class = MemoSerializer
     permission_classes = [AllowAny]
     precondition_required = False
 
+
+class MergingMemos(MemoSet):
     @action(detail=True, methods=["post"])
     def merge(self, request: Request, pk: str) -> Response:
         """Looks a second memo up by changing the lookup's kwargs."""
@@ -218,12 +220,7 @@ def test_an_own_verbs_success_that_left_a_sent_precondition_unevaluated_is_refus
     assert "preconditions were never evaluated" in str(refusal[1])
 
 
-class MemoActions(ConditionalUpdateMixin, viewsets.ModelViewSet[Memo]):
-    queryset = Memo.objects.all()
-    serializer_class = MemoSerializer
-    permission_classes = [AllowAny]
-    precondition_required = False
-
+class MemoActions(MemoSet):
     @action(detail=True, methods=["post"])
     def rewrite(self, request: Request, pk: str) -> Response:
         """Saves a serializer it built itself, inside conditional_write()."""
