@@ -50,7 +50,7 @@ from django_http_errors.schema import (
 )
 from tests.conftest import problem
 from tests.testapp.models import Post
-from tests.testapp.query_views import PostFilter, Posts, PostSerializer
+from tests.testapp.query_views import CountedArrayFilter, PostFilter, Posts, PostSerializer
 
 pytestmark = pytest.mark.django_db
 
@@ -806,6 +806,24 @@ def test_a_query_arrays_bad_value_is_named_as_it_was_sent(posts: list[Post]) -> 
     assert [(error["parameter"], error["code"]) for error in errors] == [
         ("titles[]", "invalid_choice")
     ]
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "made"),
+    [
+        # Refused: the checks of the parameters taken and read in full share one filterset.
+        ("titles=Second&page=1&page=2", 400, 1),
+        # Listed: one more, bound to the queryset the filters before it left.
+        ("titles=Second&titles=First", 200, 2),
+    ],
+)
+def test_the_parameter_checks_make_one_filterset(
+    posts: list[Post], query: str, status: int, made: int
+) -> None:
+    CountedArrayFilter.made.clear()
+    response = get("/test/query/array/counted/posts/", query)
+    assert response.status_code == status, response.content
+    assert len(CountedArrayFilter.made) == made
 
 
 def test_a_filterset_repeats_only_the_parameters_it_reads_every_value_of(db: None) -> None:

@@ -58,7 +58,7 @@ def component_parameters(
     if hasattr(component, "get_filterset") and request is not None:
         # Only a view that uses django-filter gets here: it is installed.
         django_filter = importlib.import_module(f"{__package__}.django_filter")
-        filterset = component.get_filterset(request, view.get_queryset(), view)
+        filterset = _filterset(component, view, request)
         if filterset is None:
             return []
         if repeatable:
@@ -72,6 +72,21 @@ def component_parameters(
         for p in describe(view)
         if p.get("in") == "query" and (not repeatable or _read_in_full(p))
     ]
+
+
+def _filterset(component: Any, view: Any, request: Request) -> Any:
+    """The filterset ``component`` makes of ``request``, made once a request for both checks
+    (the parameters the list takes, and those it reads every value of): each is a form built
+    of every filter. Kept on the view, which serves one request."""
+    made: dict[type, Any] = vars(view).setdefault(_FILTERSETS, {})
+    kind = type(component)
+    if kind not in made:
+        made[kind] = component.get_filterset(request, view.get_queryset(), view)
+    return made[kind]
+
+
+#: Where ``_filterset`` keeps the filtersets it made, on the view.
+_FILTERSETS = "_django_http_errors_filtersets"
 
 
 def _read_in_full(parameter: dict[str, Any]) -> bool:

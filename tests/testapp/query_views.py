@@ -184,6 +184,16 @@ class ArrayFilter(plain_django_filter.FilterSet):
         fields: list[str] = []
 
 
+class CountedArrayFilter(ArrayFilter):
+    """``ArrayFilter``, counting the filtersets made (``made``: one entry each)."""
+
+    made: list[None] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.made.append(None)
+
+
 def variant(base: type[Any], **attributes: Any) -> Any:
     """``base`` as a view, with ``attributes`` changed."""
     return type(base.__name__, (base,), attributes).as_view()
@@ -202,4 +212,5 @@ urlpatterns = [
     path("strict/posts/", StrictPosts.as_view()),
     path("since/", Since.as_view()),
     path("array/posts/", variant(Posts, filterset_class=ArrayFilter)),
+    path("array/counted/posts/", variant(Posts, filterset_class=CountedArrayFilter)),
 ]
