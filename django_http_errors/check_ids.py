@@ -80,7 +80,7 @@ _TABLE: Final = (
         Error,
         "REST_FRAMEWORK['DEFAULT_CONTENT_NEGOTIATION_CLASS'] is {given!r}, not "
         "ProblemContentNegotiation: a client that accepts only application/problem+json "
-        "gets 406 instead of its errors, its 204s and its 304s.",
+        "gets 406 instead of its errors and its 204s.",
         "Set REST_FRAMEWORK['DEFAULT_CONTENT_NEGOTIATION_CLASS'] = {path!r}.",
     ),
     CheckId(

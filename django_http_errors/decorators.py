@@ -32,6 +32,7 @@ from .exceptions import Conflict, PreconditionFailed
 from .http_names import CACHE_CONTROL, ETAG, LAST_MODIFIED, READ_METHODS
 from .internals import django_request
 from .middleware import read_whole_content
+from .negotiation import refuses_every_representation
 from .writes import stored, swap_version
 
 __all__ = ["conditional"]
@@ -73,6 +74,13 @@ def conditional(
         @functools.wraps(handler)
         def conditional_handler(*args: Any, **kwargs: Any) -> Any:
             view, request = _view_and_request(args)
+            unconditional = None
+            if request.method in READ_METHODS and refuses_every_representation(request):
+                # Its content would be 406 whatever the preconditions, which are then ignored
+                # (refuses_every_representation); a read without content is decided.
+                unconditional = handler(*args, **kwargs)
+                if getattr(unconditional, "data", None) is not None:
+                    return unconditional
 
             def validators() -> _Validators:
                 obj = object_func(*args, **kwargs) if object_func is not None else None
@@ -95,7 +103,8 @@ def conditional(
                 read = {**seen.headers(), CACHE_CONTROL: _cache_control(cache_control)}
                 if outcome is Outcome.NOT_MODIFIED:
                     return _with_headers(decisions.not_modified(request), read)
-                return _with_headers(handler(*args, **kwargs), read)
+                answer = unconditional if unconditional is not None else handler(*args, **kwargs)
+                return _with_headers(answer, read)
             guarded = preconditions.guards_write(last_modified=seen.last_modified)
             # An APIView's own headers go on every answer it gives, errors too.
             marks: dict[str, str] = view.headers if view is not None else {}

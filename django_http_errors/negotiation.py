@@ -1,8 +1,8 @@
 """Content negotiation for clients that accept nothing but problems, and of content codings.
 
 A generated client that lists only ``application/problem+json`` in ``Accept`` (the one media
-type an OpenAPI document gives for a DELETE's responses) still gets its errors, its 204 and its
-304 instead of a 406. Content in a coding its parser cannot decode (``Content-Encoding: gzip``
+type an OpenAPI document gives for a DELETE's responses) still gets its errors and its 204
+instead of a 406. Content in a coding its parser cannot decode (``Content-Encoding: gzip``
 to DRF's JSON parser) is a 415, not parsed as if it were plain.
 """
 
@@ -34,7 +34,12 @@ from .lifetimes import problem_cache_control
 from .media_types import accepts, problem_media_type, weight
 from .problems import PROBLEM_JSON
 
-__all__ = ["ProblemContentNegotiation", "ProblemsOnlyRenderer", "unreadable_codings"]
+__all__ = [
+    "ProblemContentNegotiation",
+    "ProblemsOnlyRenderer",
+    "refuses_every_representation",
+    "unreadable_codings",
+]
 
 #: The browsable API's media type.
 HTML: Final = "text/html"
@@ -78,6 +83,14 @@ class ProblemsOnlyRenderer(JSONRenderer):
         else:
             response[CONTENT_TYPE] = JSONRenderer.media_type
         return super().render(data, accepted_media_type, renderer_context)
+
+
+def refuses_every_representation(request: Request) -> bool:
+    """Whether the client of this read accepts no representation, only problems: its success
+    is answered 406 (``ProblemsOnlyRenderer``), and so its preconditions are ignored, as RFC
+    9110 §13.2.1 says of any request whose answer without them would be neither 2xx nor 412.
+    Else a cached ETag would get a 304 where the same GET without it is 406."""
+    return isinstance(getattr(request, "accepted_renderer", None), ProblemsOnlyRenderer)
 
 
 class ProblemContentNegotiation(DefaultContentNegotiation):

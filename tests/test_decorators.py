@@ -118,6 +118,17 @@ def test_a_read_carries_the_mixins_validators(alices_post: Post, view: str, meth
 
 
 @VIEWS
+def test_a_read_accepting_only_problems_is_406_whatever_its_etag(
+    alices_post: Post, view: str
+) -> None:
+    """RFC 9110 §13.2.1: without If-None-Match the GET is 406, so it is ignored (was 304)."""
+    headers = {"Accept": "application/problem+json", "If-None-Match": etag_of(alices_post)}
+    response = Client().get(url(view, alices_post), headers=headers)
+    assert problem(response)["status"] == 406
+    assert "ETag" not in response
+
+
+@VIEWS
 @pytest.mark.parametrize("method", ["get", "head"])
 @pytest.mark.parametrize("if_none_match", MATCHING_IF_NONE_MATCH, ids=str)
 def test_matching_if_none_match_is_304(

@@ -47,10 +47,19 @@ def test_an_error_accepting_only_problems_is_its_problem(alices_post: Post) -> N
     assert stale.status_code == 401
 
 
-def test_a_304_accepting_only_problems_is_a_304(alices_post: Post) -> None:
-    etag = Client().get(url(alices_post))["ETag"]
-    response = Client().get(url(alices_post), headers={"Accept": PROBLEMS, "If-None-Match": etag})
-    assert response.status_code == 304
+@pytest.mark.parametrize("path", ["detail", "list"])
+@pytest.mark.parametrize("precondition", ["If-None-Match", "If-Match"])
+def test_a_read_accepting_only_problems_is_406_whatever_its_preconditions(
+    alices_post: Post, path: str, precondition: str
+) -> None:
+    """RFC 9110 §13.2.1: the same GET without its preconditions is 406, so they are ignored. A
+    current ETag was 304 (If-None-Match), a stale one 412 (If-Match)."""
+    target = url(alices_post) if path == "detail" else POSTS
+    etag = Client().get(target)["ETag"]
+    sent = etag if precondition == "If-None-Match" else '"stale"'
+    response = Client().get(target, headers={"Accept": PROBLEMS, precondition: sent})
+    assert problem(response)["status"] == 406
+    assert "ETag" not in response
 
 
 def test_a_read_with_content_accepting_only_problems_is_a_406_problem(alices_post: Post) -> None:

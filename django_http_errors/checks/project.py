@@ -79,7 +79,7 @@ def check_content_negotiation(
 
     DRF's own answers 406 to a client that accepts only ``application/problem+json`` (the one
     media type an OpenAPI document gives for a DELETE's responses), before the view runs: the
-    client gets 406 instead of its errors, its 204s and, for a conditional GET, its 304s.
+    client gets 406 instead of its errors and its 204s.
     """
     rest = rest_framework()
     if not _handler_is_ours(rest):

@@ -20,6 +20,7 @@ from django_http_errors.internals import (
     not_found,
     runs_drfs_generic_get,
 )
+from django_http_errors.negotiation import refuses_every_representation
 from django_http_errors.query.parameters import component_parameters
 from django_http_errors.wiring import ViewWiring
 
@@ -183,9 +184,14 @@ class ViewPreconditions(ViewValidators, ViewWiring):
         """Decide 304, or raise 412 or 428, for ``obj``; a read's validators are kept."""
         method = self.request.method or ""
         # DRF's metadata looks the object up as if for a PUT (OPTIONS guards nothing); a
-        # custom GET action shows something other than the object.
+        # custom GET action shows something other than the object; a read whose client accepts
+        # only problems is 406 whatever its preconditions say.
         if django_request(self.request).method == "OPTIONS" or (
-            method in READ_METHODS and getattr(self, "action", None) not in (None, "retrieve")
+            method in READ_METHODS
+            and (
+                getattr(self, "action", None) not in (None, "retrieve")
+                or refuses_every_representation(self.request)
+            )
         ):
             return
         preconditions = Preconditions.of(self.request.headers)
@@ -226,6 +232,8 @@ class ViewPreconditions(ViewValidators, ViewWiring):
 
     def check_list_preconditions(self, queryset: Any) -> None:
         """Decide 304, or raise 412, from a list's weak ETag; keep it for the answer."""
+        if refuses_every_representation(self.request):
+            return
         etag = self.get_collection_etag(queryset) if isinstance(queryset, QuerySet) else None
         if etag is not None:
             preconditions = Preconditions.of(self.request.headers)
