@@ -77,12 +77,13 @@ def component_parameters(
 def _filterset(component: Any, view: Any, request: Request) -> Any:
     """The filterset ``component`` makes of ``request``, made once a request for both checks
     (the parameters the list takes, and those it reads every value of): each is a form built
-    of every filter. Kept on the view, which serves one request."""
-    made: dict[type, Any] = vars(view).setdefault(_FILTERSETS, {})
+    of every filter. Kept on the view, for the request it was made of."""
+    made: dict[type, tuple[Request, Any]] = vars(view).setdefault(_FILTERSETS, {})
     kind = type(component)
-    if kind not in made:
-        made[kind] = component.get_filterset(request, view.get_queryset(), view)
-    return made[kind]
+    known = made.get(kind)
+    if known is None or known[0] is not request:
+        known = made[kind] = (request, component.get_filterset(request, view.get_queryset(), view))
+    return known[1]
 
 
 #: Where ``_filterset`` keeps the filtersets it made, on the view.
