@@ -793,6 +793,22 @@ def test_a_hash_etag_is_the_reads_whatever_serializer_a_write_or_a_list_uses(db:
     assert stale.status_code == 412
 
 
+def test_a_hash_etag_is_the_reads_in_an_action_with_a_serializer_of_its_own(db: None) -> None:
+    """``@action(serializer_class=...)`` sets it on the view instance, where the class-level
+    choice of the read's serializer did not look: every conditional write through it was 412."""
+    note = Note.objects.create(text="first")
+    path = f"/test/conditional/retext-notes/{note.pk}/"
+    read = Client().get(path)
+    action = f"{path}retext/"
+    changed = write(Client(), "POST", action, {"text": "second"}, **{"If-Match": read["ETag"]})
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["text"] == "second"
+    stale = write(Client(), "POST", action, {"text": "lost"}, **{"If-Match": read["ETag"]})
+    assert stale.status_code == 412
+    note.refresh_from_db()
+    assert note.text == "second"
+
+
 def test_a_conditional_list_pages_through_the_views_own_paginate_queryset(
     users: dict[str, Any],
 ) -> None:

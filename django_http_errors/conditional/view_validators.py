@@ -7,6 +7,7 @@ resolves the view's settings and representation, and asks the plain functions of
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Sequence
@@ -36,6 +37,8 @@ else:
 __all__ = ["ViewValidators"]
 
 logger = logging.getLogger("django_http_errors.mixins")
+#: No attribute of the view's own.
+_NONE: Any = object()
 
 
 def explicit_source(attribute: str, setting: str, given: str | None) -> str | None:
@@ -202,14 +205,19 @@ class ViewValidators(_View):
         action = getattr(self, "action", None)
         if action is None or action == "retrieve":
             return self.get_serializer_class()
+        # An action's own serializer_class (``@action(serializer_class=...)``) is set on the
+        # instance by DRF, over the class's: the read's is the class's.
+        own = vars(self).pop("serializer_class", _NONE)
         self.action = "retrieve"
         try:
-            return self.get_serializer_class()
-        except Exception:  # the view's own choice, which may refuse an action it has no route for
-            self.action = action
-            return self.get_serializer_class()
+            # The view's own choice may refuse an action it has no route for: then the action's.
+            with contextlib.suppress(Exception):
+                return self.get_serializer_class()
         finally:
             self.action = action
+            if own is not _NONE:
+                self.serializer_class = own
+        return self.get_serializer_class()
 
     def _warn_if_unstable(self, obj: Any, data: dict[str, Any]) -> None:
         """In DEBUG, warn when two serializations of one unchanged row differ."""

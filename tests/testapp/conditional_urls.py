@@ -22,6 +22,7 @@ router.register(
     "newest-first-posts", conditional_views.NewestFirstPostViewSet, basename="newest-first-post"
 )
 router.register("split-notes", conditional_views.SplitNoteViewSet, basename="split-note")
+router.register("retext-notes", conditional_views.RetextNoteViewSet, basename="retext-note")
 router.register(
     "overtaken-posts", conditional_views.OvertakenPostViewSet, basename="overtaken-post"
 )

@@ -144,6 +144,20 @@ class SplitNoteViewSet(NoteViewSet):
         return NoteSerializer
 
 
+class RetextNoteViewSet(NoteViewSet):
+    """DRF's ``get_serializer_class()``, and an action with a serializer of its own."""
+
+    @action(detail=True, methods=["post"], serializer_class=NoteTextSerializer)
+    def retext(self, request: Request, pk: str | None = None) -> Response:
+        """A custom action with a serializer of its own (DRF sets it on the view instance)."""
+        note = self.get_object()
+        serializer = self.get_serializer(note, data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with self.conditional_write(note):
+            serializer.save()
+        return Response(NoteSerializer(note).data)
+
+
 class ByActionNoteViewSet(
     ConditionalUpdateMixin,
     mixins.ListModelMixin,
