@@ -523,6 +523,38 @@ def test_an_unconditional_write_overtaken_by_another_is_409(
     assert (alices_post.body, alices_post.version) == ("A published article.", 2)
 
 
+@pytest.mark.parametrize(("headers", "status"), [({"If-Match": "*"}, 412), ({}, 409)])
+def test_a_custom_actions_serializer_save_overtaken_by_another_is_refused(
+    client_as: Callable[[str], Client], alices_post: Post, headers: dict[str, str], status: int
+) -> None:
+    """``self.get_serializer(self.get_object(), data=...).save()`` in a custom action, without
+    ``conditional_write()`` or ``perform_update()``: the save was no compare-and-swap, and
+    overwrote the change that overtook it (its version too) with a 200."""
+    path = f"/test/conditional/overtaken-posts/{alices_post.pk}/rename/"
+    response = write(client_as("alice"), "POST", path, {"body": "lost?"}, **headers)
+    assert response.status_code == status, response.content
+    alices_post.refresh_from_db()
+    assert (alices_post.body, alices_post.version) == ("A published article.", 2)
+
+
+def test_a_custom_actions_serializer_save_claims_its_row(
+    client_as: Callable[[str], Client], alices_post: Post
+) -> None:
+    """Not overtaken, the same save is a write like any other: the version moves on, and the
+    ETag the client read no longer matches."""
+    read = Client().get(url(alices_post))["ETag"]
+    path = f"/test/conditional/renaming-posts/{alices_post.pk}/"
+    renamed = write(
+        client_as("alice"), "POST", f"{path}rename/", {"body": "renamed"}, **{"If-Match": read}
+    )
+    assert renamed.status_code == 200, renamed.content
+    alices_post.refresh_from_db()
+    assert alices_post.body == "renamed"
+    assert alices_post.version > 1
+    stale = write(client_as("alice"), "PATCH", path, {"body": "lost"}, **{"If-Match": read})
+    assert stale.status_code == 412
+
+
 # A generic view's own put(), patch() and delete(), and a lookup made twice
 
 

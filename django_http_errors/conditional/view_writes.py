@@ -3,7 +3,7 @@ whichever handler writes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Final
 
@@ -78,8 +78,8 @@ class ViewWrites(ViewPreconditions):
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
         """DRF's serializer; for an unsafe request's write of the object looked up, one whose
-        ``save()`` leaves the version out (``_leave_version_out``), though the view's own
-        ``update()`` saves it without ``perform_update()``."""
+        ``save()`` is guarded as ``perform_update()``'s is (``_save_looked_up``), though the
+        view's own ``update()`` or a custom action saves it without that hook."""
         serializer = super().get_serializer(*args, **kwargs)
         looked_up = self._conditions.looked_up
         if (
@@ -89,13 +89,35 @@ class ViewWrites(ViewPreconditions):
         ):
             save = serializer.save
 
-            def save_without_version(**kwargs: Any) -> Any:
-                self._leave_version_out(serializer)
-                return save(**kwargs)
+            def save_looked_up(**kwargs: Any) -> Any:
+                return self._save_looked_up(serializer, save, kwargs)
 
             # This one serializer's save(), not its class's: the object is the write's own.
-            serializer.save = save_without_version  # type: ignore[method-assign]
+            serializer.save = save_looked_up  # type: ignore[method-assign]
         return serializer
+
+    def _save_looked_up(
+        self, serializer: Any, save: Callable[..., Any], kwargs: dict[str, Any]
+    ) -> Any:
+        """The save of the object ``get_object()`` looked up, by a serializer of
+        ``get_serializer()``: without the version its content gave (``_leave_version_out``),
+        and a compare-and-swap. A write handler claimed the row as it looked it up; a custom
+        action's lookup claims nothing (it may only read), so its save claims it first, in a
+        write of its own, as ``conditional_write()`` would: a change that overtook it since
+        the lookup is 412 or 409, not overwritten."""
+        self._leave_version_out(serializer)
+        instance, conditions = serializer.instance, self._conditions
+        if conditions.swapped is instance or conditions.pending is instance:
+            return save(**kwargs)  # claimed, or DRF's update() claims it as it saves
+        if self._write.stack is not None:  # in a write handler: its write, to its end
+            self.open_write(type(instance))
+            self._claim(instance)
+            return save(**kwargs)
+        with self.write_transaction(type(instance)):
+            self._claim(instance)
+            saved = save(**kwargs)
+            self._keep_claimed_version()
+        return saved
 
     def before_saving(self, target: Any) -> None:
         """A serializer given to ``perform_update()`` that ``get_serializer()`` did not make:

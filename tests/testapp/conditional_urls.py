@@ -23,6 +23,7 @@ router.register(
 )
 router.register("split-notes", conditional_views.SplitNoteViewSet, basename="split-note")
 router.register("retext-notes", conditional_views.RetextNoteViewSet, basename="retext-note")
+router.register("renaming-posts", conditional_views.RenamingPostViewSet, basename="renaming-post")
 router.register(
     "overtaken-posts", conditional_views.OvertakenPostViewSet, basename="overtaken-post"
 )
