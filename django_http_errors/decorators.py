@@ -74,13 +74,6 @@ def conditional(
         @functools.wraps(handler)
         def conditional_handler(*args: Any, **kwargs: Any) -> Any:
             view, request = _view_and_request(args)
-            unconditional = None
-            if request.method in READ_METHODS and refuses_every_representation(request):
-                # Its content would be 406 whatever the preconditions, which are then ignored
-                # (refuses_every_representation); a read without content is decided.
-                unconditional = handler(*args, **kwargs)
-                if getattr(unconditional, "data", None) is not None:
-                    return unconditional
 
             def validators() -> _Validators:
                 obj = object_func(*args, **kwargs) if object_func is not None else None
@@ -88,7 +81,15 @@ def conditional(
                 changed = last_modified_func(*args, **kwargs) if last_modified_func else None
                 return _Validators.of(obj, etag, changed, known=object_func is not None)
 
+            # The lookup's 404 and 403 come first (object_func), whoever the client is.
             seen = validators()
+            unconditional = None
+            if request.method in READ_METHODS and refuses_every_representation(request):
+                # Its content would be 406 whatever the preconditions, which are then ignored
+                # (refuses_every_representation); a read without content is decided.
+                unconditional = handler(*args, **kwargs)
+                if getattr(unconditional, "data", None) is not None:
+                    return unconditional
             method = request.method or ""
             preconditions = Preconditions.of(request.headers)
             # The mixin's decisions, read from the same declaration of the precondition kinds.

@@ -129,6 +129,13 @@ def test_a_read_accepting_only_problems_is_406_whatever_its_etag(
 
 
 @VIEWS
+def test_a_missing_object_accepting_only_problems_is_404(db: None, view: str) -> None:
+    """``object_func``'s 404 comes first, as for any client (the handler ran first: a 500)."""
+    response = Client().get(f"{BASE}{view}/999999/", headers={"Accept": "application/problem+json"})
+    assert problem(response)["status"] == 404
+
+
+@VIEWS
 @pytest.mark.parametrize("method", ["get", "head"])
 @pytest.mark.parametrize("if_none_match", MATCHING_IF_NONE_MATCH, ids=str)
 def test_matching_if_none_match_is_304(

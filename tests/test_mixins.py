@@ -555,6 +555,54 @@ def test_a_custom_actions_serializer_save_claims_its_row(
     assert stale.status_code == 412
 
 
+@pytest.mark.parametrize("name", ["twice", "then_block"])
+@pytest.mark.parametrize(("precondition", "status"), [(True, 412), (False, 409)])
+def test_a_change_committed_between_two_writes_of_an_action_is_not_overwritten(
+    client_as: Callable[[str], Client],
+    alices_post: Post,
+    name: str,
+    precondition: bool,
+    status: int,
+) -> None:
+    """The first write's claim ended with its transaction: the second (a save, or a
+    ``conditional_write()``) claims the row again. Taken for still held, it overwrote the
+    change committed in between, version and all, and answered 200."""
+    path = f"/test/conditional/raced-posts/{alices_post.pk}/"
+    headers = {"If-Match": Client().get(path)["ETag"]} if precondition else {}
+    response = write(client_as("alice"), "POST", f"{path}{name}/", {"title": "mine"}, **headers)
+    assert response.status_code == status, response.content
+    alices_post.refresh_from_db()
+    assert alices_post.body == "theirs"
+
+
+def test_an_action_that_changes_its_object_before_its_serializer_save_is_not_refused(
+    db: None,
+) -> None:
+    """A hash ETag (no version field): the claim compares the row with the state the
+    preconditions saw, not with the object as the action changed it in memory (every such
+    save was 412, or 409 without If-Match)."""
+    note = Note.objects.create(text="quiet")
+    path = f"/test/conditional/shouting-notes/{note.pk}/"
+    read = Client().get(path)["ETag"]
+    shouted = write(Client(), "POST", f"{path}shout/", {}, **{"If-Match": read})
+    assert shouted.status_code == 200, shouted.content
+    note.refresh_from_db()
+    assert note.text == "QUIET"
+    stale = write(Client(), "POST", f"{path}shout/", {}, **{"If-Match": read})
+    assert stale.status_code == 412
+
+
+def test_a_serializer_class_a_route_gives_is_its_reads_too(db: None) -> None:
+    """``as_view(serializer_class=...)`` sets it on the instance as an action's does; it is
+    the route's, for the hash its ETags are made of too (every PATCH was 412)."""
+    note = Note.objects.create(text="quiet")
+    path = f"/test/conditional/loud-notes/{note.pk}/"
+    read = Client().get(path)
+    assert read.json()["loud"] == "QUIET"
+    changed = write(Client(), "PATCH", path, {"text": "calm"}, **{"If-Match": read["ETag"]})
+    assert changed.status_code == 200, changed.content
+
+
 # A generic view's own put(), patch() and delete(), and a lookup made twice
 
 

@@ -62,6 +62,16 @@ def test_a_read_accepting_only_problems_is_406_whatever_its_preconditions(
     assert "ETag" not in response
 
 
+def test_a_read_of_its_own_without_content_accepting_only_problems_is_decided(
+    alices_post: Post,
+) -> None:
+    """Without its preconditions it is 204, a 2xx: they are decided (RFC 9110 §13.2.1)."""
+    path = f"/test/conditional/ping-posts/{alices_post.pk}/"
+    assert Client().get(path, headers={"Accept": PROBLEMS}).status_code == 204
+    stale = Client().get(path, headers={"Accept": PROBLEMS, "If-Match": '"stale"'})
+    assert problem(stale)["status"] == 412
+
+
 def test_a_read_with_content_accepting_only_problems_is_a_406_problem(alices_post: Post) -> None:
     response = Client().get(url(alices_post), headers={"Accept": PROBLEMS})
     assert problem(response)["status"] == 406

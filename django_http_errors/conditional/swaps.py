@@ -32,20 +32,25 @@ CONCURRENT_CHANGE_DETAIL = _(
 
 
 def claim_row(
-    obj: Any, version_field: str | None, *, etag_of: Callable[[Any], str], guarded: bool
+    obj: Any,
+    version_field: str | None,
+    *,
+    etag_of: Callable[[Any], str],
+    guarded: bool,
+    seen: str | None = None,
 ) -> None:
     """Claim ``obj``'s row if it is still the state the preconditions saw, else raise.
 
     With a version field: ``UPDATE ... SET version = version + 1 WHERE pk = %s AND version =
     %s``, one row or none. Without: the row is locked (``SELECT ... FOR UPDATE``) and its ETag
-    compared with ``obj``'s.
+    compared with ``seen``, the one the preconditions saw, or else ``obj``'s.
     """
     if version_field is not None:
         if swap_version(obj, version_field):
             return
         current = stored(obj)
     else:
-        seen = etag_of(obj)
+        seen = seen or etag_of(obj)
         current = stored(obj, lock=True)
         if current is not None and etag_of(current) == seen:
             return

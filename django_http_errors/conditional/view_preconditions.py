@@ -64,6 +64,11 @@ class _Conditions:
     claimed_version: Any = None
     #: The object whose claim DRF's own update makes as it saves (one UPDATE), ``None`` else.
     pending: Any = None
+    #: The last object whose preconditions were decided, and the ETag they saw: a claim of it
+    #: compares the row with that state, whatever was changed in memory since.
+    seen: tuple[Any, str] | None = None
+    #: DRF's own retrieve or list answers this read: its success has content.
+    drfs_read: bool = False
     #: The list's page, made before its preconditions were decided in ``initial()``: the
     #: handler's ``paginate_queryset()`` answers it rather than counting and fetching again.
     page: Any = None
@@ -102,8 +107,10 @@ class ViewPreconditions(ViewValidators, ViewWiring):
                 else "list"
             )
         if action == "retrieve" and _drf_own(type(self), RetrieveModelMixin, action):
+            self._conditions.drfs_read = True
             self.get_object()
         elif action == "list" and _drf_own(type(self), ListModelMixin, action):
+            self._conditions.drfs_read = True
             queryset = self.filter_queryset(self.get_queryset())
             paginator = self.paginator
             if (
@@ -184,18 +191,18 @@ class ViewPreconditions(ViewValidators, ViewWiring):
         """Decide 304, or raise 412 or 428, for ``obj``; a read's validators are kept."""
         method = self.request.method or ""
         # DRF's metadata looks the object up as if for a PUT (OPTIONS guards nothing); a
-        # custom GET action shows something other than the object; a read whose client accepts
-        # only problems is 406 whatever its preconditions say.
+        # custom GET action shows something other than the object; DRF's read for a client that
+        # accepts only problems is 406 whatever its preconditions say.
         if django_request(self.request).method == "OPTIONS" or (
             method in READ_METHODS
             and (
-                getattr(self, "action", None) not in (None, "retrieve")
-                or refuses_every_representation(self.request)
+                getattr(self, "action", None) not in (None, "retrieve") or self._refuses_drfs_read()
             )
         ):
             return
         preconditions = Preconditions.of(self.request.headers)
         etag, last_modified = self.get_etag(obj), self.get_last_modified(obj)
+        self._conditions.seen = (obj, etag)
         outcome = decisions.decide_object(
             method,
             preconditions,
@@ -232,7 +239,7 @@ class ViewPreconditions(ViewValidators, ViewWiring):
 
     def check_list_preconditions(self, queryset: Any) -> None:
         """Decide 304, or raise 412, from a list's weak ETag; keep it for the answer."""
-        if refuses_every_representation(self.request):
+        if self._refuses_drfs_read():
             return
         etag = self.get_collection_etag(queryset) if isinstance(queryset, QuerySet) else None
         if etag is not None:
@@ -240,6 +247,12 @@ class ViewPreconditions(ViewValidators, ViewWiring):
             outcome = decisions.decide_collection(self.request.method or "", preconditions, etag)
             self._conditions.validators = {ETAG: etag}
             self._conditions.not_modified = outcome is Outcome.NOT_MODIFIED
+
+    def _refuses_drfs_read(self) -> bool:
+        """Whether this read is DRF's own retrieve or list, whose success has content, for a
+        client that accepts only problems: 406, so its preconditions are ignored. A read of the
+        view's own may answer without content (204), and is decided."""
+        return self._conditions.drfs_read and refuses_every_representation(self.request)
 
     def check_collection_preconditions(self) -> None:
         """Raise 412 when a POST's If-Match or If-None-Match is false (before the body)."""

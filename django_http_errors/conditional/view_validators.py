@@ -206,8 +206,15 @@ class ViewValidators(_View):
         if action is None or action == "retrieve":
             return self.get_serializer_class()
         # An action's own serializer_class (``@action(serializer_class=...)``) is set on the
-        # instance by DRF, over the class's: the read's is the class's.
-        own = vars(self).pop("serializer_class", _NONE)
+        # instance by DRF, over the class's: the read's is the class's. One set on the instance
+        # otherwise (``as_view(serializer_class=...)``, a ``dispatch()`` of the view's) is the
+        # route's, for its reads too.
+        own = _NONE
+        given = getattr(getattr(self, action, None), "kwargs", None) or {}
+        if "serializer_class" in given and vars(self).get("serializer_class") is given.get(
+            "serializer_class"
+        ):
+            own = vars(self).pop("serializer_class")
         self.action = "retrieve"
         try:
             # The view's own choice may refuse an action it has no route for: then the action's.

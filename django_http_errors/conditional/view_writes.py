@@ -50,14 +50,32 @@ class ViewWrites(ViewPreconditions):
         """Write ``obj`` only if it is still the version the preconditions saw: for a custom
         action that writes, entered before changing ``obj`` (``swaps.claim_row``); what the
         block writes commits with the claim, or nothing does (412 or 409)."""
-        with self.write_transaction(type(obj)):
-            if self._conditions.swapped is not obj:
-                if self._conditions.looked_up is obj or not self._about_one_object():
-                    self._claim(obj)
-                else:
-                    self._claim_late(obj)  # refused: no precondition was evaluated for it
+        with self._claimed_write(obj, self._claim_written(obj)):
             yield obj
-            self._keep_claimed_version()
+
+    def _claim_written(self, obj: Any) -> Callable[[], None]:
+        """How ``conditional_write(obj)`` claims ``obj``'s row: as looked up, or refused."""
+        if self._conditions.looked_up is obj or not self._about_one_object():
+            return lambda: self._claim(obj)
+        return lambda: self._claim_late(obj)  # refused: no precondition was evaluated for it
+
+    @contextmanager
+    def _claimed_write(self, obj: Any, claim: Callable[[], None]) -> Iterator[None]:
+        """``obj``'s row claimed (``claim``) unless it is already, in the write's transaction:
+        the open one, or one of its own. The claim of a write of its own ends with it: a later
+        write of ``obj`` in the same request (a second save, a ``conditional_write()`` after a
+        save) claims the row again, so a change committed between the two is 412 or 409."""
+        conditions = self._conditions
+        of_its_own = not self._write.open
+        try:
+            with self.write_transaction(type(obj)):
+                if conditions.swapped is not obj:
+                    claim()
+                yield
+                self._keep_claimed_version()
+        finally:
+            if of_its_own and conditions.swapped is obj:
+                conditions.swapped = conditions.claimed_version = None
 
     def _about_one_object(self) -> bool:
         """Whether the request's preconditions are about one object, which ``get_object()``
@@ -71,7 +89,12 @@ class ViewWrites(ViewPreconditions):
     def _claim(self, obj: Any) -> None:
         conditions = self._conditions
         version_field = self.get_version_field(type(obj))
-        swaps.claim_row(obj, version_field, etag_of=self.get_etag, guarded=conditions.guarded)
+        # Without a version field, the row's hash is compared with the state the preconditions
+        # saw, not with the object as changed in memory since the lookup.
+        seen = conditions.seen[1] if conditions.seen and conditions.seen[0] is obj else None
+        swaps.claim_row(
+            obj, version_field, etag_of=self.get_etag, guarded=conditions.guarded, seen=seen
+        )
         conditions.swapped = obj
         if version_field is not None:
             conditions.claimed_version = getattr(obj, version_field)
@@ -113,11 +136,8 @@ class ViewWrites(ViewPreconditions):
             self.open_write(type(instance))
             self._claim(instance)
             return save(**kwargs)
-        with self.write_transaction(type(instance)):
-            self._claim(instance)
-            saved = save(**kwargs)
-            self._keep_claimed_version()
-        return saved
+        with self._claimed_write(instance, lambda: self._claim(instance)):
+            return save(**kwargs)
 
     def before_saving(self, target: Any) -> None:
         """A serializer given to ``perform_update()`` that ``get_serializer()`` did not make:

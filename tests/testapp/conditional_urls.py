@@ -24,6 +24,8 @@ router.register(
 router.register("split-notes", conditional_views.SplitNoteViewSet, basename="split-note")
 router.register("retext-notes", conditional_views.RetextNoteViewSet, basename="retext-note")
 router.register("renaming-posts", conditional_views.RenamingPostViewSet, basename="renaming-post")
+router.register("raced-posts", conditional_views.RacedPostViewSet, basename="raced-post")
+router.register("shouting-notes", conditional_views.ShoutingNoteViewSet, basename="shouting-note")
 router.register(
     "overtaken-posts", conditional_views.OvertakenPostViewSet, basename="overtaken-post"
 )
@@ -47,5 +49,13 @@ urlpatterns = [
         conditional_views.OvertakenOwnVerbsPostView.as_view(),
     ),
     path("slow-own-verbs-posts/<int:pk>/", conditional_views.SlowOwnVerbsPostView.as_view()),
+    path("ping-posts/<int:pk>/", conditional_views.PingPostView.as_view()),
+    path(
+        "loud-notes/<int:pk>/",
+        conditional_views.NoteViewSet.as_view(
+            {"get": "retrieve", "patch": "partial_update"},
+            serializer_class=conditional_views.LoudNoteSerializer,
+        ),
+    ),
     *router.urls,
 ]

@@ -158,6 +158,31 @@ class RetextNoteViewSet(NoteViewSet):
         return Response(NoteSerializer(note).data)
 
 
+class ShoutingNoteViewSet(NoteViewSet):
+    """An action that changes its note in memory before saving it through its serializer."""
+
+    @action(detail=True, methods=["post"])
+    def shout(self, request: Request, pk: str | None = None) -> Response:
+        note = self.get_object()
+        note.text = note.text.upper()
+        serializer = self.get_serializer(note, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data)
+
+
+class LoudNoteSerializer(NoteSerializer):
+    """Another representation of a note, which a route gives its view (``as_view()``)."""
+
+    loud = serializers.SerializerMethodField()
+
+    class Meta(NoteSerializer.Meta):
+        fields = [*NoteSerializer.Meta.fields, "loud"]
+
+    def get_loud(self, note: Note) -> str:
+        return note.text.upper()
+
+
 class ByActionNoteViewSet(
     ConditionalUpdateMixin,
     mixins.ListModelMixin,
@@ -289,6 +314,54 @@ class OvertakenPostViewSet(RenamingPostViewSet):
         """DRF's object permissions, right after the lookup; then the other writer's change."""
         super().check_object_permissions(request, obj)
         Post.objects.filter(pk=obj.pk).update(version=F("version") + 1)
+
+
+class RacedPostViewSet(RenamingPostViewSet):
+    """Custom actions that write their post twice; another writer commits a change between
+    the two writes (on the request's connection, between the two writes' transactions)."""
+
+    precondition_required = False
+
+    def overtaken(self, post: Post) -> None:
+        Post.objects.filter(pk=post.pk).update(body="theirs", version=F("version") + 1)
+
+    @action(detail=True, methods=["post"])
+    def twice(self, request: Request, pk: str | None = None) -> Response:
+        """Two saves through serializers of ``get_serializer()``."""
+        post = self.get_object()
+        first = self.get_serializer(post, data={"title": "first"}, partial=True)
+        first.is_valid(raise_exception=True)
+        first.save()
+        self.overtaken(post)
+        second = self.get_serializer(post, data=request.data, partial=True)
+        second.is_valid(raise_exception=True)
+        second.save()
+        return Response(second.data)
+
+    @action(detail=True, methods=["post"])
+    def then_block(self, request: Request, pk: str | None = None) -> Response:
+        """A save through its serializer, then a ``conditional_write()``."""
+        post = self.get_object()
+        serializer = self.get_serializer(post, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        self.overtaken(post)
+        with self.conditional_write(post):
+            post.title = f"{post.title} (edited)"
+            post.save()
+        return Response(self.get_serializer(post).data)
+
+
+class PingPostView(ConditionalUpdateMixin, generics.GenericAPIView[Post]):
+    """A read of its own without content: 204 when the post exists."""
+
+    queryset = Post.objects.all()
+    serializer_class = PostSerializer
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request, pk: str) -> Response:
+        self.get_object()
+        return Response(status=204)
 
 
 class TwiceLookedUpPostViewSet(PostViewSet):
