@@ -560,6 +560,17 @@ def test_what_may_filter_without_parameters_still_filters(
     assert filtered_without_query_string(filterset_class, backend) == listed
 
 
+def test_a_filterset_whose_filters_are_replaced_is_judged_by_its_new_ones(
+    posts: list[Post],
+) -> None:
+    """The backend keeps its answer for a class, but not past a change of its filters."""
+    filterset_class = filter_alone(django_filters.CharFilter(field_name="title"))
+    assert len(filtered_without_query_string(filterset_class, DjangoFilterBackend())) == 5
+    filterset_class.base_filters = {"f": AliceFilter(field_name="title")}
+    listed = filtered_without_query_string(filterset_class, DjangoFilterBackend())
+    assert listed == ALICES_POSTS
+
+
 class MustNameTitle(forms.Form):
     def clean(self) -> dict[str, Any]:
         raise forms.ValidationError("Name a title.")

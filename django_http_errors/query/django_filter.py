@@ -7,6 +7,7 @@ view uses ``DjangoFilterBackend``.
 from __future__ import annotations
 
 import re
+import weakref
 from datetime import datetime
 from datetime import timezone as dt_timezone
 from typing import Any, ClassVar
@@ -58,7 +59,7 @@ class DjangoFilterBackend(django_filters_drf.DjangoFilterBackend):
         """
         if not request.query_params and self._passes_the_query_string_alone():
             filterset_class = self.get_filterset_class(view, queryset)
-            if filterset_class is None or not filters_without_parameters(filterset_class):
+            if filterset_class is None or not _filters_without_parameters(filterset_class):
                 unfiltered: QuerySet[Any] = queryset.all()
                 return unfiltered
         filterset = self.get_filterset(request, queryset, view)
@@ -73,10 +74,12 @@ class DjangoFilterBackend(django_filters_drf.DjangoFilterBackend):
     def _passes_the_query_string_alone(self) -> bool:
         """Whether the filterset is made as django-filter's backend makes it: of the query
         string, not of data a subclass adds (defaults in ``get_filterset_kwargs``)."""
-        cls = type(self)
-        return all(
-            defined_in(cls, name) is django_filters_drf.DjangoFilterBackend
-            for name in ("get_filterset", "get_filterset_kwargs")
+        # The functions themselves, read off the class as every request reads them: not a walk
+        # of the MRO on each detail request.
+        cls, drfs = type(self), django_filters_drf.DjangoFilterBackend
+        return (
+            cls.get_filterset is drfs.get_filterset
+            and cls.get_filterset_kwargs is drfs.get_filterset_kwargs
         )
 
 
@@ -128,6 +131,29 @@ def filters_without_parameters(filterset_class: type[FilterSet]) -> bool:
     if getattr(meta, "form", forms.Form) is not forms.Form:
         return True
     return not all(_inert(f) for f in filterset_class.base_filters.values())
+
+
+#: ``filters_without_parameters()`` by filterset class, with the filters and ``Meta`` it was
+#: worked out from: every detail request asks it of the same class. A class's filters are made
+#: with it (django-filter's metaclass makes ``base_filters``); one whose filters or ``Meta`` are
+#: replaced is worked out again. Weak keys: django-filter makes a class a request for a view
+#: with ``filterset_fields`` alone.
+_WITHOUT_PARAMETERS: weakref.WeakKeyDictionary[type[FilterSet], tuple[object, object, bool]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _filters_without_parameters(filterset_class: type[FilterSet]) -> bool:
+    """``filters_without_parameters(filterset_class)``, worked out once per class."""
+    filters, meta = filterset_class.base_filters, getattr(filterset_class, "Meta", None)
+    known = _WITHOUT_PARAMETERS.get(filterset_class)
+    if known is None or known[0] is not filters or known[1] is not meta:
+        known = _WITHOUT_PARAMETERS[filterset_class] = (
+            filters,
+            meta,
+            filters_without_parameters(filterset_class),
+        )
+    return known[2]
 
 
 def _inert(filter_: Filter) -> bool:
