@@ -306,6 +306,15 @@ def test_composition_keeps_the_words_of_the_operand_that_denied(
     assert denial_of(expression, users[username], alices_post) == outcome
 
 
+def test_operands_assigned_after_the_class_was_made_are_wrapped_where_they_are_drfs(
+    users: dict[str, User], alices_post: Post
+) -> None:
+    composed = IsOwner & IsAdminUser
+    composed.operands = (IsOwner, drf_permissions.IsAdminUser)
+    assert denial_of(composed, users["admin"], alices_post) == (False, OWNER_ONLY, "not_owner")
+    assert denial_of(composed, users["alice"], alices_post) == (False, None, "permission_denied")
+
+
 def test_a_negation_is_given_its_own_words_by_subclassing(users: dict[str, User]) -> None:
     class StaffMayNot(~IsAdminUser):  # type: ignore[misc]
         message = "Staff may not do this."

@@ -22,14 +22,26 @@ class Composite(Permission):
     #: The operator that makes this kind, and how a composed class is named from its operands.
     operator: ClassVar[str] = ""
     spelling: ClassVar[str] = ""
+    #: ``operands`` as the class was made, when each is a class of ours; else ``None``.
+    _own_operands: ClassVar[tuple[type[Permission], ...] | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "operator" in cls.__dict__:
             COMPOSITIONS[cls.operator] = cls
+        operands = cls.operands
+        ours = all(isinstance(op, type) and issubclass(op, Permission) for op in operands)
+        cls._own_operands = operands if ours else None
 
     def __init__(self) -> None:
-        self.parts = [as_permission(operand()) for operand in self.operands]
+        # DRF makes a composition a few times a request (each get_permissions()), and it makes
+        # its operands: an instance of a class of ours needs no wrapping, so none is asked
+        # whether it does. Operands assigned after the class was made are asked.
+        operands = self.operands
+        if operands is self._own_operands:
+            self.parts: list[Permission] = [operand() for operand in operands]
+        else:
+            self.parts = [as_permission(operand()) for operand in operands]
 
     def part_refusals(self, method: str) -> list[frozenset[Refusal]]:
         """How each operand can refuse a ``method`` request, in order."""
