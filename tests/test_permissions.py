@@ -727,9 +727,31 @@ def test_a_method_no_view_routes_is_judged_but_not_kept() -> None:
     permission = ReadsTitles()
     assert permission.rules_for("PROPFIND") == (Rule("allows"),)
     assert permission.rules_for("GET") == (Rule("allows"),)
-    kept = permissions_base._RULES_FOR[ReadsTitles][1]
+    kept = vars(ReadsTitles)[permissions_base._KNOWN].by_method
     assert "GET" in kept
     assert "PROPFIND" not in kept
+
+
+class JudgesRequests(permissions.Permission):
+    """No ``rules``: one rule for the test it overrides."""
+
+    def allows(self, request: Any, view: Any) -> bool:
+        return True
+
+
+class JudgesObjectsToo(JudgesRequests):
+    """No ``rules`` either, as its base: its own rules, for the tests it overrides."""
+
+    def allows_object(self, request: Any, view: Any, obj: Any) -> bool:
+        return True
+
+
+def test_a_subclass_with_the_same_rules_is_worked_out_for_itself() -> None:
+    # What is kept for a class is kept in the class itself; its subclass has the same rules
+    # (None), but overrides another test.
+    assert JudgesRequests().rules_for("GET") == (Rule("allows"),)
+    assert JudgesObjectsToo().rules_for("GET") == (Rule("allows"), Rule("allows_object", OBJECT))
+    assert JudgesRequests().rules_for("GET") == (Rule("allows"),)
 
 
 class RulesOfTheInstance(ReadsTitles):

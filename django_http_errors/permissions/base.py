@@ -4,9 +4,7 @@ declare."""
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.http import Http404
 from rest_framework import permissions as drf_permissions
@@ -34,36 +32,44 @@ if TYPE_CHECKING:
 COMPOSITIONS: dict[str, Any] = {}
 #: Every problem type a permission class declares, by code (``Permission.__init_subclass__``).
 _DECLARED: dict[str, type[Permission]] = {}
-#: ``unfiltered_rules()`` by permission class, with the ``rules`` it was worked out from, for
-#: the classes whose answer nothing but their class and rules decides (``HiddenFilter`` asks it
-#: of every permission on every lookup); an instance with rules of its own is worked out afresh.
-_UNFILTERED: weakref.WeakKeyDictionary[type, tuple[object, list[str]]] = weakref.WeakKeyDictionary()
 #: What ``unfiltered_rules()`` reads that a subclass may override to read off its instance.
 _RULE_READERS = ("rules_for", "judges_objects", "rule_name")
-#: Whether a permission class overrides one of ``_RULE_READERS``, by class.
-_READS_OWN_RULES: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDictionary()
-#: ``rules_for(method)`` by permission class and method, with the ``rules`` it was worked out
-#: from: the answer reads nothing else but which tests the class overrides. Every denial asks it
-#: (``_judge``), several times a request for each permission.
-_RULES_FOR: weakref.WeakKeyDictionary[type, tuple[object, dict[str, tuple[Rule, ...]]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-_Known = TypeVar("_Known")
+#: The name under which a permission class keeps what is worked out once for it (``_Known``),
+#: in its own namespace: a subclass keeps its own, never reads its base's.
+_KNOWN = "_django_http_errors_known"
 
 
-def _while_rules_are(
-    cache: weakref.WeakKeyDictionary[type, tuple[object, _Known]],
-    cls: type,
-    rules: object,
-    work_out: Callable[[], _Known],
-) -> _Known:
-    """What ``cache`` holds for ``cls``, worked out again once its ``rules`` are another object
-    (a subclass's, or an assignment to the class)."""
-    known = cache.get(cls)
-    if known is None or known[0] is not rules:
-        known = cache[cls] = (rules, work_out())
-    return known[1]
+class _Known:
+    """What a permission class answers, worked out once from its ``rules`` and its methods.
+
+    Kept in the class itself, which is read as every denial reads it (``_judge`` asks
+    ``rules_for()`` several times a request for each permission, and ``HiddenFilter`` asks
+    ``unfiltered_rules()`` of every permission on every lookup); a lookup there costs less than
+    one in a map keyed weakly by class, and it goes with the class. Worked out again once the
+    ``rules`` read are another object (a subclass's, an assignment to the class, an instance's
+    own).
+    """
+
+    __slots__ = ("by_method", "reads_own", "rules", "unfiltered")
+
+    def __init__(self, cls: type, rules: object) -> None:
+        #: The ``rules`` it was worked out from.
+        self.rules = rules
+        #: ``rules_for(method)`` by method: it reads nothing else but which tests the class
+        #: overrides.
+        self.by_method: dict[str, tuple[Rule, ...]] = {}
+        #: Whether the class overrides one of ``_RULE_READERS`` (which may read the instance).
+        self.reads_own = any(getattr(cls, n) is not getattr(Permission, n) for n in _RULE_READERS)
+        #: ``unfiltered_rules()``, for a class that reads no rules off its instance.
+        self.unfiltered: list[str] | None = None
+
+    @classmethod
+    def of(cls, permission_class: type, rules: object) -> _Known:
+        """Worked out afresh for ``permission_class`` and ``rules``, and kept in the class in
+        place of what it kept for other rules, if anything."""
+        known = cls(permission_class, rules)
+        setattr(permission_class, _KNOWN, known)
+        return known
 
 
 def compose(operator: str, *operands: Any) -> type[Permission]:
@@ -144,7 +150,10 @@ class Permission(ObjectFilters, drf_permissions.BasePermission, metaclass=Permis
         Without ``rules``, one for each test a subclass overrides, refusing anyone.
         """
         rules, cls = self.rules, type(self)
-        by_method = _while_rules_are(_RULES_FOR, cls, rules, dict)
+        known = cls.__dict__.get(_KNOWN)
+        if known is None or known.rules is not rules:
+            known = _Known.of(cls, rules)
+        by_method = known.by_method
         found = by_method.get(method)
         if found is None:
             stated = rules
@@ -183,16 +192,15 @@ class Permission(ObjectFilters, drf_permissions.BasePermission, metaclass=Permis
         # Worked out once per class and rules where only they decide it: the class overrides
         # none of _RULE_READERS (rules_for() may depend on the instance), nor does the instance.
         cls, rules = type(self), self.rules
-        reads_own = _READS_OWN_RULES.get(cls)
-        if reads_own is None:
-            reads_own = _READS_OWN_RULES[cls] = any(
-                getattr(cls, n) is not getattr(Permission, n) for n in _RULE_READERS
-            )
-        own = vars(self)
-        if reads_own or (own and any(n in own for n in _RULE_READERS)):
+        known = cls.__dict__.get(_KNOWN)
+        if known is None or known.rules is not rules:
+            known = _Known.of(cls, rules)
+        own = self.__dict__
+        if known.reads_own or (own and any(n in own for n in _RULE_READERS)):
             return super().unfiltered_rules()
-        known = _while_rules_are(_UNFILTERED, cls, rules, super().unfiltered_rules)
-        return list(known)
+        if known.unfiltered is None:
+            known.unfiltered = super().unfiltered_rules()
+        return list(known.unfiltered)
 
     def denial(self, request: Any, view: Any) -> Denial | None:
         """``None`` when the view-level rules allow the request, else the first one's denial."""
