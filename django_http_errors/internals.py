@@ -80,16 +80,27 @@ def not_found(object_name: str) -> Http404:
     return Http404(f"No {object_name} matches the given query.")
 
 
+class _RefusingHeaders(ResponseHeaders):
+    """Django's ``ResponseHeaders`` that ignore any attempt to set one of ``refused``.
+
+    One class for every response that refuses headers (each 304): a class made for each
+    would cost more than the rest of the response.
+    """
+
+    def __init__(self, headers: dict[str, str], refused: Collection[str]) -> None:
+        # Django's __init__ sets each header through __setitem__, which reads this.
+        self.refused = refused
+        super().__init__(headers)
+
+    def __setitem__(self, key: str, value: str | bytes | int) -> None:
+        if key.lower() not in self.refused:
+            super().__setitem__(key, value)
+
+
 def refusing_headers(headers: dict[str, str], refused: Collection[str]) -> ResponseHeaders:
     """A response's headers that ignore any later attempt to set one of ``refused`` (lower
     case): Django's ``ResponseHeaders``, subclassed, which no public API lets one replace."""
-
-    class RefusingHeaders(ResponseHeaders):
-        def __setitem__(self, key: str, value: str | bytes | int) -> None:
-            if key.lower() not in refused:
-                super().__setitem__(key, value)
-
-    return RefusingHeaders({k: v for k, v in headers.items() if k.lower() not in refused})
+    return _RefusingHeaders(headers, refused)
 
 
 def watch_connections(pool_manager: PoolManager, watch: Callable[[socket.socket], None]) -> None:

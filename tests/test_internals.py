@@ -108,6 +108,12 @@ def test_refusing_headers_refuse_what_is_set_through_the_response() -> None:
     assert b"Content-Type" not in response.serialize_headers()
 
 
+def test_refusing_headers_are_of_one_class_whatever_they_refuse() -> None:
+    # Each 304 refuses headers: a class made for each cost more than the rest of its response.
+    first = refusing_headers({}, {"content-type"})
+    assert type(refusing_headers({"ETag": '"1"'}, {"content-length"})) is type(first)
+
+
 class _NoContent(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self.send_response(204)
