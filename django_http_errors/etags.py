@@ -62,7 +62,10 @@ def _check_opaque(opaque: str) -> None:
 
 def quote_etag(opaque: str, *, weak: bool = False) -> str:
     """Build an ETag field value; ValueError on a char outside the entity-tag's etagc."""
-    return str(EntityTag(opaque, weak=weak))
+    # str(EntityTag(opaque, weak=weak)), checked as EntityTag checks it, without making one:
+    # a list asks this of each item.
+    _check_opaque(opaque)
+    return f'W/"{opaque}"' if weak else f'"{opaque}"'
 
 
 def parse_etag(value: str) -> EntityTag | None:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import types
 from datetime import datetime, timezone
 from typing import Any
 
@@ -44,6 +45,22 @@ def test_state_tag_names_key_and_version_without_a_representation(post: Post) ->
         raise AssertionError("a versioned row needs no representation")
 
     assert validators.state_tag(post, "version", never) == f"{post.pk}.1"
+
+
+class _NamedInteger(int):
+    """An integer key that reads as a word: it is percent-encoded as its text is."""
+
+    def __str__(self) -> str:
+        return "no. 7/8"
+
+
+@pytest.mark.parametrize(
+    ("pk", "key"),
+    [(7, "7"), (-7, "-7"), ("a/b c", "a%2Fb%20c"), (_NamedInteger(7), "no.%207%2F8")],
+)
+def test_state_tag_percent_encodes_any_key_whose_text_needs_it(pk: Any, key: str) -> None:
+    row = types.SimpleNamespace(pk=pk, version=3)
+    assert validators.state_tag(row, "version", dict) == f"{key}.3"
 
 
 def test_state_tag_without_a_version_hashes_the_representation(post: Post) -> None:

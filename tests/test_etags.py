@@ -248,3 +248,15 @@ def test_quote_etag_output_parses_back(opaque: str, is_weak: bool) -> None:
         assert any(c not in ETAGC for c in opaque)
     else:
         assert parse_etag(quoted) == EntityTag(opaque, weak=is_weak)
+
+
+@hypothesis_settings
+@given(st.text(), st.booleans())
+def test_quote_etag_is_the_entity_tags_field_value(opaque: str, is_weak: bool) -> None:
+    try:
+        expected = str(EntityTag(opaque, weak=is_weak))
+    except ValueError:
+        with pytest.raises(ValueError, match="outside etagc"):
+            quote_etag(opaque, weak=is_weak)
+    else:
+        assert quote_etag(opaque, weak=is_weak) == expected

@@ -63,8 +63,11 @@ def state_tag(
     if version_field is None:
         content = json.dumps(representation(), cls=DjangoJSONEncoder, sort_keys=True).encode()
         return hashlib.sha256(content).hexdigest()[:32]
-    # Percent-encoding keeps any primary key inside etagc.
-    return f"{quote(str(obj.pk), safe='')}.{getattr(obj, version_field)}"
+    # Percent-encoding keeps any primary key inside etagc; an integer's digits need none (a
+    # list asks this of each item).
+    pk = obj.pk
+    key = str(pk) if type(pk) is int else quote(str(pk), safe="")
+    return f"{key}.{getattr(obj, version_field)}"
 
 
 def changing_fields(first: Mapping[str, Any], again: Mapping[str, Any]) -> list[str]:
