@@ -50,7 +50,7 @@ class EntityTag:
 
     def __str__(self) -> str:
         """Serialize as the field value `"opaque"` or `W/"opaque"`."""
-        return f'W/"{self.opaque}"' if self.weak else f'"{self.opaque}"'
+        return _quoted(self.opaque, self.weak)
 
 
 def _check_opaque(opaque: str) -> None:
@@ -60,12 +60,16 @@ def _check_opaque(opaque: str) -> None:
         )
 
 
+def _quoted(opaque: str, weak: bool) -> str:
+    return f'W/"{opaque}"' if weak else f'"{opaque}"'
+
+
 def quote_etag(opaque: str, *, weak: bool = False) -> str:
     """Build an ETag field value; ValueError on a char outside the entity-tag's etagc."""
     # str(EntityTag(opaque, weak=weak)), checked as EntityTag checks it, without making one:
     # a list asks this of each item.
     _check_opaque(opaque)
-    return f'W/"{opaque}"' if weak else f'"{opaque}"'
+    return _quoted(opaque, weak)
 
 
 def parse_etag(value: str) -> EntityTag | None:
