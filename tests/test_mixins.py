@@ -575,6 +575,67 @@ def test_a_change_committed_between_two_writes_of_an_action_is_not_overwritten(
     assert alices_post.body == "theirs"
 
 
+@pytest.mark.parametrize(("precondition", "status"), [(True, 412), (False, 409)])
+def test_a_change_committed_after_a_write_in_a_transaction_of_the_actions_is_refused(
+    client_as: Callable[[str], Client], alices_post: Post, precondition: bool, status: int
+) -> None:
+    """The claim ends with the action's own ``write_transaction()``, not with the
+    ``conditional_write()`` inside it: the save after it claims the row again."""
+    path = f"/test/conditional/raced-posts/{alices_post.pk}/"
+    headers = {"If-Match": Client().get(path)["ETag"]} if precondition else {}
+    response = write(
+        client_as("alice"),
+        "POST",
+        f"{path}in_a_transaction_then_save/",
+        {"title": "mine"},
+        **headers,
+    )
+    assert response.status_code == status, response.content
+    alices_post.refresh_from_db()
+    assert alices_post.body == "theirs"
+
+
+def test_a_second_attempt_after_a_failed_write_claims_the_version_the_row_has(
+    client_as: Callable[[str], Client], alices_post: Post
+) -> None:
+    """The failed write rolled back its claim; the versions it gave the post in memory are
+    taken back with it (the second attempt was 412 with nobody else writing)."""
+    path = f"/test/conditional/raced-posts/{alices_post.pk}/"
+    read = Client().get(path)["ETag"]
+    response = write(client_as("alice"), "POST", f"{path}second_attempt/", {}, **{"If-Match": read})
+    assert response.status_code == 200, response.content
+    alices_post.refresh_from_db()
+    assert alices_post.title == "second attempt"
+    assert response.json()["version"] == alices_post.version
+
+
+def test_a_save_of_the_first_of_two_objects_looked_up_is_guarded(
+    client_as: Callable[[str], Client], alices_post: Post
+) -> None:
+    """The second lookup replaced the first as the request's object: the first one's save was
+    no compare-and-swap, and overwrote a change committed since its lookup."""
+    other = Post.objects.create(owner=alices_post.owner, title="Source")
+    path = f"/test/conditional/raced-posts/{alices_post.pk}/copy_from/"
+    response = write(client_as("alice"), "POST", path, {"source": other.pk})
+    assert response.status_code == 409, response.content
+    alices_post.refresh_from_db()
+    assert alices_post.body == "theirs"
+
+
+def test_an_object_without_a_version_written_twice_by_an_action_is_not_refused(
+    db: None,
+) -> None:
+    """The second write's claim compares the row with the state the first one left, not the
+    one the lookup saw (every such action was 412)."""
+    note = Note.objects.create(text="quiet")
+    path = f"/test/conditional/shouting-notes/{note.pk}/"
+    read = Client().get(path)["ETag"]
+    response = write(Client(), "POST", f"{path}twice/", {}, **{"If-Match": read})
+    assert response.status_code == 200, response.content
+    note.refresh_from_db()
+    assert note.text == "twice"
+
+
 def test_an_action_that_changes_its_object_before_its_serializer_save_is_not_refused(
     db: None,
 ) -> None:

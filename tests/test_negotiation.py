@@ -62,6 +62,19 @@ def test_a_read_accepting_only_problems_is_406_whatever_its_preconditions(
     assert "ETag" not in response
 
 
+@pytest.mark.parametrize("precondition", ["If-None-Match", "If-Match"])
+def test_a_read_a_permission_looks_up_accepting_only_problems_is_406(
+    alices_post: Post, precondition: str
+) -> None:
+    """The permission's lookup decided the preconditions before DRF's read was known: 304
+    (or 412), where the same GET without them is 406."""
+    path = f"/test/idempotent/looking-up-posts/{alices_post.pk}/"
+    etag = Client().get(path)["ETag"]
+    sent = etag if precondition == "If-None-Match" else '"stale"'
+    response = Client().get(path, headers={"Accept": PROBLEMS, precondition: sent})
+    assert problem(response)["status"] == 406
+
+
 def test_a_read_of_its_own_without_content_accepting_only_problems_is_decided(
     alices_post: Post,
 ) -> None:

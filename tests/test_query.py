@@ -571,6 +571,16 @@ def test_a_filterset_whose_filters_are_replaced_is_judged_by_its_new_ones(
     assert listed == ALICES_POSTS
 
 
+def test_a_filter_replaced_in_its_filtersets_mapping_is_judged_anew(posts: list[Post]) -> None:
+    """The same mapping, one filter in it replaced: the backend's answer for the class is
+    worked out again (it went on skipping the filterset, and listed every post)."""
+    filterset_class = filter_alone(django_filters.CharFilter(field_name="title"))
+    assert len(filtered_without_query_string(filterset_class, DjangoFilterBackend())) == 5
+    filterset_class.base_filters["f"] = AliceFilter(field_name="title")
+    listed = filtered_without_query_string(filterset_class, DjangoFilterBackend())
+    assert listed == ALICES_POSTS
+
+
 class MustNameTitle(forms.Form):
     def clean(self) -> dict[str, Any]:
         raise forms.ValidationError("Name a title.")

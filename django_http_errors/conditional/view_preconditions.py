@@ -64,15 +64,25 @@ class _Conditions:
     claimed_version: Any = None
     #: The object whose claim DRF's own update makes as it saves (one UPDATE), ``None`` else.
     pending: Any = None
-    #: The last object whose preconditions were decided, and the ETag they saw: a claim of it
-    #: compares the row with that state, whatever was changed in memory since.
-    seen: tuple[Any, str] | None = None
-    #: DRF's own retrieve or list answers this read: its success has content.
-    drfs_read: bool = False
+    #: Each object whose preconditions were decided, with the ETag of the state they saw (or
+    #: that its last write of its own left): a claim of it compares the row with that state,
+    #: whatever was changed in memory since, and a serializer's save of it is guarded.
+    seen: list[tuple[Any, str]] = field(default_factory=list)
+    #: The claims of the write under way: each object, its version field and the version it
+    #: had in memory before (taken back should the write roll back).
+    claims: list[tuple[Any, str | None, Any]] = field(default_factory=list)
     #: The list's page, made before its preconditions were decided in ``initial()``: the
     #: handler's ``paginate_queryset()`` answers it rather than counting and fetching again.
     page: Any = None
     paged: bool = False
+
+    def saw(self, obj: Any, etag: str) -> None:
+        """``obj``'s state is the one ``etag`` names, for its next claim."""
+        self.seen = [(o, e) for o, e in self.seen if o is not obj] + [(obj, etag)]
+
+    def seen_etag(self, obj: Any) -> str | None:
+        """The ETag of the state ``obj``'s preconditions saw, ``None`` if none were decided."""
+        return next((e for o, e in self.seen if o is obj), None)
 
 
 class ViewPreconditions(ViewValidators, ViewWiring):
@@ -94,23 +104,31 @@ class ViewPreconditions(ViewValidators, ViewWiring):
             if self._conditions.not_modified:
                 answer_in_handlers_place(self, request.method or "", decisions.not_modified)
 
-    def check_read_preconditions(self) -> None:
-        """Look up what DRF's own retrieve or list shows, and decide its preconditions; other
-        GET handlers decide as they call ``get_object()`` or ``paginate_queryset()``."""
+    def _drfs_read(self) -> str | None:
+        """``"retrieve"`` or ``"list"`` when DRF's own handler of that name answers this
+        request (a viewset's action, or a generic view's ``get()``), else ``None``."""
         action = getattr(self, "action", None)
         if action is None:  # a generic view: is its get() DRF's, and for one object?
             if not runs_drfs_generic_get(type(self)):
-                return
+                return None
             action = (
                 "retrieve"
                 if (self.lookup_url_kwarg or self.lookup_field) in self.kwargs
                 else "list"
             )
         if action == "retrieve" and _drf_own(type(self), RetrieveModelMixin, action):
-            self._conditions.drfs_read = True
+            return action
+        if action == "list" and _drf_own(type(self), ListModelMixin, action):
+            return action
+        return None
+
+    def check_read_preconditions(self) -> None:
+        """Look up what DRF's own retrieve or list shows, and decide its preconditions; other
+        GET handlers decide as they call ``get_object()`` or ``paginate_queryset()``."""
+        action = self._drfs_read()
+        if action == "retrieve":
             self.get_object()
-        elif action == "list" and _drf_own(type(self), ListModelMixin, action):
-            self._conditions.drfs_read = True
+        elif action == "list":
             queryset = self.filter_queryset(self.get_queryset())
             paginator = self.paginator
             if (
@@ -202,7 +220,7 @@ class ViewPreconditions(ViewValidators, ViewWiring):
             return
         preconditions = Preconditions.of(self.request.headers)
         etag, last_modified = self.get_etag(obj), self.get_last_modified(obj)
-        self._conditions.seen = (obj, etag)
+        self._conditions.saw(obj, etag)
         outcome = decisions.decide_object(
             method,
             preconditions,
@@ -252,7 +270,7 @@ class ViewPreconditions(ViewValidators, ViewWiring):
         """Whether this read is DRF's own retrieve or list, whose success has content, for a
         client that accepts only problems: 406, so its preconditions are ignored. A read of the
         view's own may answer without content (204), and is decided."""
-        return self._conditions.drfs_read and refuses_every_representation(self.request)
+        return refuses_every_representation(self.request) and self._drfs_read() is not None
 
     def check_collection_preconditions(self) -> None:
         """Raise 412 when a POST's If-Match or If-None-Match is false (before the body)."""

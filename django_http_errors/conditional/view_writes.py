@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any, Final
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import models, transaction
 from rest_framework.serializers import BaseSerializer
 
 from django_http_errors.http_names import SAFE_METHODS
@@ -55,27 +55,50 @@ class ViewWrites(ViewPreconditions):
 
     def _claim_written(self, obj: Any) -> Callable[[], None]:
         """How ``conditional_write(obj)`` claims ``obj``'s row: as looked up, or refused."""
-        if self._conditions.looked_up is obj or not self._about_one_object():
+        if self._looked_up(obj) or not self._about_one_object():
             return lambda: self._claim(obj)
         return lambda: self._claim_late(obj)  # refused: no precondition was evaluated for it
+
+    def _looked_up(self, obj: Any) -> bool:
+        """Whether ``obj``'s preconditions were decided: ``get_object()`` looked it up, for
+        this request's ``kwargs`` or for others since (an action that looks up two)."""
+        return self._conditions.looked_up is obj or self._conditions.seen_etag(obj) is not None
 
     @contextmanager
     def _claimed_write(self, obj: Any, claim: Callable[[], None]) -> Iterator[None]:
         """``obj``'s row claimed (``claim``) unless it is already, in the write's transaction:
-        the open one, or one of its own. The claim of a write of its own ends with it: a later
-        write of ``obj`` in the same request (a second save, a ``conditional_write()`` after a
-        save) claims the row again, so a change committed between the two is 412 or 409."""
+        the open one, or one of its own."""
+        with self.write_transaction(type(obj)):
+            if self._conditions.swapped is not obj:
+                claim()
+            yield
+            self._keep_claimed_version()
+
+    @contextmanager
+    def join_write(self, model: type[models.Model]) -> Iterator[None]:
+        """The write's claims end with it, outside a write handler (a custom action's write):
+        a later write of the object in the same request (a second save, a
+        ``conditional_write()`` after a save) claims the row again, so a change committed
+        between the two is 412 or 409, compared with the state the first one left. A write
+        that rolls back takes back the versions its claims and saves gave the objects in
+        memory, so that a second attempt claims the version the row still has."""
         conditions = self._conditions
-        of_its_own = not self._write.open
-        try:
-            with self.write_transaction(type(obj)):
-                if conditions.swapped is not obj:
-                    claim()
+        conditions.claims = []
+        with super().join_write(model):
+            try:
                 yield
-                self._keep_claimed_version()
-        finally:
-            if of_its_own and conditions.swapped is obj:
-                conditions.swapped = conditions.claimed_version = None
+            except BaseException:
+                for obj, version_field, version in conditions.claims:
+                    if version_field is not None:
+                        setattr(obj, version_field, version)
+                raise
+            else:
+                if self._write.handler is None:
+                    for obj, _, _ in conditions.claims:
+                        conditions.saw(obj, self.get_etag(obj))
+            finally:
+                if self._write.handler is None:
+                    conditions.swapped = conditions.claimed_version = None
 
     def _about_one_object(self) -> bool:
         """Whether the request's preconditions are about one object, which ``get_object()``
@@ -89,12 +112,17 @@ class ViewWrites(ViewPreconditions):
     def _claim(self, obj: Any) -> None:
         conditions = self._conditions
         version_field = self.get_version_field(type(obj))
+        before = getattr(obj, version_field) if version_field is not None else None
         # Without a version field, the row's hash is compared with the state the preconditions
         # saw, not with the object as changed in memory since the lookup.
-        seen = conditions.seen[1] if conditions.seen and conditions.seen[0] is obj else None
         swaps.claim_row(
-            obj, version_field, etag_of=self.get_etag, guarded=conditions.guarded, seen=seen
+            obj,
+            version_field,
+            etag_of=self.get_etag,
+            guarded=conditions.guarded,
+            seen=conditions.seen_etag(obj),
         )
+        conditions.claims.append((obj, version_field, before))
         conditions.swapped = obj
         if version_field is not None:
             conditions.claimed_version = getattr(obj, version_field)
@@ -104,11 +132,11 @@ class ViewWrites(ViewPreconditions):
         ``save()`` is guarded as ``perform_update()``'s is (``_save_looked_up``), though the
         view's own ``update()`` or a custom action saves it without that hook."""
         serializer = super().get_serializer(*args, **kwargs)
-        looked_up = self._conditions.looked_up
+        instance = getattr(serializer, "instance", None)
         if (
-            looked_up is not None
-            and getattr(serializer, "instance", None) is looked_up
+            instance is not None
             and self.request.method not in SAFE_METHODS
+            and self._looked_up(instance)
         ):
             save = serializer.save
 
@@ -156,7 +184,7 @@ class ViewWrites(ViewPreconditions):
             self.request.method not in SAFE_METHODS
             and isinstance(data, dict)
             and instance is not None
-            and instance is self._conditions.looked_up
+            and self._looked_up(instance)
         ):
             data.pop(self.get_version_field(type(instance)) or "", None)
 
@@ -188,7 +216,7 @@ class ViewWrites(ViewPreconditions):
     def _claim_late(self, instance: Any) -> None:
         """Claim the row of an object a custom action looked up before its write began; an
         object looked up otherwise had no precondition evaluated: refused."""
-        if self._conditions.looked_up is not instance:
+        if not self._looked_up(instance):
             raise ImproperlyConfigured(
                 f"{type(self).__qualname__} saves a {type(instance).__name__} it did not look "
                 "up through get_object(), so its preconditions were never evaluated. Call "

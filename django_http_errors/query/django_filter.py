@@ -133,11 +133,11 @@ def filters_without_parameters(filterset_class: type[FilterSet]) -> bool:
     return not all(_inert(f) for f in filterset_class.base_filters.values())
 
 
-#: ``filters_without_parameters()`` by filterset class, with the filters and ``Meta`` it was
-#: worked out from: every detail request asks it of the same class. A class's filters are made
-#: with it (django-filter's metaclass makes ``base_filters``); one whose filters or ``Meta`` are
-#: replaced is worked out again. Weak keys: django-filter makes a class a request for a view
-#: with ``filterset_fields`` alone.
+#: ``filters_without_parameters()`` by filterset class, with the filters (each filter object,
+#: by name) and ``Meta`` it was worked out from: every detail request asks it of the same
+#: class. A class whose filters or ``Meta`` are replaced, or a filter in them, is worked out
+#: again; a filter changed in place (its ``extra``) is not seen. Weak keys: django-filter
+#: makes a class a request for a view with ``filterset_fields`` alone.
 _WITHOUT_PARAMETERS: weakref.WeakKeyDictionary[type[FilterSet], tuple[object, object, bool]] = (
     weakref.WeakKeyDictionary()
 )
@@ -145,9 +145,10 @@ _WITHOUT_PARAMETERS: weakref.WeakKeyDictionary[type[FilterSet], tuple[object, ob
 
 def _filters_without_parameters(filterset_class: type[FilterSet]) -> bool:
     """``filters_without_parameters(filterset_class)``, worked out once per class."""
-    filters, meta = filterset_class.base_filters, getattr(filterset_class, "Meta", None)
+    filters = tuple(filterset_class.base_filters.items())
+    meta = getattr(filterset_class, "Meta", None)
     known = _WITHOUT_PARAMETERS.get(filterset_class)
-    if known is None or known[0] is not filters or known[1] is not meta:
+    if known is None or known[0] != filters or known[1] is not meta:
         known = _WITHOUT_PARAMETERS[filterset_class] = (
             filters,
             meta,

@@ -162,6 +162,16 @@ class ShoutingNoteViewSet(NoteViewSet):
     """An action that changes its note in memory before saving it through its serializer."""
 
     @action(detail=True, methods=["post"])
+    def twice(self, request: Request, pk: str | None = None) -> Response:
+        """Two saves of its note, through two serializers: nobody else writes."""
+        note = self.get_object()
+        for text in ("once", "twice"):
+            serializer = self.get_serializer(note, data={"text": text}, partial=True)
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
+        return Response(serializer.data)
+
+    @action(detail=True, methods=["post"])
     def shout(self, request: Request, pk: str | None = None) -> Response:
         note = self.get_object()
         note.text = note.text.upper()
@@ -337,6 +347,49 @@ class RacedPostViewSet(RenamingPostViewSet):
         second.is_valid(raise_exception=True)
         second.save()
         return Response(second.data)
+
+    @action(detail=True, methods=["post"])
+    def in_a_transaction_then_save(self, request: Request, pk: str | None = None) -> Response:
+        """A ``conditional_write()`` inside a ``write_transaction()`` of the action's, then a
+        save through its serializer."""
+        post = self.get_object()
+        with self.write_transaction(Post), self.conditional_write(post):
+            post.title = "first"
+            post.save()
+        self.overtaken(post)
+        serializer = self.get_serializer(post, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data)
+
+    @action(detail=True, methods=["post"])
+    def second_attempt(self, request: Request, pk: str | None = None) -> Response:
+        """A write that fails and is caught (a unique slug taken, say), then another attempt:
+        nobody else writes."""
+        post = self.get_object()
+        try:
+            with self.conditional_write(post):
+                post.title = "failed"
+                post.save()
+                raise ValueError("taken")
+        except ValueError:
+            post.title = "second attempt"
+        with self.conditional_write(post):
+            post.save()
+        return Response(self.get_serializer(post).data)
+
+    @action(detail=True, methods=["post"])
+    def copy_from(self, request: Request, pk: str | None = None) -> Response:
+        """Looks its post up, then another (by changing ``self.kwargs``), and saves the first."""
+        target = self.get_object()
+        kwargs, self.kwargs = self.kwargs, {**self.kwargs, "pk": str(request.data["source"])}
+        source = self.get_object()
+        self.kwargs = kwargs
+        self.overtaken(target)
+        serializer = self.get_serializer(target, data={"title": source.title}, partial=True)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data)
 
     @action(detail=True, methods=["post"])
     def then_block(self, request: Request, pk: str | None = None) -> Response:
