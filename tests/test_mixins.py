@@ -37,7 +37,7 @@ from tests.testapp.conditional_views import (
     PostViewSet,
     SelfSavingMemoViewSet,
 )
-from tests.testapp.models import Album, Label, Memo, Note, Post
+from tests.testapp.models import Album, Book, Label, Memo, Note, Post, Shelf
 
 pytestmark = pytest.mark.django_db
 
@@ -609,14 +609,20 @@ def test_a_second_attempt_after_a_failed_write_claims_the_version_the_row_has(
     assert response.json()["version"] == alices_post.version
 
 
+def with_another_post(client: Client, post: Post, action: str) -> Any:
+    """The answer to ``action`` of ``post`` at the raced posts, naming another post of its
+    owner's (``other``), which it looks up as well."""
+    other = Post.objects.create(owner=post.owner, title="Other")
+    path = f"/test/conditional/raced-posts/{post.pk}/{action}/"
+    return write(client, "POST", path, {"other": other.pk})
+
+
 def test_a_save_of_the_first_of_two_objects_looked_up_is_guarded(
     client_as: Callable[[str], Client], alices_post: Post
 ) -> None:
     """The second lookup replaced the first as the request's object: the first one's save was
     no compare-and-swap, and overwrote a change committed since its lookup."""
-    other = Post.objects.create(owner=alices_post.owner, title="Source")
-    path = f"/test/conditional/raced-posts/{alices_post.pk}/copy_from/"
-    response = write(client_as("alice"), "POST", path, {"source": other.pk})
+    response = with_another_post(client_as("alice"), alices_post, "copy_from")
     assert response.status_code == 409, response.content
     alices_post.refresh_from_db()
     assert alices_post.body == "theirs"
@@ -640,6 +646,46 @@ def test_a_claim_of_an_object_without_a_version_compares_the_state_last_seen(
     if name == "shout":
         stale = write(Client(), "POST", f"{path}shout/", {}, **{"If-Match": read})
         assert stale.status_code == 412
+
+
+def test_an_f_expression_saved_by_an_action_is_no_server_error(db: None) -> None:
+    """After the write, nothing serializes the object: ``F("copies") - 1`` has no
+    representation, and making one after the write turned it into a 500 and rolled it back."""
+    book = Book.objects.create(title="B", copies=3, shelf=Shelf.objects.create(name="S"))
+    response = write(Client(), "POST", f"/test/conditional/books/{book.pk}/borrow/", {})
+    assert response.status_code == 204, response.content
+    book.refresh_from_db()
+    assert book.copies == 2
+
+
+def test_a_deletion_by_an_action_is_no_server_error(db: None) -> None:
+    """The same for an object deleted (no primary key left to serialize it with)."""
+    shelf = Shelf.objects.create(name="S")
+    response = write(Client(), "POST", f"/test/conditional/shelves/{shelf.pk}/discard/", {})
+    assert response.status_code == 204, response.content
+    assert not Shelf.objects.filter(pk=shelf.pk).exists()
+
+
+def test_an_object_saved_twice_in_one_transaction_is_claimed_once(db: None) -> None:
+    """Claimed again between another object's claim and its second save, its row held its own
+    first change: 409 with nobody else writing."""
+    first, second = Note.objects.create(text="A"), Note.objects.create(text="B")
+    path = f"/test/conditional/swapping-notes/{first.pk}/swap/"
+    response = write(Client(), "POST", path, {"other": second.pk})
+    assert response.status_code == 204, response.content
+    assert sorted(Note.objects.values_list("id", "text")) == [(first.pk, "B"), (second.pk, "A")]
+
+
+def test_a_failed_transaction_takes_back_the_first_version_it_claimed(
+    client_as: Callable[[str], Client], alices_post: Post
+) -> None:
+    """A post claimed twice in the failed transaction got back the version of its second claim:
+    the second attempt was 409 with nobody else writing."""
+    response = with_another_post(client_as("alice"), alices_post, "swap_fails_then_retry")
+    assert response.status_code == 200, response.content
+    alices_post.refresh_from_db()
+    assert alices_post.title == "second attempt"
+    assert Post.objects.exclude(pk=alices_post.pk).get().title == "Other"
 
 
 def test_a_serializer_class_a_route_gives_is_its_reads_too(db: None) -> None:

@@ -64,25 +64,33 @@ class _Conditions:
     claimed_version: Any = None
     #: The object whose claim DRF's own update makes as it saves (one UPDATE), ``None`` else.
     pending: Any = None
-    #: Each object whose preconditions were decided, with the ETag of the state they saw (or
-    #: that its last write of its own left): a claim of it compares the row with that state,
-    #: whatever was changed in memory since, and a serializer's save of it is guarded.
-    seen: list[tuple[Any, str]] = field(default_factory=list)
-    #: The claims of the write under way: each object, its version field and the version it
-    #: had in memory before (taken back should the write roll back).
-    claims: list[tuple[Any, str | None, Any]] = field(default_factory=list)
+    #: Each object whose preconditions were decided, by ``id()``: the object (kept, so that the
+    #: id names no other) and the ETag of the state they saw, or ``None`` once a write of the
+    #: action's has changed it (its next claim compares the object as it is then). A claim of it
+    #: compares the row with that state, whatever was changed in memory since, and a
+    #: serializer's save of it is guarded.
+    seen: dict[int, tuple[Any, str | None]] = field(default_factory=dict)
+    #: The claims of the write under way, by ``id()``: each object, its version field and the
+    #: version it had in memory before its first claim (taken back should the write roll back).
+    claims: dict[int, tuple[Any, str | None, Any]] = field(default_factory=dict)
     #: The list's page, made before its preconditions were decided in ``initial()``: the
     #: handler's ``paginate_queryset()`` answers it rather than counting and fetching again.
     page: Any = None
     paged: bool = False
 
-    def saw(self, obj: Any, etag: str) -> None:
-        """``obj``'s state is the one ``etag`` names, for its next claim."""
-        self.seen = [(o, e) for o, e in self.seen if o is not obj] + [(obj, etag)]
+    def saw(self, obj: Any, etag: str | None) -> None:
+        """``obj``'s state is the one ``etag`` names (``None``: the object as it is), for its
+        next claim."""
+        self.seen[id(obj)] = (obj, etag)
+
+    def decided(self, obj: Any) -> bool:
+        """Whether ``obj``'s preconditions were decided in this request."""
+        return id(obj) in self.seen
 
     def seen_etag(self, obj: Any) -> str | None:
-        """The ETag of the state ``obj``'s preconditions saw, ``None`` if none were decided."""
-        return next((e for o, e in self.seen if o is obj), None)
+        """The ETag of the state ``obj``'s preconditions saw, if it is still the row's."""
+        known = self.seen.get(id(obj))
+        return None if known is None else known[1]
 
 
 class ViewPreconditions(ViewValidators, ViewWiring):

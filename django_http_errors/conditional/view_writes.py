@@ -62,17 +62,25 @@ class ViewWrites(ViewPreconditions):
     def _looked_up(self, obj: Any) -> bool:
         """Whether ``obj``'s preconditions were decided: ``get_object()`` looked it up, for
         this request's ``kwargs`` or for others since (an action that looks up two)."""
-        return self._conditions.looked_up is obj or self._conditions.seen_etag(obj) is not None
+        return self._conditions.looked_up is obj or self._conditions.decided(obj)
 
     @contextmanager
     def _claimed_write(self, obj: Any, claim: Callable[[], None]) -> Iterator[None]:
         """``obj``'s row claimed (``claim``) unless it is already, in the write's transaction:
         the open one, or one of its own."""
         with self.write_transaction(type(obj)):
-            if self._conditions.swapped is not obj:
+            if not self._claimed(obj):
                 claim()
             yield
             self._keep_claimed_version()
+
+    def _claimed(self, obj: Any) -> bool:
+        """Whether the write under way claimed ``obj``'s row already (or DRF's update will, as
+        it saves): a second claim in one transaction would find the row it changed itself."""
+        conditions = self._conditions
+        return (
+            obj is conditions.swapped or obj is conditions.pending or id(obj) in conditions.claims
+        )
 
     @contextmanager
     def join_write(self, model: type[models.Model]) -> Iterator[None]:
@@ -83,22 +91,26 @@ class ViewWrites(ViewPreconditions):
         that rolls back takes back the versions its claims and saves gave the objects in
         memory, so that a second attempt claims the version the row still has."""
         conditions = self._conditions
-        conditions.claims = []
+        conditions.claims = {}
         with super().join_write(model):
             try:
                 yield
             except BaseException:
-                for obj, version_field, version in conditions.claims:
+                for obj, version_field, version in conditions.claims.values():
                     if version_field is not None:
                         setattr(obj, version_field, version)
                 raise
             else:
                 if self._write.handler is None:
-                    for obj, _, _ in conditions.claims:
-                        conditions.saw(obj, self.get_etag(obj))
+                    # Compared next as they are now: no representation is made here, after
+                    # the write (a deleted object, an F() expression have none).
+                    for key, (obj, _, _) in conditions.claims.items():
+                        if key in conditions.seen:
+                            conditions.saw(obj, None)
             finally:
                 if self._write.handler is None:
                     conditions.swapped = conditions.claimed_version = None
+                    conditions.claims = {}
 
     def _about_one_object(self) -> bool:
         """Whether the request's preconditions are about one object, which ``get_object()``
@@ -122,7 +134,7 @@ class ViewWrites(ViewPreconditions):
             guarded=conditions.guarded,
             seen=conditions.seen_etag(obj),
         )
-        conditions.claims.append((obj, version_field, before))
+        conditions.claims.setdefault(id(obj), (obj, version_field, before))
         conditions.swapped = obj
         if version_field is not None:
             conditions.claimed_version = getattr(obj, version_field)
@@ -157,8 +169,8 @@ class ViewWrites(ViewPreconditions):
         write of its own, as ``conditional_write()`` would: a change that overtook it since
         the lookup is 412 or 409, not overwritten."""
         self._leave_version_out(serializer)
-        instance, conditions = serializer.instance, self._conditions
-        if conditions.swapped is instance or conditions.pending is instance:
+        instance = serializer.instance
+        if self._claimed(instance):
             return save(**kwargs)  # claimed, or DRF's update() claims it as it saves
         if self._write.stack is not None:  # in a write handler: its write, to its end
             self.open_write(type(instance))

@@ -25,6 +25,9 @@ router.register("split-notes", conditional_views.SplitNoteViewSet, basename="spl
 router.register("retext-notes", conditional_views.RetextNoteViewSet, basename="retext-note")
 router.register("renaming-posts", conditional_views.RenamingPostViewSet, basename="renaming-post")
 router.register("raced-posts", conditional_views.RacedPostViewSet, basename="raced-post")
+router.register("swapping-notes", conditional_views.SwappingNoteViewSet, basename="swapping-note")
+router.register("books", conditional_views.BookViewSet, basename="book")
+router.register("shelves", conditional_views.ShelfViewSet, basename="shelf")
 router.register("shouting-notes", conditional_views.ShoutingNoteViewSet, basename="shouting-note")
 router.register(
     "overtaken-posts", conditional_views.OvertakenPostViewSet, basename="overtaken-post"

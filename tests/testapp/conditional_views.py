@@ -17,7 +17,7 @@ from rest_framework.serializers import BaseSerializer
 from django_http_errors.mixins import ConditionalUpdateMixin
 from django_http_errors.permissions import IsAdminUser, IsOwnerOrReadOnly
 from django_http_errors.serializers import ETagField
-from tests.testapp.models import Album, Memo, Note, Post, VersionedPage
+from tests.testapp.models import Album, Book, Memo, Note, Post, Shelf, VersionedPage
 
 
 class NoteSerializer(serializers.ModelSerializer[Note]):
@@ -173,6 +173,75 @@ class ShoutingNoteViewSet(NoteViewSet):
         note = self.get_object()
         note.text = note.text.upper()
         return Response(saved(self, note, request.data).data)
+
+
+class SwappingNoteViewSet(NoteViewSet):
+    """Swaps the texts of two notes in one transaction, through a placeholder (as one swaps
+    unique values): the first note is saved twice, the second once between."""
+
+    precondition_required = False
+
+    @action(detail=True, methods=["post"])
+    def swap(self, request: Request, pk: str | None = None) -> Response:
+        first = self.get_object()
+        kwargs, self.kwargs = self.kwargs, {**self.kwargs, "pk": str(request.data["other"])}
+        second = self.get_object()
+        self.kwargs = kwargs
+        first_text, second_text = first.text, second.text
+        with self.write_transaction(Note):
+            saved(self, first, {"text": "placeholder"})
+            saved(self, second, {"text": first_text})
+            saved(self, first, {"text": second_text})
+        return Response(status=204)
+
+
+class BookSerializer(serializers.ModelSerializer[Book]):
+    class Meta:
+        model = Book
+        fields = ["id", "title", "copies", "shelf"]
+
+
+class BookViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Book]):
+    """Books, without a version field: hash ETags."""
+
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @action(detail=True, methods=["post"])
+    def borrow(self, request: Request, pk: str | None = None) -> Response:
+        """Django's documented counter update, an F() expression, in a conditional_write()."""
+        book = self.get_object()
+        with self.conditional_write(book):
+            book.copies = F("copies") - 1
+            book.save()
+        return Response(status=204)
+
+
+class ShelfSerializer(serializers.ModelSerializer[Shelf]):
+    """A shelf and how many books it holds: a deleted shelf has no representation."""
+
+    book_count = serializers.IntegerField(source="books.count", read_only=True)
+
+    class Meta:
+        model = Shelf
+        fields = ["id", "name", "book_count"]
+
+
+class ShelfViewSet(ConditionalUpdateMixin, viewsets.ModelViewSet[Shelf]):
+    """Shelves, without a version field: hash ETags."""
+
+    queryset = Shelf.objects.all()
+    serializer_class = ShelfSerializer
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @action(detail=True, methods=["post"])
+    def discard(self, request: Request, pk: str | None = None) -> Response:
+        """A custom action that deletes through perform_destroy()."""
+        self.perform_destroy(self.get_object())
+        return Response(status=204)
 
 
 class LoudNoteSerializer(NoteSerializer):
@@ -371,10 +440,28 @@ class RacedPostViewSet(RenamingPostViewSet):
         return Response(self.get_serializer(post).data)
 
     @action(detail=True, methods=["post"])
+    def swap_fails_then_retry(self, request: Request, pk: str | None = None) -> Response:
+        """Saves its post twice and another once in one transaction, which fails (caught);
+        then saves its post again: nobody else writes."""
+        post = self.get_object()
+        kwargs, self.kwargs = self.kwargs, {**self.kwargs, "pk": str(request.data["other"])}
+        other = self.get_object()
+        self.kwargs = kwargs
+        try:
+            with self.write_transaction(Post):
+                saved(self, post, {"title": "placeholder"})
+                saved(self, other, {"title": post.title})
+                saved(self, post, {"title": "swapped"})
+                raise ValueError("taken")
+        except ValueError:
+            pass
+        return Response(saved(self, post, {"title": "second attempt"}).data)
+
+    @action(detail=True, methods=["post"])
     def copy_from(self, request: Request, pk: str | None = None) -> Response:
         """Looks its post up, then another (by changing ``self.kwargs``), and saves the first."""
         target = self.get_object()
-        kwargs, self.kwargs = self.kwargs, {**self.kwargs, "pk": str(request.data["source"])}
+        kwargs, self.kwargs = self.kwargs, {**self.kwargs, "pk": str(request.data["other"])}
         source = self.get_object()
         self.kwargs = kwargs
         self.overtaken(target)
