@@ -27,11 +27,11 @@ __all__ = [
     "answer_in_handlers_place",
     "defined_by_drf",
     "django_request",
+    "drfs_generic_get_calls",
     "is_csrf_failure",
     "not_found",
     "raised_in",
     "refusing_headers",
-    "runs_drfs_generic_get",
     "spectacular_creates",
     "spectacular_endpoints",
     "spectacular_lists",
@@ -157,12 +157,16 @@ def spectacular_endpoints(generator: Any) -> list[tuple[str, str, str, Any]]:
 SPECTACULAR_FIELD_VALIDATORS = "_insert_field_validators"
 
 
-def runs_drfs_generic_get(view: type) -> bool:
-    """Whether ``view``'s GET is the ``get()`` of DRF's generic views, which calls
-    ``retrieve()`` when the URL names an object, else ``list()`` (DRF promises neither: this
-    asks where the method is defined)."""
+def drfs_generic_get_calls(view: type) -> str | None:
+    """What ``view``'s GET calls when it is the ``get()`` of one of DRF's generic views:
+    ``"list"`` (``ListAPIView``'s, ``ListCreateAPIView``'s) or ``"retrieve"`` (those of
+    ``RetrieveAPIView`` and its update and destroy variants), whatever the URL names (a list's
+    route may hold a ``pk``); ``None`` for a ``get()`` of the view's own. DRF promises
+    neither: this asks where the method is defined, and by which of its classes."""
     get = getattr(view, "get", None)
-    return getattr(get, "__module__", None) == "rest_framework.generics"
+    if getattr(get, "__module__", None) != "rest_framework.generics":
+        return None
+    return "list" if str(getattr(get, "__qualname__", "")).startswith("List") else "retrieve"
 
 
 def answer_in_handlers_place(view: Any, method: str, handler: Callable[..., Any]) -> None:

@@ -33,11 +33,11 @@ from django_http_errors.internals import (
     answer_in_handlers_place,
     defined_by_drf,
     django_request,
+    drfs_generic_get_calls,
     is_csrf_failure,
     not_found,
     raised_in,
     refusing_headers,
-    runs_drfs_generic_get,
     spectacular_creates,
     spectacular_endpoints,
     spectacular_lists,
@@ -237,12 +237,13 @@ def test_drfs_generic_get_calls_retrieve_and_list() -> None:
     assert _Listed.as_view()(request).data == "list"
 
 
-def test_runs_drfs_generic_get_tells_drfs_get_from_a_views_own() -> None:
-    assert runs_drfs_generic_get(_Retrieved)
-    assert runs_drfs_generic_get(_Listed)
-    assert runs_drfs_generic_get(generics.RetrieveUpdateDestroyAPIView)
-    assert not runs_drfs_generic_get(_OwnGet)
-    assert not runs_drfs_generic_get(APIView)
+def test_drfs_generic_get_calls_tells_which_handler_drfs_get_calls() -> None:
+    assert drfs_generic_get_calls(_Retrieved) == "retrieve"
+    assert drfs_generic_get_calls(_Listed) == "list"
+    assert drfs_generic_get_calls(generics.ListCreateAPIView) == "list"
+    assert drfs_generic_get_calls(generics.RetrieveUpdateDestroyAPIView) == "retrieve"
+    assert drfs_generic_get_calls(_OwnGet) is None
+    assert drfs_generic_get_calls(APIView) is None
 
 
 class _Swapping(APIView):

@@ -75,6 +75,16 @@ def test_a_read_a_permission_looks_up_accepting_only_problems_is_406(
     assert problem(response)["status"] == 406
 
 
+def test_a_list_at_a_route_with_a_pk_accepting_only_problems_is_406(alices_post: Post) -> None:
+    """DRF's ``ListAPIView`` calls ``list()`` whatever its route holds: its ``pk`` (the owner's
+    here) made it a retrieve, whose preconditions were decided (304)."""
+    path = f"/test/conditional/owners/{alices_post.owner_id}/posts/"
+    etag = Client().get(path)["ETag"]
+    assert Client().get(path, headers={"If-None-Match": etag}).status_code == 304
+    response = Client().get(path, headers={"Accept": PROBLEMS, "If-None-Match": etag})
+    assert problem(response)["status"] == 406
+
+
 def test_a_read_of_its_own_without_content_accepting_only_problems_is_decided(
     alices_post: Post,
 ) -> None:

@@ -17,8 +17,8 @@ from django_http_errors.http_names import ETAG, READ_METHODS, SAFE_METHODS
 from django_http_errors.internals import (
     answer_in_handlers_place,
     django_request,
+    drfs_generic_get_calls,
     not_found,
-    runs_drfs_generic_get,
 )
 from django_http_errors.negotiation import refuses_every_representation
 from django_http_errors.query.parameters import component_parameters
@@ -116,14 +116,8 @@ class ViewPreconditions(ViewValidators, ViewWiring):
         """``"retrieve"`` or ``"list"`` when DRF's own handler of that name answers this
         request (a viewset's action, or a generic view's ``get()``), else ``None``."""
         action = getattr(self, "action", None)
-        if action is None:  # a generic view: is its get() DRF's, and for one object?
-            if not runs_drfs_generic_get(type(self)):
-                return None
-            action = (
-                "retrieve"
-                if (self.lookup_url_kwarg or self.lookup_field) in self.kwargs
-                else "list"
-            )
+        if action is None:  # a generic view: is its get() DRF's, and which handler does it call?
+            action = drfs_generic_get_calls(type(self))
         if action == "retrieve" and _drf_own(type(self), RetrieveModelMixin, action):
             return action
         if action == "list" and _drf_own(type(self), ListModelMixin, action):

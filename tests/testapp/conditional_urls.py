@@ -53,6 +53,7 @@ urlpatterns = [
     ),
     path("slow-own-verbs-posts/<int:pk>/", conditional_views.SlowOwnVerbsPostView.as_view()),
     path("ping-posts/<int:pk>/", conditional_views.PingPostView.as_view()),
+    path("owners/<int:pk>/posts/", conditional_views.OwnersPostsView.as_view()),
     path(
         "loud-notes/<int:pk>/",
         conditional_views.NoteViewSet.as_view(

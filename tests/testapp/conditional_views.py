@@ -479,6 +479,16 @@ class RacedPostViewSet(RenamingPostViewSet):
         return Response(self.get_serializer(post).data)
 
 
+class OwnersPostsView(ConditionalUpdateMixin, generics.ListAPIView[Post]):
+    """A user's posts, at a route whose ``pk`` names the user: DRF's generic list."""
+
+    serializer_class = PostSerializer
+    permission_classes = [AllowAny]
+
+    def get_queryset(self) -> QuerySet[Post]:
+        return Post.objects.filter(owner_id=self.kwargs["pk"]).order_by("id")
+
+
 class PingPostView(ConditionalUpdateMixin, generics.GenericAPIView[Post]):
     """A read of its own without content: 204 when the post exists."""
 
