@@ -26,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from ..exceptions import InvalidQueryParameters
+from ..permissions.filters import defined_in
 
 __all__ = [
     "DjangoFilterBackend",
@@ -235,11 +236,6 @@ INERT_FILTERS_OF_OURS: frozenset[type[Filter]] = frozenset({RFC3339DateTimeFilte
 
 def _django_filters_own(cls: type) -> bool:
     return cls.__module__.startswith("django_filters.")
-
-
-def defined_in(cls: type, name: str) -> type:
-    """The class of ``cls``'s MRO that defines the attribute ``name``."""
-    return next(base for base in cls.__mro__ if name in vars(base))
 
 
 def in_utc(form: forms.Form) -> dict[str, list[ErrorDetail]]:
