@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -64,12 +65,44 @@ def test_a_stale_swap_of_fields_writes_nothing_and_keeps_the_version_read(post: 
     assert Post.objects.get(pk=post.pk).title == "First"
 
 
-def test_a_swap_then_a_save_of_a_version_field_leave_row_and_object_agreeing(post: Post) -> None:
-    """The claim is a write and the save another: two new versions, each in row and object."""
-    assert swap_version(post, "version") is True
-    post.title = "Second"
+def stored_version(post: Post) -> int:
+    return Post.objects.get(pk=post.pk).version
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_swap_and_the_saves_in_its_transaction_are_one_change_of_a_version_field(
+    post: Post,
+) -> None:
+    """The claim holds the row until its transaction ends: the saves there write its version,
+    in row and object; a save after the commit is another change."""
+    with transaction.atomic():
+        assert swap_version(post, "version") is True
+        post.title = "Second"
+        post.save()
+        assert post.version == stored_version(post) == 2
+        post.save()
+        assert post.version == stored_version(post) == 2
     post.save()
-    assert post.version == Post.objects.get(pk=post.pk).version == 3
+    assert post.version == stored_version(post) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pickled_copy_of_a_claimed_object_moves_the_version_on(post: Post) -> None:
+    """A copy kept elsewhere (a cache) is saved outside the claim's transaction: it holds no
+    claim of the original's."""
+    with transaction.atomic():
+        assert swap_version(post, "version") is True
+        copied = pickle.loads(pickle.dumps(post))
+        copied.save()
+        assert copied.version == stored_version(post) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_swap_outside_a_transaction_then_a_save_are_two_changes(post: Post) -> None:
+    """Committed as it ran, the claim holds nothing: the save after it is a change of its own."""
+    assert swap_version(post, "version") is True
+    post.save()
+    assert post.version == stored_version(post) == 3
 
 
 def test_swaps_on_a_plain_integer_version_write_one_new_version(db: None) -> None:
