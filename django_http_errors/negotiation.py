@@ -87,10 +87,11 @@ class ProblemsOnlyRenderer(JSONRenderer):
 
 def refuses_every_representation(request: Request) -> bool:
     """Whether the client of this read accepts no representation, only problems: a success
-    with content is answered 406 (``ProblemsOnlyRenderer``), and so, where the read is known to
-    have content (DRF's retrieve and list), its preconditions are ignored, as RFC 9110 §13.2.1
-    says of any request whose answer without them would be neither 2xx nor 412. Else a cached
-    ETag would get a 304 where the same GET without it is 406."""
+    with content is answered 406 (``ProblemsOnlyRenderer``), and so its preconditions are
+    ignored, as RFC 9110 §13.2.1 says of any request whose answer without them would be neither
+    2xx nor 412: before the lookup where the read is known to have content (DRF's retrieve and
+    list), on the handler's answer elsewhere. Else a cached ETag would get a 304 where the same
+    GET without it is 406."""
     return isinstance(getattr(request, "accepted_renderer", None), ProblemsOnlyRenderer)
 
 

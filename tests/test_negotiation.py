@@ -85,6 +85,53 @@ def test_a_list_at_a_route_with_a_pk_accepting_only_problems_is_406(alices_post:
     assert problem(response)["status"] == 406
 
 
+@pytest.mark.parametrize("path", ["post-view", "own-verbs-posts"])
+@pytest.mark.parametrize("precondition", ["If-None-Match", "If-Match"])
+def test_a_get_of_its_own_with_content_accepting_only_problems_is_406_whatever_its_preconditions(
+    alices_post: Post, path: str, precondition: str
+) -> None:
+    """A generic view's own ``get()`` decides as it calls ``get_object()``, before its content
+    is known: the decision waits for its answer, 406 with content (RFC 9110 §13.2.1). It was
+    304 for a current ETag and 412 for a stale one."""
+    target = f"/test/conditional/{path}/{alices_post.pk}/"
+    etag = Client().get(target)["ETag"]
+    assert Client().get(target, headers={"If-None-Match": etag}).status_code == 304
+    sent = etag if precondition == "If-None-Match" else '"stale"'
+    response = Client().get(target, headers={"Accept": PROBLEMS, precondition: sent})
+    assert problem(response)["status"] == 406
+    assert "ETag" not in response
+
+
+@pytest.mark.parametrize("precondition", ["If-None-Match", "If-Match"])
+def test_a_list_of_its_own_accepting_only_problems_is_406_whatever_its_preconditions(
+    alices_post: Post, precondition: str
+) -> None:
+    """A custom list action decides as it paginates, before its content is known."""
+    target = "/test/conditional/recent-posts/recent/"
+    etag = Client().get(target)["ETag"]
+    assert Client().get(target, headers={"If-None-Match": etag}).status_code == 304
+    sent = etag if precondition == "If-None-Match" else '"stale"'
+    response = Client().get(target, headers={"Accept": PROBLEMS, precondition: sent})
+    assert problem(response)["status"] == 406
+
+
+@pytest.mark.parametrize("precondition", ["If-None-Match", "If-Match"])
+def test_a_read_of_its_own_without_content_accepting_only_problems_is_decided_after_it(
+    alices_post: Post, precondition: str
+) -> None:
+    """The decision that waited for a 204 is the one the preconditions give."""
+    path = f"/test/conditional/ping-posts/{alices_post.pk}/"
+    etag = Client().get(path)["ETag"]
+    sent = etag if precondition == "If-None-Match" else '"stale"'
+    response = Client().get(path, headers={"Accept": PROBLEMS, precondition: sent})
+    if precondition == "If-None-Match":
+        assert response.status_code == 304
+        assert response["ETag"] == etag
+    else:
+        assert problem(response)["status"] == 412
+        assert problem(response)["etag"] == etag
+
+
 def test_a_read_of_its_own_without_content_accepting_only_problems_is_decided(
     alices_post: Post,
 ) -> None:

@@ -24,6 +24,7 @@ from django_http_errors.descriptions import (
 )
 from django_http_errors.exceptions import Conflict, PreconditionFailed, PreconditionRequired
 from django_http_errors.http_names import ETAG, GUARDED_METHODS, LAST_MODIFIED
+from django_http_errors.negotiation import refuses_every_representation
 
 from . import answers, decisions
 from .preconditions import PRECONDITIONS
@@ -66,11 +67,22 @@ class ConditionalUpdateMixin(ViewWrites):
         return serializer
 
     def answer_before_finalizing(self, response: HttpResponseBase) -> HttpResponseBase:
-        """The 304 decided, in a 2xx's place (a handler that decided late worked for nothing)."""
+        """The 304 or 412 decided, in a 2xx's place (a handler that decided late worked for
+        nothing); not in a read's with content for a client that accepts only problems, which
+        is 406 whatever its preconditions (``negotiation.refuses_every_representation``)."""
         response = super().answer_before_finalizing(response)
-        if self._conditions.not_modified and 200 <= response.status_code < 300:
-            return decisions.NotModifiedResponse()
-        return response
+        conditions = self._conditions
+        if not (conditions.not_modified or conditions.failed) or not (
+            200 <= response.status_code < 300
+        ):
+            return response
+        if getattr(response, "data", None) is not None and refuses_every_representation(
+            self.request
+        ):
+            return response
+        if conditions.failed is not None:
+            return self.handle_exception(conditions.failed)
+        return decisions.NotModifiedResponse()
 
     def answer_after_finalizing(
         self, request: Request, response: HttpResponseBase

@@ -13,6 +13,7 @@ from rest_framework.mixins import CreateModelMixin, ListModelMixin, RetrieveMode
 from rest_framework.request import Request
 from rest_framework.viewsets import ViewSetMixin
 
+from django_http_errors.exceptions import PreconditionFailed
 from django_http_errors.http_names import ETAG, READ_METHODS, SAFE_METHODS
 from django_http_errors.internals import (
     answer_in_handlers_place,
@@ -45,6 +46,9 @@ class _Conditions:
     validators: dict[str, str] = field(default_factory=dict)
     #: The read's preconditions are false: the answer is a 304.
     not_modified: bool = False
+    #: A false precondition of a read of the view's own, for a client that accepts only
+    #: problems: 412 if its answer has no content, else ignored (``answer_before_finalizing``).
+    failed: PreconditionFailed | None = None
     #: The write carried a precondition: losing a race is 412, else 409.
     guarded: bool = False
     #: The object looked up: a read's handler gets it without a second query, and a PATCH's
@@ -223,13 +227,20 @@ class ViewPreconditions(ViewValidators, ViewWiring):
         preconditions = Preconditions.of(self.request.headers)
         etag, last_modified = self.get_etag(obj), self.get_last_modified(obj)
         self._conditions.saw(obj, etag)
-        outcome = decisions.decide_object(
-            method,
-            preconditions,
-            etag=etag,
-            last_modified=last_modified,
-            etags_of_state=lambda: self.get_etags_of_state(obj),
-        )
+        try:
+            outcome = decisions.decide_object(
+                method,
+                preconditions,
+                etag=etag,
+                last_modified=last_modified,
+                etags_of_state=lambda: self.get_etags_of_state(obj),
+            )
+        except PreconditionFailed as failed:
+            if method not in READ_METHODS or not refuses_every_representation(self.request):
+                raise
+            # A read of the view's own, whose content is not known yet: decided on its answer,
+            # as a 304 is.
+            self._conditions.failed, outcome = failed, Outcome.PROCEED
         conditions = self._conditions
         conditions.guarded = preconditions.guards_write(last_modified=last_modified)
         reports = requirement(self.precondition_required) == REPORT
@@ -264,14 +275,22 @@ class ViewPreconditions(ViewValidators, ViewWiring):
         etag = self.get_collection_etag(queryset) if isinstance(queryset, QuerySet) else None
         if etag is not None:
             preconditions = Preconditions.of(self.request.headers)
-            outcome = decisions.decide_collection(self.request.method or "", preconditions, etag)
+            try:
+                outcome = decisions.decide_collection(
+                    self.request.method or "", preconditions, etag
+                )
+            except PreconditionFailed as failed:
+                if not refuses_every_representation(self.request):
+                    raise
+                # A list of the view's own: decided on its answer (``check_preconditions()``).
+                self._conditions.failed, outcome = failed, Outcome.PROCEED
             self._conditions.validators = {ETAG: etag}
             self._conditions.not_modified = outcome is Outcome.NOT_MODIFIED
 
     def _refuses_drfs_read(self) -> bool:
         """Whether this read is DRF's own retrieve or list, whose success has content, for a
         client that accepts only problems: 406, so its preconditions are ignored. A read of the
-        view's own may answer without content (204), and is decided."""
+        view's own may answer without content (204): decided on its answer."""
         return refuses_every_representation(self.request) and self._drfs_read() is not None
 
     def check_collection_preconditions(self) -> None:
