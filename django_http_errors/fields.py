@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import F
+
+from .internals import pending_on_commit
 
 if TYPE_CHECKING:
     from django.db.models.expressions import Combinable
@@ -18,41 +19,45 @@ else:
 
 __all__ = ["VersionField"]
 
-#: Where an object keeps the versions a compare-and-swap gave its row in the transaction that
-#: still holds it (``_Claims``).
-_CLAIMED = "_django_http_errors_claimed"
 
+class _Claim:
+    """The version a compare-and-swap gave ``obj``'s row, registered with
+    ``transaction.on_commit()`` as a function that does nothing: Django drops it when the
+    transaction or savepoint it was registered in rolls back and runs it at the commit, so
+    while it is pending, the transaction that wrote the version holds the row. Nothing of it
+    is kept on the object: a copy, a pickle, another thread's connection see no claim."""
 
-class _Claims(dict[str, tuple[int, str]]):
-    """``{attname: (version, database alias)}``. Never copied: a pickled or deep-copied object
-    is saved elsewhere, outside the transaction of its claim, and moves its version on."""
+    __slots__ = ("attname", "obj", "version")
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (dict, ())
+    def __init__(self, obj: models.Model, attname: str, version: int) -> None:
+        self.obj, self.attname, self.version = obj, attname, version
+
+    def __call__(self) -> None:
+        """At the commit: the claim ends with its transaction."""
 
 
 def claimed_in_transaction(obj: models.Model, attname: str, version: int, using: str) -> None:
     """``obj``'s row holds ``version``, which a compare-and-swap wrote in the transaction open on
-    ``using``: until that transaction commits, a ``save()`` of ``obj`` writes that version, not
-    one more. The claim and the saves after it are one write, one change of the version.
-    Outside a transaction the claim has committed, and a save after it is another change."""
-    if not transaction.get_connection(using).in_atomic_block:
-        return
-    claims = obj.__dict__.setdefault(_CLAIMED, _Claims())
-    claims[attname] = (version, using)
-    transaction.on_commit(partial(claims.pop, attname, None), using=using)
+    ``using``: until that transaction (or the savepoint it is in) ends, a ``save()`` of ``obj``
+    writes that version, not one more. The claim and the saves after it are one write, one
+    change of the version. Outside a transaction the claim has committed, and a save after it
+    is another change."""
+    if transaction.get_connection(using).in_atomic_block:
+        transaction.on_commit(_Claim(obj, attname, version), using=using)
 
 
 def _claimed_version(obj: models.Model, attname: str) -> int | None:
-    """The version a claim gave ``obj``'s row, while a transaction is open on its database.
-
-    A save writes it only while the object still holds it: a write that rolls back takes back
-    the version it gave the object (the view mixins' writes do), so its save moves on the
-    version the row still has."""
-    claim = obj.__dict__.get(_CLAIMED, {}).get(attname)
-    if claim is None or not transaction.get_connection(claim[1]).in_atomic_block:
-        return None
-    version: int = claim[0]
+    """The version a claim pending on this thread's connections gave ``obj``'s row, if any."""
+    version = None
+    for connection in connections.all(initialized_only=True):
+        if connection.in_atomic_block:
+            for pending in pending_on_commit(connection):
+                if (
+                    isinstance(pending, _Claim)
+                    and pending.obj is obj
+                    and pending.attname == attname
+                ):
+                    version = pending.version  # the last claim's
     return version
 
 
@@ -84,7 +89,7 @@ class VersionField(_PositiveBigIntegerField):
             # An insert keeps its version; an expression the caller assigned is theirs to write.
             return value
         if value == _claimed_version(model_instance, self.attname):
-            # A compare-and-swap of this transaction moved it on already, and holds the row.
+            # A compare-and-swap moved it on already, in a transaction that still holds the row.
             return value
         setattr(model_instance, self.attname, value + 1)
         # The database adds the one: a writer that read an older version still moves it on.
