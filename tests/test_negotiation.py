@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 PROBLEMS = "application/problem+json"
 
 
-POSTS = "/test/conditional/posts/"
+CONDITIONAL = "/test/conditional/"
+POSTS = f"{CONDITIONAL}posts/"
 
 
 def url(post: Post) -> str:
@@ -47,72 +48,36 @@ def test_an_error_accepting_only_problems_is_its_problem(alices_post: Post) -> N
     assert stale.status_code == 401
 
 
-@pytest.mark.parametrize("path", ["detail", "list"])
+#: Reads whose success has content, by the path of each. DRF's retrieve and list, a
+#: retrieve a permission looks up first, and DRF's ``ListAPIView`` at a route with a ``pk``
+#: (the owner's): decided before the handler, they were 304 or 412. A generic view's own
+#: ``get()`` and a custom list action, which decide as they call ``get_object()`` or paginate,
+#: before their content is known: decided on their answer.
+READS_WITH_CONTENT: dict[str, Callable[[Post], str]] = {
+    "retrieve": url,
+    "list": lambda post: POSTS,
+    "retrieve-a-permission-looks-up": lambda post: f"/test/idempotent/looking-up-posts/{post.pk}/",
+    "list-at-a-route-with-a-pk": lambda post: f"{CONDITIONAL}owners/{post.owner_id}/posts/",
+    "own-get": lambda post: f"{CONDITIONAL}post-view/{post.pk}/",
+    "own-get-beside-own-verbs": lambda post: f"{CONDITIONAL}own-verbs-posts/{post.pk}/",
+    "own-list-action": lambda post: f"{CONDITIONAL}recent-posts/recent/",
+}
+
+
+@pytest.mark.parametrize("read", READS_WITH_CONTENT)
 @pytest.mark.parametrize("precondition", ["If-None-Match", "If-Match"])
-def test_a_read_accepting_only_problems_is_406_whatever_its_preconditions(
-    alices_post: Post, path: str, precondition: str
+def test_a_read_with_content_accepting_only_problems_is_406_whatever_its_preconditions(
+    alices_post: Post, read: str, precondition: str
 ) -> None:
     """RFC 9110 §13.2.1: the same GET without its preconditions is 406, so they are ignored. A
     current ETag was 304 (If-None-Match), a stale one 412 (If-Match)."""
-    target = url(alices_post) if path == "detail" else POSTS
-    etag = Client().get(target)["ETag"]
-    sent = etag if precondition == "If-None-Match" else '"stale"'
-    response = Client().get(target, headers={"Accept": PROBLEMS, precondition: sent})
-    assert problem(response)["status"] == 406
-    assert "ETag" not in response
-
-
-@pytest.mark.parametrize("precondition", ["If-None-Match", "If-Match"])
-def test_a_read_a_permission_looks_up_accepting_only_problems_is_406(
-    alices_post: Post, precondition: str
-) -> None:
-    """The permission's lookup decided the preconditions before DRF's read was known: 304
-    (or 412), where the same GET without them is 406."""
-    path = f"/test/idempotent/looking-up-posts/{alices_post.pk}/"
-    etag = Client().get(path)["ETag"]
-    sent = etag if precondition == "If-None-Match" else '"stale"'
-    response = Client().get(path, headers={"Accept": PROBLEMS, precondition: sent})
-    assert problem(response)["status"] == 406
-
-
-def test_a_list_at_a_route_with_a_pk_accepting_only_problems_is_406(alices_post: Post) -> None:
-    """DRF's ``ListAPIView`` calls ``list()`` whatever its route holds: its ``pk`` (the owner's
-    here) made it a retrieve, whose preconditions were decided (304)."""
-    path = f"/test/conditional/owners/{alices_post.owner_id}/posts/"
-    etag = Client().get(path)["ETag"]
-    assert Client().get(path, headers={"If-None-Match": etag}).status_code == 304
-    response = Client().get(path, headers={"Accept": PROBLEMS, "If-None-Match": etag})
-    assert problem(response)["status"] == 406
-
-
-@pytest.mark.parametrize("path", ["post-view", "own-verbs-posts"])
-@pytest.mark.parametrize("precondition", ["If-None-Match", "If-Match"])
-def test_a_get_of_its_own_with_content_accepting_only_problems_is_406_whatever_its_preconditions(
-    alices_post: Post, path: str, precondition: str
-) -> None:
-    """A generic view's own ``get()`` decides as it calls ``get_object()``, before its content
-    is known: the decision waits for its answer, 406 with content (RFC 9110 §13.2.1). It was
-    304 for a current ETag and 412 for a stale one."""
-    target = f"/test/conditional/{path}/{alices_post.pk}/"
+    target = READS_WITH_CONTENT[read](alices_post)
     etag = Client().get(target)["ETag"]
     assert Client().get(target, headers={"If-None-Match": etag}).status_code == 304
     sent = etag if precondition == "If-None-Match" else '"stale"'
     response = Client().get(target, headers={"Accept": PROBLEMS, precondition: sent})
     assert problem(response)["status"] == 406
     assert "ETag" not in response
-
-
-@pytest.mark.parametrize("precondition", ["If-None-Match", "If-Match"])
-def test_a_list_of_its_own_accepting_only_problems_is_406_whatever_its_preconditions(
-    alices_post: Post, precondition: str
-) -> None:
-    """A custom list action decides as it paginates, before its content is known."""
-    target = "/test/conditional/recent-posts/recent/"
-    etag = Client().get(target)["ETag"]
-    assert Client().get(target, headers={"If-None-Match": etag}).status_code == 304
-    sent = etag if precondition == "If-None-Match" else '"stale"'
-    response = Client().get(target, headers={"Accept": PROBLEMS, precondition: sent})
-    assert problem(response)["status"] == 406
 
 
 @pytest.mark.parametrize("precondition", ["If-None-Match", "If-Match"])
