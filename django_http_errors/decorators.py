@@ -29,6 +29,7 @@ from .conditional.validators import changed_second, field_or_none, last_modified
 from .conf import get_settings
 from .etags import parse_etag, quote_etag
 from .exceptions import Conflict, PreconditionFailed
+from .fields import one_change
 from .http_names import CACHE_CONTROL, ETAG, LAST_MODIFIED, READ_METHODS
 from .internals import django_request
 from .middleware import read_whole_content
@@ -86,9 +87,11 @@ def conditional(
             unconditional = None
             if request.method in READ_METHODS and refuses_every_representation(request):
                 # Its content would be 406 whatever the preconditions, which are then ignored
-                # (refuses_every_representation); a read without content is decided.
+                # (refuses_every_representation), as they are for an answer that is no 2xx (a
+                # redirect); a 2xx without content is decided.
                 unconditional = handler(*args, **kwargs)
-                if getattr(unconditional, "data", None) is not None:
+                status = getattr(unconditional, "status_code", 200)
+                if getattr(unconditional, "data", None) is not None or not 200 <= status < 300:
                     return unconditional
             method = request.method or ""
             preconditions = Preconditions.of(request.headers)
@@ -203,7 +206,7 @@ def _write(
     read_whole_content(django_request(request))
     model = type(obj)
     version_field = field_or_none(model, get_settings().VERSION_FIELD)
-    with transaction.atomic(using=router.db_for_write(model)):
+    with transaction.atomic(using=router.db_for_write(model)), one_change():
         if version_field is not None:
             claimed = swap_version(obj, version_field)
         else:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from django.db import connections, models, transaction
+from django.db import models
 from django.db.models import F
-
-from .internals import pending_on_commit
 
 if TYPE_CHECKING:
     from django.db.models.expressions import Combinable
@@ -20,45 +21,44 @@ else:
 __all__ = ["VersionField"]
 
 
-class _Claim:
-    """The version a compare-and-swap gave ``obj``'s row, registered with
-    ``transaction.on_commit()`` as a function that does nothing: Django drops it when the
-    transaction or savepoint it was registered in rolls back and runs it at the commit, so
-    while it is pending, the transaction that wrote the version holds the row. Nothing of it
-    is kept on the object: a copy, a pickle, another thread's connection see no claim."""
-
-    __slots__ = ("attname", "obj", "version")
-
-    def __init__(self, obj: models.Model, attname: str, version: int) -> None:
-        self.obj, self.attname, self.version = obj, attname, version
-
-    def __call__(self) -> None:
-        """At the commit: the claim ends with its transaction."""
+#: The claims of the write under way in this thread or task (``one_change()``): the version
+#: each compare-and-swap gave a row, by its version field and primary key. ``None`` outside
+#: such a write.
+_claims: ContextVar[dict[tuple[models.Field[Any, Any], Any], int] | None] = ContextVar(
+    "django_http_errors_claims", default=None
+)
 
 
-def claimed_in_transaction(obj: models.Model, attname: str, version: int, using: str) -> None:
-    """``obj``'s row holds ``version``, which a compare-and-swap wrote in the transaction open on
-    ``using``: until that transaction (or the savepoint it is in) ends, a ``save()`` of ``obj``
-    writes that version, not one more. The claim and the saves after it are one write, one
-    change of the version. Outside a transaction the claim has committed, and a save after it
-    is another change."""
-    if transaction.get_connection(using).in_atomic_block:
-        transaction.on_commit(_Claim(obj, attname, version), using=using)
+@contextmanager
+def one_change() -> Iterator[None]:
+    """A write whose compare-and-swap and the saves after it are one change of the version:
+    within it, a ``VersionField``'s save of a row a swap claimed, by any instance that holds
+    the swap's number, writes that number, not one more (the write's transaction holds the
+    row). Entered inside the write's transaction by the library's writes (the view mixins'
+    ``join_write()``, ``@conditional``); it ends with them, however the transaction then ends.
+    Outside one, a save after a swap moves the version again."""
+    token = _claims.set({})
+    try:
+        yield
+    finally:
+        _claims.reset(token)
 
 
-def _claimed_version(obj: models.Model, attname: str) -> int | None:
-    """The version a claim pending on this thread's connections gave ``obj``'s row, if any."""
-    version = None
-    for connection in connections.all(initialized_only=True):
-        if connection.in_atomic_block:
-            for pending in pending_on_commit(connection):
-                if (
-                    isinstance(pending, _Claim)
-                    and pending.obj is obj
-                    and pending.attname == attname
-                ):
-                    version = pending.version  # the last claim's
-    return version
+def record_claim(field: models.Field[Any, Any], pk: Any, version: int) -> None:
+    """The row ``pk`` holds ``version`` in ``field``, which a compare-and-swap of the write under
+    way (``one_change()``) wrote."""
+    claims = _claims.get()
+    if claims is not None:
+        claims[field, pk] = version
+
+
+def forget_claims(obj: models.Model) -> None:
+    """The claims of ``obj``'s row end before their write does (a block of it rolled back): a
+    later save moves its version on."""
+    claims = _claims.get()
+    if claims:
+        for key in [key for key in claims if key[1] == obj.pk and isinstance(obj, key[0].model)]:
+            del claims[key]
 
 
 class VersionField(_PositiveBigIntegerField):
@@ -67,8 +67,8 @@ class VersionField(_PositiveBigIntegerField):
     Inserted rows keep the default, 1. Saving a stored row writes ``version = version + 1``,
     computed by the database, so writers that read one version never write the same next one
     (a form and an API request, two scripts); the object then holds the number it had plus one.
-    A save in the transaction of a compare-and-swap that moved the version on already
-    (``writes.swap_version``) writes that number: the claim and the save are one change.
+    A save in a write whose compare-and-swap moved the version on already (``one_change()``)
+    writes that number: the claim and the save are one change.
     ``ConditionalUpdateMixin`` alone checks the version before it writes; this field makes the
     admin, forms and scripts that save through the ORM change it too. Not editable: forms and
     the admin leave it out. ``QuerySet.update()`` calls no field's ``pre_save()``: use
@@ -88,8 +88,9 @@ class VersionField(_PositiveBigIntegerField):
         if add or not isinstance(value, int):
             # An insert keeps its version; an expression the caller assigned is theirs to write.
             return value
-        if value == _claimed_version(model_instance, self.attname):
-            # A compare-and-swap moved it on already, in a transaction that still holds the row.
+        claims = _claims.get()
+        if claims and claims.get((self, model_instance.pk)) == value:
+            # The write's compare-and-swap moved it on already, and its transaction holds the row.
             return value
         setattr(model_instance, self.attname, value + 1)
         # The database adds the one: a writer that read an older version still moves it on.

@@ -30,7 +30,6 @@ __all__ = [
     "drfs_generic_get_calls",
     "is_csrf_failure",
     "not_found",
-    "pending_on_commit",
     "raised_in",
     "refusing_headers",
     "spectacular_creates",
@@ -45,15 +44,6 @@ def django_request(request: Any) -> HttpRequest:
     """The Django ``HttpRequest`` behind DRF's ``Request`` (its private ``_request``), or
     ``request`` itself where it already is one."""
     return getattr(request, "_request", request)  # type: ignore[no-any-return]
-
-
-def pending_on_commit(connection: Any) -> list[Callable[[], Any]]:
-    """The functions ``transaction.on_commit()`` registered on ``connection`` that are still to
-    run: Django's private ``run_on_commit``, a list of ``(savepoint ids, function, robust)``.
-    Django drops a function when the transaction, or the savepoint it was registered in, rolls
-    back, and runs it at the commit: one pending is one whose transaction still holds what it
-    wrote, on this thread's connection."""
-    return [entry[1] for entry in connection.run_on_commit]
 
 
 #: How DRF's ``SessionAuthentication.enforce_csrf`` begins the message of its 403: the only

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.db.models.signals import post_save, pre_save
 from rest_framework.serializers import BaseSerializer, ModelSerializer
 
-from .fields import VersionField, claimed_in_transaction
+from .fields import VersionField, record_claim
 
 __all__ = [
     "bump_version",
@@ -27,29 +27,30 @@ def swap_version(obj: Any, version_field: str) -> bool:
     """Bump ``obj``'s version where the row still has the one ``obj`` holds; whether it did.
 
     ``UPDATE ... SET version = version + 1 WHERE pk = %s AND version = %s``: of any number of
-    requests that read one version, on any number of processes, one finds the row. In a
-    transaction, a ``VersionField``'s save of ``obj`` after it writes the same version; should
-    the transaction roll back, ``obj`` still holds the new version: read it again
-    (``refresh_from_db()``) before saving it.
+    requests that read one version, on any number of processes, one finds the row. In a write
+    of the library's (``fields.one_change()``), a ``VersionField``'s save of ``obj`` after it
+    writes the same version. Should the transaction roll back, ``obj`` still holds the new
+    version: read it again (``refresh_from_db()``) before saving it.
     """
     seen = getattr(obj, version_field)
-    rows = _rows(obj)
-    if rows.filter(pk=obj.pk, **{version_field: seen}).update(
-        **{version_field: F(version_field) + 1}
+    if (
+        _rows(obj)
+        .filter(pk=obj.pk, **{version_field: seen})
+        .update(**{version_field: F(version_field) + 1})
     ):
-        # A save() that follows, in the transaction, writes the same value; the object shows
+        # A save() that follows, in the same write, writes the same value; the object shows
         # the new version.
         setattr(obj, version_field, seen + 1)
-        _claimed(obj, version_field, seen + 1, rows.db)
+        _claimed(obj, version_field, seen + 1)
         return True
     return False
 
 
-def _claimed(obj: Any, version_field: str, version: int, using: str) -> None:
-    """A ``VersionField``'s save after the swap, in its transaction, writes the swap's version."""
+def _claimed(obj: Any, version_field: str, version: int) -> None:
+    """A ``VersionField``'s save after the swap, in the same write, writes the swap's version."""
     field = type(obj)._meta.get_field(version_field)
     if isinstance(field, VersionField):
-        claimed_in_transaction(obj, field.attname, version, using)
+        record_claim(field, obj.pk, version)
 
 
 def keep_claimed_version(obj: Any, version_field: str, claimed: int) -> None:
@@ -57,7 +58,7 @@ def keep_claimed_version(obj: Any, version_field: str, claimed: int) -> None:
     one (a plain integer field given the version a client read, by a save or an ``update()``):
     the row keeps the claim's, so the next writer's stale ``If-Match`` does not match. In the
     claim's transaction, its row locked; one ``UPDATE``. A ``VersionField`` needs none: a save
-    in the claim's transaction writes the claim's version, or moves past it."""
+    in the claim's write writes the claim's version, or moves past it."""
     if isinstance(type(obj)._meta.get_field(version_field), VersionField):
         return
     lower = {f"{version_field}__lt": claimed}
@@ -81,9 +82,8 @@ def swap_fields(obj: Any, changes: dict[str, Any], version_field: str) -> bool:
         # Django's save() writes neither the key nor a column the database computes.
         if not field.primary_key and not getattr(field, "generated", False)
     }
-    rows = _rows(obj)
-    if rows.filter(pk=obj.pk, **{version_field: seen}).update(**values):
-        _claimed(obj, version_field, seen + 1, rows.db)
+    if _rows(obj).filter(pk=obj.pk, **{version_field: seen}).update(**values):
+        _claimed(obj, version_field, seen + 1)
         return True
     setattr(obj, version_field, seen)
     return False

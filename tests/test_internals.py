@@ -3,7 +3,6 @@ Django, DRF and drf-spectacular: a release that changes one fails here first."""
 
 from __future__ import annotations
 
-import contextlib
 import io
 import socket
 import threading
@@ -11,7 +10,6 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.test import RequestFactory
@@ -38,7 +36,6 @@ from django_http_errors.internals import (
     drfs_generic_get_calls,
     is_csrf_failure,
     not_found,
-    pending_on_commit,
     raised_in,
     refusing_headers,
     spectacular_creates,
@@ -48,35 +45,6 @@ from django_http_errors.internals import (
     watch_connections,
 )
 from tests.testapp.models import Post
-
-
-class RolledBack(Exception):
-    pass
-
-
-@pytest.mark.django_db(transaction=True)
-def test_pending_on_commit_is_what_runs_at_the_commit_and_a_rollback_drops() -> None:
-    """``fields.VersionField``'s claims: pending while their transaction or savepoint lives."""
-
-    def kept() -> None: ...
-
-    def dropped() -> None: ...
-
-    ran: list[str] = []
-    with transaction.atomic():
-        transaction.on_commit(kept)
-        with contextlib.suppress(RolledBack), transaction.atomic():
-            transaction.on_commit(dropped)
-            assert pending_on_commit(connection) == [kept, dropped]
-            raise RolledBack
-        assert pending_on_commit(connection) == [kept]
-        transaction.on_commit(lambda: ran.append("committed"))
-    assert pending_on_commit(connection) == []
-    assert ran == ["committed"]
-    with contextlib.suppress(RolledBack), transaction.atomic():
-        transaction.on_commit(dropped)
-        raise RolledBack
-    assert pending_on_commit(connection) == []
 
 
 def test_django_request_is_the_request_drf_wraps() -> None:

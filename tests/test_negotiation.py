@@ -81,6 +81,21 @@ def test_a_read_with_content_accepting_only_problems_is_406_whatever_its_precond
 
 
 @pytest.mark.parametrize("precondition", ["If-None-Match", "If-Match"])
+def test_a_decorated_read_that_redirects_keeps_its_redirect_accepting_only_problems(
+    alices_post: Post, precondition: str
+) -> None:
+    """@conditional runs such a client's read first: its answer is no 2xx, so its
+    preconditions are ignored (RFC 9110 §13.2.1). It was 304 or 412."""
+    target = f"/test/decorated/redirecting-posts/{alices_post.pk}/"
+    # The post's ETag, as the function view of the same post (and validators) gives it.
+    etag = Client().get(f"/test/decorated/function-posts/{alices_post.pk}/")["ETag"]
+    sent = etag if precondition == "If-None-Match" else '"stale"'
+    response = Client().get(target, headers={"Accept": PROBLEMS, precondition: sent})
+    assert response.status_code == 302
+    assert response["Location"] == f"/elsewhere/{alices_post.pk}/"
+
+
+@pytest.mark.parametrize("precondition", ["If-None-Match", "If-Match"])
 def test_a_read_of_its_own_without_content_accepting_only_problems_is_decided_after_it(
     alices_post: Post, precondition: str
 ) -> None:

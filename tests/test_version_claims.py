@@ -1,6 +1,7 @@
-"""A compare-and-swap's claim lasts as long as its transaction, and no longer: a claim whose
-transaction or savepoint rolled back, one made on another thread, or one a copy of the object
-carried would make a later save write a version that another committed change holds."""
+"""A compare-and-swap's claim lasts as long as the library's write that made it
+(``one_change()``, inside the write's transaction), and no longer: a claim whose write rolled
+back (a savepoint's too), one made on another thread, or one a copy of the object carried would
+make a later save write a version that another committed change holds."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 
+from django_http_errors.fields import one_change
 from django_http_errors.writes import swap_version
 from tests.conftest import basic_client, write
 from tests.testapp.models import Post, VersionedPage
@@ -30,7 +32,7 @@ def stored(post: Any) -> tuple[str, int]:
 def failed_claim(obj: Any) -> None:
     """A compare-and-swap whose transaction rolls back (a side effect failed after it)."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(), one_change():
             assert swap_version(obj, "version") is True
             obj.title = "attempt"
             obj.save()
@@ -115,8 +117,8 @@ def test_a_leaked_claim_and_another_writer_two_changes_one_version(
 
 @pytest.mark.django_db(transaction=True)
 def test_multi_table_save_needs_no_transaction_of_its_own_to_write_a_leaked_claim() -> None:
-    """A model with a parent table saves in atomic(savepoint=False): in_atomic_block is true
-    inside every save, so a leaked claim is written in plain autocommit code too."""
+    """A model with a parent table saves in its own atomic(savepoint=False): a claim that
+    outlived its write would be written there, in plain autocommit code too."""
     page = VersionedPage.objects.create(title="First")
     failed_claim(page)
     page.refresh_from_db()
@@ -178,7 +180,8 @@ def test_a_savepoint_rolled_back_inside_an_open_transaction_leaves_a_claim_that_
     post = Post.objects.create(owner=users["alice"], title="First", body="one")
     with transaction.atomic():  # the request's transaction
         try:
-            with transaction.atomic():  # a savepoint: write_transaction, @conditional, ...
+            # A savepoint: write_transaction(), @conditional, ...
+            with transaction.atomic(), one_change():
                 assert swap_version(post, "version") is True
                 raise Boom
         except Boom:
@@ -209,7 +212,7 @@ def test_an_instance_saved_by_another_thread_uses_the_first_threads_claim(
 
     worker = threading.Thread(target=lambda: (save_in_other_thread(), connection.close()))
     worker.start()
-    with transaction.atomic():
+    with transaction.atomic(), one_change():
         assert swap_version(post, "version") is True
         post.title = "Claimed"
         post.save()
@@ -225,13 +228,13 @@ def test_an_instance_saved_by_another_thread_uses_the_first_threads_claim(
 def test_a_claim_on_an_unpickled_object_is_kept_by_the_next_pickle(users: dict[str, User]) -> None:
     """An object claimed, cached (pickled), claimed again and cached inside that claim's
     transaction (a post_save receiver): a later reader of the cache that saves it in a
-    transaction moves the version on. The claim was kept on the object, and pickled with it."""
+    transaction moves the version on: a claim kept on the object was pickled with it."""
     post = Post.objects.create(owner=users["alice"], title="First", body="one")
-    with transaction.atomic():
+    with transaction.atomic(), one_change():
         assert swap_version(post, "version") is True
         post.save()  # version 2, committed; an empty _Claims stays in __dict__
     cached = pickle.loads(pickle.dumps(post))  # from the cache
-    with transaction.atomic():
+    with transaction.atomic(), one_change():
         assert swap_version(cached, "version") is True
         cached.title = "X"
         cached.save()  # version 3
@@ -244,3 +247,39 @@ def test_a_claim_on_an_unpickled_object_is_kept_by_the_next_pickle(users: dict[s
         later.save()
     # It was ("Y", 3): the ETag of "X" matched "Y".
     assert stored(post) == ("Y", x_version + 1)
+
+
+@pytest.mark.django_db  # the test's own transaction, which never commits (Django's TestCase)
+def test_in_a_test_case_a_claim_ends_with_its_write(users: dict[str, User]) -> None:
+    """The claim ends with the write, not with a commit: in a test as in production."""
+    post = Post.objects.create(owner=users["alice"], title="First", body="one")
+    with transaction.atomic(), one_change():
+        assert swap_version(post, "version") is True
+        post.title = "A"
+        post.save()
+    assert stored(post) == ("A", 2)
+    post.title = "B"
+    post.save()
+    assert stored(post) == ("B", 3)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_under_manual_transactions_a_claim_ends_with_its_write(users: dict[str, User]) -> None:
+    """``set_autocommit(False)`` and ``commit()``: Django runs no ``on_commit()`` function at
+    such a commit, and a claim kept until one ran made the next transaction's save write the
+    committed version again."""
+    post = Post.objects.create(owner=users["alice"], title="First", body="one")
+    transaction.set_autocommit(False)
+    try:
+        with transaction.atomic(), one_change():
+            assert swap_version(post, "version") is True
+            post.title = "A"
+            post.save()
+        transaction.commit()
+        with transaction.atomic():
+            post.title = "B"
+            post.save()
+        transaction.commit()
+    finally:
+        transaction.set_autocommit(True)
+    assert stored(post) == ("B", 3)

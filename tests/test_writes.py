@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.db.models.signals import pre_save
 from django.utils import timezone
 
+from django_http_errors.fields import one_change
 from django_http_errors.writes import (
     bump_version,
     saves_fields_only,
@@ -70,38 +72,38 @@ def stored_version(post: Post) -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_swap_and_the_saves_in_its_transaction_are_one_change_of_a_version_field(
-    post: Post,
-) -> None:
-    """The claim holds the row until its transaction ends: the saves there write its version,
-    in row and object; a save after the commit is another change."""
-    with transaction.atomic():
+def test_a_swap_and_the_saves_in_its_write_are_one_change_of_a_version_field(post: Post) -> None:
+    """In a write of the library's (``one_change()``, in its transaction), the saves after the
+    claim write its version, in row and object; a save after the write is another change."""
+    with transaction.atomic(), one_change():
         assert swap_version(post, "version") is True
         post.title = "Second"
         post.save()
         assert post.version == stored_version(post) == 2
         post.save()
         assert post.version == stored_version(post) == 2
+        # Another instance of the row, read in the write: the same change.
+        again = Post.objects.get(pk=post.pk)
+        again.save()
+        assert again.version == stored_version(post) == 2
+        copied = pickle.loads(pickle.dumps(post))  # a copy kept (a cache)
+    # After the write, each save is a change of its own.
+    copied.save()
+    assert copied.version == stored_version(post) == 3
     post.save()
-    assert post.version == stored_version(post) == 3
+    assert stored_version(post) == 4
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_pickled_copy_of_a_claimed_object_moves_the_version_on(post: Post) -> None:
-    """A copy kept elsewhere (a cache) is saved outside the claim's transaction: it holds no
-    claim of the original's."""
-    with transaction.atomic():
+@pytest.mark.parametrize("in_a_transaction", [False, True])
+def test_a_swap_outside_a_write_then_a_save_are_two_changes(
+    post: Post, in_a_transaction: bool
+) -> None:
+    """A swap of the caller's own, outside the library's writes: the save after it is a change
+    of its own, whatever transaction the caller opened."""
+    with transaction.atomic() if in_a_transaction else contextlib.nullcontext():
         assert swap_version(post, "version") is True
-        copied = pickle.loads(pickle.dumps(post))
-        copied.save()
-        assert copied.version == stored_version(post) == 3
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_swap_outside_a_transaction_then_a_save_are_two_changes(post: Post) -> None:
-    """Committed as it ran, the claim holds nothing: the save after it is a change of its own."""
-    assert swap_version(post, "version") is True
-    post.save()
+        post.save()
     assert post.version == stored_version(post) == 3
 
 

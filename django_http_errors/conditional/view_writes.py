@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from rest_framework.serializers import BaseSerializer
 
+from django_http_errors.fields import forget_claims, one_change
 from django_http_errors.http_names import SAFE_METHODS
 from django_http_errors.wiring import WRITE_VERBS
 from django_http_errors.writes import keep_claimed_version
@@ -71,7 +72,13 @@ class ViewWrites(ViewPreconditions):
         with self.write_transaction(type(obj)):
             if not self._claimed(obj):
                 claim()
-            yield
+            try:
+                yield
+            except BaseException:
+                # A block of the write rolled back, the claim's perhaps: a save after it, should
+                # the write go on, moves the version again.
+                forget_claims(obj)
+                raise
             self._keep_claimed_version()
 
     def _claimed(self, obj: Any) -> bool:
@@ -92,7 +99,7 @@ class ViewWrites(ViewPreconditions):
         memory, so that a second attempt claims the version the row still has."""
         conditions = self._conditions
         conditions.claims = {}
-        with super().join_write(model):
+        with super().join_write(model), one_change():
             try:
                 yield
             except BaseException:

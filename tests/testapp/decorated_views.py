@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import F
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from rest_framework import serializers
@@ -102,6 +103,14 @@ class OvertakenPostDetail(APIView):
         return _save(request, pk, partial=True)
 
 
+@api_view(["GET", "HEAD"])
+@permission_classes([AllowAny])
+@conditional(object_func=any_post)
+def redirecting_post(request: Request, pk: int) -> HttpResponseRedirect:
+    """A read whose answer is a redirect, which has no content of its own."""
+    return HttpResponseRedirect(f"/elsewhere/{pk}/")
+
+
 # One row of the RFC 9110 §13.2.2 table: the validators the test sets, whatever the method.
 
 #: The current row's values: etag, the change dated, whether the resource exists.
@@ -126,4 +135,5 @@ urlpatterns = [
     path("function-posts/<int:pk>/", post_function),
     path("overtaken-posts/<int:pk>/", OvertakenPostDetail.as_view()),
     path("table/", table_row),
+    path("redirecting-posts/<int:pk>/", redirecting_post),
 ]
