@@ -7,8 +7,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import connections, models, transaction
 from django.db.models import F
+
+from .internals import on_commit_pending
 
 if TYPE_CHECKING:
     from django.db.models.expressions import Combinable
@@ -21,11 +23,33 @@ else:
 __all__ = ["VersionField"]
 
 
-#: The claims of the write under way in this thread or task (``one_change()``): the version
-#: each compare-and-swap gave a row, by its version field and primary key. ``None`` outside
-#: such a write.
-_claims: ContextVar[dict[tuple[models.Field[Any, Any], Any], int] | None] = ContextVar(
-    "django_http_errors_claims", default=None
+class _Claim:
+    """The version a compare-and-swap gave a row, on the connection of the write's thread.
+
+    Registered with ``transaction.on_commit()`` as a function that does nothing: it holds while
+    it is pending there (``internals.on_commit_pending``), for Django drops it when the
+    transaction or a savepoint it was made in rolls back, and with it the claim's hold on the
+    row."""
+
+    __slots__ = ("connection", "version")
+
+    def __init__(self, version: int, using: str) -> None:
+        self.version, self.connection = version, connections[using]
+        transaction.on_commit(self, using=using)
+
+    def __call__(self) -> None:
+        """At the commit: nothing to do."""
+
+    def holds(self, using: str) -> bool:
+        """Whether the claim still holds the row: on this thread's connection, not rolled back."""
+        connection = connections[using]
+        return connection is self.connection and on_commit_pending(connection, self)
+
+
+#: The claims of the write under way in this thread or task (``one_change()``), by the version
+#: field and primary key of each row, with the database it is on. ``None`` outside one.
+_claims: ContextVar[dict[tuple[models.Field[Any, Any], Any], tuple[_Claim, str]] | None] = (
+    ContextVar("django_http_errors_claims", default=None)
 )
 
 
@@ -33,32 +57,45 @@ _claims: ContextVar[dict[tuple[models.Field[Any, Any], Any], int] | None] = Cont
 def one_change() -> Iterator[None]:
     """A write whose compare-and-swap and the saves after it are one change of the version:
     within it, a ``VersionField``'s save of a row a swap claimed, by any instance that holds
-    the swap's number, writes that number, not one more (the write's transaction holds the
-    row). Entered inside the write's transaction by the library's writes (the view mixins'
-    ``join_write()``, ``@conditional``); it ends with them, however the transaction then ends.
-    Outside one, a save after a swap moves the version again."""
-    token = _claims.set({})
+    the swap's number, writes that number, not one more, while the claim holds the row
+    (``_Claim.holds``). Entered inside the write's transaction by the library's writes (the view
+    mixins' ``join_write()``, ``@conditional``); its claims end with it, however the transaction
+    then ends, in every context copied from it too. Outside one, a save after a swap moves the
+    version again."""
+    claims: dict[tuple[models.Field[Any, Any], Any], tuple[_Claim, str]] = {}
+    token = _claims.set(claims)
     try:
         yield
     finally:
+        claims.clear()
         _claims.reset(token)
 
 
-def record_claim(field: models.Field[Any, Any], pk: Any, version: int) -> None:
-    """The row ``pk`` holds ``version`` in ``field``, which a compare-and-swap of the write under
-    way (``one_change()``) wrote."""
+def record_claim(field: models.Field[Any, Any], pk: Any, version: int, using: str) -> None:
+    """The row ``pk`` of database ``using`` holds ``version`` in ``field``, which a
+    compare-and-swap of the write under way (``one_change()``) wrote, in its transaction."""
     claims = _claims.get()
-    if claims is not None:
-        claims[field, pk] = version
+    if claims is not None and transaction.get_connection(using).in_atomic_block:
+        claims[field, pk] = (_Claim(version, using), using)
 
 
-def forget_claims(obj: models.Model) -> None:
-    """The claims of ``obj``'s row end before their write does (a block of it rolled back): a
-    later save moves its version on."""
+def claimed_version(field: models.Field[Any, Any], pk: Any) -> int | None:
+    """The version a claim of the write under way gave the row, while the claim holds it."""
     claims = _claims.get()
-    if claims:
-        for key in [key for key in claims if key[1] == obj.pk and isinstance(obj, key[0].model)]:
-            del claims[key]
+    known = claims.get((field, pk)) if claims else None
+    if known is None or not known[0].holds(known[1]):
+        return None
+    return known[0].version
+
+
+def undone_claim(field: models.Field[Any, Any], pk: Any) -> int | None:
+    """The version a claim of the write under way gave the row, where the claim no longer
+    holds it (a savepoint rolled it back, and the row with it)."""
+    claims = _claims.get()
+    known = claims.get((field, pk)) if claims else None
+    if known is None or known[0].holds(known[1]):
+        return None
+    return known[0].version
 
 
 class VersionField(_PositiveBigIntegerField):
@@ -88,8 +125,7 @@ class VersionField(_PositiveBigIntegerField):
         if add or not isinstance(value, int):
             # An insert keeps its version; an expression the caller assigned is theirs to write.
             return value
-        claims = _claims.get()
-        if claims and claims.get((self, model_instance.pk)) == value:
+        if value == claimed_version(self, model_instance.pk):
             # The write's compare-and-swap moved it on already, and its transaction holds the row.
             return value
         setattr(model_instance, self.attname, value + 1)

@@ -30,6 +30,7 @@ __all__ = [
     "drfs_generic_get_calls",
     "is_csrf_failure",
     "not_found",
+    "on_commit_pending",
     "raised_in",
     "refusing_headers",
     "spectacular_creates",
@@ -44,6 +45,15 @@ def django_request(request: Any) -> HttpRequest:
     """The Django ``HttpRequest`` behind DRF's ``Request`` (its private ``_request``), or
     ``request`` itself where it already is one."""
     return getattr(request, "_request", request)  # type: ignore[no-any-return]
+
+
+def on_commit_pending(connection: Any, function: Callable[[], Any]) -> bool:
+    """Whether ``function``, registered with ``transaction.on_commit()`` on ``connection``, is
+    still to run: in Django's private ``run_on_commit``, a list of ``(savepoint ids, function,
+    robust)``. Django drops a function when the transaction, or a savepoint it was registered
+    in, rolls back, and keeps it when a savepoint is released: pending, what the function's
+    transaction wrote since is still there. Searched from the newest."""
+    return any(entry[1] is function for entry in reversed(connection.run_on_commit))
 
 
 #: How DRF's ``SessionAuthentication.enforce_csrf`` begins the message of its 403: the only

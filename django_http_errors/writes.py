@@ -47,10 +47,9 @@ def swap_version(obj: Any, version_field: str) -> bool:
 
 
 def _claimed(obj: Any, version_field: str, version: int) -> None:
-    """A ``VersionField``'s save after the swap, in the same write, writes the swap's version."""
-    field = type(obj)._meta.get_field(version_field)
-    if isinstance(field, VersionField):
-        record_claim(field, obj.pk, version)
+    """A ``VersionField``'s save after the swap, in the same write, writes the swap's version;
+    the write knows whether the claim still holds (``fields.claimed_version``)."""
+    record_claim(type(obj)._meta.get_field(version_field), obj.pk, version, _rows(obj).db)
 
 
 def keep_claimed_version(obj: Any, version_field: str, claimed: int) -> None:

@@ -3,6 +3,7 @@ Django, DRF and drf-spectacular: a release that changes one fails here first."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import socket
 import threading
@@ -10,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
+from django.db import connection, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.test import RequestFactory
@@ -36,6 +38,7 @@ from django_http_errors.internals import (
     drfs_generic_get_calls,
     is_csrf_failure,
     not_found,
+    on_commit_pending,
     raised_in,
     refusing_headers,
     spectacular_creates,
@@ -45,6 +48,37 @@ from django_http_errors.internals import (
     watch_connections,
 )
 from tests.testapp.models import Post
+
+
+class RolledBack(Exception):
+    pass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_commit_pending_until_the_commit_and_dropped_by_a_rollback() -> None:
+    """``fields``' claims hold while pending: through a released savepoint, not a rolled-back
+    one, and not after the commit."""
+
+    def kept() -> None: ...
+
+    def released() -> None: ...
+
+    def dropped() -> None: ...
+
+    with transaction.atomic():
+        transaction.on_commit(kept)
+        with transaction.atomic():
+            transaction.on_commit(released)
+        with contextlib.suppress(RolledBack), transaction.atomic():
+            transaction.on_commit(dropped)
+            assert on_commit_pending(connection, dropped)
+            raise RolledBack
+        assert [on_commit_pending(connection, f) for f in (kept, released, dropped)] == [
+            True,
+            True,
+            False,
+        ]
+    assert not on_commit_pending(connection, kept)
 
 
 def test_django_request_is_the_request_drf_wraps() -> None:

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from rest_framework.serializers import BaseSerializer
 
-from django_http_errors.fields import forget_claims, one_change
+from django_http_errors.fields import one_change, undone_claim
 from django_http_errors.http_names import SAFE_METHODS
 from django_http_errors.wiring import WRITE_VERBS
 from django_http_errors.writes import keep_claimed_version
@@ -72,22 +72,38 @@ class ViewWrites(ViewPreconditions):
         with self.write_transaction(type(obj)):
             if not self._claimed(obj):
                 claim()
-            try:
-                yield
-            except BaseException:
-                # A block of the write rolled back, the claim's perhaps: a save after it, should
-                # the write go on, moves the version again.
-                forget_claims(obj)
-                raise
+            yield
             self._keep_claimed_version()
 
     def _claimed(self, obj: Any) -> bool:
         """Whether the write under way claimed ``obj``'s row already (or DRF's update will, as
         it saves): a second claim in one transaction would find the row it changed itself."""
         conditions = self._conditions
-        return (
-            obj is conditions.swapped or obj is conditions.pending or id(obj) in conditions.claims
-        )
+        if obj is conditions.pending:
+            return True
+        if obj is not conditions.swapped and id(obj) not in conditions.claims:
+            return False
+        return not self._claim_undone(obj)
+
+    def _claim_undone(self, obj: Any) -> bool:
+        """Whether a savepoint rolled back ``obj``'s claim, caught by the action: the row is the
+        version it was, unlocked, and another request may have changed it since. The claim is
+        taken back, its version in memory too, so that the next write of ``obj`` claims it
+        again, against the version the preconditions saw."""
+        version_field = self.get_version_field(type(obj))
+        if version_field is None:
+            return False
+        field = type(obj)._meta.get_field(version_field)
+        undone = undone_claim(field, obj.pk)
+        if undone is None:
+            return False
+        if getattr(obj, version_field) == undone:
+            setattr(obj, version_field, undone - 1)
+        conditions = self._conditions
+        conditions.claims.pop(id(obj), None)
+        if obj is conditions.swapped:
+            conditions.swapped = conditions.claimed_version = None
+        return True
 
     @contextmanager
     def join_write(self, model: type[models.Model]) -> Iterator[None]:
