@@ -34,7 +34,7 @@ from .http_names import CACHE_CONTROL, ETAG, LAST_MODIFIED, READ_METHODS
 from .internals import django_request
 from .middleware import read_whole_content
 from .negotiation import refuses_every_representation
-from .writes import stored, swap_version
+from .writes import keep_claimed_version, stored, swap_version
 
 __all__ = ["conditional"]
 
@@ -209,6 +209,7 @@ def _write(
     with transaction.atomic(using=router.db_for_write(model)), one_change():
         if version_field is not None:
             claimed = swap_version(obj, version_field)
+            claimed_number = getattr(obj, version_field)
         else:
             # No version to swap: the row locked until the write ends, and its ETag again.
             claimed = stored(obj, lock=True) is not None and validators().etag == seen.etag
@@ -221,6 +222,10 @@ def _write(
         if response.status_code >= 400:
             # An answer that is an error, not raised: nothing of the write stays.
             transaction.set_rollback(True)
+        elif version_field is not None:
+            # A plain integer version the handler's save set back (the client's echo) is the
+            # claim's again, as the mixin keeps it: the next stale If-Match does not match.
+            keep_claimed_version(obj, version_field, claimed_number)
     return response
 
 
