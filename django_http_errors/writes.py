@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models, router
+from django.db import models, router, transaction
 from django.db.models import F
 from django.db.models.signals import post_save, pre_save
 from rest_framework.serializers import BaseSerializer, ModelSerializer
@@ -60,8 +60,11 @@ def keep_claimed_version(obj: Any, version_field: str, claimed: int) -> None:
     in the claim's write writes the claim's version, or moves past it."""
     if isinstance(type(obj)._meta.get_field(version_field), VersionField):
         return
+    rows = _rows(obj)
+    if transaction.get_connection(rows.db).in_atomic_block and transaction.get_rollback(rows.db):
+        return  # the write is undone (a dry run, an error caught): the row keeps what it had
     lower = {f"{version_field}__lt": claimed}
-    _rows(obj).filter(pk=obj.pk, **lower).update(**{version_field: claimed})
+    rows.filter(pk=obj.pk, **lower).update(**{version_field: claimed})
     seen = getattr(obj, version_field, None)
     if isinstance(seen, int) and seen < claimed:
         setattr(obj, version_field, claimed)

@@ -69,12 +69,11 @@ class _Conditions:
     #: The object whose claim DRF's own update makes as it saves (one UPDATE), ``None`` else.
     pending: Any = None
     #: Each object whose preconditions were decided, by ``id()``: the object (kept, so that the
-    #: id names no other), the ETag of the state they saw and its version (with a version
-    #: field), or ``None`` for both once a write of the action's has changed it (its next claim
-    #: compares the object as it is then). A claim of it compares the row with that state,
-    #: whatever was changed or read again in memory since, and a serializer's save of it is
-    #: guarded.
-    seen: dict[int, tuple[Any, str | None, Any]] = field(default_factory=dict)
+    #: id names no other) and the ETag of the state they saw, or ``None`` once a write of the
+    #: action's has changed it (its next claim compares the object as it is then). A claim of it
+    #: compares the row with that state, whatever was changed in memory since, and a
+    #: serializer's save of it is guarded.
+    seen: dict[int, tuple[Any, str | None]] = field(default_factory=dict)
     #: The claims of the write under way, by ``id()``: each object, its version field and the
     #: version it had in memory before its first claim (taken back should the write roll back).
     claims: dict[int, tuple[Any, str | None, Any]] = field(default_factory=dict)
@@ -83,10 +82,10 @@ class _Conditions:
     page: Any = None
     paged: bool = False
 
-    def saw(self, obj: Any, etag: str | None, version: Any = None) -> None:
-        """``obj``'s state is the one ``etag`` names, at ``version`` (``None``: the object as it
-        is), for its next claim."""
-        self.seen[id(obj)] = (obj, etag, version)
+    def saw(self, obj: Any, etag: str | None) -> None:
+        """``obj``'s state is the one ``etag`` names (``None``: the object as it is), for its
+        next claim."""
+        self.seen[id(obj)] = (obj, etag)
 
     def decided(self, obj: Any) -> bool:
         """Whether ``obj``'s preconditions were decided in this request."""
@@ -96,11 +95,6 @@ class _Conditions:
         """The ETag of the state ``obj``'s preconditions saw, if it is still the row's."""
         known = self.seen.get(id(obj))
         return None if known is None else known[1]
-
-    def seen_version(self, obj: Any) -> Any:
-        """The version of the state ``obj``'s preconditions saw, if it is still the row's."""
-        known = self.seen.get(id(obj))
-        return None if known is None else known[2]
 
 
 class ViewPreconditions(ViewValidators, ViewWiring):
@@ -232,10 +226,7 @@ class ViewPreconditions(ViewValidators, ViewWiring):
             return
         preconditions = Preconditions.of(self.request.headers)
         etag, last_modified = self.get_etag(obj), self.get_last_modified(obj)
-        version_field = self.get_version_field(type(obj))
-        self._conditions.saw(
-            obj, etag, None if version_field is None else getattr(obj, version_field)
-        )
+        self._conditions.saw(obj, etag)
         try:
             outcome = decisions.decide_object(
                 method,

@@ -146,11 +146,6 @@ class ViewWrites(ViewPreconditions):
     def _claim(self, obj: Any) -> None:
         conditions = self._conditions
         version_field = self.get_version_field(type(obj))
-        seen = conditions.seen_version(obj)
-        if version_field is not None and seen is not None:
-            # The row compared with the version the preconditions saw, though the action read
-            # the object again since (refresh_from_db()) or changed its version in memory.
-            setattr(obj, version_field, seen)
         before = getattr(obj, version_field) if version_field is not None else None
         # Without a version field, the row's hash is compared with the state the preconditions
         # saw, not with the object as changed in memory since the lookup.
