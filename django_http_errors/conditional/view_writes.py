@@ -87,19 +87,21 @@ class ViewWrites(ViewPreconditions):
 
     def _claim_undone(self, obj: Any) -> bool:
         """Whether a savepoint rolled back ``obj``'s claim, caught by the action: the row is the
-        version it was, unlocked, and another request may have changed it since. The claim is
-        taken back, its version in memory too, so that the next write of ``obj`` claims it
-        again, against the version the preconditions saw."""
+        version it was (or, without a version field, no longer locked), and another request may
+        have changed it since. The claim is taken back, its version in memory too, so that the
+        next write of ``obj`` claims it again, against the version the claim was made against
+        (the state the preconditions saw)."""
         version_field = self.get_version_field(type(obj))
-        if version_field is None:
-            return False
-        field = type(obj)._meta.get_field(version_field)
+        model = type(obj)
+        # Without a version field, the claim is the row's lock (swaps.claim_row).
+        field = model._meta.pk if version_field is None else model._meta.get_field(version_field)
         undone = undone_claim(field, obj.pk)
         if undone is None:
             return False
         conditions = self._conditions
         _, _, before = conditions.claims.pop(id(obj), (obj, version_field, undone - 1))
-        setattr(obj, version_field, before)
+        if version_field is not None:
+            setattr(obj, version_field, before)
         if obj is conditions.swapped:
             conditions.swapped = conditions.claimed_version = None
         return True
