@@ -32,29 +32,32 @@ from tests.testapp.models import Memo, Post
 
 
 class ActionsPostViewSet(PostViewSet):
+    """Actions that write their post before, or around, a ``conditional_write()`` that retitles
+    it (``retitled()``); nobody else writes, but where the action says so."""
+
     precondition_required = False
+
+    def retitled(self, post: Post, request: Request) -> Response:
+        with self.conditional_write(post):
+            post.title = request.data["title"]
+            post.save()
+        return Response(self.get_serializer(post).data)
 
     @action(detail=True, methods=["post"])
     def plain_save_then_cw(self, request: Request, pk: str | None = None) -> Response:
-        """The action's own (unguarded) save, then a conditional_write: nobody else wrote."""
+        """The action's own (unguarded) save first."""
         post = self.get_object()
         post.body = "touched"
         post.save()
-        with self.conditional_write(post):
-            post.title = request.data["title"]
-            post.save()
-        return Response(self.get_serializer(post).data)
+        return self.retitled(post, request)
 
     @action(detail=True, methods=["post"])
     def bump_refresh_then_cw(self, request: Request, pk: str | None = None) -> Response:
-        """The action's own bump_version() of its row, a refresh, a conditional_write."""
+        """The action's own bump_version() of its row, and a refresh, first."""
         post = self.get_object()
         bump_version(Post.objects.filter(pk=post.pk), body="bumped")
         post.refresh_from_db()
-        with self.conditional_write(post):
-            post.title = request.data["title"]
-            post.save()
-        return Response(self.get_serializer(post).data)
+        return self.retitled(post, request)
 
     @action(detail=True, methods=["post"])
     def cw_twice(self, request: Request, pk: str | None = None) -> Response:
@@ -62,32 +65,24 @@ class ActionsPostViewSet(PostViewSet):
         with self.conditional_write(post):
             post.body = "first"
             post.save()
-        with self.conditional_write(post):
-            post.title = request.data["title"]
-            post.save()
-        return Response(self.get_serializer(post).data)
+        return self.retitled(post, request)
 
     @action(detail=True, methods=["post"])
     def saved_then_refresh_then_cw(self, request: Request, pk: str | None = None) -> Response:
         post = self.get_object()
         saved(self, post, {"body": "first"})
         post.refresh_from_db()
-        with self.conditional_write(post):
-            post.title = request.data["title"]
-            post.save()
-        return Response(self.get_serializer(post).data)
+        return self.retitled(post, request)
 
     @action(detail=True, methods=["post"])
     def retry_on_conflict(self, request: Request, pk: str | None = None) -> Response:
-        """No precondition sent: an optimistic retry, reading the row again after a 409."""
+        """No precondition sent: an optimistic retry, reading the row again after a 409,
+        where another request changed the row after the lookup."""
         post = self.get_object()
         Post.objects.filter(pk=post.pk).update(body="theirs", version=F("version") + 1)
         for _attempt in range(3):
             try:
-                with self.conditional_write(post):
-                    post.title = request.data["title"]
-                    post.save()
-                return Response(self.get_serializer(post).data)
+                return self.retitled(post, request)
             except Conflict:
                 post.refresh_from_db()
         return Response({"gave_up": True}, status=409)
@@ -273,3 +268,50 @@ def test_mixin_dry_run() -> None:
     assert (response.status_code, row.text, row.version) == (200, "first", 1), response.content[
         :300
     ]
+
+
+@api_view(["GET", "PUT"])
+@permission_classes([AllowAny])
+@conditional(object_func=lambda request, pk: get_object_or_404(Memo, pk=pk))
+def echoing_memo(request: Request, pk: int) -> Response:
+    memo = Memo.objects.get(pk=pk)
+    if request.method == "GET":
+        return Response(MemoSerializer(memo).data)
+    serializer = MemoSerializer(memo, data=request.data)
+    serializer.is_valid(raise_exception=True)
+    serializer.save()
+    return Response(serializer.data)
+
+
+urlpatterns.append(path("actions/echoing-memos/<int:pk>/", echoing_memo))
+
+
+def test_conditional_over_a_plain_integer_version_keeps_the_claim() -> None:
+    """The client echoes the version it read in the content (MemoSerializer: fields
+    "__all__"): the handler's save writes version 1 again over the claim's 2, and
+    @conditional puts the claim's back (keep_claimed_version), as the mixin does. It did not:
+    the state "second" had the ETag of "first", and a stale If-Match was 200."""
+    memo = Memo.objects.create(text="first")
+    client = Client()
+    read = client.get(f"/actions/echoing-memos/{memo.pk}/")["ETag"]
+    first = write(
+        client,
+        "PUT",
+        f"/actions/echoing-memos/{memo.pk}/",
+        {"text": "second", "version": 1},
+        **{"If-Match": read},
+    )
+    assert first.status_code == 200, first.content
+    stale = write(
+        client,
+        "PUT",
+        f"/actions/echoing-memos/{memo.pk}/",
+        {"text": "third", "version": 1},
+        **{"If-Match": read},
+    )
+    row = Memo.objects.get(pk=memo.pk)
+    assert (stale.status_code, row.text) == (412, "second"), (
+        stale.status_code,
+        row.text,
+        row.version,
+    )

@@ -1,13 +1,11 @@
-"""A write's claims (``one_change()``) reach no save of another committed state: not a save in a
-context copied from the write (asgiref's ``sync_to_async``, a pool that carries the request's
-context), after the write; not, on PostgreSQL, a save after a savepoint that rolled the claim
-back and was caught by the action, when another request changed the row meanwhile.
+"""A write's claims (``one_change()``) end with it, in every context copied from it too
+(asgiref's ``sync_to_async``, a pool that carries the request's context): work handed over in
+the write saves the object after it as a change of its own. It wrote the claimed version again.
 """
 
 from __future__ import annotations
 
 import contextvars
-import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -25,17 +23,8 @@ from rest_framework.routers import SimpleRouter
 from django_http_errors.fields import one_change
 from django_http_errors.writes import swap_version
 from tests.conftest import basic_client, write
-from tests.testapp.conditional_views import PostViewSet, saved
+from tests.testapp.conditional_views import PostViewSet
 from tests.testapp.models import Post
-
-needs_postgresql = pytest.mark.skipif(
-    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="needs PostgreSQL: a second connection commits while the write's transaction is open",
-)
-
-
-class Boom(Exception):
-    pass
 
 
 def stored(pk: int) -> tuple[str, str, int]:
@@ -60,36 +49,7 @@ def mark_notified(post: Post) -> None:
         connection.close()
 
 
-# 2. A savepoint of the write that rolled the claim back, caught.
-
-OTHER_WRITER: list[Any] = []
-
-
-def another_writer_commits(pk: int, title: str) -> int:
-    """Another request commits a change of the row, on its own connection (a thread)."""
-    result: list[Any] = []
-
-    def run() -> None:
-        try:
-            other = Post.objects.get(pk=pk)
-            other.title = title
-            other.save()
-            result.append(Post.objects.get(pk=pk).version)
-        except BaseException as error:
-            result.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(10)
-    assert not thread.is_alive(), "the other writer was blocked by the write's row lock"
-    if isinstance(result[0], BaseException):
-        raise result[0]
-    return int(result[0])
-
-
-class ReviewPostViewSet(PostViewSet):
+class HandingOverPostViewSet(PostViewSet):
     precondition_required = False
 
     @action(detail=True, methods=["post"])
@@ -103,46 +63,10 @@ class ReviewPostViewSet(PostViewSet):
             PENDING.append(POOL.submit(contextvars.copy_context().run, mark_notified, post))
         return Response(self.get_serializer(post).data)
 
-    @action(detail=True, methods=["post"])
-    def retry_in_savepoint(self, request: Request, pk: str | None = None) -> Response:
-        """A first attempt in a savepoint, saved through its serializer (``_save_looked_up``,
-        which claims the row), whose side effect then fails and is caught; a second attempt.
-        Between them another request commits a change (PostgreSQL released the row lock with
-        the savepoint)."""
-        post = self.get_object()
-        with self.write_transaction(Post):
-            try:
-                with transaction.atomic():
-                    saved(self, post, {"title": "attempt"})
-                    raise Boom  # e.g. a unique slug taken, an IntegrityError
-            except Boom:
-                pass
-            OTHER_WRITER.append(another_writer_commits(post.pk, "Theirs"))
-            return Response(saved(self, post, request.data).data)
-
-    @action(detail=True, methods=["post"])
-    def refresh_then_conditional_write(self, request: Request, pk: str | None = None) -> Response:
-        """As above, but the action follows swap_version()'s advice after a rollback: it reads
-        the row again, then writes in ``conditional_write()``."""
-        post = self.get_object()
-        with self.write_transaction(Post):
-            try:
-                with transaction.atomic():
-                    saved(self, post, {"title": "attempt"})
-                    raise Boom
-            except Boom:
-                pass
-            OTHER_WRITER.append(another_writer_commits(post.pk, "Theirs"))
-            post.refresh_from_db()
-            with self.conditional_write(post):
-                post.title = request.data["title"]
-                post.save()
-            return Response(self.get_serializer(post).data)
-
 
 router = SimpleRouter()
-router.register("posts", ReviewPostViewSet, basename="review-post")
-urlpatterns = [path("review/", include(router.urls))]
+router.register("posts", HandingOverPostViewSet, basename="handing-over-post")
+urlpatterns = [path("handing-over/", include(router.urls))]
 
 
 @pytest.fixture
@@ -151,7 +75,7 @@ def post(users: dict[str, User]) -> Post:
 
 
 def etag(pk: int) -> str:
-    return Client().get(f"/review/posts/{pk}/")["ETag"]
+    return Client().get(f"/handing-over/posts/{pk}/")["ETag"]
 
 
 @pytest.mark.urls(__name__)
@@ -167,7 +91,7 @@ def test_background_work_given_the_requests_context_reuses_the_claimed_version(p
     response = write(
         alice,
         "POST",
-        f"/review/posts/{post.pk}/notify_later/",
+        f"/handing-over/posts/{post.pk}/notify_later/",
         {"title": "Mine"},
         **{"If-Match": read},
     )
@@ -179,7 +103,7 @@ def test_background_work_given_the_requests_context_reuses_the_claimed_version(p
     after = stored(post.pk)
     # The client's If-Match names the state before the background change.
     stale = write(
-        alice, "PATCH", f"/review/posts/{post.pk}/", {"title": "Over"}, **{"If-Match": mine}
+        alice, "PATCH", f"/handing-over/posts/{post.pk}/", {"title": "Over"}, **{"If-Match": mine}
     )
     # A committed change of content is a new version, and a stale If-Match is 412.
     assert (after, stale.status_code) == (("Mine", "notified", 3), 412), (
@@ -212,51 +136,3 @@ def test_a_context_copied_in_a_write_keeps_its_claim_after_the_write(post: Post)
         go.set()
         future.result(10)
     assert stored(post.pk) == ("Claimed", "later", 3), stored(post.pk)
-
-
-@needs_postgresql
-@pytest.mark.urls(__name__)
-@pytest.mark.django_db(transaction=True)
-def test_a_caught_savepoint_that_rolled_back_the_claim_then_a_save_shares_a_version(
-    post: Post,
-) -> None:
-    """The request's If-Match names version 1; "Theirs" was committed as version 2 after the
-    savepoint released the row: the second attempt is 412 (or at the least a new version).
-    It was 200, "Mine" written as version 2 over "Theirs" version 2."""
-    OTHER_WRITER.clear()
-    alice = basic_client("alice")
-    read = etag(post.pk)
-    response = write(
-        alice,
-        "POST",
-        f"/review/posts/{post.pk}/retry_in_savepoint/",
-        {"title": "Mine"},
-        **{"If-Match": read},
-    )
-    assert OTHER_WRITER == [2]  # "Theirs" committed as version 2
-    title, _, version = stored(post.pk)
-    assert (response.status_code, title) == (412, "Theirs"), (response.status_code, title, version)
-
-
-@needs_postgresql
-@pytest.mark.urls(__name__)
-@pytest.mark.django_db(transaction=True)
-def test_a_caught_savepoint_then_refresh_and_conditional_write_overwrites_a_committed_change(
-    post: Post,
-) -> None:
-    """After refresh_from_db() the post holds "Theirs" (version 2): conditional_write() claims
-    again, against the version the request's If-Match named (1), and is 412. The rolled-back
-    claim counted, and "Mine" was written over "Theirs" with one version."""
-    OTHER_WRITER.clear()
-    alice = basic_client("alice")
-    read = etag(post.pk)
-    response = write(
-        alice,
-        "POST",
-        f"/review/posts/{post.pk}/refresh_then_conditional_write/",
-        {"title": "Mine"},
-        **{"If-Match": read},
-    )
-    assert OTHER_WRITER == [2]
-    title, _, version = stored(post.pk)
-    assert (response.status_code, title) == (412, "Theirs"), (response.status_code, title, version)

@@ -5,7 +5,6 @@ make a later save write a version that another committed change holds."""
 
 from __future__ import annotations
 
-import os
 import pickle
 import threading
 from typing import Any
@@ -17,11 +16,8 @@ from django.db import connection, transaction
 from django_http_errors.fields import one_change
 from django_http_errors.writes import swap_version
 from tests.conftest import basic_client, write
+from tests.other_writers import another_request_saves, failing_attempt, needs_postgresql
 from tests.testapp.models import Post, VersionedPage
-
-
-class Boom(Exception):
-    pass
 
 
 def stored(post: Any) -> tuple[str, int]:
@@ -31,14 +27,10 @@ def stored(post: Any) -> tuple[str, int]:
 
 def failed_claim(obj: Any) -> None:
     """A compare-and-swap whose transaction rolls back (a side effect failed after it)."""
-    try:
-        with transaction.atomic(), one_change():
-            assert swap_version(obj, "version") is True
-            obj.title = "attempt"
-            obj.save()
-            raise Boom
-    except Boom:
-        pass
+    with failing_attempt(), one_change():
+        assert swap_version(obj, "version") is True
+        obj.title = "attempt"
+        obj.save()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -133,42 +125,6 @@ def test_multi_table_save_needs_no_transaction_of_its_own_to_write_a_leaked_clai
 # PostgreSQL: a second connection (a thread) commits while the first's transaction is open.
 
 
-needs_postgresql = pytest.mark.skipif(
-    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="needs PostgreSQL: a second connection writes while the first's transaction is open",
-)
-
-
-def in_thread(work: Any) -> Any:
-    result: list[Any] = []
-
-    def run() -> None:
-        try:
-            result.append(work())
-        except BaseException as error:
-            result.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(10)
-    assert not thread.is_alive(), "the other writer was blocked"
-    if isinstance(result[0], BaseException):
-        raise result[0]
-    return result[0]
-
-
-def another_writer_saves(pk: int, title: str) -> int:
-    def work() -> int:
-        other = Post.objects.get(pk=pk)
-        other.title = title
-        other.save()
-        return Post.objects.get(pk=pk).version
-
-    return in_thread(work)
-
-
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_savepoint_rolled_back_inside_an_open_transaction_leaves_a_claim_that_loses_an_update(
@@ -179,14 +135,11 @@ def test_a_savepoint_rolled_back_inside_an_open_transaction_leaves_a_claim_that_
     commits version 2; this transaction's save then writes version 2 again over it."""
     post = Post.objects.create(owner=users["alice"], title="First", body="one")
     with transaction.atomic():  # the request's transaction
-        try:
-            # A savepoint: write_transaction(), @conditional, ...
-            with transaction.atomic(), one_change():
-                assert swap_version(post, "version") is True
-                raise Boom
-        except Boom:
-            pass
-        assert another_writer_saves(post.pk, "Theirs") == 2
+        # A savepoint: write_transaction(), @conditional, ...
+        with failing_attempt(), one_change():
+            assert swap_version(post, "version") is True
+        another_request_saves(Post, post.pk, title="Theirs")
+        assert stored(post) == ("Theirs", 2)
         post.title = "Mine"
         post.save()
     # It was ("Mine", 2): a client holding the ETag of "Theirs" passed If-Match against "Mine".
