@@ -10,6 +10,7 @@ import functools
 import math
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -309,7 +310,9 @@ def problem_type_uri(slug: str, request: Any) -> str | None:
         prefix = request.META.get("SCRIPT_NAME", "")
     else:
         urlconf, prefix = get_urlconf(), get_script_prefix()
-    return _type_path(slug, urlconf, prefix)
+    # Keyed by the URLconf in force, the project's too: one set without Django's signal (a
+    # test's urls marker) keeps no page's absence for the next.
+    return _type_path(slug, urlconf or settings.ROOT_URLCONF, prefix)
 
 
 @functools.lru_cache(maxsize=256)

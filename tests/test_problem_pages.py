@@ -6,14 +6,16 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.test import Client, override_settings
+from django.urls import clear_url_caches, path
 from django.utils.html import escape
 
 from django_http_errors.catalog import problem_types
 from django_http_errors.exceptions import Conflict
 from django_http_errors.problems import ProblemType
 from tests.conftest import problem
-from tests.testapp.views import RAISED
+from tests.testapp.views import RAISED, Raise
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +39,26 @@ def test_the_type_of_a_real_problem_opens_its_page() -> None:
     page = Client().get(urlsplit(body["type"]).path)
     assert page.status_code == 200
     assert "<h1>Not found</h1>" in page.content.decode()
+
+
+#: A project's URLconf without the type pages (the one below, as a test's ``urls`` marker sets).
+urlpatterns = [path("raise/<str:name>/", Raise.as_view())]
+
+
+def test_a_urlconf_set_without_djangos_signal_leaves_no_type_behind(db: None) -> None:
+    """pytest-django's ``urls`` marker sets ``ROOT_URLCONF`` without ``setting_changed``. A
+    problem under a URLconf without the type pages is ``about:blank``; the next one, under the
+    project's, has its type again. The first one's was kept for every later problem of its
+    code in the process."""
+    original = settings.ROOT_URLCONF
+    settings.ROOT_URLCONF = __name__
+    clear_url_caches()
+    try:
+        assert problem(Client().get("/raise/bad-gateway/"))["type"] == "about:blank"
+    finally:
+        settings.ROOT_URLCONF = original
+        clear_url_caches()
+    assert problem(Client().get("/test/raise/bad-gateway/"))["type"] == "/api/problems/bad-gateway/"
 
 
 def test_precondition_failed_page_says_how_to_recover() -> None:
