@@ -31,25 +31,25 @@ class _Claim:
     transaction or a savepoint it was made in rolls back, and with it the claim's hold on the
     row."""
 
-    __slots__ = ("connection", "version")
+    __slots__ = ("connection", "using", "version")
 
     def __init__(self, version: int, using: str) -> None:
-        self.version, self.connection = version, connections[using]
+        self.version, self.using, self.connection = version, using, connections[using]
         transaction.on_commit(self, using=using)
 
     def __call__(self) -> None:
         """At the commit: nothing to do."""
 
-    def holds(self, using: str) -> bool:
+    def holds(self) -> bool:
         """Whether the claim still holds the row: on this thread's connection, not rolled back."""
-        connection = connections[using]
+        connection = connections[self.using]
         return connection is self.connection and on_commit_pending(connection, self)
 
 
 #: The claims of the write under way in this thread or task (``one_change()``), by the version
-#: field and primary key of each row, with the database it is on. ``None`` outside one.
-_claims: ContextVar[dict[tuple[models.Field[Any, Any], Any], tuple[_Claim, str]] | None] = (
-    ContextVar("django_http_errors_claims", default=None)
+#: field and primary key of each row. ``None`` outside one.
+_claims: ContextVar[dict[tuple[models.Field[Any, Any], Any], _Claim] | None] = ContextVar(
+    "django_http_errors_claims", default=None
 )
 
 
@@ -62,7 +62,7 @@ def one_change() -> Iterator[None]:
     mixins' ``join_write()``, ``@conditional``); its claims end with it, however the transaction
     then ends, in every context copied from it too. Outside one, a save after a swap moves the
     version again."""
-    claims: dict[tuple[models.Field[Any, Any], Any], tuple[_Claim, str]] = {}
+    claims: dict[tuple[models.Field[Any, Any], Any], _Claim] = {}
     token = _claims.set(claims)
     try:
         yield
@@ -76,26 +76,25 @@ def record_claim(field: models.Field[Any, Any], pk: Any, version: int, using: st
     compare-and-swap of the write under way (``one_change()``) wrote, in its transaction."""
     claims = _claims.get()
     if claims is not None and transaction.get_connection(using).in_atomic_block:
-        claims[field, pk] = (_Claim(version, using), using)
+        claims[field, pk] = _Claim(version, using)
+
+
+def _claim_of(field: models.Field[Any, Any], pk: Any) -> _Claim | None:
+    claims = _claims.get()
+    return claims.get((field, pk)) if claims else None
 
 
 def claimed_version(field: models.Field[Any, Any], pk: Any) -> int | None:
     """The version a claim of the write under way gave the row, while the claim holds it."""
-    claims = _claims.get()
-    known = claims.get((field, pk)) if claims else None
-    if known is None or not known[0].holds(known[1]):
-        return None
-    return known[0].version
+    claim = _claim_of(field, pk)
+    return claim.version if claim is not None and claim.holds() else None
 
 
 def undone_claim(field: models.Field[Any, Any], pk: Any) -> int | None:
     """The version a claim of the write under way gave the row, where the claim no longer
     holds it (a savepoint rolled it back, and the row with it)."""
-    claims = _claims.get()
-    known = claims.get((field, pk)) if claims else None
-    if known is None or known[0].holds(known[1]):
-        return None
-    return known[0].version
+    claim = _claim_of(field, pk)
+    return claim.version if claim is not None and not claim.holds() else None
 
 
 class VersionField(_PositiveBigIntegerField):

@@ -49,7 +49,13 @@ def swap_version(obj: Any, version_field: str) -> bool:
 def _claimed(obj: Any, version_field: str, version: int) -> None:
     """A ``VersionField``'s save after the swap, in the same write, writes the swap's version;
     the write knows whether the claim still holds (``fields.claimed_version``)."""
-    record_claim(type(obj)._meta.get_field(version_field), obj.pk, version, _rows(obj).db)
+    model = type(obj)
+    record_claim(
+        model._meta.get_field(version_field),
+        obj.pk,
+        version,
+        router.db_for_write(model, instance=obj),
+    )
 
 
 def keep_claimed_version(obj: Any, version_field: str, claimed: int) -> None:
