@@ -29,6 +29,7 @@ __all__ = [
     "django_request",
     "drfs_generic_get_calls",
     "is_csrf_failure",
+    "language_prefixed_urls",
     "not_found",
     "on_commit_pending",
     "raised_in",
@@ -45,6 +46,16 @@ def django_request(request: Any) -> HttpRequest:
     """The Django ``HttpRequest`` behind DRF's ``Request`` (its private ``_request``), or
     ``request`` itself where it already is one."""
     return getattr(request, "_request", request)  # type: ignore[no-any-return]
+
+
+def language_prefixed_urls(urlconf: Any) -> bool:
+    """Whether ``urlconf`` has URLs under ``i18n_patterns()``, whose paths name a language:
+    Django's ``is_language_prefix_patterns_used``, which its ``LocaleMiddleware`` asks and no
+    documentation names. Without them, that middleware's reads of the path for a language
+    change nothing (``languages.LocaleMiddleware`` leaves them out)."""
+    from django.conf.urls.i18n import is_language_prefix_patterns_used
+
+    return bool(is_language_prefix_patterns_used(urlconf)[0])
 
 
 def on_commit_pending(connection: Any, function: Callable[[], Any]) -> bool:

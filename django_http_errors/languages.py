@@ -20,10 +20,16 @@ from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware import locale
 from django.utils.cache import has_vary_header, patch_vary_headers
-from django.utils.translation import get_language, gettext, override
+from django.utils.translation import (
+    activate,
+    get_language,
+    get_language_from_request,
+    gettext,
+    override,
+)
 from django.utils.translation import gettext_lazy as _
 
-from .internals import NOT_FOUND_MESSAGE
+from .internals import NOT_FOUND_MESSAGE, language_prefixed_urls
 from .media_types import quality
 from .problems import reason_phrase
 
@@ -135,6 +141,12 @@ def _forget_languages(*, setting: str, **kwargs: Any) -> None:
 setting_changed.connect(_forget_languages)
 
 
+def _prefixes_languages(request: HttpRequest) -> bool:
+    """Whether the request's URLconf has URLs under ``i18n_patterns()``, as Django's
+    ``LocaleMiddleware`` asks it (``None`` is the project's)."""
+    return language_prefixed_urls(getattr(request, "urlconf", None) or settings.ROOT_URLCONF)
+
+
 class LocaleMiddleware(locale.LocaleMiddleware):
     """Django's ``LocaleMiddleware``, naming ``Cookie`` in ``Vary`` wherever it names
     ``Accept-Language``, and choosing no language the client refused.
@@ -144,6 +156,10 @@ class LocaleMiddleware(locale.LocaleMiddleware):
     keyed on ``Accept-Language: en`` serves the German page chosen by a ``django_language=de``
     cookie to a client without one. A DRF view that reads sessions names ``Cookie`` already;
     pages and problems outside one did not.
+
+    Where no URL is under ``i18n_patterns()``, it does what Django's does without reading the
+    path for a language prefix there cannot be: Django's reads it twice a request, and for most
+    paths (``/api/...``) each read raises and catches a ``LookupError``.
     """
 
     def process_request(self, request: HttpRequest) -> None:
@@ -154,12 +170,21 @@ class LocaleMiddleware(locale.LocaleMiddleware):
         if accept and "q=0" in accept.replace(" ", "").lower():
             kept = [item for item in accept.split(",") if quality(item.partition(";")[2])]
             request.META["HTTP_ACCEPT_LANGUAGE"] = ",".join(kept)
-        super().process_request(request)
+        if _prefixes_languages(request):
+            super().process_request(request)
+            return
+        activate(get_language_from_request(request))
+        request.LANGUAGE_CODE = get_language()
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
         """Django's answer, with ``Cookie`` in ``Vary`` where it named ``Accept-Language``."""
+        if not _prefixes_languages(request):
+            # No redirect to a prefixed URL; the language chosen from the request's headers.
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+            response.headers.setdefault("Content-Language", get_language())
+            return response
         response = super().process_response(request, response)
         if has_vary_header(response, "Accept-Language"):
             patch_vary_headers(response, ("Cookie",))

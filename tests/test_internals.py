@@ -37,6 +37,7 @@ from django_http_errors.internals import (
     django_request,
     drfs_generic_get_calls,
     is_csrf_failure,
+    language_prefixed_urls,
     not_found,
     on_commit_pending,
     raised_in,
@@ -79,6 +80,12 @@ def test_on_commit_pending_until_the_commit_and_dropped_by_a_rollback() -> None:
             False,
         ]
     assert not on_commit_pending(connection, kept)
+
+
+def test_language_prefixed_urls_are_those_under_i18n_patterns() -> None:
+    assert language_prefixed_urls("tests.testapp.i18n_urls") is True
+    assert language_prefixed_urls("tests.urls") is False
+    assert language_prefixed_urls("demo_project.urls") is False
 
 
 def test_django_request_is_the_request_drf_wraps() -> None:

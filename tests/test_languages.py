@@ -3,6 +3,8 @@ in ``Content-Language`` (RFC 9110 §8.5)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client, override_settings
 from django.utils.translation import override
@@ -147,3 +149,89 @@ def test_the_librarys_locale_middleware_chooses_no_language_the_client_refused(
                 "/api/problems/not-found/"
             )
         assert response["Content-Language"] == expected, middleware
+
+
+def _swapped(middleware: str) -> list[str]:
+    from django.conf import settings
+
+    return [middleware if m.endswith(".LocaleMiddleware") else m for m in settings.MIDDLEWARE]
+
+
+def _answer(middleware: str, path: str, accept_language: str | None, cookie: str | None) -> Any:
+    with override_settings(MIDDLEWARE=_swapped(middleware)):
+        client = Client(headers={"Accept-Language": accept_language} if accept_language else {})
+        if cookie:
+            client.cookies["django_language"] = cookie
+        return client.get(path)
+
+
+def _without_request_id(response: Any) -> Any:
+    """The body, without the one member that differs from one request to the next."""
+    if "json" not in response["Content-Type"]:
+        return response.content
+    body = response.json()
+    body.pop("request_id", None)
+    return body
+
+
+def _vary(response: Any) -> list[str]:
+    return [name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()]
+
+
+REQUESTS = [
+    (path, accept_language, cookie)
+    for path in ("/api/problems/not-found/", "/de/api/problems/", "/en/", "/api/nothing/")
+    for accept_language, cookie in (
+        (None, None),
+        ("de", None),
+        ("fr, de;q=0.5", None),
+        ("en", "de"),
+    )
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "accept_language", "cookie"), REQUESTS)
+def test_the_librarys_locale_middleware_answers_as_djangos_without_language_prefixes(
+    path: str, accept_language: str | None, cookie: str | None
+) -> None:
+    """Without i18n_patterns() it skips Django's reads of the path for a language: the same
+    status, language and body, and Vary with Cookie after Accept-Language, for paths that look
+    like a language's too."""
+    djangos = _answer("django.middleware.locale.LocaleMiddleware", path, accept_language, cookie)
+    ours = _answer("django_http_errors.languages.LocaleMiddleware", path, accept_language, cookie)
+    assert ours.status_code == djangos.status_code
+    assert ours["Content-Language"] == djangos["Content-Language"]
+    assert _without_request_id(ours) == _without_request_id(djangos)
+    assert "accept-language" in _vary(djangos)
+    assert set(_vary(ours)) == {*_vary(djangos), "cookie"}
+    assert len(_vary(ours)) == len(set(_vary(ours)))
+
+
+@pytest.mark.urls("tests.testapp.i18n_urls")
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "status", "language", "location"),
+    [
+        ("/de/page/", 200, "de", None),
+        ("/en/page/", 200, "en", None),
+        ("/page/", 302, None, "/de/page/"),
+        ("/plain/", 200, "de", None),
+    ],
+)
+def test_the_librarys_locale_middleware_reads_language_prefixes_as_djangos(
+    path: str, status: int, language: str | None, location: str | None
+) -> None:
+    """With i18n_patterns() the path names the language, and a path without one is redirected
+    to the language the client asks for, as Django's middleware does."""
+    for middleware in (
+        "django.middleware.locale.LocaleMiddleware",
+        "django_http_errors.languages.LocaleMiddleware",
+    ):
+        response = _answer(middleware, path, "de", None)
+        assert response.status_code == status, middleware
+        if language is not None:
+            assert response.content.decode() == language, middleware
+            assert response["Content-Language"] == language, middleware
+        if location is not None:
+            assert response["Location"] == location, middleware

@@ -12,7 +12,8 @@ gives every side the same connection settings whatever its own say: ``none`` (pe
 or seconds, checked before reuse; on SQLite the database file is then put in WAL mode as well.
 Unset, each project runs with its settings as shipped. PERF_PROFILE=OP[,OP...] profiles those
 request types' timed rounds with cProfile and prints their top frames on stderr, sorted by
-PERF_PROFILE_SORT (cumulative unless set). PERF_WITHOUT_MIDDLEWARE=NAME[,NAME...] leaves those
+PERF_PROFILE_SORT (cumulative unless set), and with PERF_PROFILE_DUMP=PREFIX writes each to
+PREFIX.OP.prof for ``pstats``. PERF_WITHOUT_MIDDLEWARE=NAME[,NAME...] leaves those
 middleware classes (by class name) out of the project's settings. PERF_LAYERS=1 adds to each
 request type the mean µs per request spent inside Django's ``get_response`` and inside the view's
 ``dispatch``, ``initial``, ``handle_exception`` and ``finalize_response`` (the outermost call of
@@ -234,6 +235,8 @@ def measure(rounds: int) -> dict[str, dict[str, Any]]:
             stats = pstats.Stats(profiler, stream=sys.stderr)
             stats.sort_stats(os.environ.get("PERF_PROFILE_SORT", "cumulative"))
             stats.print_stats(45)
+            if os.environ.get("PERF_PROFILE_DUMP"):
+                profiler.dump_stats(f"{os.environ['PERF_PROFILE_DUMP']}.{name}.prof")
         result[name] = {
             "us": round(statistics.median(times) * 1e6, 1),
             # This process's CPU time: what waiting for a core on a busy machine leaves out
