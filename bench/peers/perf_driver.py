@@ -17,7 +17,8 @@ PREFIX.OP.prof for ``pstats``. PERF_WITHOUT_MIDDLEWARE=NAME[,NAME...] leaves tho
 middleware classes (by class name) out of the project's settings. PERF_LAYERS=1 adds to each
 request type the mean µs per request spent inside Django's ``get_response`` and inside the view's
 ``dispatch``, ``initial``, ``handle_exception`` and ``finalize_response`` (the outermost call of
-each, the view's own overrides included).
+each, the view's own overrides included). PERF_STEPS=1 adds the mean µs per request spent in
+each step (``time_steps``), less the steps it calls: comparable from one project to another.
 """
 
 from __future__ import annotations
@@ -145,6 +146,76 @@ def time_layers(paths: list[str]) -> None:
             setattr(view_class, name, timed(name, getattr(view_class, name)))
 
 
+#: The view's steps PERF_STEPS times, by the name given them (APIView's methods).
+VIEW_STEPS = {
+    "initialize_request": "the request's wrapper",
+    "perform_authentication": "authentication",
+    "check_permissions": "permissions",
+    "perform_content_negotiation": "negotiation",
+    "check_throttles": "throttles",
+    "handle_exception": "handle_exception, but the handler",
+    "finalize_response": "finalize_response",
+    "dispatch": "dispatch, but the steps",
+}
+step_times: dict[str, float] = {}
+
+
+def time_steps() -> None:
+    """Wrap each step of a request so that the time spent in it, less the time spent in the
+    steps it calls, adds up in ``step_times``: each middleware of the project (a
+    ``MiddlewareMixin``'s hooks; another's whole call), the URL resolver, the view's
+    ``VIEW_STEPS``, the exception handler, the rendering and the 4xx log line.
+
+    Django's plumbing between the steps counts in the nearest step that calls it: the calls of
+    the ``MiddlewareMixin`` middleware and the view in the first middleware before them that is
+    not one (WhiteNoise's, in the demo), or in Django's handler where there is none (the peers').
+    What no step wraps (this driver) is in ``TOTAL``'s rest."""
+    from django.core.handlers.base import BaseHandler
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.utils import log
+    from django.utils.deprecation import MiddlewareMixin
+    from django.utils.module_loading import import_string
+    from rest_framework.response import Response
+    from rest_framework.views import APIView
+
+    inside: list[float] = []  # per open step, the time its wrapped callees took
+
+    def timed(label: str, function: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            inside.append(0.0)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                elapsed = time.perf_counter() - started
+                own = elapsed - inside.pop()
+                step_times[label] = step_times.get(label, 0.0) + own
+                if inside:
+                    inside[-1] += elapsed
+
+        return wrapper
+
+    WSGIHandler.__call__ = timed("Django's handler, but the steps", WSGIHandler.__call__)
+    BaseHandler.resolve_request = timed("URL resolver", BaseHandler.resolve_request)
+    for name, label in VIEW_STEPS.items():
+        setattr(APIView, name, timed(label, getattr(APIView, name)))
+    handler_of = APIView.get_exception_handler
+    APIView.get_exception_handler = lambda view: timed("exception handler", handler_of(view))
+    rendered = Response.rendered_content
+    Response.rendered_content = property(timed("rendering", rendered.fget))
+    log.log_response = timed("4xx log line", log.log_response)
+    for path in settings.MIDDLEWARE:
+        middleware = import_string(path)
+        if not issubclass(middleware, MiddlewareMixin):
+            middleware.__call__ = timed(middleware.__name__, middleware.__call__)
+            continue
+        for hook in ("process_request", "process_view", "process_response"):
+            owner = next((k for k in middleware.__mro__ if hook in vars(k)), MiddlewareMixin)
+            if owner is not MiddlewareMixin:
+                label = f"{middleware.__name__}.{hook}"
+                setattr(middleware, hook, timed(label, getattr(middleware, hook)))
+
+
 def prepare_database() -> str | None:
     """Migrate a fresh database; the name of a PostgreSQL one to drop at the end."""
     quiet = io.StringIO()
@@ -205,6 +276,8 @@ def measure(rounds: int) -> dict[str, dict[str, Any]]:
     }
     if os.environ.get("PERF_LAYERS"):
         time_layers([detail, "/api/articles/"])
+    if os.environ.get("PERF_STEPS"):
+        time_steps()
     profiled = set(filter(None, os.environ.get("PERF_PROFILE", "").split(",")))
     result = {}
     for name, (fn, want) in ops.items():
@@ -221,6 +294,7 @@ def measure(rounds: int) -> dict[str, dict[str, Any]]:
             st = fn()[0]
         profiler = cProfile.Profile() if name in profiled else None
         layer_times.clear()
+        step_times.clear()
         times, cpu_times = [], []
         for _ in range(rounds):
             c0, t0 = time.process_time(), time.perf_counter()
@@ -246,6 +320,12 @@ def measure(rounds: int) -> dict[str, dict[str, Any]]:
             "status": st,
             "expected": want,
         }
+        if step_times:
+            steps = {label: total / rounds * 1e6 for label, total in step_times.items()}
+            steps["TOTAL's rest"] = statistics.mean(times) * 1e6 - sum(steps.values())
+            result[name]["steps_us"] = {
+                label: round(us, 1) for label, us in sorted(steps.items(), key=lambda s: -s[1])
+            }
         if layer_times:
             result[name]["layers_us"] = {
                 label: round(total / rounds * 1e6, 1) for label, total in layer_times.items()
