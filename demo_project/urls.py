@@ -99,6 +99,9 @@ router = DemoRouter()
 router.register("articles", ArticleViewSet, basename="article")
 
 urlpatterns = [
+    # The API first: Django tries the patterns in order, and most requests are the API's. None
+    # of the router's patterns matches a path routed below (health, schema, docs, problems).
+    path("api/", include(router.urls)),
     path("", RedirectView.as_view(pattern_name="api-root"), name="home"),
     path("api/health/", HealthView.as_view(), name="health"),
     path("api/schema/", SchemaView.as_view(), name="schema"),
@@ -107,7 +110,6 @@ urlpatterns = [
     path("api/problems/", include("django_http_errors.urls")),
     # DRF's session login and logout: the browsable API shows a "Log in" link.
     path("api-auth/", include("rest_framework.urls")),
-    path("api/", include(router.urls)),
 ]
 
 handler400 = "django_http_errors.views.bad_request"
