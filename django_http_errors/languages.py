@@ -142,9 +142,9 @@ setting_changed.connect(_forget_languages)
 
 
 def _prefixes_languages(request: HttpRequest) -> bool:
-    """Whether the request's URLconf has URLs under ``i18n_patterns()``, as Django's
-    ``LocaleMiddleware`` asks it (``None`` is the project's)."""
-    return language_prefixed_urls(getattr(request, "urlconf", None) or settings.ROOT_URLCONF)
+    """Whether the request's URLconf has URLs under ``i18n_patterns()``, asked as Django's
+    ``LocaleMiddleware`` asks it: the answer is cached by that very value, ``None`` included."""
+    return language_prefixed_urls(getattr(request, "urlconf", settings.ROOT_URLCONF))
 
 
 class LocaleMiddleware(locale.LocaleMiddleware):

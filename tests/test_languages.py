@@ -235,3 +235,51 @@ def test_the_librarys_locale_middleware_reads_language_prefixes_as_djangos(
             assert response["Content-Language"] == language, middleware
         if location is not None:
             assert response["Location"] == location, middleware
+
+
+class _URLconfNone:
+    """Sets ``request.urlconf = None``, as a middleware that routes by host may."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        request.urlconf = None
+        return self.get_response(request)
+
+
+def _with_urlconf_none(middleware: str) -> list[str]:
+    chain = []
+    for name in _swapped(middleware):
+        if name.endswith(".LocaleMiddleware"):
+            chain.append("tests.test_languages._URLconfNone")
+        chain.append(name)
+    return chain
+
+
+@pytest.mark.django_db
+def test_the_librarys_locale_middleware_asks_of_a_none_urlconf_as_djangos() -> None:
+    """Django caches whether a URLconf has language prefixes by ``request.urlconf``, ``None``
+    included, for the life of the process: asked of the same value, the answer is Django's even
+    where ROOT_URLCONF has changed since (as in a test suite)."""
+    from django.conf.urls.i18n import is_language_prefix_patterns_used
+
+    is_language_prefix_patterns_used.cache_clear()
+    try:
+        with override_settings(
+            ROOT_URLCONF="tests.testapp.i18n_urls",
+            MIDDLEWARE=_with_urlconf_none("django.middleware.locale.LocaleMiddleware"),
+        ):
+            assert Client().get("/de/page/").status_code == 200
+        answers = []
+        for middleware in (
+            "django.middleware.locale.LocaleMiddleware",
+            "django_http_errors.languages.LocaleMiddleware",
+        ):
+            with override_settings(MIDDLEWARE=_with_urlconf_none(middleware)):
+                response = Client(headers={"Accept-Language": "en"}).get("/de/api/problems/")
+            answers.append((response.status_code, response["Content-Language"]))
+    finally:
+        is_language_prefix_patterns_used.cache_clear()
+    djangos, ours = answers
+    assert ours == djangos
