@@ -15,7 +15,9 @@ from .fields import VersionField, record_claim
 
 __all__ = [
     "bump_version",
+    "claim_field",
     "keep_claimed_version",
+    "record_row_claim",
     "saves_fields_only",
     "stored",
     "swap_fields",
@@ -41,21 +43,25 @@ def swap_version(obj: Any, version_field: str) -> bool:
         # A save() that follows, in the same write, writes the same value; the object shows
         # the new version.
         setattr(obj, version_field, seen + 1)
-        _claimed(obj, version_field, seen + 1)
+        record_row_claim(obj, version_field, seen + 1)
         return True
     return False
 
 
-def _claimed(obj: Any, version_field: str, version: int) -> None:
-    """A ``VersionField``'s save after the swap, in the same write, writes the swap's version;
-    the write knows whether the claim still holds (``fields.claimed_version``)."""
+def claim_field(model: type[models.Model], version_field: str | None) -> models.Field[Any, Any]:
+    """The field a write's claim of a row of ``model`` is kept by: its version field, or
+    without one its primary key (the claim is then the row's lock, ``version`` 0)."""
+    meta = model._meta
+    return meta.pk if version_field is None else meta.get_field(version_field)  # type: ignore[return-value]
+
+
+def record_row_claim(obj: Any, version_field: str | None, version: int) -> None:
+    """The write under way claimed ``obj``'s row: a ``VersionField``'s save after the swap, in
+    the same write, writes the swap's version, and the write knows whether the claim still
+    holds (``fields.claimed_version``, ``fields.undone_claim``)."""
     model = type(obj)
-    record_claim(
-        model._meta.get_field(version_field),
-        obj.pk,
-        version,
-        router.db_for_write(model, instance=obj),
-    )
+    field = claim_field(model, version_field)
+    record_claim(field, obj.pk, version, router.db_for_write(model, instance=obj))
 
 
 def keep_claimed_version(obj: Any, version_field: str, claimed: int) -> None:
@@ -91,7 +97,7 @@ def swap_fields(obj: Any, changes: dict[str, Any], version_field: str) -> bool:
         if not field.primary_key and not getattr(field, "generated", False)
     }
     if _rows(obj).filter(pk=obj.pk, **{version_field: seen}).update(**values):
-        _claimed(obj, version_field, seen + 1)
+        record_row_claim(obj, version_field, seen + 1)
         return True
     setattr(obj, version_field, seen)
     return False

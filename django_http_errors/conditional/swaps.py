@@ -10,14 +10,18 @@ import inspect
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from django.db import router
 from django.utils.translation import gettext_lazy as _
 from rest_framework.mixins import UpdateModelMixin
 from rest_framework.serializers import BaseSerializer
 
 from django_http_errors.exceptions import Conflict, PreconditionFailed
-from django_http_errors.fields import record_claim
-from django_http_errors.writes import saves_fields_only, stored, swap_fields, swap_version
+from django_http_errors.writes import (
+    record_row_claim,
+    saves_fields_only,
+    stored,
+    swap_fields,
+    swap_version,
+)
 
 __all__ = [
     "CONCURRENT_CHANGE_DETAIL",
@@ -56,8 +60,7 @@ def claim_row(
         current = stored(obj, lock=True)
         if current is not None and etag_of(current) == seen:
             # The lock is the claim: known to the write until a savepoint rolls it back.
-            model = type(obj)
-            record_claim(model._meta.pk, obj.pk, 0, router.db_for_write(model, instance=obj))
+            record_row_claim(obj, None, 0)
             return
     refuse_stale_write(current, etag_of=etag_of, guarded=guarded)
 

@@ -14,7 +14,7 @@ from rest_framework.serializers import BaseSerializer
 from django_http_errors.fields import one_change, undone_claim
 from django_http_errors.http_names import SAFE_METHODS
 from django_http_errors.wiring import WRITE_VERBS
-from django_http_errors.writes import keep_claimed_version
+from django_http_errors.writes import claim_field, keep_claimed_version
 
 from . import swaps
 from .preconditions import Preconditions
@@ -92,10 +92,7 @@ class ViewWrites(ViewPreconditions):
         next write of ``obj`` claims it again, against the version the claim was made against
         (the state the preconditions saw)."""
         version_field = self.get_version_field(type(obj))
-        model = type(obj)
-        # Without a version field, the claim is the row's lock (swaps.claim_row).
-        field = model._meta.pk if version_field is None else model._meta.get_field(version_field)
-        undone = undone_claim(field, obj.pk)
+        undone = undone_claim(claim_field(type(obj), version_field), obj.pk)
         if undone is None:
             return False
         conditions = self._conditions
