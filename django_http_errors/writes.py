@@ -15,9 +15,7 @@ from .fields import VersionField, record_claim
 
 __all__ = [
     "bump_version",
-    "claim_field",
     "keep_claimed_version",
-    "record_row_claim",
     "saves_fields_only",
     "stored",
     "swap_fields",
