@@ -61,8 +61,9 @@ class DjangoFilterBackend(django_filters_drf.DjangoFilterBackend):
         if not request.query_params and self._passes_the_query_string_alone():
             filterset_class = self.get_filterset_class(view, queryset)
             if filterset_class is None or not _filters_without_parameters(filterset_class):
-                unfiltered: QuerySet[Any] = queryset.all()
-                return unfiltered
+                # Unchanged, as DRF's own backends return what they do not filter: a copy
+                # (django-filter's ``qs``) would cost a clone of the query on every lookup.
+                return queryset
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
