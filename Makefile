@@ -33,7 +33,7 @@ else
 PIP := $(UV) pip install --quiet --compile-bytecode --python $(BIN)/python
 endif
 
-.PHONY: demo demo-reset test lint dist docs docs-build check bench bench-peers clean
+.PHONY: demo demo-reset test lint dist docs docs-build check bench bench-peers bench-instructions clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -136,6 +136,12 @@ endif
 # Only the comparison with the peer demos.
 bench-peers: $(VENV)/.installed-dev $(PEER_STAMPS)
 	BENCH_QUICK=$(BENCH_QUICK) $(BIN)/python -m bench.compare --database-url $(BENCH_PEERS_DATABASE_URL)
+
+# The same request types' instructions per request, counted by callgrind (valgrind) on SQLite:
+# a figure that a busy machine's noise does not move (bench/peers/instructions.py).
+bench-instructions: $(VENV)/.installed-dev $(PEER_STAMPS)
+	$(BIN)/python bench/peers/instructions.py --a ours=.=$(BIN)/python \
+		$(foreach peer,$(BENCH_PEERS),--b $(peer)=bench/peers/$(peer)=$(PEER_VENVS)/$(peer)/bin/python)
 
 clean:
 	rm -rf .venv .venv-* bench/.venvs db.sqlite3 db.sqlite3-wal db.sqlite3-shm .test-db* *.egg-info dist build site .test-cache

@@ -26,6 +26,7 @@ from __future__ import annotations
 import cProfile
 import io
 import json
+import operator
 import os
 import pstats
 import statistics
@@ -216,9 +217,16 @@ def time_steps() -> None:
                 setattr(middleware, hook, timed(label, getattr(middleware, hook)))
 
 
+#: PERF_INSTRUCTIONS=1: run by instructions.py, under callgrind, on a copy of a SQLite file this
+#: driver migrated natively (migrating under callgrind takes minutes).
+INSTRUCTIONS = bool(os.environ.get("PERF_INSTRUCTIONS"))
+
+
 def prepare_database() -> str | None:
     """Migrate a fresh database; the name of a PostgreSQL one to drop at the end."""
     quiet = io.StringIO()
+    if INSTRUCTIONS:
+        return None
     if connection.vendor == "postgresql":
         old_name = connection.settings_dict["NAME"]
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
@@ -240,6 +248,23 @@ def main() -> None:
         if old_name is not None:
             connection.creation.destroy_test_db(old_name, verbosity=0)
     print(json.dumps(result))
+
+
+def timed_rounds(
+    fn: Any, rounds: int, profiler: cProfile.Profile | None
+) -> tuple[list[float], list[float]]:
+    """``fn`` called ``rounds`` times (under ``profiler`` if any): each call's seconds, elapsed
+    and of this process's CPU."""
+    times, cpu_times = [], []
+    for _ in range(rounds):
+        c0, t0 = time.process_time(), time.perf_counter()
+        if profiler is None:
+            fn()
+        else:
+            profiler.runcall(fn)
+        times.append(time.perf_counter() - t0)
+        cpu_times.append(time.process_time() - c0)
+    return times, cpu_times
 
 
 def measure(rounds: int) -> dict[str, dict[str, Any]]:
@@ -295,15 +320,12 @@ def measure(rounds: int) -> dict[str, dict[str, Any]]:
         profiler = cProfile.Profile() if name in profiled else None
         layer_times.clear()
         step_times.clear()
-        times, cpu_times = [], []
-        for _ in range(rounds):
-            c0, t0 = time.process_time(), time.perf_counter()
-            if profiler is None:
-                fn()
-            else:
-                profiler.runcall(fn)
-            times.append(time.perf_counter() - t0)
-            cpu_times.append(time.process_time() - c0)
+        # Under callgrind (instructions.py) the rounds of each request type, and only they,
+        # are counted: it collects inside operator.call, which nothing else here calls.
+        if INSTRUCTIONS:
+            times, cpu_times = operator.call(timed_rounds, fn, rounds, profiler)
+        else:
+            times, cpu_times = timed_rounds(fn, rounds, profiler)
         if profiler is not None:
             print(f"--- profile of {name}, {rounds} rounds", file=sys.stderr)
             stats = pstats.Stats(profiler, stream=sys.stderr)

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Instructions per request, counted by callgrind: a figure a busy or shared machine does not move.
+
+Times on a shared machine move by tens of percent from one run to the next, which hides a change
+of one percent however many pairs ``perf.py`` takes. The instructions a request executes do not
+move: two runs of the same tree agree within 0.1 % for most request types (a little more for
+those whose SQL plan or row count the previous rounds change). They are not time (a cache miss
+or a system call costs more than an instruction), so they tell whether a change made a request
+cheaper, and by how much of its work; ``perf.py`` tells what that is worth in time.
+
+usage: instructions.py --a LABEL=PROJECT_DIR=PYTHON --b LABEL=PROJECT_DIR=PYTHON [--b ...]
+                       [--rounds 20] [--json FILE]
+
+Each project's driver (perf_driver.py) first runs natively on a fresh SQLite file, which it
+migrates and seeds (migrating under callgrind would take minutes); then on a copy of that file
+under ``valgrind --tool=callgrind``, with PERF_INSTRUCTIONS=1: callgrind counts only inside the
+rounds of each request type, and writes one count per type. SQLite only: a PostgreSQL server does
+its work in a process of its own, which callgrind does not see. Needs valgrind (Debian's package).
+Last line: 'instructions: <label>: <op>=<ratio> ...' for each B (A/B; below 1: A executes fewer).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DRIVER = HERE / "perf_driver.py"
+#: The request types, in the order the driver runs them (perf_driver.measure).
+OPS = (
+    "get_200",
+    "get_304",
+    "list_200",
+    "get_404",
+    "post_400",
+    "post_401",
+    "patch_412",
+    "get_then_patch_200",
+)
+
+
+def run(project: str, python: str, database: Path, *, rounds: int, under: list[str]) -> None:
+    """The driver in ``project``'s venv on the SQLite file ``database``, under ``under``."""
+    env = dict(os.environ, DJANGO_DEBUG="0", DATABASE_URL=f"sqlite:///{database}")
+    for name in ("PERF_DATABASE_NAME", "PERF_CONN_MAX_AGE", "PERF_PROFILE", "PERF_STEPS"):
+        env.pop(name, None)
+    if under:
+        env["PERF_INSTRUCTIONS"] = "1"
+    done = subprocess.run(
+        [*under, python, str(DRIVER), str(rounds)],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+    if done.returncode:
+        raise SystemExit(f"driver failed in {project}:\n{done.stderr[-3000:]}")
+
+
+def count(project: str, python: str, rounds: int) -> dict[str, float]:
+    """Instructions per request of each request type in ``project``."""
+    with tempfile.TemporaryDirectory() as scratch:
+        migrated, copy = Path(scratch, "migrated.sqlite3"), Path(scratch, "perf.sqlite3")
+        run(project, python, migrated, rounds=1, under=[])
+        shutil.copy(migrated, copy)
+        out = Path(scratch, "callgrind.out")
+        callgrind = [
+            "valgrind",
+            "--tool=callgrind",
+            "--collect-atstart=no",
+            # The driver calls operator.call around each request type's rounds, and nothing
+            # else calls it: callgrind counts inside it, and writes a file as it returns.
+            "--toggle-collect=_operator_call",
+            "--dump-after=_operator_call",
+            f"--callgrind-out-file={out}",
+        ]
+        run(project, python, copy, rounds=rounds, under=callgrind)
+        dumps = sorted(Path(scratch).glob("callgrind.out.*"), key=lambda p: int(p.suffix[1:]))
+        if len(dumps) != len(OPS):
+            raise SystemExit(f"{project}: {len(dumps)} counts for {len(OPS)} request types")
+        return {op: total(dump) / rounds for op, dump in zip(OPS, dumps, strict=True)}
+
+
+def total(dump: Path) -> int:
+    """The instructions a callgrind file counted (its ``totals:`` or ``summary:`` line)."""
+    for line in dump.read_text().splitlines():
+        if line.startswith(("totals:", "summary:")):
+            return int(line.split()[1])
+    raise SystemExit(f"no total in {dump}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--a", required=True, help="LABEL=PROJECT_DIR=PYTHON")
+    parser.add_argument("--b", required=True, action="append", help="LABEL=PROJECT_DIR=PYTHON")
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed (apt-get install valgrind)")
+    sides = [args.a, *args.b]
+    counts = {}
+    for side in sides:
+        label, project, python = side.split("=", 2)
+        # Resolved here, as perf.py does: the driver runs in the project's directory.
+        python = str(Path(python).absolute()) if os.sep in python else python
+        counts[label] = count(project, python, args.rounds)
+        print(f"counted {label}", file=sys.stderr)
+    a = sides[0].split("=", 1)[0]
+    labels = [side.split("=", 1)[0] for side in sides]
+    print(f"{'op':22}" + "".join(f"{label:>16}" for label in labels))
+    for op in OPS:
+        print(f"{op:22}" + "".join(f"{counts[label][op]:16,.0f}" for label in labels))
+    ratios = {b: {op: counts[a][op] / counts[b][op] for op in OPS} for b in labels[1:]}
+    if args.json:
+        Path(args.json).write_text(json.dumps({"a": a, "counts": counts, "ratios": ratios}))
+    for b, by_op in ratios.items():
+        print(f"instructions: {b}: " + " ".join(f"{op}={r:.3f}" for op, r in by_op.items()))
+
+
+if __name__ == "__main__":
+    main()
