@@ -3,8 +3,8 @@
 
 Times on a shared machine move by tens of percent from one run to the next, which hides a change
 of one percent however many pairs ``perf.py`` takes. The instructions a request executes do not
-move: two runs of the same tree agree within 0.1 % for most request types (a little more for
-those whose SQL plan or row count the previous rounds change). They are not time (a cache miss
+move: two runs of the same tree agreed within 0.03 % on every request type but the GET 200
+(0.19 %), with one string hash for every run. They are not time (a cache miss
 or a system call costs more than an instruction), so they tell whether a change made a request
 cheaper, and by how much of its work; ``perf.py`` tells what that is worth in time.
 
@@ -15,7 +15,8 @@ Each project's driver (perf_driver.py) first runs natively on a fresh SQLite fil
 migrates and seeds (migrating under callgrind would take minutes); then on a copy of that file
 under ``valgrind --tool=callgrind``, with PERF_INSTRUCTIONS=1: callgrind counts only inside the
 rounds of each request type, and writes one count per type. SQLite only: a PostgreSQL server does
-its work in a process of its own, which callgrind does not see. Needs valgrind (Debian's package).
+its work in a process of its own, which callgrind does not see. Needs valgrind (Debian's package)
+and, in every venv, Python 3.11 or later (``operator.call``) with its symbols (not stripped).
 Last line: 'instructions: <label>: <op>=<ratio> ...' for each B (A/B; below 1: A executes fewer).
 """
 
@@ -25,13 +26,12 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-DRIVER = HERE / "perf_driver.py"
+from perf import driver, driver_environment
+
 #: The request types, in the order the driver runs them (perf_driver.measure).
 OPS = (
     "get_200",
@@ -45,34 +45,28 @@ OPS = (
 )
 
 
-def run(project: str, python: str, database: Path, *, rounds: int, under: list[str]) -> None:
+def run(project: str, python: str, database: Path, *, rounds: int, under: tuple[str, ...]) -> None:
     """The driver in ``project``'s venv on the SQLite file ``database``, under ``under``."""
-    env = dict(os.environ, DJANGO_DEBUG="0", DATABASE_URL=f"sqlite:///{database}")
-    for name in ("PERF_DATABASE_NAME", "PERF_CONN_MAX_AGE", "PERF_PROFILE", "PERF_STEPS"):
+    env = driver_environment()
+    env["DATABASE_URL"] = f"sqlite:///{database}"
+    for name in ("PERF_PROFILE", "PERF_STEPS", "PERF_LAYERS", "PERF_WITHOUT_MIDDLEWARE"):
         env.pop(name, None)
     if under:
         env["PERF_INSTRUCTIONS"] = "1"
-    done = subprocess.run(
-        [*under, python, str(DRIVER), str(rounds)],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    if done.returncode:
-        raise SystemExit(f"driver failed in {project}:\n{done.stderr[-3000:]}")
+        # One string hash for every run: with Python's random one, dictionaries and sets differ
+        # from run to run, and so do the instructions (by up to 1 %).
+        env["PYTHONHASHSEED"] = "0"
+    driver(project, python, rounds, env, under=under, timeout=1800)
 
 
 def count(project: str, python: str, rounds: int) -> dict[str, float]:
     """Instructions per request of each request type in ``project``."""
     with tempfile.TemporaryDirectory() as scratch:
         migrated, copy = Path(scratch, "migrated.sqlite3"), Path(scratch, "perf.sqlite3")
-        run(project, python, migrated, rounds=1, under=[])
+        run(project, python, migrated, rounds=1, under=())
         shutil.copy(migrated, copy)
         out = Path(scratch, "callgrind.out")
-        callgrind = [
+        callgrind = (
             "valgrind",
             "--tool=callgrind",
             "--collect-atstart=no",
@@ -81,11 +75,14 @@ def count(project: str, python: str, rounds: int) -> dict[str, float]:
             "--toggle-collect=_operator_call",
             "--dump-after=_operator_call",
             f"--callgrind-out-file={out}",
-        ]
+        )
         run(project, python, copy, rounds=rounds, under=callgrind)
         dumps = sorted(Path(scratch).glob("callgrind.out.*"), key=lambda p: int(p.suffix[1:]))
         if len(dumps) != len(OPS):
-            raise SystemExit(f"{project}: {len(dumps)} counts for {len(OPS)} request types")
+            raise SystemExit(
+                f"{project}: {len(dumps)} counts for {len(OPS)} request types (callgrind finds"
+                f" _operator_call only in a Python 3.11 or later whose symbols are kept)"
+            )
         return {op: total(dump) / rounds for op, dump in zip(OPS, dumps, strict=True)}
 
 

@@ -34,9 +34,7 @@ def run_one(
     label: str, project: str, python: str, rounds: int, database_url: str, conn_max_age: str
 ) -> dict[str, Any]:
     """One driver run in a project's venv; its JSON result."""
-    env = dict(os.environ, DJANGO_DEBUG="0")
-    for name in ("PERF_DATABASE_NAME", "PERF_CONN_MAX_AGE", "TEST_DATABASE_NAME"):
-        env.pop(name, None)
+    env = driver_environment()
     if database_url:
         env["DATABASE_URL"] = database_url
         base = urlsplit(database_url).path.lstrip("/") or "perf"
@@ -45,19 +43,42 @@ def run_one(
         env["DATABASE_URL"] = f"sqlite:///{Path(tempfile.mkdtemp()) / 'perf.sqlite3'}"
     if conn_max_age:
         env["PERF_CONN_MAX_AGE"] = conn_max_age
-    r = subprocess.run(
-        [python, str(HERE / "perf_driver.py"), str(rounds)],
+    printed = driver(project, python, rounds, env)
+    result: dict[str, Any] = json.loads(printed.strip().splitlines()[-1])
+    return result
+
+
+def driver_environment() -> dict[str, str]:
+    """This process's environment for a driver, less what would change what it measures."""
+    env = dict(os.environ, DJANGO_DEBUG="0")
+    for name in ("PERF_DATABASE_NAME", "PERF_CONN_MAX_AGE", "TEST_DATABASE_NAME"):
+        env.pop(name, None)
+    return env
+
+
+def driver(
+    project: str,
+    python: str,
+    rounds: int,
+    env: dict[str, str],
+    *,
+    under: tuple[str, ...] = (),
+    timeout: float = 900,
+) -> str:
+    """perf_driver.py run ``rounds`` rounds in ``project`` with ``python`` (its venv's) and
+    ``env``, under the command ``under`` if any (callgrind); what it printed."""
+    done = subprocess.run(
+        [*under, python, str(HERE / "perf_driver.py"), str(rounds)],
         cwd=project,
         env=env,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=timeout,
         check=False,
     )
-    if r.returncode:
-        raise SystemExit(f"driver failed in {project}:\n{r.stderr[-2000:]}")
-    result: dict[str, Any] = json.loads(r.stdout.strip().splitlines()[-1])
-    return result
+    if done.returncode:
+        raise SystemExit(f"driver failed in {project}:\n{done.stderr[-3000:]}")
+    return done.stdout
 
 
 def main() -> int:

@@ -225,9 +225,9 @@ INSTRUCTIONS = bool(os.environ.get("PERF_INSTRUCTIONS"))
 
 def prepare_database() -> str | None:
     """Migrate a fresh database; the name of a PostgreSQL one to drop at the end."""
-    quiet = io.StringIO()
     if INSTRUCTIONS:
         return None
+    quiet = io.StringIO()
     if connection.vendor == "postgresql":
         old_name = connection.settings_dict["NAME"]
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
