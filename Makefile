@@ -129,6 +129,7 @@ else
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.concurrency
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.faults
 	$(BIN)/python -m bench.slow_clients
+	$(BIN)/python -m bench.preload_memory
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.idempotency_race
 endif
 	BENCH_QUICK=$(BENCH_QUICK) $(BIN)/python -m bench.compare --database-url $(BENCH_PEERS_DATABASE_URL)
