@@ -302,14 +302,15 @@ def _moved(source: Path, target: Path) -> Iterator[None]:
         target.rename(source)
 
 
-def test_importing_the_demo_opens_no_connection_and_starts_no_thread() -> None:
+@pytest.mark.parametrize("entry_point", ["wsgi", "asgi"])
+def test_importing_the_demo_opens_no_connection_and_starts_no_thread(entry_point: str) -> None:
     """What gunicorn's ``--preload`` master imports, before it forks the workers that share it
     (demo_project.servers.THREADED_WSGI_ARGS): a connection or a thread made here would be
     shared by every worker. The URLconf is imported with it, and what it imported is frozen,
     out of the reach of the collector, whose writes would copy the shared pages into every
-    worker (bench/preload_memory.py)."""
+    worker (demo_project.preload)."""
     probe = (
-        "import gc, sys, threading, demo_project.wsgi\n"
+        f"import gc, sys, threading, demo_project.{entry_point}\n"
         "from django.db import connections\n"
         "print(threading.active_count(), [c.alias for c in connections.all() if c.connection])\n"
         "print('demo_project.urls' in sys.modules, gc.get_freeze_count() > 10_000)"
