@@ -331,7 +331,7 @@ def measure(rounds: int) -> dict[str, dict[str, Any]]:
             st = fn()[0]
         # Every request type's rounds start from an empty collector: which of them a full
         # collection falls in depends on everything allocated before (other types, the seeding),
-        # and one costs about 40 ms; it moved a type's instructions by up to 15 %.
+        # and one costs 40 to 50 ms; it moved a type's instructions by up to 16 %.
         gc.collect()
         profiler = cProfile.Profile() if name in profiled else None
         layer_times.clear()
