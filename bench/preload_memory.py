@@ -16,23 +16,13 @@ usage: python -m bench.preload_memory [--requests 300]
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
 
-from demo_project.servers import (
-    ROOT,
-    THREADED_WSGI_ARGS,
-    free_port,
-    settings_module,
-    sqlite_database,
-    token_of,
-)
+from demo_project.servers import THREADED_WSGI_ARGS, sqlite_database, started, token_of
 
 #: What each side serves: the demo's entry point, and Django's as startproject writes it.
 APPLICATIONS = {
@@ -52,52 +42,27 @@ def memory_kb(pid: int) -> dict[str, int]:
 
 def measure(application: str, database_url: str, token: str, requests: int) -> dict[str, float]:
     """Serve ``requests`` rounds of reads, refusals and a list; each worker's memory then."""
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": settings_module()}
-    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"]
-    command += ["--log-level", "warning", *THREADED_WSGI_ARGS, application]
-    # What the server logs (a line per 4xx) goes to a file, shown if it does not start.
-    with tempfile.TemporaryFile("w+") as log:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            if not answers(base, server):
-                log.seek(0)
-                raise SystemExit(f"{application}: gunicorn did not answer\n{log.read()}")
-            # A new connection for each request: gunicorn hands them to its workers in turn.
-            limits = httpx.Limits(max_keepalive_connections=0)
-            with httpx.Client(base_url=base, limits=limits, timeout=30) as http:
-                for _ in range(requests):
-                    http.get("/api/articles/")
-                    http.get("/api/articles/1/", headers={"Authorization": token})
-                    http.post("/api/articles/", json={"title": "anonymous"})
-            workers = subprocess.run(
-                ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=True
-            ).stdout.split()
-            each = [memory_kb(int(pid)) for pid in workers]
-            master = memory_kb(server.pid)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    with started("gunicorn", database_url, *THREADED_WSGI_ARGS, application=application) as server:
+        base = server.ready(timeout=60)
+        # A new connection for each request: gunicorn hands them to its workers in turn.
+        limits = httpx.Limits(max_keepalive_connections=0)
+        with httpx.Client(base_url=base, limits=limits, timeout=30) as http:
+            for _ in range(requests):
+                http.get("/api/articles/")
+                http.get("/api/articles/1/", headers={"Authorization": token})
+                http.post("/api/articles/", json={"title": "anonymous"})
+        master = server.process.pid
+        workers = subprocess.run(
+            ["pgrep", "-P", str(master)], capture_output=True, text=True, check=True
+        ).stdout.split()
+        each = [memory_kb(int(pid)) for pid in workers]
+        shared = memory_kb(master)
     return {
         "workers": len(each),
         "private_mb": sum(w["private"] for w in each) / len(each) / 1024,
         "pss_mb": sum(w["pss"] for w in each) / len(each) / 1024,
-        "total_pss_mb": (sum(w["pss"] for w in each) + master["pss"]) / 1024,
+        "total_pss_mb": (sum(w["pss"] for w in each) + shared["pss"]) / 1024,
     }
-
-
-def answers(base: str, server: subprocess.Popen[bytes]) -> bool:
-    """Whether the server's health check answers 200 within a minute."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            if httpx.get(f"{base}/api/health/").status_code == 200:
-                return True
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    return False
 
 
 def main() -> None:

@@ -354,11 +354,14 @@ def started(
     *args: str,
     settings: str | None = None,
     log: IO[str] | None = None,
+    application: str | None = None,
     **env: str,
 ) -> Iterator[Starting]:
     """``server`` started as ``serve()`` starts it, without waiting for it to answer: its
     ``ready()`` waits. Servers started one after the other, then waited for, boot together
     (each takes a second or more, most of it importing Django); stopped on exit.
+    ``application`` is the server's argument naming what it serves; the demo's entry point
+    for that server unless given.
     """
     port = free_port()
     environ = {
@@ -371,10 +374,10 @@ def started(
     environ.pop("TEST_DATABASE_NAME", None)  # the server uses the database it is given
     if server == "gunicorn":
         command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"]
-        command += ["--log-level", "warning", *args, "demo_project.wsgi:application"]
+        command += ["--log-level", "warning", *args, application or "demo_project.wsgi:application"]
     elif server == "uvicorn":
         command = [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port)]
-        command += ["--log-level", "warning", *args, "demo_project.asgi:application"]
+        command += ["--log-level", "warning", *args, application or "demo_project.asgi:application"]
     else:
         raise ValueError(f"unknown server {server!r}; one of {SERVERS}")
     with contextlib.ExitStack() as stack:

@@ -32,21 +32,12 @@ from pathlib import Path
 
 from perf import driver, driver_environment
 
-#: The request types, in the order the driver runs them (perf_driver.measure).
-OPS = (
-    "get_200",
-    "get_304",
-    "list_200",
-    "get_404",
-    "post_400",
-    "post_401",
-    "patch_412",
-    "get_then_patch_200",
-)
 
-
-def run(project: str, python: str, database: Path, *, rounds: int, under: tuple[str, ...]) -> None:
-    """The driver in ``project``'s venv on the SQLite file ``database``, under ``under``."""
+def run(
+    project: str, python: str, database: Path, *, rounds: int, under: tuple[str, ...]
+) -> list[str]:
+    """The driver in ``project``'s venv on the SQLite file ``database``, under ``under``; the
+    request types it ran, in its order (its JSON's keys)."""
     env = driver_environment()
     env["DATABASE_URL"] = f"sqlite:///{database}"
     for name in ("PERF_PROFILE", "PERF_STEPS", "PERF_LAYERS", "PERF_WITHOUT_MIDDLEWARE"):
@@ -56,7 +47,7 @@ def run(project: str, python: str, database: Path, *, rounds: int, under: tuple[
         # One string hash for every run: with Python's random one, dictionaries and sets differ
         # from run to run, and so do the instructions (by up to 1 %).
         env["PYTHONHASHSEED"] = "0"
-    driver(project, python, rounds, env, under=under, timeout=1800)
+    return list(json.loads(driver(project, python, rounds, env, under=under, timeout=1800)))
 
 
 def count(project: str, python: str, rounds: int) -> dict[str, float]:
@@ -76,14 +67,14 @@ def count(project: str, python: str, rounds: int) -> dict[str, float]:
             "--dump-after=_operator_call",
             f"--callgrind-out-file={out}",
         )
-        run(project, python, copy, rounds=rounds, under=callgrind)
+        ops = run(project, python, copy, rounds=rounds, under=callgrind)
         dumps = sorted(Path(scratch).glob("callgrind.out.*"), key=lambda p: int(p.suffix[1:]))
-        if len(dumps) != len(OPS):
+        if len(dumps) != len(ops):
             raise SystemExit(
-                f"{project}: {len(dumps)} counts for {len(OPS)} request types (callgrind finds"
+                f"{project}: {len(dumps)} counts for {len(ops)} request types (callgrind finds"
                 f" _operator_call only in a Python 3.11 or later whose symbols are kept)"
             )
-        return {op: total(dump) / rounds for op, dump in zip(OPS, dumps, strict=True)}
+        return {op: total(dump) / rounds for op, dump in zip(ops, dumps, strict=True)}
 
 
 def total(dump: Path) -> int:
@@ -113,10 +104,11 @@ def main() -> None:
         print(f"counted {label}", file=sys.stderr)
     a = sides[0].split("=", 1)[0]
     labels = [side.split("=", 1)[0] for side in sides]
+    ops = list(counts[a])
     print(f"{'op':22}" + "".join(f"{label:>16}" for label in labels))
-    for op in OPS:
+    for op in ops:
         print(f"{op:22}" + "".join(f"{counts[label][op]:16,.0f}" for label in labels))
-    ratios = {b: {op: counts[a][op] / counts[b][op] for op in OPS} for b in labels[1:]}
+    ratios = {b: {op: counts[a][op] / counts[b][op] for op in ops} for b in labels[1:]}
     if args.json:
         Path(args.json).write_text(json.dumps({"a": a, "counts": counts, "ratios": ratios}))
     for b, by_op in ratios.items():
