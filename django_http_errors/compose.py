@@ -100,7 +100,10 @@ def _as_raised(exc: exceptions.APIException | None) -> exceptions.APIException |
     """
     if not (isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict)):
         return exc
-    raised = {name: value for name, value in exc.detail.items() if _is_error_detail(value)}
+    # Keyed by field names, or by the indexes of a list's items: as DRF keyed the detail.
+    raised: dict[Any, Any] = {
+        name: value for name, value in exc.detail.items() if _is_error_detail(value)
+    }
     if len(raised) == len(exc.detail):
         return exc
     cleaned = copy.copy(exc)
