@@ -15,6 +15,7 @@ import contextlib
 import copy
 import fcntl
 import functools
+import gc
 import io
 import json
 import os
@@ -51,6 +52,14 @@ hypothesis_settings.register_profile("ci", max_examples=200, database=None, dead
 hypothesis_settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
 )
+
+# In an xdist worker (make test's in-process tests, which take the CPU the timed ones leave), no
+# full collection unless a test asks for one (gc.collect()): each walks every object Django, DRF
+# and the test modules made, and a worker ran 14 to 16 of them, 2.2 to 2.5 CPU-s in all. The
+# young generations, where the tests' cycles die, are collected as usual; the larger worker then
+# peaks at 284 MB resident rather than 219 MB. The timed tests' process runs as Python does.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    gc.set_threshold(*gc.get_threshold()[:2], 1_000_000)
 
 
 #: The settings the demo's servers and commands run with in the tests: the demo's, with a fast
