@@ -44,10 +44,10 @@ from demo_project.articles.models import Article
 from demo_project.servers import sqlite_database
 from tests.testapp.models import Post
 
-# Property tests run 50 examples each where they name no number, 200 in CI (CI=true, which
+# Property tests run 25 examples each where they name no number, 200 in CI (CI=true, which
 # .ci/run sets) or as HYPOTHESIS_PROFILE names. No example database: runs must not leave a
 # .hypothesis directory in the shared tree.
-hypothesis_settings.register_profile("dev", max_examples=50, database=None, deadline=None)
+hypothesis_settings.register_profile("dev", max_examples=25, database=None, deadline=None)
 hypothesis_settings.register_profile("ci", max_examples=200, database=None, deadline=None)
 hypothesis_settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
