@@ -6,25 +6,31 @@ block of ``$ `` commands (continued with a trailing backslash), each followed by
 prints. For ``curl -i``: the status line, then the headers that matter (each must be present
 with that value), then, after a blank line, a JSON body whose members must be in the answer.
 ``...`` stands for any text, in a header value, a string or a line of its own; a JSON string
-``"..."`` for any value. Commands of one page run in order in one shell, against their own
-server on a fresh seeded database, so a page can keep an ETag in a variable and send it later.
+``"..."`` for any value. Commands of one page run in order in one shell, against a server
+as fresh as a new one, on a fresh seeded database, so a page can keep an ETag in a variable and
+send it later.
 ``curl`` anywhere else in the docs fails the test: an example that does not run is not shown.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import shutil
+import signal
+import sqlite3
 import subprocess
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from demo_project.servers import serve
+from demo_project.servers import Starting, started
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -148,23 +154,64 @@ def test_every_curl_in_the_docs_is_a_console_example(page: Path) -> None:
     assert outside == [], "curl outside a console block: it would not be tested"
 
 
+@pytest.fixture(scope="module")
+def docs_server(
+    tmp_path_factory: pytest.TempPathFactory, seeded_sqlite_file: Path
+) -> Iterator[tuple[Starting, Path]]:
+    """gunicorn for every page, on a database of its own, and that database's file. Its master
+    imports the demo once (``--preload``); each page gets a worker of its own (``fresh()``)."""
+    database = tmp_path_factory.mktemp("docs") / "db.sqlite3"
+    shutil.copyfile(seeded_sqlite_file, database)
+    with started("gunicorn", f"sqlite:///{database}", "--preload", SEARCH_INDEX_URL="") as server:
+        server.ready()
+        yield server, database
+
+
+def workers(master: int) -> set[int]:
+    """The pids of the processes ``master`` forked (gunicorn's workers)."""
+    return {int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()}
+
+
+def fresh(server: Starting, database: Path, seeded: Path) -> str:
+    """The server as if just started on a fresh seeded database; its base URL. gunicorn told to
+    reload (SIGHUP) forks a new worker from its master and stops the old one: nothing a page did
+    is left in a worker's memory (its caches, its throttles' counts). Once the old one is gone,
+    the seeded database is copied back over the one served (SQLite's backup API, which writes
+    it as a database connection would)."""
+    master = server.process.pid
+    old = workers(master)
+    server.process.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 30
+    while workers(master) & old:
+        assert time.monotonic() < deadline, "gunicorn kept its old worker"
+        time.sleep(0.02)
+    with (
+        contextlib.closing(sqlite3.connect(seeded)) as source,
+        contextlib.closing(sqlite3.connect(database)) as target,
+    ):
+        source.backup(target)
+    return server.ready()
+
+
 @pytest.mark.slow
 @pytest.mark.own_database
 @pytest.mark.parametrize(
     "page", [page for page in PAGES if examples(page)], ids=lambda page: page.name
 )
 def test_the_console_examples_answer_as_shown(
-    page: Path, tmp_path: Path, fresh_sqlite: Callable[[Path], str]
+    page: Path,
+    tmp_path: Path,
+    docs_server: tuple[Starting, Path],
+    seeded_sqlite_file: Path,
 ) -> None:
     found = examples(page)
     env = {k: v for k, v in os.environ.items() if k != "SEARCH_INDEX_URL"}
-    url = fresh_sqlite(tmp_path / "db.sqlite3")
-    with serve("gunicorn", url, SEARCH_INDEX_URL="") as origin:
-        script = ["set -u"]
-        for number, example in enumerate(found):
-            command = example.command.replace(DOCS_ORIGIN, origin)
-            script.append(f"{{\n{command}\n}} >{number}.out 2>{number}.err")
-        subprocess.run(["bash", "-c", "\n".join(script)], cwd=tmp_path, env=env, timeout=120)
+    origin = fresh(*docs_server, seeded_sqlite_file)
+    script = ["set -u"]
+    for number, example in enumerate(found):
+        command = example.command.replace(DOCS_ORIGIN, origin)
+        script.append(f"{{\n{command}\n}} >{number}.out 2>{number}.err")
+    subprocess.run(["bash", "-c", "\n".join(script)], cwd=tmp_path, env=env, timeout=120)
     for number, example in enumerate(found):
         check_output(example, (tmp_path / f"{number}.out").read_text(), origin)
 
