@@ -31,9 +31,10 @@ from rest_framework.authtoken.models import Token
 
 from demo_project.articles.models import Article
 from demo_project.routers import PRIMARY, REPLICA, PrimaryReplicaRouter
-from demo_project.servers import serve, token_of
+from demo_project.servers import serve
 from demo_project.settings import database, databases
 from django_http_errors.routing import READ_YOUR_WRITES_COOKIE, ReadYourWritesMiddleware
+from tests.conftest import token_in
 from tests.index_server import SearchIndex
 
 POSTGRES = "postgres://postgres@127.0.0.1:5432/demo"
@@ -264,7 +265,7 @@ def test_the_demo_reads_from_the_replica_and_writes_to_the_primary(
         db.execute("UPDATE articles_article SET title = 'As the replica has it' WHERE id = 1")
     assert http.get("/api/articles/1/").json()["title"] == "As the replica has it"
 
-    token = token_of(f"sqlite:///{replica / 'db.sqlite3'}", "alice")
+    token = token_in(f"sqlite:///{replica / 'db.sqlite3'}", "alice")
     created = http.post(
         "/api/articles/", json={"title": "Written"}, headers={"Authorization": token}
     )
