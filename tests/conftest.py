@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import copy
 import fcntl
 import functools
 import gc
@@ -296,9 +295,10 @@ def openapi() -> Callable[[str], dict[str, Any]]:
 
     Generated once per run for each URLconf, active language and value of the settings it
     reads (``override_settings`` in force included): the test app's schema takes one to two
-    seconds, and the tests only read it.
+    seconds, and the tests only read it. Kept as JSON, each copy parsed from it: a deep copy
+    of the test app's 1.8 MB document took 160 ms, parsing it takes 30.
     """
-    generated: dict[str, dict[str, Any]] = {}
+    generated: dict[str, str] = {}
 
     def _openapi(urlconf: str) -> dict[str, Any]:
         key = repr(
@@ -310,8 +310,9 @@ def openapi() -> Callable[[str], dict[str, Any]]:
         )
         if key not in generated:
             generator = SchemaGenerator(urlconf=urlconf)
-            generated[key] = generator.get_schema(request=None, public=True)
-        return copy.deepcopy(generated[key])
+            generated[key] = json.dumps(generator.get_schema(request=None, public=True))
+        document: dict[str, Any] = json.loads(generated[key])
+        return document
 
     return _openapi
 
