@@ -54,6 +54,11 @@ from tests.testapp.query_views import CountedArrayFilter, PostFilter, Posts, Pos
 
 pytestmark = pytest.mark.django_db
 
+#: The URLconf whose schema the tests below read: the lists alone, where the tests' URLconf
+#: mounts them. The whole test app's took a second to generate; the lists' operations and
+#: components are the same in both, but for the names drf-spectacular derives from the other
+#: paths (operationId, tags, an enum's).
+QUERY_URLS = "tests.query_urls"
 POSTS = "/test/query/posts/"
 OFFSETS = "/test/query/offsets/posts/"
 CURSOR = "/test/query/cursor/posts/"
@@ -629,7 +634,7 @@ def test_what_may_refuse_without_parameters_still_refuses(
 def documented(openapi: OpenAPI, path: str) -> list[str]:
     """The query parameters the schema documents for the list at ``path``, with the settings
     in force."""
-    operation = openapi("tests.urls")["paths"][path]["get"]
+    operation = openapi(QUERY_URLS)["paths"][path]["get"]
     return [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
 
 
@@ -724,7 +729,7 @@ def test_the_mixin_after_drfs_view_is_refused() -> None:
 
 
 def list_operation(openapi: OpenAPI, path: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    document = openapi("tests.urls")
+    document = openapi(QUERY_URLS)
     return document["paths"][path]["get"], document["components"]["schemas"]
 
 
@@ -755,7 +760,7 @@ def test_the_schema_documents_the_lists_400_and_typed_parameters(openapi: OpenAP
 
 
 def test_the_schema_knows_which_paginators_answer_404(openapi: OpenAPI) -> None:
-    paths = openapi("tests.urls")["paths"]
+    paths = openapi(QUERY_URLS)["paths"]
     assert "404" not in paths[CURSOR]["get"]["responses"]
     assert "404" not in paths[OFFSETS]["get"]["responses"]
     assert "404" in paths[twin(CURSOR)]["get"]["responses"]
