@@ -3,7 +3,8 @@
 The documented production command serves the demo on a database of its own; a
 local socket server plays the index (tests/index_server.py) and records what it receives.
 Each failure answers 502 or 504 within about ``SEARCH_INDEX_TIMEOUT``, leaves the article
-unpublished and the index without its copy, and never makes other requests wait.
+unpublished and the index without its copy, and never makes other requests wait. The tests
+that kill a worker mid-publish run the documented threaded WSGI command on the same database.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import pytest
 from demo_project.servers import (
     PRODUCTION_ARGS,
     PRODUCTION_SERVER,
+    THREADED_WSGI_ARGS,
     Starting,
     manage,
     scratch_database,
@@ -86,9 +88,9 @@ def booting(
             ),
             "patient": stack.enter_context(
                 started(
-                    PRODUCTION_SERVER,
+                    "gunicorn",
                     database,
-                    *PRODUCTION_ARGS,
+                    *THREADED_WSGI_ARGS,
                     SEARCH_INDEX_URL=index.url,
                     SEARCH_INDEX_TIMEOUT="60",
                 )
@@ -271,7 +273,9 @@ def test_publish_to_a_refusing_index_is_502_at_once(booting: dict[str, Starting]
 def patient(
     database: str, index: SearchIndex, booting: dict[str, Starting]
 ) -> Iterator[tuple[httpx.Client, SearchIndex]]:
-    """The demo as documented, waiting long for the index: time to kill the worker."""
+    """The demo under the documented threaded WSGI command, waiting long for the index: time
+    to kill the worker. Its master forks the worker's replacement from what it imported
+    (``--preload``); uvicorn's would start a process that imports the demo again, each kill."""
     with as_alice(booting["patient"], database) as client:
         yield client, index
 
