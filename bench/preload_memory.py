@@ -16,13 +16,18 @@ usage: python -m bench.preload_memory [--requests 300]
 from __future__ import annotations
 
 import argparse
-import subprocess
 import tempfile
 from pathlib import Path
 
 import httpx
 
-from demo_project.servers import THREADED_WSGI_ARGS, sqlite_database, started, token_of
+from demo_project.servers import (
+    THREADED_WSGI_ARGS,
+    children,
+    sqlite_database,
+    started,
+    token_of,
+)
 
 #: What each side serves: the demo's entry point, and Django's as startproject writes it.
 APPLICATIONS = {
@@ -52,10 +57,7 @@ def measure(application: str, database_url: str, token: str, requests: int) -> d
                 http.get("/api/articles/1/", headers={"Authorization": token})
                 http.post("/api/articles/", json={"title": "anonymous"})
         master = server.process.pid
-        workers = subprocess.run(
-            ["pgrep", "-P", str(master)], capture_output=True, text=True, check=True
-        ).stdout.split()
-        each = [memory_kb(int(pid)) for pid in workers]
+        each = [memory_kb(pid) for pid in children(master)]
         shared = memory_kb(master)
     return {
         "workers": len(each),

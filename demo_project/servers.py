@@ -102,13 +102,7 @@ class PostgresCluster:
     def processes(self) -> list[int]:
         """The postmaster and every process it started (backends, writers, launchers)."""
         postmaster = self.postmaster()
-        children = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            with contextlib.suppress(OSError, IndexError, ValueError):
-                # "pid (name) state ppid ...": the name may hold spaces, not a ")".
-                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
-                    children.append(int(stat.parent.name))
-        return [postmaster, *children]
+        return [postmaster, *children(postmaster)]
 
     @contextlib.contextmanager
     def stopped(self, *, every_process: bool) -> Iterator[None]:
@@ -139,6 +133,17 @@ class PostgresCluster:
             text=True,
         )
         return listed.stdout.split()
+
+
+def children(pid: int) -> list[int]:
+    """The pids of the processes ``pid`` started that are still running (Linux's /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            # "pid (name) state ppid ...": the name may hold spaces, not a ")".
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
 
 
 def can_create_clusters() -> bool:

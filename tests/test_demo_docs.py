@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 
-from demo_project.servers import Starting, started
+from demo_project.servers import Starting, children, started
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -167,11 +167,6 @@ def docs_server(
         yield server, database
 
 
-def workers(master: int) -> set[int]:
-    """The pids of the processes ``master`` forked (gunicorn's workers)."""
-    return {int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()}
-
-
 def fresh(server: Starting, database: Path, seeded: Path) -> str:
     """The server as if just started on a fresh seeded database; its base URL. gunicorn told to
     reload (SIGHUP) forks a new worker from its master and stops the old one: nothing a page did
@@ -179,10 +174,10 @@ def fresh(server: Starting, database: Path, seeded: Path) -> str:
     the seeded database is copied back over the one served (SQLite's backup API, which writes
     it as a database connection would)."""
     master = server.process.pid
-    old = workers(master)
+    old = set(children(master))
     server.process.send_signal(signal.SIGHUP)
     deadline = time.monotonic() + 30
-    while workers(master) & old:
+    while old.intersection(children(master)):
         assert time.monotonic() < deadline, "gunicorn kept its old worker"
         time.sleep(0.02)
     with (
