@@ -19,6 +19,7 @@ request type the mean µs per request spent inside Django's ``get_response`` and
 ``dispatch``, ``initial``, ``handle_exception`` and ``finalize_response`` (the outermost call of
 each, the view's own overrides included). PERF_STEPS=1 adds the mean µs per request spent in
 each step (``time_steps``), less the steps it calls: comparable from one project to another.
+PERF_OPS=OP[,OP...] runs those request types alone (``instructions.py`` passes it on).
 """
 
 from __future__ import annotations
@@ -60,6 +61,10 @@ if os.environ.get("PERF_WITHOUT_MIDDLEWARE"):
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m.rsplit(".", 1)[-1] not in left_out]
 if os.environ.get("PERF_DATABASE_NAME"):
     settings.DATABASES["default"]["TEST"] = {"NAME": os.environ["PERF_DATABASE_NAME"]}
+if os.environ.get("PERF_INSTRUCTIONS"):
+    # Under callgrind, the seeding's password hashes (hundreds of thousands of PBKDF2 rounds
+    # each) took most of a run's minutes; no request timed here checks a password.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 django.setup()
 from django.apps import apps  # noqa: E402
@@ -311,6 +316,9 @@ def measure(rounds: int) -> dict[str, dict[str, Any]]:
         ),
         "get_then_patch_200": (patch_ok, 200),
     }
+    if os.environ.get("PERF_OPS"):
+        chosen = os.environ["PERF_OPS"].split(",")
+        ops = {name: ops[name] for name in chosen}
     if os.environ.get("PERF_LAYERS"):
         time_layers([detail, "/api/articles/"])
     if os.environ.get("PERF_STEPS"):
