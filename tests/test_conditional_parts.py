@@ -143,6 +143,33 @@ def test_a_false_if_match_asks_for_the_other_representations_once() -> None:
     assert asked == [True]
 
 
+@pytest.mark.parametrize(
+    ("given", "outcome"),
+    [
+        # A stale tag names no representation of this state: 412 as the first evaluation said.
+        (Preconditions(if_match='"1.1-api"'), None),
+        # A tag of this state in another format lets the write through...
+        (Preconditions(if_match='"0.9", "1.2-api"'), decisions.Outcome.PROCEED),
+        # ... to the next precondition, which still decides (RFC 9110 §13.2.2, step 3).
+        (Preconditions(if_match='"1.2-api"', if_none_match='"1.2"'), None),
+    ],
+)
+def test_the_other_representations_change_only_an_if_match_that_names_one(
+    given: Preconditions, outcome: decisions.Outcome | None
+) -> None:
+    def decide() -> decisions.Outcome:
+        return decisions.decide_object(
+            "PUT", given, etag='"1.2"', last_modified=None, etags_of_state=lambda: ['"1.2-api"']
+        )
+
+    if outcome is None:
+        with pytest.raises(PreconditionFailed) as failed:
+            decide()
+        assert failed.value.etag == '"1.2"'
+    else:
+        assert decide() is outcome
+
+
 def test_a_false_read_is_not_modified_and_a_false_write_412_naming_the_etag() -> None:
     preconditions = Preconditions(if_none_match='"1.2"')
     read = decisions.decide_object(

@@ -22,7 +22,14 @@ from django_http_errors.http_names import (
 )
 from django_http_errors.internals import refusing_headers
 
-from .preconditions import PRECONDITIONS, Outcome, Preconditions, evaluate, guarding_headers
+from .preconditions import (
+    PRECONDITIONS,
+    Outcome,
+    Preconditions,
+    evaluate,
+    guarding_headers,
+    names_a_state_tag,
+)
 
 __all__ = [
     "NotModifiedResponse",
@@ -85,14 +92,16 @@ def decide_object(
         and method not in READ_METHODS
     ):
         same_state = tuple(etags_of_state())
-        outcome = evaluate(
-            method,
-            preconditions,
-            etag=etag,
-            last_modified=last_modified,
-            exists=exists,
-            same_state=same_state,
-        )
+        # A stale ETag (the common 412) names none of them: the outcome stands, unevaluated.
+        if names_a_state_tag(preconditions.if_match, same_state):
+            outcome = evaluate(
+                method,
+                preconditions,
+                etag=etag,
+                last_modified=last_modified,
+                exists=exists,
+                same_state=same_state,
+            )
     if outcome is Outcome.PRECONDITION_FAILED:
         raise PreconditionFailed(etag=etag if exists else None)
     return outcome

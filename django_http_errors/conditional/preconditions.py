@@ -45,6 +45,7 @@ __all__ = [
     "Preconditions",
     "evaluate",
     "guarding_headers",
+    "names_a_state_tag",
     "revalidating_headers",
 ]
 
@@ -133,6 +134,15 @@ def _if_match_holds(value: str, current: Current) -> bool:
     # A missing or weak current ETag never matches strongly.
     candidates = [tag for tag in (current.etag, *current.others) if tag is not None]
     return any(strong_match(tag, have) for tag in if_match for have in candidates)
+
+
+def names_a_state_tag(if_match: str, same_state: Iterable[str]) -> bool:
+    """Whether the If-Match value names one of ``same_state`` (``evaluate``'s ETags of the
+    current state's other representations): only then can they change its outcome."""
+    others = tuple(tag for tag in map(parse_etag, same_state) if tag is not None)
+    return _if_match_holds(
+        if_match, Current("", etag=None, others=others, second=None, exists=True)
+    )
 
 
 def _if_unmodified_since_holds(value: str, current: Current) -> bool:

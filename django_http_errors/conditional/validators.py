@@ -6,11 +6,12 @@ these functions. ``validator_headers`` is what an answer carries of them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from django.core.exceptions import FieldDoesNotExist
@@ -25,6 +26,7 @@ from django_http_errors.http_names import ETAG, LAST_MODIFIED
 from .dates import last_modified_to_send, validator_second
 
 __all__ = [
+    "RendererKind",
     "changed_second",
     "changing_fields",
     "collection_etag",
@@ -35,6 +37,7 @@ __all__ = [
     "state_tag",
     "validator_headers",
     "variant_suffix",
+    "variant_suffixes",
 ]
 
 
@@ -146,6 +149,28 @@ def variant_suffix(
     if localized(renderer) and language and language != default_language:
         parts.append(language)
     return "".join(f"-{quote(part, safe='')}" for part in parts)
+
+
+class RendererKind(NamedTuple):
+    """What a variant's suffix reads of a renderer."""
+
+    format: str | None
+    media_type: str
+
+
+@functools.lru_cache(maxsize=256)
+def variant_suffixes(
+    kinds: tuple[RendererKind, ...], languages: tuple[str, ...], default_language: str
+) -> tuple[str, ...]:
+    """The suffixes of every representation of a view whose renderers are ``kinds``, in every
+    language a page has: worked out once for each such view, not on each failed If-Match."""
+    first = kinds[0].format if kinds else None
+    suffixes = {
+        variant_suffix(kind, language, first_format=first, default_language=default_language)
+        for kind in kinds
+        for language in (languages if localized(kind) else (None,))
+    }
+    return tuple(sorted(suffixes))
 
 
 def validator_headers(etag: str, last_modified: float | None, *, now: float) -> dict[str, str]:

@@ -245,21 +245,18 @@ class ViewValidators(_View):
         renderer = getattr(self.request, "accepted_renderer", None)
         return self._suffix(renderer, translation.get_language())
 
-    def _variants(self) -> list[str]:
+    def _variants(self) -> tuple[str, ...]:
         """The variant suffixes of every representation this view renders."""
-        languages = [code for code, _name in settings.LANGUAGES]
-        renderers = self.get_renderers()
-        suffixes = set()
-        for renderer in renderers:
-            for language in languages if validators.localized(renderer) else [None]:
-                suffixes.add(self._suffix(renderer, language, renderers))
-        return sorted(suffixes)
+        return validators.variant_suffixes(
+            tuple(
+                validators.RendererKind(r.format, str(r.media_type)) for r in self.get_renderers()
+            ),
+            tuple(code for code, _name in settings.LANGUAGES),
+            settings.LANGUAGE_CODE,
+        )
 
-    def _suffix(
-        self, renderer: Any, language: str | None, renderers: Sequence[Any] | None = None
-    ) -> str:
-        # The view's renderers, made once by a caller that asks for every variant.
-        renderers = self.get_renderers() if renderers is None else renderers
+    def _suffix(self, renderer: Any, language: str | None) -> str:
+        renderers = self.get_renderers()
         first = renderers[0].format if renderers else None
         return validators.variant_suffix(
             renderer, language, first_format=first, default_language=settings.LANGUAGE_CODE
