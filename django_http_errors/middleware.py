@@ -4,8 +4,8 @@ and the response), and a refusal of content that cannot be read, or not whole.""
 from __future__ import annotations
 
 import logging
+import os
 import re
-import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
@@ -34,6 +34,15 @@ _TRANSFER_ENCODING_KEY = meta_key(TRANSFER_ENCODING)
 def current_request_id() -> str | None:
     """The id of the request being handled in this thread or task, if any."""
     return _current_id.get()
+
+
+def new_request_id() -> str:
+    """A random UUID (version 4) as 32 hex digits, what ``uuid.uuid4().hex`` gives, without
+    building a ``uuid.UUID`` (a fifth of the cost) on every request."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40  # the version, 4 (RFC 9562 §5.4)
+    raw[8] = raw[8] & 0x3F | 0x80  # the variant, RFC 9562's (§4.1)
+    return raw.hex()
 
 
 def lacks_length(transfer_encoding: str | None, content_length: str | None) -> bool:
@@ -140,7 +149,7 @@ class RequestIDMiddleware:
         """
         meta = request.META
         given = meta.get(meta_key(get_settings().REQUEST_ID_HEADER), "")
-        request_id = given if given and _SANE_ID.fullmatch(given) else uuid.uuid4().hex
+        request_id = given if given and _SANE_ID.fullmatch(given) else new_request_id()
         request.request_id = request_id  # type: ignore[attr-defined]
         refusal: Exception | None = None
         if lacks_length(meta.get(_TRANSFER_ENCODING_KEY), meta.get(_CONTENT_LENGTH_KEY)):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -68,8 +69,10 @@ def test_an_insane_client_id_is_replaced(given: str) -> None:
     response = Client().get("/test/no-such-thing/", HTTP_X_REQUEST_ID=given)
     generated = response["X-Request-ID"]
     assert generated != given
+    # A random UUID's 32 hex digits (docs/settings.md), as uuid.uuid4().hex gives them.
     assert len(generated) == 32
-    assert int(generated, 16) >= 0
+    assert uuid.UUID(hex=generated).version == 4
+    assert uuid.UUID(hex=generated).variant == uuid.RFC_4122
     assert problem(response)["request_id"] == generated
 
 
