@@ -26,6 +26,7 @@ from django.utils.translation import (
     get_language_from_request,
     gettext,
     override,
+    to_language,
 )
 from django.utils.translation import gettext_lazy as _
 
@@ -173,8 +174,12 @@ class LocaleMiddleware(locale.LocaleMiddleware):
         if _prefixes_languages(request):
             super().process_request(request)
             return
-        activate(get_language_from_request(request))
-        request.LANGUAGE_CODE = get_language()
+        language = get_language_from_request(request)
+        activate(language)
+        # What get_language() would answer, without asking the thread's translation again:
+        # the language just activated, in its language form ("en-us"). Without USE_I18N,
+        # Django's answer is LANGUAGE_CODE as it is written.
+        request.LANGUAGE_CODE = to_language(language) if settings.USE_I18N else get_language()
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase

@@ -6,11 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client, override_settings
-from django.utils.translation import override
+from django.http import HttpResponse
+from django.middleware.locale import LocaleMiddleware as DjangosLocaleMiddleware
+from django.test import Client, RequestFactory, override_settings
+from django.utils.translation import get_language, override
 from rest_framework.exceptions import APIException
 
 from django_http_errors.languages import (
+    LocaleMiddleware,
     localized_reason_phrase,
     speaks,
     translated_message,
@@ -283,3 +286,22 @@ def test_the_librarys_locale_middleware_asks_of_a_none_urlconf_as_djangos() -> N
         is_language_prefix_patterns_used.cache_clear()
     djangos, ours = answers
     assert ours == djangos
+
+
+@pytest.mark.parametrize("use_i18n", [True, False])
+@pytest.mark.parametrize("accept_language", [None, "de", "en-GB", "pt-br", "fr, de;q=0.5"])
+def test_the_librarys_locale_middleware_gives_the_request_djangos_language_code(
+    use_i18n: bool, accept_language: str | None
+) -> None:
+    """``request.LANGUAGE_CODE`` is what Django's middleware sets, the language just activated
+    (without asking for it again), as written in LANGUAGE_CODE where USE_I18N is off."""
+    languages = [("en-GB", "British English"), ("de", "German"), ("pt-BR", "Portuguese")]
+    headers = {"HTTP_ACCEPT_LANGUAGE": accept_language} if accept_language else {}
+    codes = []
+    with override_settings(USE_I18N=use_i18n, LANGUAGE_CODE="en-GB", LANGUAGES=languages):
+        for middleware in (DjangosLocaleMiddleware, LocaleMiddleware):
+            request = RequestFactory().get("/api/nothing/", **headers)
+            with override(None):
+                middleware(lambda request: HttpResponse()).process_request(request)
+                codes.append((request.LANGUAGE_CODE, get_language()))
+    assert codes[1] == codes[0]
