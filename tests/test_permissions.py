@@ -645,6 +645,9 @@ def test_a_list_shows_what_the_detail_shows_and_nothing_it_hides(
         ([NO_OBJECT, NO_OBJECT], NO_OBJECT),
         ([], NO_OBJECT),
         ([NO_OBJECT, EVERY_OBJECT], EVERY_OBJECT),
+        # Filters that allow something, though they look like NO_OBJECT, are kept.
+        ([~Q(pk__in=[]), NO_OBJECT], ~Q(pk__in=[])),
+        ([Q(pk__in=[1]), Q(pk__in=[], pk=2)], Q(pk__in=[1]) | Q(pk__in=[], pk=2)),
     ],
 )
 def test_any_of_leaves_out_the_filters_that_allow_nothing(filters: list[Q], combined: Q) -> None:

@@ -117,6 +117,18 @@ def is_every_object(q: Q) -> bool:
     return not q.children
 
 
+def is_no_object(q: Q) -> bool:
+    """Whether ``q`` is the filter ``NO_OBJECT`` is: its class, connector, negation and
+    children, as ``Q.__eq__`` compares them, without building each side's hashable identity
+    (a PATCH compared two this way)."""
+    return q is NO_OBJECT or (
+        type(q) is Q
+        and q.negated == NO_OBJECT.negated
+        and q.connector == NO_OBJECT.connector
+        and q.children == NO_OBJECT.children
+    )
+
+
 def all_of(filters: Iterable[Q]) -> Q:
     """The objects every filter allows."""
     return reduce(operator.and_, filters, EVERY_OBJECT)
@@ -130,5 +142,5 @@ def any_of(filters: Iterable[Q]) -> Q:
         return EVERY_OBJECT
     # An object no filter allows adds nothing to the others: left out, the query Django builds
     # is shorter (each ``pk__in=[]`` was compiled, then dropped from the SQL).
-    some = [q for q in filters if q != NO_OBJECT]
+    some = [q for q in filters if not is_no_object(q)]
     return reduce(operator.or_, some) if some else NO_OBJECT
