@@ -55,7 +55,8 @@ class ArticleViewSet(
     filterset_class = ArticleFilter
     search_fields = ["title", "body"]
     ordering_fields = ["id", "title", "created_at", "updated_at"]
-    ordering = ["id"]
+    # No ``ordering``: without ?ordering= the model's (by id) applies, and DRF's filter does not
+    # order again each lookup of one article, which Django's get() unorders.
     pagination_class = ArticlePages
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
