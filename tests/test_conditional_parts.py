@@ -148,9 +148,11 @@ def test_a_false_if_match_asks_for_the_other_representations_once() -> None:
     [
         # A stale tag names no representation of this state: 412 as the first evaluation said.
         (Preconditions(if_match='"1.1-api"'), None),
+        # Spelled out, but weak: If-Match compares strongly.
+        (Preconditions(if_match='W/"1.2-api"'), None),
         # A tag of this state in another format lets the write through...
         (Preconditions(if_match='"0.9", "1.2-api"'), decisions.Outcome.PROCEED),
-        # ... to the next precondition, which still decides (RFC 9110 §13.2.2, step 3).
+        # ... to the next precondition, which still decides (If-None-Match, the third step).
         (Preconditions(if_match='"1.2-api"', if_none_match='"1.2"'), None),
     ],
 )

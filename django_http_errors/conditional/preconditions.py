@@ -139,7 +139,12 @@ def _if_match_holds(value: str, current: Current) -> bool:
 def names_a_state_tag(if_match: str, same_state: Iterable[str]) -> bool:
     """Whether the If-Match value names one of ``same_state`` (``evaluate``'s ETags of the
     current state's other representations): only then can they change its outcome."""
-    others = tuple(tag for tag in map(parse_etag, same_state) if tag is not None)
+    # A tag can match strongly only where the field spells it out as it is: a stale ETag (the
+    # common 412) spells out none, and is answered without parsing any of them.
+    written = [tag for tag in same_state if tag.strip() in if_match]
+    if not written:
+        return False
+    others = tuple(tag for tag in map(parse_etag, written) if tag is not None)
     return _if_match_holds(
         if_match, Current("", etag=None, others=others, second=None, exists=True)
     )
