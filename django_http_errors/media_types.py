@@ -8,6 +8,7 @@ of the two the client did not refuse, so it still learns its error; and when it 
 
 from __future__ import annotations
 
+import functools
 from typing import Final
 
 from .problems import PROBLEM_JSON
@@ -68,6 +69,9 @@ def accepts(accept: str | None, media_type: str) -> bool:
     return found is not None and found > 0
 
 
+#: Clients send few distinct Accept fields, and every error asks this of its request's; the
+#: cache is bounded, so a client that sends a new one each time only misses it.
+@functools.lru_cache(maxsize=256)
 def problem_media_type(accept: str | None) -> str | None:
     """The media type to send a problem as; ``None`` when the client refused both (406).
 
