@@ -3,17 +3,18 @@ in ``Content-Language`` (RFC 9110 §8.5)."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
-from django.http import HttpResponse
-from django.middleware.locale import LocaleMiddleware as DjangosLocaleMiddleware
-from django.test import Client, RequestFactory, override_settings
-from django.utils.translation import get_language, override
+from django.test import Client, override_settings
+from django.utils.translation import override
 from rest_framework.exceptions import APIException
 
 from django_http_errors.languages import (
-    LocaleMiddleware,
     localized_reason_phrase,
     speaks,
     translated_message,
@@ -288,20 +289,53 @@ def test_the_librarys_locale_middleware_asks_of_a_none_urlconf_as_djangos() -> N
     assert ours == djangos
 
 
-@pytest.mark.parametrize("use_i18n", [True, False])
-@pytest.mark.parametrize("accept_language", [None, "de", "en-GB", "pt-br", "fr, de;q=0.5"])
+#: Run in a process of its own: Django serves its translation functions from whichever module
+#: USE_I18N named at their first call, for the life of the process.
+_LANGUAGE_CODES = """
+import json, sys
+import django
+from django.conf import settings
+urlpatterns = []
+settings.configure(
+    USE_I18N=sys.argv[1] == "on",
+    LANGUAGE_CODE="en-GB",
+    LANGUAGES=[("en-GB", "British English"), ("de", "German"), ("pt-BR", "Portuguese")],
+    INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth"],
+    ROOT_URLCONF="__main__",
+)
+django.setup()
+from django.http import HttpResponse
+from django.middleware.locale import LocaleMiddleware as Djangos
+from django.test import RequestFactory
+from django.utils.translation import get_language
+from django_http_errors.languages import LocaleMiddleware as Ours
+codes = {}
+for accept in [None, "de", "en-GB", "pt-br", "fr, de;q=0.5"]:
+    for name, middleware in (("djangos", Djangos), ("ours", Ours)):
+        headers = {"HTTP_ACCEPT_LANGUAGE": accept} if accept else {}
+        request = RequestFactory().get("/api/nothing/", **headers)
+        middleware(lambda request: HttpResponse()).process_request(request)
+        codes.setdefault(name, []).append([request.LANGUAGE_CODE, get_language()])
+print(json.dumps(codes))
+"""
+
+
+@pytest.mark.parametrize("use_i18n", ["on", "off"])
 def test_the_librarys_locale_middleware_gives_the_request_djangos_language_code(
-    use_i18n: bool, accept_language: str | None
+    use_i18n: str,
 ) -> None:
-    """``request.LANGUAGE_CODE`` is what Django's middleware sets, the language just activated
-    (without asking for it again), as written in LANGUAGE_CODE where USE_I18N is off."""
-    languages = [("en-GB", "British English"), ("de", "German"), ("pt-BR", "Portuguese")]
-    headers = {"HTTP_ACCEPT_LANGUAGE": accept_language} if accept_language else {}
-    codes = []
-    with override_settings(USE_I18N=use_i18n, LANGUAGE_CODE="en-GB", LANGUAGES=languages):
-        for middleware in (DjangosLocaleMiddleware, LocaleMiddleware):
-            request = RequestFactory().get("/api/nothing/", **headers)
-            with override(None):
-                middleware(lambda request: HttpResponse()).process_request(request)
-                codes.append((request.LANGUAGE_CODE, get_language()))
-    assert codes[1] == codes[0]
+    """``request.LANGUAGE_CODE`` is what Django's middleware sets: the language just activated
+    (without asking for it again), and LANGUAGE_CODE as written where USE_I18N is off."""
+    ran = subprocess.run(
+        [sys.executable, "-c", _LANGUAGE_CODES, use_i18n],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": ""},
+    )
+    codes = json.loads(ran.stdout)
+    assert codes["ours"] == codes["djangos"]
+    # Django lowercases the code it activates, and leaves LANGUAGE_CODE as written without
+    # USE_I18N: each run shows its form, so the test tells one from the other.
+    written = "en-gb" if use_i18n == "on" else "en-GB"
+    assert [written, written] in codes["ours"]
