@@ -243,7 +243,14 @@ class ViewValidators(_View):
     def _variant(self) -> str:
         """This representation's suffix; once per request, as a list asks for each item."""
         renderer = getattr(self.request, "accepted_renderer", None)
-        return self._suffix(renderer, translation.get_language())
+        renderers = self.get_renderers()
+        first = renderers[0].format if renderers else None
+        return validators.variant_suffix(
+            renderer,
+            translation.get_language(),
+            first_format=first,
+            default_language=settings.LANGUAGE_CODE,
+        )
 
     def _variants(self) -> tuple[str, ...]:
         """The variant suffixes of every representation this view renders."""
@@ -253,11 +260,4 @@ class ViewValidators(_View):
             ),
             tuple(code for code, _name in settings.LANGUAGES),
             settings.LANGUAGE_CODE,
-        )
-
-    def _suffix(self, renderer: Any, language: str | None) -> str:
-        renderers = self.get_renderers()
-        first = renderers[0].format if renderers else None
-        return validators.variant_suffix(
-            renderer, language, first_format=first, default_language=settings.LANGUAGE_CODE
         )
