@@ -29,6 +29,7 @@ from .http_names import (
     LAST_MODIFIED,
     LOCATION,
     SAFE_METHODS,
+    meta_key,
 )
 from .lifetimes import problem_cache_control
 from .media_types import accepts, problem_media_type, weight
@@ -46,6 +47,15 @@ HTML: Final = "text/html"
 
 #: The coding that is no coding at all (RFC 9110 §12.5.3).
 IDENTITY: Final = "identity"
+
+#: Where Django keeps ``Content-Encoding``: read there, ``request.headers`` need not be made.
+_CONTENT_ENCODING_KEY: Final = meta_key(CONTENT_ENCODING)
+
+#: The renderer each negotiation chose, by what it chose from (``select_renderer``): its index
+#: among the renderers (-1: ``ProblemsOnlyRenderer``) and the media type. ``Accept`` is the
+#: client's to vary: past ``_CHOICES_KEPT`` choices, all are forgotten and made again.
+_CHOICES: dict[tuple[Any, ...], tuple[int, str]] = {}
+_CHOICES_KEPT: Final = 256
 
 #: Representation headers of a success that is not sent.
 _OF_THE_REPRESENTATION = (ETAG, LAST_MODIFIED, LOCATION, CONTENT_LOCATION)
@@ -105,15 +115,45 @@ class ProblemContentNegotiation(DefaultContentNegotiation):
         renderers: Iterable[BaseRenderer],
         format_suffix: str | None = None,
     ) -> tuple[BaseRenderer, str]:
-        """DRF's choice, or ``ProblemsOnlyRenderer`` for ``Accept: application/problem+json``."""
+        """DRF's choice, or ``ProblemsOnlyRenderer`` for ``Accept: application/problem+json``.
+
+        The choice is a function of ``Accept``, the format asked for by name and the renderers'
+        classes, media types and formats: made once for each (``_CHOICES``), then looked up.
+        """
+        renderers = list(renderers)
+        accept = request.META.get("HTTP_ACCEPT")
+        key = (
+            type(self),
+            accept,
+            format_suffix or format_parameter(request),
+            tuple([(type(r), r.media_type, r.format) for r in renderers]),
+        )
+        known = _CHOICES.get(key)
+        if known is not None:
+            index, media_type = known
+            return (renderers[index] if index >= 0 else ProblemsOnlyRenderer()), media_type
+        renderer, media_type = self._choose_renderer(request, renderers, accept, format_suffix)
+        index = next((i for i, r in enumerate(renderers) if r is renderer), -1)
+        if index >= 0 or isinstance(renderer, ProblemsOnlyRenderer):
+            if len(_CHOICES) >= _CHOICES_KEPT:
+                _CHOICES.clear()
+            _CHOICES[key] = (index, media_type)
+        return renderer, media_type
+
+    def _choose_renderer(
+        self,
+        request: Request,
+        renderers: list[BaseRenderer],
+        accept: str | None,
+        format_suffix: str | None,
+    ) -> tuple[BaseRenderer, str]:
         # DRF orders the ranges by how specific they are but ignores their weights, so
         # `application/json;q=0` would select JSON, and `*/*, text/html;q=0.1` HTML.
-        accept = request.META.get("HTTP_ACCEPT")
         if accept and ";" in accept:
             allowed = weightiest(accept, renderers, format_requested(request, format_suffix))
         else:
             # Without parameters no range has a weight, so none refuses: nothing to leave out.
-            allowed = list(renderers)
+            allowed = renderers
         try:
             chosen: tuple[BaseRenderer, str] = super().select_renderer(
                 request, allowed, format_suffix
@@ -134,7 +174,7 @@ class ProblemContentNegotiation(DefaultContentNegotiation):
         parser: BaseParser | None = super().select_parser(request, parsers)
         if parser is not None:
             readable = tuple(getattr(parser, "content_encodings", ()))
-            if unreadable_codings(request.headers.get(CONTENT_ENCODING), readable):
+            if unreadable_codings(request.META.get(_CONTENT_ENCODING_KEY), readable):
                 raise UnsupportedContentEncoding(readable)
         return parser
 
@@ -166,8 +206,16 @@ def weightiest(
 
 def format_requested(request: Request, format_suffix: str | None) -> bool:
     """Whether the client named a format: a suffix (``.json``) or DRF's ``?format=``."""
+    return bool(format_suffix or format_parameter(request))
+
+
+def format_parameter(request: Request) -> str | None:
+    """The format DRF's ``?format=`` (``URL_FORMAT_OVERRIDE``) names, if any."""
     override = api_settings.URL_FORMAT_OVERRIDE
-    return bool(format_suffix or (override and request.query_params.get(override)))
+    if not override or not request.META.get("QUERY_STRING"):
+        return None
+    named: str | None = request.query_params.get(override)
+    return named
 
 
 def prefers_problems_to_pages(request: Any, view: Any) -> bool:

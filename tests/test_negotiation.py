@@ -6,12 +6,31 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.http import Http404
 from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.renderers import (
+    BaseRenderer,
+    BrowsableAPIRenderer,
+    JSONRenderer,
+    TemplateHTMLRenderer,
+)
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
-from django_http_errors.negotiation import unreadable_codings
+from django_http_errors import negotiation as negotiation_module
+from django_http_errors.negotiation import (
+    ProblemContentNegotiation,
+    ProblemsOnlyRenderer,
+    unreadable_codings,
+)
 from tests.conftest import problem
 from tests.testapp.models import Label, Post
 
@@ -317,3 +336,86 @@ def test_a_parser_that_decodes_a_coding_reads_it() -> None:
     )
     assert other.status_code == 415
     assert other["Accept-Encoding"] == "gzip, identity"
+
+
+# --- the choices kept (negotiation._CHOICES) --------------------------------------------------
+
+_RANGES = [
+    "application/json",
+    "application/json;q=0",
+    "application/json; indent=4",
+    "application/problem+json",
+    "text/html",
+    "text/html;q=0.1",
+    "*/*",
+    "*/*;q=0",
+    "application/*",
+    "text/plain",
+]
+#: Renderer lists as views give them: few, so that requests share them and their choices.
+_RENDERER_LISTS: list[list[type[BaseRenderer]]] = [
+    [JSONRenderer, BrowsableAPIRenderer],
+    [BrowsableAPIRenderer, JSONRenderer],
+    [JSONRenderer],
+    [JSONRenderer, BrowsableAPIRenderer, TemplateHTMLRenderer],
+    [ProblemsOnlyRenderer, JSONRenderer],
+]
+
+
+def _chosen(choose: Callable[..., tuple[BaseRenderer, str]], *args: Any) -> tuple[str, str] | str:
+    """What ``choose(*args)`` chose, by class and media type, or the exception it raised."""
+    try:
+        renderer, media_type = choose(*args)
+    except (NotAcceptable, Http404) as refusal:
+        return type(refusal).__name__
+    return type(renderer).__name__, media_type
+
+
+_cases = st.tuples(
+    st.none() | st.lists(st.sampled_from(_RANGES), min_size=1, max_size=3).map(", ".join),
+    st.sampled_from([None, "json", "api", "html"]),
+    st.sampled_from(["", "format=json", "format=api", "page=2", "format=xml"]),
+    st.sampled_from(_RENDERER_LISTS),
+)
+
+
+@hypothesis_settings(max_examples=100)
+@given(st.lists(_cases, min_size=2, max_size=12))
+def test_a_kept_choice_is_the_choice_made_afresh(
+    cases: list[tuple[str | None, str | None, str, list[type[BaseRenderer]]]],
+) -> None:
+    """Requests one after the other, each then once more: every choice, made or looked up, is
+    the one DRF and the problem rules make for its Accept, format and renderers afresh, with
+    the request's own renderer."""
+    factory = APIRequestFactory()
+    negotiation = ProblemContentNegotiation()
+    negotiation_module._CHOICES.clear()
+    for accept, suffix, query, classes in [*cases, *cases]:
+        headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+        renderers = [c() for c in classes]
+        afresh = _chosen(
+            negotiation._choose_renderer,
+            Request(factory.get(f"/x/?{query}", **headers)),
+            [c() for c in classes],
+            accept,
+            suffix,
+        )
+        request = Request(factory.get(f"/x/?{query}", **headers))
+        chosen = _chosen(negotiation.select_renderer, request, renderers, suffix)
+        assert chosen == afresh
+        if isinstance(chosen, tuple) and chosen[0] != "ProblemsOnlyRenderer":
+            renderer, _ = negotiation.select_renderer(request, renderers, suffix)
+            assert any(renderer is r for r in renderers)
+
+
+def test_the_choices_kept_are_bounded() -> None:
+    """A client varying ``Accept`` endlessly fills the memo to its bound, no further."""
+    negotiation = ProblemContentNegotiation()
+    factory = APIRequestFactory()
+    negotiation_module._CHOICES.clear()
+    for number in range(negotiation_module._CHOICES_KEPT + 10):
+        accept = f"application/json;v={number}"
+        negotiation.select_renderer(
+            Request(factory.get("/x/", HTTP_ACCEPT=accept)), [JSONRenderer()]
+        )
+        assert 0 < len(negotiation_module._CHOICES) <= negotiation_module._CHOICES_KEPT
