@@ -54,7 +54,7 @@ _CONTENT_ENCODING_KEY: Final = meta_key(CONTENT_ENCODING)
 #: The renderer each negotiation chose, by what it chose from (``select_renderer``): its index
 #: among the renderers (-1: ``ProblemsOnlyRenderer``) and the media type. ``Accept`` is the
 #: client's to vary: past ``_CHOICES_KEPT`` choices, all are forgotten and made again.
-_CHOICES: dict[tuple[Any, ...], tuple[int, str]] = {}
+_CHOICES: dict[tuple[str | None, str | None, tuple[Any, ...]], tuple[int, str]] = {}
 _CHOICES_KEPT: Final = 256
 
 #: Representation headers of a success that is not sent.
@@ -118,12 +118,15 @@ class ProblemContentNegotiation(DefaultContentNegotiation):
         """DRF's choice, or ``ProblemsOnlyRenderer`` for ``Accept: application/problem+json``.
 
         The choice is a function of ``Accept``, the format asked for by name and the renderers'
-        classes, media types and formats: made once for each (``_CHOICES``), then looked up.
+        classes, media types and formats: made once for each (``_CHOICES``), then looked up. A
+        subclass may choose by more than that (the user, another header), so its choices are
+        made afresh each time.
         """
         renderers = list(renderers)
         accept = request.META.get("HTTP_ACCEPT")
+        if type(self) is not ProblemContentNegotiation:
+            return self._choose_renderer(request, renderers, accept, format_suffix)
         key = (
-            type(self),
             accept,
             format_suffix or format_parameter(request),
             tuple([(type(r), r.media_type, r.format) for r in renderers]),
@@ -212,9 +215,7 @@ def format_requested(request: Request, format_suffix: str | None) -> bool:
 def format_parameter(request: Request) -> str | None:
     """The format DRF's ``?format=`` (``URL_FORMAT_OVERRIDE``) names, if any."""
     override = api_settings.URL_FORMAT_OVERRIDE
-    if not override or not request.META.get("QUERY_STRING"):
-        return None
-    named: str | None = request.query_params.get(override)
+    named: str | None = request.query_params.get(override) if override else None
     return named
 
 

@@ -419,3 +419,25 @@ def test_the_choices_kept_are_bounded() -> None:
             Request(factory.get("/x/", HTTP_ACCEPT=accept)), [JSONRenderer()]
         )
         assert 0 < len(negotiation_module._CHOICES) <= negotiation_module._CHOICES_KEPT
+
+
+class _ByHeader(ProblemContentNegotiation):
+    """A project's negotiation that reads more than ``Accept``: ``X-Page`` asks for HTML."""
+
+    def get_accept_list(self, request: Request) -> list[str]:
+        if request.META.get("HTTP_X_PAGE"):
+            return ["text/html"]
+        accepted: list[str] = super().get_accept_list(request)
+        return accepted
+
+
+def test_a_subclass_choosing_by_more_than_accept_chooses_afresh() -> None:
+    """The same ``Accept`` and renderers, with and without the header the subclass reads: each
+    request gets its own choice, not the one kept for the other."""
+    negotiation, factory = _ByHeader(), APIRequestFactory()
+    chosen = []
+    for headers in ({}, {"HTTP_X_PAGE": "1"}, {}):
+        request = Request(factory.get("/x/", HTTP_ACCEPT="*/*", **headers))
+        renderer, _ = negotiation.select_renderer(request, [JSONRenderer(), BrowsableAPIRenderer()])
+        chosen.append(type(renderer))
+    assert chosen == [JSONRenderer, BrowsableAPIRenderer, JSONRenderer]
