@@ -114,11 +114,21 @@ BENCH_PEERS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench
 BENCH_PEERS := drf-assembly drf-canon
 BENCH_QUICK ?=
 PEER_VENVS := bench/.venvs
-PEER_STAMPS := $(foreach peer,$(BENCH_PEERS),$(PEER_VENVS)/$(peer)/.installed)
+PEER_STAMPS := $(foreach peer,$(BENCH_PEERS),$(PEER_VENVS)/$(peer)/.installed) \
+	$(PEER_VENVS)/ours/.installed
 
 $(PEER_VENVS)/%/.installed: bench/peers/%/requirements.txt
 	$(PYTHON) -m venv $(PEER_VENVS)/$*
 	$(PEER_VENVS)/$*/bin/python -m pip install --quiet --disable-pip-version-check -r $<
+	@touch $@
+
+# Our side of the comparison in a venv of its own too, with what the demo installs (its and
+# PostgreSQL's extras) and nothing of the dev venv's: DRF imports markdown and pygments where
+# they are installed, and no peer has them. Editable: it runs this tree.
+OURS_PYTHON := $(PEER_VENVS)/ours/bin/python
+$(PEER_VENVS)/ours/.installed: pyproject.toml
+	$(PYTHON) -m venv $(PEER_VENVS)/ours
+	$(OURS_PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[demo,postgres]'
 	@touch $@
 
 bench: $(VENV)/.installed-dev,bench $(PEER_STAMPS)
@@ -132,16 +142,18 @@ else
 	$(BIN)/python -m bench.preload_memory
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.idempotency_race
 endif
-	BENCH_QUICK=$(BENCH_QUICK) $(BIN)/python -m bench.compare --database-url $(BENCH_PEERS_DATABASE_URL)
+	BENCH_QUICK=$(BENCH_QUICK) $(BIN)/python -m bench.compare --python $(OURS_PYTHON) \
+		--database-url $(BENCH_PEERS_DATABASE_URL)
 
 # Only the comparison with the peer demos.
 bench-peers: $(VENV)/.installed-dev $(PEER_STAMPS)
-	BENCH_QUICK=$(BENCH_QUICK) $(BIN)/python -m bench.compare --database-url $(BENCH_PEERS_DATABASE_URL)
+	BENCH_QUICK=$(BENCH_QUICK) $(BIN)/python -m bench.compare --python $(OURS_PYTHON) \
+		--database-url $(BENCH_PEERS_DATABASE_URL)
 
 # The same request types' instructions per request, counted by callgrind (valgrind) on SQLite:
 # a figure that a busy machine's noise does not move (bench/peers/instructions.py).
 bench-instructions: $(VENV)/.installed-dev $(PEER_STAMPS)
-	$(BIN)/python bench/peers/instructions.py --a ours=.=$(BIN)/python \
+	$(BIN)/python bench/peers/instructions.py --a ours=.=$(OURS_PYTHON) \
 		$(foreach peer,$(BENCH_PEERS),--b $(peer)=bench/peers/$(peer)=$(PEER_VENVS)/$(peer)/bin/python)
 
 clean:
