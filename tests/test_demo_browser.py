@@ -28,10 +28,8 @@ if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
         "needs Chromium (apt-get install chromium; .ci/run installs it)", allow_module_level=True
     )
 
-from playwright.sync_api import Browser, Page, Response, sync_playwright  # noqa: E402
-
 if TYPE_CHECKING:
-    from playwright.sync_api import StorageState
+    from playwright.sync_api import Browser, Page, Response, StorageState
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +42,9 @@ def base_url(shared_demo: str) -> str:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # Imported here, not at the top: every pytest-xdist process imports every test module.
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
         yield browser

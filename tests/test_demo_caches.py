@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import requests
-import requests_cache
 
 from tests.conftest import token_in
+
+if TYPE_CHECKING:
+    import requests_cache
 
 pytestmark = [pytest.mark.slow, pytest.mark.own_database]
 
@@ -43,6 +46,14 @@ def sees_the_draft(response: requests.Response) -> bool:
     return any(item["title"] == DRAFT_TITLE for item in response.json()["results"])
 
 
+def shared_cache() -> requests_cache.CachedSession:
+    """A cache shared by whoever sends through it, as a proxy's is: requests-cache in memory."""
+    # Imported here, not at the top: every pytest-xdist process imports every test module.
+    import requests_cache
+
+    return requests_cache.CachedSession(backend="memory")
+
+
 @pytest.mark.parametrize("order", list(itertools.permutations(USERS)), ids="-".join)
 def test_a_shared_cache_gives_no_draft_to_the_wrong_user(
     base_url: str, seeded_sqlite_file: Path, order: tuple[str]
@@ -50,7 +61,7 @@ def test_a_shared_cache_gives_no_draft_to_the_wrong_user(
     url = f"sqlite:///{seeded_sqlite_file}"
     credentials = {name: {"Authorization": token_in(url, name)} for name in ("alice", "bob")}
     credentials["anonymous"] = {}
-    cache = requests_cache.CachedSession(backend="memory")
+    cache = shared_cache()
     # Twice over, so that every user's second request meets every other's stored answer.
     for username in order * 2:
         for path in (LIST, DRAFT):
@@ -60,7 +71,7 @@ def test_a_shared_cache_gives_no_draft_to_the_wrong_user(
 
 def test_the_shared_cache_reuses_an_answer(base_url: str) -> None:
     # What makes the test above mean something: the cache does serve what it keeps.
-    cache = requests_cache.CachedSession(backend="memory")
+    cache = shared_cache()
     first, second = (cache.get(base_url + LIST, timeout=30) for _ in range(2))
     assert not first.from_cache
     assert second.from_cache

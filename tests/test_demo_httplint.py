@@ -10,7 +10,6 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from httplint import HttpRequestLinter, HttpResponseLinter, levels
 
 pytestmark = [pytest.mark.slow, pytest.mark.own_database]
 
@@ -36,6 +35,9 @@ ACCEPTED = frozenset({"VARY_COMPLEX"})
 def warnings_of(response: httpx.Response) -> list[str]:
     """httplint's warnings and errors about one exchange, as ``Note: summary``, but those
     ``ACCEPTED``."""
+    # Imported here, not at the top: every pytest-xdist process imports every test module.
+    from httplint import HttpRequestLinter, HttpResponseLinter, levels
+
     request = HttpRequestLinter()
     request.process_request_topline(
         response.request.method.encode(), str(response.request.url).encode(), b"HTTP/1.1"

@@ -22,14 +22,8 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-# schemathesis 4 needs Python 3.11+ (pyproject installs it there only).
-schemathesis = pytest.importorskip("schemathesis")
-
-from schemathesis.config import SchemathesisConfig  # noqa: E402
-from schemathesis.core.failures import FailureGroup  # noqa: E402
-
-from demo_project.articles.models import Article  # noqa: E402
-from tests.test_demo_schema import demo_schema  # noqa: E402
+from demo_project.articles.models import Article
+from tests.test_demo_schema import demo_schema
 
 #: Cases per operation: 25 under CI's Hypothesis profile, 10 under a developer's (conftest.py).
 EXAMPLES = 25 if settings.default.max_examples >= 200 else 10
@@ -38,20 +32,18 @@ EXAMPLES = 25 if settings.default.max_examples >= 200 else 10
 #: Generated cases also repeat an Idempotency-Key with other content (schemathesis reuses
 #: values it has seen): 422 idempotency_key_reused, the only 422 the demo gives. None is a
 #: rejection of the data, which is what the check looks for.
-CONFIG = SchemathesisConfig.from_dict(
-    {
-        # Alice's Basic credentials; schemathesis also probes each operation without them and
-        # with wrong ones, expecting 401 or 403.
-        "auth": {"basic": {"username": "alice", "password": "alice-password"}},
-        "checks": {
-            "positive_data_acceptance": {
-                "expected-statuses": [
-                    *("2xx", "3xx", 401, 403, 404, 409, 412, 422, 428, 429, "5xx"),
-                ]
-            }
-        },
-    }
-)
+CONFIG: dict[str, Any] = {
+    # Alice's Basic credentials; schemathesis also probes each operation without them and
+    # with wrong ones, expecting 401 or 403.
+    "auth": {"basic": {"username": "alice", "password": "alice-password"}},
+    "checks": {
+        "positive_data_acceptance": {
+            "expected-statuses": [
+                *("2xx", "3xx", 401, 403, 404, 409, 412, 422, 428, 429, "5xx"),
+            ]
+        }
+    },
+}
 
 
 # Publishing commits its own transaction (a failed one rolls it back): no test transaction.
@@ -59,7 +51,15 @@ CONFIG = SchemathesisConfig.from_dict(
 def test_schemathesis_finds_no_server_error_and_no_nonconforming_response(
     seeded: dict[str, Any],
 ) -> None:
-    schema = schemathesis.openapi.from_dict(demo_schema(), config=CONFIG)
+    # Imported here, not at the top: every pytest-xdist process imports every test module
+    # (pyproject's addopts leave out schemathesis's pytest plugin, which this test does not
+    # use). schemathesis 4 needs Python 3.11+ (pyproject installs it there only).
+    schemathesis = pytest.importorskip("schemathesis")
+    from schemathesis.config import SchemathesisConfig
+    from schemathesis.core.failures import FailureGroup
+
+    config = SchemathesisConfig.from_dict(CONFIG)
+    schema = schemathesis.openapi.from_dict(demo_schema(), config=config)
     schema.app = get_wsgi_application()
     ids = [*Article.objects.values_list("pk", flat=True), 999999]
     operations = [result.ok() for result in schema.get_all_operations()]
