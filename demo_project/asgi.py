@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
-from django.core.asgi import get_asgi_application
+# Off until preload() has imported what the process keeps for its lifetime (its docstring).
+gc.disable()
 
-from demo_project.preload import preload
+from django.core.asgi import get_asgi_application  # noqa: E402
+
+from demo_project.preload import preload  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo_project.settings")
 # Django: "When using ASGI, persistent connections should be disabled"; a request's sync code

@@ -308,16 +308,16 @@ def test_importing_the_demo_opens_no_connection_and_starts_no_thread(entry_point
     (demo_project.servers.THREADED_WSGI_ARGS): a connection or a thread made here would be
     shared by every worker. The URLconf is imported with it, and what it imported is frozen,
     out of the reach of the collector, whose writes would copy the shared pages into every
-    worker (demo_project.preload)."""
+    worker (demo_project.preload); the collector, off while the entry point imported, is on."""
     probe = (
         f"import gc, sys, threading, demo_project.{entry_point}\n"
         "from django.db import connections\n"
         "print(threading.active_count(), [c.alias for c in connections.all() if c.connection])\n"
-        "print('demo_project.urls' in sys.modules, gc.get_freeze_count() > 10_000)"
+        "print('demo_project.urls' in sys.modules, gc.get_freeze_count() > 10_000, gc.isenabled())"
     )
     environ = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module()}
     done = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, env=environ, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["1", "[]", "True", "True"]
+    assert done.stdout.split() == ["1", "[]", "True", "True", "True"]
