@@ -12,6 +12,7 @@ and it prints the operations, cases and failures.
 
 from __future__ import annotations
 
+import importlib.util
 from collections import defaultdict
 from typing import Any
 
@@ -25,6 +26,10 @@ from hypothesis import strategies as st
 from demo_project.articles.models import Article
 from tests.test_demo_schema import demo_schema
 
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("schemathesis") is None,
+    reason="schemathesis 4 needs Python 3.11+ (pyproject installs it there only)",
+)
 #: Cases per operation: 25 under CI's Hypothesis profile, 10 under a developer's (conftest.py).
 EXAMPLES = 25 if settings.default.max_examples >= 200 else 10
 #: Schema-valid requests may still fail a precondition: a random If-Match matches no ETag
@@ -52,9 +57,8 @@ def test_schemathesis_finds_no_server_error_and_no_nonconforming_response(
     seeded: dict[str, Any],
 ) -> None:
     # Imported here, not at the top: every pytest-xdist process imports every test module
-    # (pyproject's addopts leave out schemathesis's pytest plugin, which this test does not
-    # use). schemathesis 4 needs Python 3.11+ (pyproject installs it there only).
-    schemathesis = pytest.importorskip("schemathesis")
+    # (pyproject's addopts leave out schemathesis's pytest plugin, which this test does not use).
+    import schemathesis
     from schemathesis.config import SchemathesisConfig
     from schemathesis.core.failures import FailureGroup
 
