@@ -84,6 +84,8 @@ STATEMENT_TIMEOUT = 10
 _POOL_OPTIONS = {"min_size": int, "max_size": int, "timeout": float}
 #: psycopg_pool.ConnectionPool's min_size when none is given.
 _POOL_MIN_SIZE = 4
+#: The time zone Django gives a PostgreSQL connection with USE_TZ (set below): UTC.
+_CONNECTION_TIME_ZONE = "UTC"
 
 
 def database(url: str, environ: Mapping[str, str]) -> dict[str, Any]:
@@ -172,8 +174,15 @@ def _deadlines(options: dict[str, Any], environ: Mapping[str, str]) -> None:
     options.setdefault("connect_timeout", connect)
     statement = _seconds(environ, "DATABASE_STATEMENT_TIMEOUT", STATEMENT_TIMEOUT)
     if statement:
-        # A startup parameter: PgBouncer before 1.20 refuses it (see docs/deployment.md).
-        options.setdefault("options", f"-c statement_timeout={statement * 1000}")
+        # Startup parameters: PgBouncer before 1.20 refuses them (see docs/deployment.md).
+        # The time zone goes with the deadline: Django sends SET TIME ZONE to every new
+        # connection whose server names its zone otherwise ("Etc/UTC", as Debian's initdb
+        # writes it), one more round trip for each request that connects (Django's docs,
+        # "Optimizing PostgreSQL's configuration").
+        options.setdefault(
+            "options",
+            f"-c statement_timeout={statement * 1000} -c TimeZone={_CONNECTION_TIME_ZONE}",
+        )
 
 
 def _flag(environ: Mapping[str, str], name: str) -> bool:

@@ -70,11 +70,15 @@ def test_conn_max_age_keeps_connections_and_checks_them_before_reuse() -> None:
 @pytest.mark.parametrize(
     ("url", "environ", "options"),
     [
-        (POSTGRES, {}, {"connect_timeout": 3, "options": "-c statement_timeout=10000"}),
+        (
+            POSTGRES,
+            {},
+            {"connect_timeout": 3, "options": "-c statement_timeout=10000 -c TimeZone=UTC"},
+        ),
         (
             POSTGRES,
             {"DATABASE_CONNECT_TIMEOUT": "5", "DATABASE_STATEMENT_TIMEOUT": "30"},
-            {"connect_timeout": 5, "options": "-c statement_timeout=30000"},
+            {"connect_timeout": 5, "options": "-c statement_timeout=30000 -c TimeZone=UTC"},
         ),
         # 0: wait for ever, as libpq does; no statement_timeout sent (PgBouncer before 1.20).
         (
@@ -96,6 +100,20 @@ def test_deadlines(url: str, environ: dict[str, str], options: dict[str, Any]) -
     given = database(url, environ)["OPTIONS"]
     assert {name: given[name] for name in options} == options
     assert set(given) - set(options) <= {"transaction_mode"}
+
+
+@pytest.mark.django_db
+def test_a_connection_starts_in_the_time_zone_django_wants() -> None:
+    # Sent at startup, the zone's source is "client". Where it is not, Django sends SET TIME
+    # ZONE to each new connection on a server whose default zone is named otherwise (Debian's
+    # "Etc/UTC"), and the source is "session".
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...); CI runs it there")
+    if "options" not in connection.settings_dict["OPTIONS"]:
+        pytest.skip("DATABASE_STATEMENT_TIMEOUT=0 sends no startup parameter (PgBouncer < 1.20)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setting, source FROM pg_settings WHERE name = 'TimeZone'")
+        assert cursor.fetchone() == (connection.timezone_name, "client")
 
 
 @pytest.mark.parametrize("name", ["DATABASE_CONNECT_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT"])
