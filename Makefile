@@ -151,10 +151,13 @@ bench-peers: $(VENV)/.installed-dev $(PEER_STAMPS)
 		--database-url $(BENCH_PEERS_DATABASE_URL)
 
 # The same request types' instructions per request, counted by callgrind (valgrind) on SQLite:
-# a figure that a busy machine's noise does not move (bench/peers/instructions.py).
+# a figure that a busy machine's noise does not move (bench/peers/instructions.py). As shipped,
+# then on the same connection settings, as bench-peers times both.
+INSTRUCTION_SIDES := --a ours=.=$(OURS_PYTHON) \
+	$(foreach peer,$(BENCH_PEERS),--b $(peer)=bench/peers/$(peer)=$(PEER_VENVS)/$(peer)/bin/python)
 bench-instructions: $(VENV)/.installed-dev $(PEER_STAMPS)
-	$(BIN)/python bench/peers/instructions.py --a ours=.=$(OURS_PYTHON) \
-		$(foreach peer,$(BENCH_PEERS),--b $(peer)=bench/peers/$(peer)=$(PEER_VENVS)/$(peer)/bin/python)
+	$(BIN)/python bench/peers/instructions.py $(INSTRUCTION_SIDES)
+	$(BIN)/python bench/peers/instructions.py $(INSTRUCTION_SIDES) --conn-max-age none
 
 clean:
 	rm -rf .venv .venv-* bench/.venvs db.sqlite3 db.sqlite3-wal db.sqlite3-shm .test-db* *.egg-info dist build site .test-cache

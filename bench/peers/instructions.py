@@ -9,13 +9,16 @@ or a system call costs more than an instruction), so they tell whether a change 
 cheaper, and by how much of its work; ``perf.py`` tells what that is worth in time.
 
 usage: instructions.py --a LABEL=PROJECT_DIR=PYTHON --b LABEL=PROJECT_DIR=PYTHON [--b ...]
-                       [--rounds 20] [--json FILE]
+                       [--rounds 20] [--conn-max-age none] [--json FILE]
 
 Each project's driver (perf_driver.py) first runs natively on a fresh SQLite file, which it
 migrates and seeds (migrating under callgrind would take minutes); then on a copy of that file
 under ``valgrind --tool=callgrind``, with PERF_INSTRUCTIONS=1: callgrind counts only inside the
 rounds of each request type, and writes one count per type. SQLite only: a PostgreSQL server does
-its work in a process of its own, which callgrind does not see. Needs valgrind (Debian's package)
+its work in a process of its own, which callgrind does not see. Each side runs with its settings
+as shipped, or, with --conn-max-age, on the same connection settings (PERF_CONN_MAX_AGE, as
+``perf.py --conn-max-age`` times them): the peers then stop opening their SQLite file, and
+reading its schema, for every request. Needs valgrind (Debian's package)
 and, in every venv, Python 3.11 or later (``operator.call``) with its symbols (not stripped).
 Last line: 'instructions: <label>: <op>=<ratio> ...' for each B (A/B; below 1: A executes fewer).
 """
@@ -34,14 +37,23 @@ from perf import driver, driver_environment
 
 
 def run(
-    project: str, python: str, database: Path, *, rounds: int, under: tuple[str, ...]
+    project: str,
+    python: str,
+    database: Path,
+    *,
+    rounds: int,
+    under: tuple[str, ...],
+    conn_max_age: str = "",
 ) -> list[str]:
-    """The driver in ``project``'s venv on the SQLite file ``database``, under ``under``; the
-    request types it ran, in its order (its JSON's keys)."""
+    """The driver in ``project``'s venv on the SQLite file ``database``, under ``under``, on
+    the connection settings ``conn_max_age`` gives (as shipped when empty); the request types
+    it ran, in its order (its JSON's keys)."""
     env = driver_environment()
     env["DATABASE_URL"] = f"sqlite:///{database}"
     for name in ("PERF_PROFILE", "PERF_STEPS", "PERF_LAYERS", "PERF_WITHOUT_MIDDLEWARE"):
         env.pop(name, None)
+    if conn_max_age:
+        env["PERF_CONN_MAX_AGE"] = conn_max_age
     if under:
         env["PERF_INSTRUCTIONS"] = "1"
         # One string hash for every run: with Python's random one, dictionaries and sets differ
@@ -50,7 +62,7 @@ def run(
     return list(json.loads(driver(project, python, rounds, env, under=under, timeout=1800)))
 
 
-def count(project: str, python: str, rounds: int) -> dict[str, float]:
+def count(project: str, python: str, rounds: int, conn_max_age: str = "") -> dict[str, float]:
     """Instructions per request of each request type in ``project``."""
     with tempfile.TemporaryDirectory() as scratch:
         migrated, copy = Path(scratch, "migrated.sqlite3"), Path(scratch, "perf.sqlite3")
@@ -67,7 +79,7 @@ def count(project: str, python: str, rounds: int) -> dict[str, float]:
             "--dump-after=_operator_call",
             f"--callgrind-out-file={out}",
         )
-        ops = run(project, python, copy, rounds=rounds, under=callgrind)
+        ops = run(project, python, copy, rounds=rounds, under=callgrind, conn_max_age=conn_max_age)
         dumps = sorted(Path(scratch).glob("callgrind.out.*"), key=lambda p: int(p.suffix[1:]))
         if len(dumps) != len(ops):
             raise SystemExit(
@@ -90,6 +102,9 @@ def main() -> None:
     parser.add_argument("--a", required=True, help="LABEL=PROJECT_DIR=PYTHON")
     parser.add_argument("--b", required=True, action="append", help="LABEL=PROJECT_DIR=PYTHON")
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument(
+        "--conn-max-age", default="", help="the same connection settings: none, or seconds"
+    )
     parser.add_argument("--json")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
@@ -100,11 +115,19 @@ def main() -> None:
         label, project, python = side.split("=", 2)
         # Resolved here, as perf.py does: the driver runs in the project's directory.
         python = str(Path(python).absolute()) if os.sep in python else python
-        counts[label] = count(project, python, args.rounds)
+        counts[label] = count(project, python, args.rounds, args.conn_max_age)
         print(f"counted {label}", file=sys.stderr)
     a = sides[0].split("=", 1)[0]
     labels = [side.split("=", 1)[0] for side in sides]
     ops = list(counts[a])
+    print(
+        "SQLite, "
+        + (
+            f"the same connection settings ({args.conn_max_age})"
+            if args.conn_max_age
+            else "as shipped"
+        )
+    )
     print(f"{'op':22}" + "".join(f"{label:>16}" for label in labels))
     for op in ops:
         print(f"{op:22}" + "".join(f"{counts[label][op]:16,.0f}" for label in labels))
