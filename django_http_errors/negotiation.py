@@ -163,7 +163,8 @@ class ProblemContentNegotiation(DefaultContentNegotiation):
             )
             return chosen
         except NotAcceptable:
-            if format_suffix is None and _accepts_problems(request):
+            # A format named in the URL, as a suffix or as ?format=, is DRF's to refuse.
+            if not format_requested(request, format_suffix) and _accepts_problems(request):
                 return ProblemsOnlyRenderer(), PROBLEM_JSON
             raise
 

@@ -408,6 +408,24 @@ def test_a_kept_choice_is_the_choice_made_afresh(
             assert any(renderer is r for r in renderers)
 
 
+def test_a_format_named_in_the_url_is_refused_alike_as_suffix_or_parameter() -> None:
+    """DRF reads ``.json`` and ``?format=json`` alike; so does the problems renderer, which only
+    a client naming no format gets. In either order: Hypothesis once found the kept choice of
+    ``?format=json`` answering the suffix."""
+    negotiation = ProblemContentNegotiation()
+    factory = APIRequestFactory()
+    renderers = [JSONRenderer(), BrowsableAPIRenderer()]
+    named = [("format=json", None), ("", "json")]
+    for order in (named, named[::-1]):
+        negotiation_module._CHOICES.clear()
+        for query, suffix in order:
+            request = Request(factory.get(f"/x/?{query}", HTTP_ACCEPT=PROBLEMS))
+            with pytest.raises(NotAcceptable):
+                negotiation.select_renderer(request, renderers, suffix)
+    unnamed = Request(factory.get("/x/", HTTP_ACCEPT=PROBLEMS))
+    assert isinstance(negotiation.select_renderer(unnamed, renderers)[0], ProblemsOnlyRenderer)
+
+
 def test_the_choices_kept_are_bounded() -> None:
     """A client varying ``Accept`` endlessly fills the memo to its bound, no further."""
     negotiation = ProblemContentNegotiation()
