@@ -26,7 +26,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, UnreadablePostError
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
@@ -42,6 +42,7 @@ from .http_names import ACCEPT, CACHE_CONTROL, CONTENT_LANGUAGE, RETRY_AFTER, VA
 from .integrity import Violation, violation_of
 from .internals import django_request, is_csrf_failure, raised_in
 from .languages import (
+    CATALOG_SETTINGS,
     in_language,
     localized_reason_phrase,
     problem_language,
@@ -283,6 +284,14 @@ def _localized(text: Text, language: str) -> str:
     return entry[1]
 
 
+def _forget_translations(*, setting: str, **kwargs: Any) -> None:
+    if setting in CATALOG_SETTINGS:
+        _translations.clear()
+
+
+setting_changed.connect(_forget_translations)
+
+
 def _code_of(exc: exceptions.APIException) -> str:
     detail = exc.detail
     if isinstance(exc, exceptions.ValidationError) or not isinstance(detail, str):
@@ -297,9 +306,10 @@ def problem_type_uri(slug: str, request: Any) -> str | None:
     """The type URI of a problem: under ``PROBLEM_TYPE_BASE_URL``, or the app's own page.
 
     Without a base, the page's path: a URI reference that is the same string whatever
-    ``Host`` or scheme the request names, so clients can compare types by it;
-    it resolves against the response's URL to the page. Check W006 (``check --deploy``)
-    recommends an absolute base in production.
+    ``Host``, scheme or language the request names, so clients can compare types by it;
+    it resolves against the response's URL to the page (in the project's language,
+    ``LANGUAGE_CODE``, where the pages are under ``i18n_patterns()``). Check W006
+    (``check --deploy``) recommends an absolute base in production.
     """
     base = get_settings().PROBLEM_TYPE_BASE_URL
     if base:
@@ -318,14 +328,17 @@ def problem_type_uri(slug: str, request: Any) -> str | None:
 @functools.lru_cache(maxsize=256)
 def _type_path(slug: str, urlconf: Any, script_prefix: str) -> str | None:
     # The arguments only key the cache: reverse() reads the same urlconf and prefix itself.
+    # In the project's language: where the pages are under i18n_patterns() or their route is
+    # translated, reverse() follows the active language, and a type must not.
     try:
-        return reverse(TYPE_URL_NAME, kwargs={"slug": slug}, urlconf=urlconf)
+        with override(settings.LANGUAGE_CODE):
+            return reverse(TYPE_URL_NAME, kwargs={"slug": slug}, urlconf=urlconf)
     except NoReverseMatch:
         return None
 
 
 def _forget_urls(*, setting: str, **kwargs: Any) -> None:
-    if setting in {"FORCE_SCRIPT_NAME", "ROOT_URLCONF"}:
+    if setting in {"FORCE_SCRIPT_NAME", "ROOT_URLCONF", "LANGUAGE_CODE"}:
         _type_path.cache_clear()
 
 

@@ -111,18 +111,21 @@ BUILT_IN: tuple[ProblemType, ...] = (
 )
 
 _catalog: dict[str, ProblemType] = {}
-_declared_seen = [-1]
+#: What the catalog was made from: a class declared since, one that took another's code (a
+#: subclass redeclaring it) or one taken out makes it anew.
+_declared_seen: list[tuple[int, ...]] = [()]
 
 
 def problem_types() -> dict[str, ProblemType]:
     """Every problem type, by code; a class declared since the last call is in it too."""
     refusing = permissions.declared_problem_types()
     raising = declared_problem_types()
-    if _declared_seen[0] != len(refusing) + len(raising):
+    declared = (refusing.changes, raising.changes, len(refusing), len(raising))
+    if declared != _declared_seen[0]:
         catalog = {t.code: t for t in BUILT_IN}
         catalog.update({code: cls.problem_type() for code, cls in refusing.items()})
         catalog.update({code: cls.problem_type() for code, cls in raising.items()})
         _catalog.clear()
         _catalog.update(catalog)
-        _declared_seen[0] = len(refusing) + len(raising)
+        _declared_seen[0] = declared
     return _catalog

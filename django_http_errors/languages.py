@@ -134,8 +134,15 @@ def translated_message(message: str) -> str:
     return message
 
 
+#: The settings that change which catalogs translate a text, and into what: Django forgets
+#: its own translations when one of them changes, and so does the library.
+CATALOG_SETTINGS: Final = frozenset(
+    {"INSTALLED_APPS", "LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "USE_I18N"}
+)
+
+
 def _forget_languages(*, setting: str, **kwargs: Any) -> None:
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "USE_I18N"}:
+    if setting in CATALOG_SETTINGS:
         speaks.cache_clear()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -20,6 +20,21 @@ __all__ = ["ABOUT_BLANK", "PROBLEM_JSON", "Problem", "ProblemType", "reason_phra
 PROBLEM_JSON = "application/problem+json"
 #: RFC 9457 §4.2.1: the type that means "nothing more than the status code".
 ABOUT_BLANK = "about:blank"
+
+_Declarer = TypeVar("_Declarer")
+
+
+class Declarations(dict[str, _Declarer]):
+    """The classes that declare a problem type, by code. ``changes`` counts the declarations,
+    a class that takes another's code included, so that what is made from them (the catalog)
+    is made anew when they change, without comparing them."""
+
+    changes = 0
+
+    def declare(self, code: str, cls: _Declarer) -> None:
+        """``cls`` declares the problem type ``code``, in any earlier class's place."""
+        self[code] = cls
+        self.changes += 1
 
 
 @dataclass(frozen=True)

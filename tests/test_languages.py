@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client, override_settings
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 from rest_framework.exceptions import APIException
 
+from django_http_errors import assembly
 from django_http_errors.languages import (
     localized_reason_phrase,
     speaks,
@@ -339,3 +344,59 @@ def test_the_librarys_locale_middleware_gives_the_request_djangos_language_code(
     # USE_I18N: each run shows its form, so the test tells one from the other.
     written = "en-gb" if use_i18n == "on" else "en-GB"
     assert [written, written] in codes["ours"]
+
+
+# What is kept between requests follows the language and the catalogs
+
+
+@pytest.mark.urls("tests.testapp.i18n_urls")
+@pytest.mark.parametrize("first", ["de", "en"])
+def test_a_problems_type_is_one_string_in_every_language(first: str) -> None:
+    """Under i18n_patterns() too: the page in the project's language, whichever language asked
+    first; its title is the request's."""
+    assembly._type_path.cache_clear()
+    for language, title in {first: None, "de": "Nicht gefunden", "en": "Not found"}.items():
+        body = problem(Client().get(f"/{language}/missing/"))
+        assert body["type"] == "/en/problems/not-found/"
+        assert title is None or body["title"] == title
+
+
+def write_catalog(directory: Path, language: str, messages: dict[str, str]) -> None:
+    """A compiled catalog (``django.mo``) of ``messages`` for ``language`` in ``directory``, as a
+    project's ``LOCALE_PATHS`` holds one: GNU gettext's format, which Python's gettext reads."""
+    entries = sorted({"": "Content-Type: text/plain; charset=UTF-8\n", **messages}.items())
+    ids = [key.encode() for key, _ in entries]
+    strs = [value.encode() for _, value in entries]
+    tables = 7 * 4 + 16 * len(entries)
+    offsets, start = [], tables
+    for chunk in (ids, strs):
+        for text in chunk:
+            offsets += [len(text), start]
+            start += len(text) + 1
+    header = struct.pack("<7I", 0x950412DE, 0, len(entries), 28, 28 + 8 * len(entries), 0, 0)
+    body = b"".join(text + b"\0" for text in ids + strs)
+    target = directory / language / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    (target / "django.mo").write_bytes(header + struct.pack(f"<{len(offsets)}I", *offsets) + body)
+
+
+@pytest.mark.urls("tests.testapp.i18n_urls")
+def test_a_problems_title_follows_the_catalogs_a_test_sets(tmp_path: Path) -> None:
+    """The library keeps each text's translation, and forgets them when a setting changes the
+    catalogs, as Django forgets its own: a project's catalog set for a test translates."""
+    write_catalog(tmp_path, "de", {"Not found": "Nicht da (Projekt)"})
+    assert problem(Client().get("/de/missing/"))["title"] == "Nicht gefunden"
+    with override_settings(LOCALE_PATHS=[str(tmp_path)]):
+        with override("de"):
+            assert str(_("Not found")) == "Nicht da (Projekt)"
+        assert problem(Client().get("/de/missing/"))["title"] == "Nicht da (Projekt)"
+    assert problem(Client().get("/de/missing/"))["title"] == "Nicht gefunden"
+
+
+def test_the_languages_spoken_are_asked_again_when_the_installed_apps_change() -> None:
+    """Without the app its catalog is not read: German problems would be German no more."""
+    assert speaks("de")
+    without = [app for app in settings.INSTALLED_APPS if app != "django_http_errors"]
+    with override_settings(INSTALLED_APPS=without):
+        assert not speaks("de")
+    assert speaks("de")

@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 
 from django_http_errors.catalog import problem_types
+from django_http_errors.exceptions import ProblemException, declared_problem_types
 from django_http_errors.problems import ABOUT_BLANK, Problem, ProblemType, reason_phrase
 
 
@@ -92,3 +93,37 @@ def test_titles_are_translated_lazily() -> None:
         assert str(title) == "Vorbedingung fehlgeschlagen"
     with translation.override("en"):
         assert str(title) == "Precondition failed"
+
+
+def test_the_catalog_has_the_class_that_took_a_codes_place() -> None:
+    """The catalog is kept between calls, and made anew when the declared classes change: a
+    subclass that redeclares its parent's code adds none, yet its problem type is the one."""
+
+    class Brewing(ProblemException):
+        status_code = 418
+        default_code = "brewing_still"
+        title = "Still brewing"
+        meaning = advice = "Wait."
+
+    try:
+        assert problem_types()["brewing_still"].title == "Still brewing"
+
+        class BrewingAgain(Brewing):
+            title = "Brewing again"
+
+        assert problem_types()["brewing_still"].title == "Brewing again"
+        # One class in another's place, the count unchanged.
+        declared_problem_types().pop("brewing_still")
+
+        class Steeping(ProblemException):
+            status_code = 418
+            default_code = "steeping"
+            title = "Steeping"
+            meaning = advice = "Wait."
+
+        assert "steeping" in problem_types()
+        assert "brewing_still" not in problem_types()
+    finally:
+        for code in ("brewing_still", "steeping"):
+            declared_problem_types().pop(code, None)
+    assert "steeping" not in problem_types()

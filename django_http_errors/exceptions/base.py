@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rest_framework.exceptions import APIException
 
 from ..http_names import RETRY_AFTER
-from ..problems import ProblemType
+from ..problems import Declarations, ProblemType
 
 if TYPE_CHECKING:
     from ..problems import Text
@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 #: Every problem type a class declares, by code (``ProblemException.__init_subclass__``).
-_DECLARED: dict[str, type[ProblemException]] = {}
+_DECLARED: Declarations[type[ProblemException]] = Declarations()
 
 
 class ProblemException(APIException):
@@ -50,7 +50,7 @@ class ProblemException(APIException):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "title" in cls.__dict__:
-            _DECLARED[str(cls.default_code)] = cls
+            _DECLARED.declare(str(cls.default_code), cls)
 
     @classmethod
     def problem_type(cls) -> ProblemType:
@@ -68,7 +68,7 @@ class ProblemException(APIException):
         return {}
 
 
-def declared_problem_types() -> dict[str, type[ProblemException]]:
+def declared_problem_types() -> Declarations[type[ProblemException]]:
     """The problem types declared by ``ProblemException`` subclasses, by code."""
     return _DECLARED
 

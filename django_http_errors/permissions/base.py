@@ -10,7 +10,7 @@ from django.http import Http404
 from rest_framework import permissions as drf_permissions
 
 from ..internals import not_found
-from ..problems import ProblemType
+from ..problems import Declarations, ProblemType
 from .filters import ROUTED_METHODS, ObjectFilters
 from .rules import (
     DEFAULT_CODE,
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 #: the classes it makes with its ``spelling``.
 COMPOSITIONS: dict[str, Any] = {}
 #: Every problem type a permission class declares, by code (``Permission.__init_subclass__``).
-_DECLARED: dict[str, type[Permission]] = {}
+_DECLARED: Declarations[type[Permission]] = Declarations()
 #: What ``unfiltered_rules()`` reads that a subclass may override to read off its instance.
 _RULE_READERS = ("rules_for", "judges_objects", "rule_name")
 #: The name under which a permission class keeps what is worked out once for it (``_Known``),
@@ -129,7 +129,7 @@ class Permission(ObjectFilters, drf_permissions.BasePermission, metaclass=Permis
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "title" in cls.__dict__:
-            _DECLARED[cls.code] = cls
+            _DECLARED.declare(cls.code, cls)
 
     @classmethod
     def problem_type(cls) -> ProblemType:
@@ -236,7 +236,7 @@ class Permission(ObjectFilters, drf_permissions.BasePermission, metaclass=Permis
         return False
 
 
-def declared_problem_types() -> dict[str, type[Permission]]:
+def declared_problem_types() -> Declarations[type[Permission]]:
     """The permission classes that declare a problem type, by code."""
     return _DECLARED
 
