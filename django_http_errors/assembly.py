@@ -26,7 +26,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, UnreadablePostError
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language, get_supported_language_variant, override
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
@@ -329,16 +329,21 @@ def problem_type_uri(slug: str, request: Any) -> str | None:
 def _type_path(slug: str, urlconf: Any, script_prefix: str) -> str | None:
     # The arguments only key the cache: reverse() reads the same urlconf and prefix itself.
     # In the project's language: where the pages are under i18n_patterns() or their route is
-    # translated, reverse() follows the active language, and a type must not.
+    # translated, reverse() follows the active language, and a type must not. The language as
+    # LANGUAGES lists it ("en" for "en-us"), as LocaleMiddleware activates it for the page.
     try:
-        with override(settings.LANGUAGE_CODE):
+        language = get_supported_language_variant(settings.LANGUAGE_CODE)
+    except LookupError:
+        language = settings.LANGUAGE_CODE
+    try:
+        with override(language):
             return reverse(TYPE_URL_NAME, kwargs={"slug": slug}, urlconf=urlconf)
     except NoReverseMatch:
         return None
 
 
 def _forget_urls(*, setting: str, **kwargs: Any) -> None:
-    if setting in {"FORCE_SCRIPT_NAME", "ROOT_URLCONF", "LANGUAGE_CODE"}:
+    if setting in {"FORCE_SCRIPT_NAME", "ROOT_URLCONF", "LANGUAGE_CODE", "LANGUAGES"}:
         _type_path.cache_clear()
 
 

@@ -14,7 +14,14 @@ if TYPE_CHECKING:
     #: A text, or a lazily translated one (Django's ``gettext_lazy``).
     Text: TypeAlias = str | Promise
 
-__all__ = ["ABOUT_BLANK", "PROBLEM_JSON", "Problem", "ProblemType", "reason_phrase"]
+__all__ = [
+    "ABOUT_BLANK",
+    "PROBLEM_JSON",
+    "Declarations",
+    "Problem",
+    "ProblemType",
+    "reason_phrase",
+]
 
 #: The media type of a problem details JSON object.
 PROBLEM_JSON = "application/problem+json"
@@ -25,15 +32,15 @@ _Declarer = TypeVar("_Declarer")
 
 
 class Declarations(dict[str, _Declarer]):
-    """The classes that declare a problem type, by code. ``changes`` counts the declarations,
-    a class that takes another's code included, so that what is made from them (the catalog)
-    is made anew when they change, without comparing them."""
+    """The classes that declare a problem type, by code. ``changes`` counts the entries
+    written, a class that takes another's code included, so that what is made from them (the
+    catalog) is made anew when they change, without comparing them; an entry taken out
+    changes their number."""
 
     changes = 0
 
-    def declare(self, code: str, cls: _Declarer) -> None:
-        """``cls`` declares the problem type ``code``, in any earlier class's place."""
-        self[code] = cls
+    def __setitem__(self, code: str, cls: _Declarer) -> None:
+        super().__setitem__(code, cls)
         self.changes += 1
 
 

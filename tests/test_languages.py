@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 from rest_framework.exceptions import APIException
 
-from django_http_errors import assembly
 from django_http_errors.languages import (
     localized_reason_phrase,
     speaks,
@@ -351,14 +350,17 @@ def test_the_librarys_locale_middleware_gives_the_request_djangos_language_code(
 
 @pytest.mark.urls("tests.testapp.i18n_urls")
 @pytest.mark.parametrize("first", ["de", "en"])
-def test_a_problems_type_is_one_string_in_every_language(first: str) -> None:
-    """Under i18n_patterns() too: the page in the project's language, whichever language asked
-    first; its title is the request's."""
-    assembly._type_path.cache_clear()
-    for language, title in {first: None, "de": "Nicht gefunden", "en": "Not found"}.items():
-        body = problem(Client().get(f"/{language}/missing/"))
-        assert body["type"] == "/en/problems/not-found/"
-        assert title is None or body["title"] == title
+@pytest.mark.parametrize("language_code", ["en", "en-us"])
+def test_a_problems_type_is_one_string_in_every_language(first: str, language_code: str) -> None:
+    """Under i18n_patterns() too: the page in the project's language (as LANGUAGES lists it:
+    Django's default "en-us" is "en" there), whichever language asked first; its title is the
+    request's. The type leads to its page."""
+    with override_settings(LANGUAGE_CODE=language_code):
+        for language, title in {first: None, "de": "Nicht gefunden", "en": "Not found"}.items():
+            body = problem(Client().get(f"/{language}/missing/"))
+            assert body["type"] == "/en/problems/not-found/"
+            assert title is None or body["title"] == title
+        assert Client().get(body["type"]).status_code == 200
 
 
 def write_catalog(directory: Path, language: str, messages: dict[str, str]) -> None:

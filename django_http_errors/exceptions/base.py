@@ -50,7 +50,7 @@ class ProblemException(APIException):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "title" in cls.__dict__:
-            _DECLARED.declare(str(cls.default_code), cls)
+            _DECLARED[str(cls.default_code)] = cls
 
     @classmethod
     def problem_type(cls) -> ProblemType:

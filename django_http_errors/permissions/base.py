@@ -129,7 +129,7 @@ class Permission(ObjectFilters, drf_permissions.BasePermission, metaclass=Permis
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "title" in cls.__dict__:
-            _DECLARED.declare(cls.code, cls)
+            _DECLARED[cls.code] = cls
 
     @classmethod
     def problem_type(cls) -> ProblemType:
